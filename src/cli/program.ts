@@ -1,0 +1,37 @@
+// The CLI twin's command tree. Verbs parse their options and call the engine; they hold no rules.
+// Each capability adds its verbs here as it lands (create, finish, deploy, incident, ...).
+
+import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
+import { EXIT, type ExitCode } from './exit-codes';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('hotfix-deployer')
+    .description('Ship an emergency production fix safely and reversibly: hotfix branches, deploys, rollbacks, incidents.')
+    .version(version, '-V, --version', 'print the version')
+    .showHelpAfterError('(run hotfix-deployer --help for usage)')
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+    .exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns its exit code instead of exiting, so it can be embedded and tested. */
+export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with code 0; anything else is usage.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.err(`hotfix-deployer: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}

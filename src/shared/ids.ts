@@ -1,0 +1,28 @@
+// Every identifier the extension contributes: command ids, view ids and context keys, in one place
+// so the manifest check (scripts/check-commands.mjs) and the registration code agree.
+
+export const COMMANDS = {
+  refresh: 'hotfixDeployer.refresh',
+  showLog: 'hotfixDeployer.showLog',
+} as const;
+
+export type CommandKey = keyof typeof COMMANDS;
+export type CommandId = (typeof COMMANDS)[CommandKey];
+
+export const VIEW_CONTAINER = 'hotfixDeployer';
+
+export const VIEWS = {
+  hotfixes: 'hotfixDeployer.hotfixes',
+  deployments: 'hotfixDeployer.deployments',
+  incidents: 'hotfixDeployer.incidents',
+} as const;
+
+export type ViewId = (typeof VIEWS)[keyof typeof VIEWS];
+
+/** Context keys read by `when` clauses in package.json. */
+export const CONTEXT_KEYS = {
+  repositoryCount: 'hotfixDeployer.repositoryCount',
+} as const;
+
+export const EXTENSION_ID = 'hotfix-deployer.hotfix-deployer';
+export const OUTPUT_CHANNEL = 'Hotfix';

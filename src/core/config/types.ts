@@ -1,0 +1,47 @@
+// The team configuration in .hotfix/config.yaml, as read from the file and as resolved against
+// what the repository actually has (defaults filled in from its branches and tags).
+
+export type BranchingModel = 'gitflow' | 'trunk';
+
+/** The `git:` section as written in the file; every key optional. */
+export interface GitConfigFile {
+  readonly model?: BranchingModel;
+  readonly productionBranch?: string;
+  readonly developBranch?: string;
+  readonly mainBranch?: string;
+  readonly tagPrefix?: string;
+  readonly remote?: string;
+}
+
+export interface IssueTrackerConfig {
+  /** A URL with `{issue}` where the issue key goes, e.g. https://tracker.example/browse/{issue}. */
+  readonly urlTemplate?: string;
+}
+
+/** The whole file. Later capabilities add their sections (targets, validate, notifications, ...). */
+export interface HotfixConfigFile {
+  readonly git?: GitConfigFile;
+  readonly issueTracker?: IssueTrackerConfig;
+}
+
+/** What the repository has, read through the git port; the input for defaults. */
+export interface RepoFacts {
+  readonly localBranches: readonly string[];
+  /** Remote-tracking branches as `<remote>/<branch>`. */
+  readonly remoteBranches: readonly string[];
+  readonly tags: readonly string[];
+  readonly remotes: readonly string[];
+}
+
+/** The `git:` settings with every default decided. */
+export interface GitSettings {
+  readonly model: BranchingModel;
+  readonly productionBranch: string;
+  /** Present in gitflow; may be absent in trunk. */
+  readonly developBranch?: string;
+  readonly mainBranch: string;
+  /** `v` or '' (or whatever the file says). */
+  readonly tagPrefix: string;
+  /** Undefined when the repository has no remote: nothing is pushed. */
+  readonly remote?: string;
+}

@@ -9,6 +9,10 @@ CS_VERSION=${CS_VERSION:-4.139.1}
 NODE_VERSION=${NODE24_VERSION:-24}
 mkdir -p "$PREFIX"
 t0=$(date +%s)
+# Run from `npm test`, the environment carries the outer npm's npm_config_* (user agent "node/v20",
+# prefix, ...); the inner npm would take them as its own config, and code-server's postinstall would
+# then refuse "node v20". Start the installs from a clean npm environment.
+for var in $(compgen -e | grep -E '^npm_' || true); do unset "$var"; done
 log() { echo "[setup-vscode-host] $*"; }
 
 # 1) Chromium to open the web workbench; libkrb5-dev and a compiler for code-server's native modules.

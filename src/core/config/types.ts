@@ -1,6 +1,9 @@
 // The team configuration in .hotfix/config.yaml, as read from the file and as resolved against
 // what the repository actually has (defaults filled in from its branches and tags).
 
+/** Where the file lives, relative to the repository root; also the label in its error messages. */
+export const CONFIG_PATH = '.hotfix/config.yaml';
+
 export type BranchingModel = 'gitflow' | 'trunk';
 
 /** The `git:` section as written in the file; every key optional. */
@@ -20,6 +23,8 @@ export interface IssueTrackerConfig {
 
 /** The whole file. Later capabilities add their sections (targets, validate, notifications, ...). */
 export interface HotfixConfigFile {
+  /** The format version; only 1 exists, so it is there for files to come. */
+  readonly version?: 1;
   readonly git?: GitConfigFile;
   readonly issueTracker?: IssueTrackerConfig;
 }

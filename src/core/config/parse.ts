@@ -1,0 +1,224 @@
+// Reads the text of .hotfix/config.yaml against the same JSON Schema the editor uses, and places
+// every problem at file:line:col with its key path, so a person can fix it without guessing.
+
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLWarning } from 'yaml';
+import schema from '../../../schemas/config.schema.json';
+import { failed, succeeded, type Result } from '../result';
+import type { HotfixConfigFile } from './types';
+
+/** One problem in the file, 1-based like editors count. */
+interface Problem {
+  readonly line: number;
+  readonly col: number;
+  readonly text: string;
+}
+
+interface SchemaProblem extends Problem {
+  /** The dotted key path, to keep one problem per key. */
+  readonly path: string;
+}
+
+let validator: ValidateFunction | undefined;
+
+/** Compiled on first use: activation in a repository without the file should not pay for ajv's code generation. */
+function schemaValidator(): ValidateFunction {
+  validator ??= new Ajv({
+    allErrors: true, // a person fixing the file wants every problem at once
+    verbose: true, // gives errors their data and parent schema, for "found ..." and patternErrorMessage
+    allowUnionTypes: true, // sections may be null: `git:` with every key commented out
+    keywords: ['patternErrorMessage', 'enumDescriptions'], // VS Code schema extensions, shown in the editor too
+  }).compile(schema);
+  return validator;
+}
+
+/**
+ * Parses and validates the configuration. `file` is the label for messages (the path relative to the
+ * repository root). An empty file, or one with only comments, is a valid empty configuration.
+ */
+export function parseConfig(text: string, file: string): Result<HotfixConfigFile> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
+
+  // Warnings count too: an unknown tag such as `!env X` would otherwise be read silently as the text "X".
+  const syntax = [...doc.errors, ...doc.warnings];
+  if (syntax.length > 0) {
+    return report(file, syntax.map((error) => ({ ...at(error.pos[0]), text: syntaxMessage(error, doc) })));
+  }
+  const unresolved = unresolvedAliases(doc).map((alias) => ({ ...at(alias.offset), text: `alias *${alias.name} has no anchor &${alias.name} before it` }));
+  if (unresolved.length > 0) {
+    return report(file, unresolved);
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Only an alias bomb gets here; there is no single place to point at.
+    return failed(`${file}: ${error instanceof Error ? error.message : String(error)}`, 'Use fewer YAML aliases (*name).');
+  }
+  if (data === null || data === undefined) {
+    return succeeded({});
+  }
+
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    return report(file, onePerKey((validate.errors ?? []).map((error) => describe(error, doc, at))));
+  }
+  return succeeded(withoutEmptySections(data as Record<string, unknown>) as HotfixConfigFile);
+}
+
+/**
+ * Keeps the first problem for each key: an empty `model:` breaks both `type` and `enum`, and the
+ * person needs to hear it once. ajv checks `type` first, so the most basic complaint is the one kept.
+ */
+function onePerKey(problems: readonly SchemaProblem[]): Problem[] {
+  const first = new Map<string, Problem>();
+  for (const problem of problems) {
+    if (!first.has(problem.path)) {
+      first.set(problem.path, problem);
+    }
+  }
+  return [...first.values()];
+}
+
+function report(file: string, problems: readonly Problem[]): Result<never> {
+  const lines = [...problems]
+    .sort((a, b) => a.line - b.line || a.col - b.col)
+    .map((problem) => `${file}:${problem.line}:${problem.col}: ${problem.text}`);
+  return failed(
+    lines.join('\n'),
+    `Fix ${lines.length === 1 ? 'it' : `these ${lines.length} problems`} in ${file} and run again.`,
+  );
+}
+
+/** The parser's words, except where they speak to a programmer rather than to the file's author. */
+function syntaxMessage(error: YAMLError | YAMLWarning, doc: Document): string {
+  switch (error.code) {
+    case 'MULTIPLE_DOCS':
+      return 'YAML syntax: the file must hold one document; remove this --- line and what follows, or merge it into the first';
+    case 'DUPLICATE_KEY':
+      return `YAML syntax: the key ${keyAt(doc, error.pos[0]) ?? 'here'} appears twice in the same mapping; keep one`;
+    default:
+      return `YAML syntax: ${error.message}`;
+  }
+}
+
+/** The key that starts at `offset`, as its value (the error's own range covers only its first character). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let key: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key;
+}
+
+/** A section left with every key commented out reads as null; it means the same as leaving it out. */
+function withoutEmptySections(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== null));
+}
+
+function unresolvedAliases(doc: Document): { name: string; offset: number }[] {
+  const found: { name: string; offset: number }[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) {
+        found.push({ name: alias.source, offset: alias.range?.[0] ?? 0 });
+      }
+    },
+  });
+  return found;
+}
+
+/** Turns one ajv error into words: the key path, what is expected, and what was found. */
+function describe(error: ErrorObject, doc: Document, at: (offset: number) => { line: number; col: number }): SchemaProblem {
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parent = error.parentSchema as { properties?: Record<string, unknown>; patternErrorMessage?: string } | undefined;
+  const params = error.params as Record<string, unknown>;
+  let keyPath = segments;
+  let onKey = false;
+  let text: string;
+
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      keyPath = [...segments, key];
+      onKey = true; // the key is what is wrong, not its value
+      text = `unknown key ${keyPath.join('.')}; known keys: ${Object.keys(parent?.properties ?? {}).join(', ')}`;
+      break;
+    }
+    case 'enum':
+      text = `must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')} (found ${found(error.data)})`;
+      break;
+    case 'const':
+      text = `must be ${JSON.stringify(params['allowedValue'])} (found ${found(error.data)})`;
+      break;
+    case 'type':
+      text = typeMismatch(String(params['type']), error.data);
+      break;
+    case 'pattern':
+      text = `${parent?.patternErrorMessage ?? `must match ${String(params['pattern'])}`} (found ${found(error.data)})`;
+      break;
+    default:
+      text = `${error.message ?? 'is not allowed'} (found ${found(error.data)})`;
+  }
+  const offset = locate(doc, keyPath, onKey);
+  const prefix = keyPath.length > 0 && !onKey ? `${keyPath.join('.')}: ` : '';
+  return { ...at(offset), path: keyPath.join('.'), text: `${prefix}${text}` };
+}
+
+function typeMismatch(expected: string, data: unknown): string {
+  const wanted = expected.split(',')[0];
+  if (wanted === 'object') {
+    return `must be a mapping of keys to values (found ${found(data)})`;
+  }
+  if (wanted === 'string' && (typeof data === 'number' || typeof data === 'boolean')) {
+    // YAML reads 1.0, yes or 2024-01 style values as other types; quotes keep them text.
+    return `must be a string (found ${found(data)}; put it in quotes if it is meant as text)`;
+  }
+  return `must be a ${wanted ?? expected} (found ${found(data)})`;
+}
+
+function found(data: unknown): string {
+  if (data === null || data === undefined) return 'an empty value';
+  if (Array.isArray(data)) return 'a list';
+  if (typeof data === 'object') return 'a mapping';
+  return JSON.stringify(data); // strings quoted, so "1" and 1 read differently
+}
+
+/**
+ * The offset of the node at `keyPath`: its key when `onKey`, else its value (or its key when the value
+ * was left empty, since an empty value has no text of its own to point at).
+ */
+function locate(doc: Document, keyPath: readonly string[], onKey: boolean): number {
+  let node: unknown = doc.contents;
+  let pair: Pair | undefined;
+  for (const segment of keyPath) {
+    pair = undefined;
+    if (isMap(node)) {
+      pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+      node = pair?.value;
+    } else if (isSeq(node)) {
+      node = node.items[Number(segment)];
+    } else {
+      break;
+    }
+  }
+  const keyOffset = rangeStart(pair?.key);
+  if (onKey && keyOffset !== undefined) {
+    return keyOffset;
+  }
+  const emptyValue = isScalar(node) && node.value === null && node.source === '';
+  return (emptyValue ? keyOffset : rangeStart(node)) ?? keyOffset ?? rangeStart(doc.contents) ?? 0;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return node !== null && typeof node === 'object' && 'range' in node ? (node as Node).range?.[0] : undefined;
+}

@@ -4,28 +4,36 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { EXIT, type ExitCode } from './exit-codes';
+import { registerHotfixCommands } from './hotfix-commands';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
 }
 
-export function buildProgram(io: Io): Command {
+export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => undefined): Command {
   const program = new Command('hotfix-deployer')
     .description('Ship an emergency production fix safely and reversibly: hotfix branches, deploys, rollbacks, incidents.')
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run hotfix-deployer --help for usage)')
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
+  registerHotfixCommands(program, io, setExit);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+  }
   return program;
 }
 
 /** Runs the CLI and returns its exit code instead of exiting, so it can be embedded and tested. */
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
-  const program = buildProgram(io);
+  let code: ExitCode = EXIT.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT.ok;
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with code 0; anything else is usage.

@@ -1,0 +1,330 @@
+// The GitRepo port on simple-git. Each method is one or two git commands with arguments as arrays
+// (never a shell string); refs from people pass after --end-of-options so they cannot become flags.
+
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { simpleGit, GitError, type SimpleGit } from 'simple-git';
+import type {
+  CommitInfo,
+  FastForwardOutcome,
+  GitInProgress,
+  GitRepo,
+  MergeOutcome,
+  TagRef,
+  WorkTreeStatus,
+} from '../../core/hotfix/ports';
+
+const INHERITED_GIT_ENV = [
+  'GIT_ASKPASS',
+  'SSH_ASKPASS',
+  'GIT_SSH',
+  'GIT_SSH_COMMAND',
+  'GIT_TERMINAL_PROMPT',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_NOSYSTEM',
+];
+const UNMERGED = new Set(['DD', 'AU', 'UD', 'UA', 'DU', 'AA', 'UU']);
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+const COMMIT_FORMAT = `%H${FIELD}%s${FIELD}%an${FIELD}%cI${FIELD}%P${RECORD}`;
+
+function parseCommits(out: string): CommitInfo[] {
+  return out
+    .split(RECORD)
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0)
+    .map((record) => {
+      const [sha = '', subject = '', author = '', date = '', parents = ''] = record.split(FIELD);
+      return { sha, subject, author, date, parents: parents.split(' ').filter(Boolean).length };
+    });
+}
+
+export class SimpleGitRepo implements GitRepo {
+  private readonly git: SimpleGit;
+
+  constructor(
+    readonly root: string,
+    private readonly onCommand?: (args: readonly string[]) => void,
+  ) {
+    this.git = simpleGit({
+      baseDir: root,
+      trimmed: false,
+      maxConcurrentProcesses: 4,
+      // simple-git strips inherited GIT_* variables; keep the ones a person's push and identity rely on.
+      allowEnvironment: INHERITED_GIT_ENV,
+      // A non-zero exit is an error even when git wrote nothing to stderr (rev-parse --verify --quiet).
+      errors: (error, result) => (result.exitCode !== 0 ? Buffer.concat([...result.stdErr, ...result.stdOut]) : error),
+    });
+  }
+
+  private async run(args: string[]): Promise<string> {
+    this.onCommand?.(args);
+    return this.git.raw(args);
+  }
+
+  /** Runs a command whose exit status is the answer (0 yes, 1 no); other failures are thrown. */
+  private async test(args: string[]): Promise<boolean> {
+    try {
+      await this.run(args);
+      return true;
+    } catch (error) {
+      if (error instanceof GitError && !/fatal:/.test(error.message)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  private async lines(args: string[]): Promise<string[]> {
+    return (await this.run(args)).split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  }
+
+  async currentBranch(): Promise<string | undefined> {
+    try {
+      return (await this.run(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined;
+    } catch {
+      return undefined; // detached HEAD
+    }
+  }
+
+  async status(): Promise<WorkTreeStatus> {
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+    const changed: string[] = [];
+    const untracked: string[] = [];
+    const conflicted: string[] = [];
+    const entries = out.split('\0');
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] ?? '';
+      if (entry.length < 4) {
+        continue;
+      }
+      const code = entry.slice(0, 2);
+      const file = entry.slice(3);
+      if (code === '??') {
+        untracked.push(file);
+      } else if (code === '!!') {
+        continue;
+      } else if (UNMERGED.has(code)) {
+        conflicted.push(file);
+      } else {
+        changed.push(file);
+        if (code[0] === 'R' || code[0] === 'C') {
+          i++; // the entry after a rename or copy is its source path
+        }
+      }
+    }
+    return { changed, untracked, conflicted };
+  }
+
+  async inProgress(): Promise<GitInProgress> {
+    const [merge, pick, revert, sequencer, rebaseMerge, rebaseApply] = await Promise.all([
+      this.refExists('MERGE_HEAD'),
+      this.refExists('CHERRY_PICK_HEAD'),
+      this.refExists('REVERT_HEAD'),
+      this.gitPathExists('sequencer/todo'),
+      this.gitPathExists('rebase-merge'),
+      this.gitPathExists('rebase-apply'),
+    ]);
+    if (rebaseMerge || rebaseApply) return 'rebase';
+    if (merge) return 'merge';
+    if (pick) return 'cherry-pick';
+    if (revert) return 'revert';
+    return sequencer ? 'cherry-pick' : undefined;
+  }
+
+  private refExists(ref: string): Promise<boolean> {
+    return this.test(['rev-parse', '--quiet', '--verify', ref]);
+  }
+
+  private async gitPathExists(name: string): Promise<boolean> {
+    const relative = (await this.run(['rev-parse', '--git-path', name])).trim();
+    return existsSync(path.resolve(this.root, relative));
+  }
+
+  async localBranches(): Promise<string[]> {
+    return (await this.lines(['for-each-ref', '--format=%(refname)', 'refs/heads'])).map((r) => r.slice('refs/heads/'.length));
+  }
+
+  async remoteBranches(): Promise<string[]> {
+    return (await this.lines(['for-each-ref', '--format=%(refname)', 'refs/remotes']))
+      .map((r) => r.slice('refs/remotes/'.length))
+      .filter((r) => !r.endsWith('/HEAD'));
+  }
+
+  remotes(): Promise<string[]> {
+    return this.lines(['remote']);
+  }
+
+  async resolveCommit(ref: string): Promise<string | undefined> {
+    try {
+      return (await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async tags(ref?: string): Promise<TagRef[]> {
+    const args = ['for-each-ref', `--format=%(refname)${FIELD}%(objectname)${FIELD}%(*objectname)`];
+    if (ref !== undefined) {
+      args.push(`--merged=${ref}`);
+    }
+    args.push('refs/tags');
+    return (await this.lines(args)).map((line) => {
+      const [name = '', object = '', peeled = ''] = line.split(FIELD);
+      return { name: name.slice('refs/tags/'.length), sha: peeled || object };
+    });
+  }
+
+  isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return this.test(['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant]);
+  }
+
+  async commits(base: string, head: string, options?: { noMerges?: boolean }): Promise<CommitInfo[]> {
+    const args = ['log', '--reverse', `--format=${COMMIT_FORMAT}`];
+    if (options?.noMerges) {
+      args.push('--no-merges');
+    }
+    args.push('--end-of-options', `${base}..${head}`);
+    return parseCommits(await this.run(args));
+  }
+
+  async commit(ref: string): Promise<CommitInfo | undefined> {
+    const sha = await this.resolveCommit(ref);
+    if (sha === undefined) {
+      return undefined;
+    }
+    const [commit] = parseCommits(await this.run(['log', '-1', `--format=${COMMIT_FORMAT}`, sha]));
+    return commit;
+  }
+
+  async countCommits(base: string, head: string): Promise<number> {
+    return Number((await this.run(['rev-list', '--count', '--end-of-options', `${base}..${head}`])).trim());
+  }
+
+  async identity(): Promise<string | undefined> {
+    const read = async (key: string) => {
+      try {
+        return (await this.run(['config', '--get', key])).trim();
+      } catch {
+        return '';
+      }
+    };
+    const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+    return name && email ? `${name} <${email}>` : undefined;
+  }
+
+  async messages(base: string, head: string): Promise<string[]> {
+    const out = await this.run(['log', `--format=%B${RECORD}`, '--end-of-options', `${base}..${head}`]);
+    return out.split(RECORD).map((m) => m.trim()).filter((m) => m.length > 0);
+  }
+
+  async createBranch(name: string, startPoint: string): Promise<void> {
+    await this.run(['branch', '--no-track', '--end-of-options', name, startPoint]);
+  }
+
+  async checkout(branch: string): Promise<void> {
+    await this.run(['switch', '--quiet', '--no-guess', branch]);
+  }
+
+  async checkoutDetached(ref: string): Promise<void> {
+    await this.run(['switch', '--quiet', '--detach', ref]);
+  }
+
+  async setBranch(name: string, sha: string, expectedOld?: string): Promise<void> {
+    const args = ['update-ref', '-m', 'hotfix-deployer', `refs/heads/${name}`, sha];
+    if (expectedOld !== undefined) {
+      args.push(expectedOld);
+    }
+    await this.run(args);
+  }
+
+  async deleteBranch(name: string): Promise<void> {
+    await this.run(['branch', '--quiet', '-D', name]);
+  }
+
+  async mergeNoFastForward(branch: string, message: string): Promise<MergeOutcome> {
+    return this.conflictAware('merge', () => this.run(['merge', '--no-ff', '--no-edit', '-m', message, '--end-of-options', branch]));
+  }
+
+  async mergeFastForwardOnly(branch: string): Promise<FastForwardOutcome> {
+    try {
+      await this.run(['merge', '--ff-only', '--end-of-options', branch]);
+      return { kind: 'merged', sha: await this.head() };
+    } catch (error) {
+      if (error instanceof GitError && /not possible to fast-forward|Not possible to fast-forward|diverging/i.test(error.message)) {
+        return { kind: 'refused', reason: error.message.trim().split('\n')[0] ?? 'not a fast-forward' };
+      }
+      throw error;
+    }
+  }
+
+  async commitMerge(): Promise<string> {
+    await this.run(['commit', '--quiet', '--no-edit']);
+    return this.head();
+  }
+
+  async abortMerge(): Promise<void> {
+    await this.run(['merge', '--abort']);
+  }
+
+  cherryPick(shas: readonly string[]): Promise<MergeOutcome> {
+    return this.conflictAware('cherry-pick', () => this.run(['cherry-pick', '-x', '--keep-redundant-commits', '--end-of-options', ...shas]));
+  }
+
+  async continueCherryPick(): Promise<MergeOutcome> {
+    // A resolved pick is committed with its prepared message (no editor); then the sequencer picks
+    // the rest. Either may stop again on the next conflict.
+    if (await this.refExists('CHERRY_PICK_HEAD')) {
+      await this.run(['commit', '--quiet', '--no-edit']);
+    }
+    if (await this.gitPathExists('sequencer/todo')) {
+      return this.conflictAware('cherry-pick', () => this.run(['cherry-pick', '--continue']));
+    }
+    return { kind: 'merged', sha: await this.head() };
+  }
+
+  async abortCherryPick(): Promise<void> {
+    await this.run(['cherry-pick', '--abort']);
+  }
+
+  async createAnnotatedTag(name: string, sha: string, message: string): Promise<void> {
+    await this.run(['tag', '--annotate', `--message=${message}`, '--end-of-options', name, sha]);
+  }
+
+  async deleteTag(name: string): Promise<void> {
+    await this.run(['tag', '--delete', name]);
+  }
+
+  async stash(message: string): Promise<void> {
+    await this.run(['stash', 'push', `--message=${message}`]);
+  }
+
+  async push(remote: string, refspecs: readonly string[]): Promise<void> {
+    await this.run(['push', '--atomic', '--porcelain', remote, ...refspecs]);
+  }
+
+  private async head(): Promise<string> {
+    return (await this.run(['rev-parse', 'HEAD'])).trim();
+  }
+
+  /** Runs a merge-like command; a stop with unmerged files is a conflict, anything else is thrown. */
+  private async conflictAware(kind: 'merge' | 'cherry-pick', command: () => Promise<string>): Promise<MergeOutcome> {
+    try {
+      await command();
+      return { kind: 'merged', sha: await this.head() };
+    } catch (error) {
+      if (!(error instanceof GitError) || (await this.inProgress()) !== kind) {
+        throw error;
+      }
+      const files = (await this.status()).conflicted;
+      if (files.length === 0) {
+        throw error;
+      }
+      return { kind: 'conflict', files };
+    }
+  }
+}

@@ -1,0 +1,63 @@
+// Opens a repository for the hotfix engine: finds it, reads and validates .hotfix/config.yaml,
+// resolves the git settings against the branches and tags it has, and builds the context with the
+// real adapters. Both front ends (the CLI and the extension) start here.
+
+import * as path from 'node:path';
+import { resolveGitSettings } from '../core/config/defaults';
+import type { GitConfigFile, HotfixConfigFile } from '../core/config/types';
+import type { HotfixContext } from '../core/hotfix/context';
+import { systemClock } from '../core/ports';
+import { failed, succeeded, type Result } from '../core/result';
+import { readConfigFile } from './config-file';
+import { locateRepository, type RepositoryLocation } from './git/discovery';
+import { SimpleGitRepo } from './git/simple-git-repo';
+import { FileAuditLog, FileStateStore } from './store/file-store';
+
+export interface OpenWorkspace {
+  readonly location: RepositoryLocation;
+  readonly config: HotfixConfigFile;
+  readonly context: HotfixContext;
+}
+
+export interface OpenOptions {
+  /** Overrides from the command line, applied over the file (e.g. --model). */
+  readonly git?: GitConfigFile;
+  /** Called with each git command's arguments, for a debug log. */
+  readonly onGitCommand?: (args: readonly string[]) => void;
+}
+
+/** Where the engine keeps its state: shared by all worktrees of the repository. */
+export function stateDir(location: RepositoryLocation): string {
+  return path.join(location.commonDir, 'hotfix');
+}
+
+export async function openWorkspace(dir: string, options: OpenOptions = {}): Promise<Result<OpenWorkspace>> {
+  const location = await locateRepository(dir);
+  if (!location) {
+    return failed(`${dir} is not inside a git repository.`, 'Run it from the repository of the service, or pass --repo=PATH.');
+  }
+  const config = await readConfigFile(location.root);
+  if (!config.ok) {
+    return config;
+  }
+  const git = new SimpleGitRepo(location.root, options.onGitCommand);
+  const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
+  const settings = resolveGitSettings({ ...config.value.git, ...options.git }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
+  if (!settings.ok) {
+    return settings;
+  }
+  const state = stateDir(location);
+  const trackerUrlTemplate = config.value.issueTracker?.urlTemplate;
+  return succeeded({
+    location,
+    config: config.value,
+    context: {
+      git,
+      store: new FileStateStore(state),
+      audit: new FileAuditLog(path.join(state, 'audit.jsonl')),
+      clock: systemClock,
+      settings: settings.value,
+      ...(trackerUrlTemplate !== undefined ? { trackerUrlTemplate } : {}),
+    },
+  });
+}

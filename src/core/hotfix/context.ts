@@ -1,0 +1,26 @@
+// Everything an engine operation needs, passed in by the front end: ports and resolved settings.
+
+import type { GitSettings } from '../config/types';
+import type { AuditLog, AuditRecord, Clock, StateStore } from '../ports';
+import type { GitRepo } from './ports';
+
+/** Where long operations say what they are doing: a progress notification, a CLI line. */
+export type Progress = (message: string) => void;
+
+export interface HotfixContext {
+  readonly git: GitRepo;
+  readonly store: StateStore;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly settings: GitSettings;
+  /** `https://tracker.example/browse/{issue}`, when configured. */
+  readonly trackerUrlTemplate?: string;
+}
+
+export async function actorOf(ctx: HotfixContext): Promise<string> {
+  return (await ctx.git.identity()) ?? 'unknown';
+}
+
+export async function audit(ctx: HotfixContext, record: Omit<AuditRecord, 'at' | 'actor'> & { actor?: string }): Promise<void> {
+  await ctx.audit.append({ ...record, at: ctx.clock.now().toISOString(), actor: record.actor ?? (await actorOf(ctx)) });
+}

@@ -1,0 +1,142 @@
+// Creating a hotfix branch: validate the input, choose the base (the production release tag in
+// gitflow, the production tip in trunk, or what --from names), refuse anything that would change
+// the repository unexpectedly, then branch, check out and record the baseline.
+
+import { issueUrl } from '../config/defaults';
+import type { BranchingModel } from '../config/types';
+import { failed, succeeded, type Result } from '../result';
+import type { Severity } from '../severity';
+import { actorOf, audit, type HotfixContext, type Progress } from './context';
+import { hotfixBranchName, parseIssueKey } from './naming';
+import { hotfixKey, type Baseline, type HotfixRecord } from './records';
+import { highestRelease } from './versions';
+
+export interface CreateInput {
+  readonly issue: string;
+  readonly title: string;
+  /** `production`, a tag or any ref; default: the model's base. */
+  readonly from?: string;
+  readonly severity?: Severity;
+  readonly model?: BranchingModel;
+}
+
+/** A refusal because of uncommitted changes, so a front end can offer to stash them. */
+export interface DirtyTreeFailure {
+  readonly ok: false;
+  readonly reason: string;
+  readonly hint: string;
+  readonly dirtyFiles: readonly string[];
+}
+
+export async function createHotfix(
+  ctx: HotfixContext,
+  input: CreateInput,
+  progress: Progress = () => undefined,
+): Promise<Result<HotfixRecord> | DirtyTreeFailure> {
+  const key = parseIssueKey(input.issue);
+  if (!key.ok) {
+    return key;
+  }
+  const branch = hotfixBranchName(key.value, input.title);
+  const model = input.model ?? ctx.settings.model;
+  const { git, settings } = ctx;
+
+  progress('Checking the work tree');
+  const busy = await git.inProgress();
+  if (busy) {
+    return failed(`A git ${busy} is in progress in ${git.root}.`, `Finish or abort it (git ${busy} --continue or --abort) first.`);
+  }
+  const status = await git.status();
+  if (status.changed.length > 0 || status.conflicted.length > 0) {
+    const files = [...status.conflicted, ...status.changed];
+    return {
+      ok: false,
+      reason: `The work tree has uncommitted changes (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}).`,
+      hint: 'Commit or stash them first (git stash push), so they do not travel onto the hotfix branch.',
+      dirtyFiles: files,
+    };
+  }
+
+  const [locals, remotes] = await Promise.all([git.localBranches(), git.remoteBranches()]);
+  const remoteName = settings.remote;
+  if (locals.includes(branch) || (remoteName !== undefined && remotes.includes(`${remoteName}/${branch}`))) {
+    return failed(
+      `The branch ${branch} already exists${locals.includes(branch) ? '' : ` on ${remoteName}`}.`,
+      `Switch to it (git switch ${branch}) to continue that hotfix, or use another issue key or title.`,
+    );
+  }
+
+  progress('Finding the base');
+  const baseline = await chooseBase(ctx, model, input.from);
+  if (!baseline.ok) {
+    return baseline;
+  }
+
+  progress(`Creating ${branch} from ${baseline.value.tag ?? baseline.value.ref} (${baseline.value.sha.slice(0, 8)})`);
+  const before = await git.currentBranch();
+  await git.createBranch(branch, baseline.value.sha);
+  await git.checkout(branch);
+
+  const link = issueUrl(ctx.trackerUrlTemplate, key.value);
+  const record: HotfixRecord = {
+    branch,
+    issueKey: key.value,
+    title: input.title.trim(),
+    model,
+    baseline: baseline.value,
+    createdAt: ctx.clock.now().toISOString(),
+    createdBy: await actorOf(ctx),
+    ...(link !== undefined ? { issueUrl: link } : {}),
+    ...(input.severity !== undefined ? { severity: input.severity } : {}),
+  };
+  await ctx.store.write(hotfixKey(branch), record);
+  await audit(ctx, {
+    action: 'hotfix.create',
+    subject: branch,
+    after: baseline.value.sha,
+    details: {
+      issue: key.value,
+      base: baseline.value.tag ?? baseline.value.ref,
+      model,
+      ...(before !== undefined ? { previousBranch: before } : {}),
+      ...(input.severity !== undefined ? { severity: input.severity } : {}),
+    },
+  });
+  return succeeded(record);
+}
+
+async function chooseBase(ctx: HotfixContext, model: BranchingModel, from: string | undefined): Promise<Result<Baseline>> {
+  const { git, settings } = ctx;
+  const production = settings.productionBranch;
+  const productionSha = await git.resolveCommit(production);
+  if (productionSha === undefined) {
+    return failed(`The production branch ${production} does not exist here.`, 'Fetch it (git fetch) or set git.productionBranch in .hotfix/config.yaml.');
+  }
+
+  if (from === undefined && model === 'gitflow') {
+    const release = highestRelease(await git.tags(production), settings.tagPrefix);
+    if (!release) {
+      return failed(
+        `No release tag (${settings.tagPrefix}X.Y.Z) is reachable from ${production}.`,
+        `Tag the release running in production, or branch from the production tip with --from=production.`,
+      );
+    }
+    return succeeded({ ref: release.name, sha: release.sha, tag: release.name, version: release.version });
+  }
+
+  const ref = from === undefined || from === 'production' ? production : from;
+  if (ref.startsWith('-')) {
+    return failed(`"${ref}" is not a tag or branch name.`, 'Pass a tag, a branch or a commit with --from.');
+  }
+  const sha = await git.resolveCommit(ref);
+  if (sha === undefined) {
+    return failed(`Cannot find "${ref}" to branch from.`, 'Pass an existing tag, branch or commit with --from (git tag --list shows the tags).');
+  }
+  // The version to bump when finishing: the highest release reachable from the base.
+  const release = highestRelease(await git.tags(sha), settings.tagPrefix);
+  return succeeded({
+    ref: from === undefined ? production : from,
+    sha,
+    ...(release ? { tag: release.name, version: release.version } : {}),
+  });
+}

@@ -1,0 +1,270 @@
+// Finishing a hotfix is a state machine saved after every step: gitflow merges --no-ff into
+// production, tags the next patch version, merges into develop (and open release branches),
+// deletes the branch and pushes; trunk fast-forwards production, tags, cherry-picks onto main.
+// A conflict stops with the files listed; --continue resumes, --abort puts every ref back.
+
+import { failed, type Failed } from '../result';
+import { actorOf, audit, type HotfixContext, type Progress } from './context';
+import { parseHotfixBranch } from './naming';
+import { runStep } from './finish-steps';
+import { FINISH_KEY, hotfixKey, type FinishState, type FinishStepId, type HotfixRecord } from './records';
+import { highestRelease } from './versions';
+
+export interface FinishOptions {
+  /** Which hotfix branch; default: the one checked out, or the only one. */
+  readonly branch?: string;
+  readonly push?: boolean;
+}
+
+export type FinishOutcome =
+  | { readonly kind: 'finished'; readonly state: FinishState; readonly pushed: boolean; readonly head: string }
+  | { readonly kind: 'stopped'; readonly state: FinishState; readonly step: FinishStepId; readonly files: readonly string[] }
+  | (Failed & { readonly kind: 'failed'; readonly resumable: boolean });
+
+function refused(reason: string, hint?: string, resumable = false): FinishOutcome {
+  return { ...failed(reason, hint), kind: 'failed', resumable };
+}
+
+export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = {}, progress: Progress = () => undefined): Promise<FinishOutcome> {
+  const { git, settings, store } = ctx;
+  const existing = await store.read<FinishState>(FINISH_KEY);
+  if (existing) {
+    return refused(`A finish of ${existing.branch} is already in progress.`, 'Continue it (finish --continue) or abort it (finish --abort).');
+  }
+  const busy = await git.inProgress();
+  if (busy) {
+    return refused(`A git ${busy} is in progress.`, `Complete or abort it (git ${busy} --continue / --abort) before finishing.`);
+  }
+  const status = await git.status();
+  if (status.changed.length > 0) {
+    return refused(`The work tree has uncommitted changes (${status.changed.slice(0, 5).join(', ')}).`, 'Commit them to the hotfix branch or stash them, then finish.');
+  }
+  const actor = await git.identity();
+  if (actor === undefined) {
+    return refused('git has no user identity for the merge commits and the tag.', 'Set it: git config user.name "Your Name" && git config user.email you@example.com');
+  }
+
+  const branch = await pickBranch(ctx, options.branch);
+  if (typeof branch !== 'string') {
+    return branch;
+  }
+  const hotfixSha = await git.resolveCommit(branch);
+  if (hotfixSha === undefined) {
+    return refused(`There is no local branch ${branch}.`, `Check it out from the remote first (git switch ${branch}).`);
+  }
+
+  const production = settings.productionBranch;
+  const targets = await targetBranches(ctx);
+  if (typeof targets === 'object' && 'kind' in targets) {
+    return targets;
+  }
+  if ((await git.countCommits(production, branch)) === 0) {
+    return refused(`${branch} has no commits that ${production} lacks: there is nothing to finish.`, 'Commit the fix on the hotfix branch first.');
+  }
+  const stale = await staleAgainstRemote(ctx, targets);
+  if (stale) {
+    return refused(`${stale} is behind ${settings.remote}/${stale}.`, `Update it first: git switch ${stale} && git pull --ff-only, then finish again.`);
+  }
+
+  const record = await store.read<HotfixRecord>(hotfixKey(branch));
+  const baselineVersion = record?.baseline.version ?? highestRelease(await git.tags(production), settings.tagPrefix)?.version;
+  const original: Record<string, string> = { [branch]: hotfixSha };
+  for (const name of targets) {
+    original[name] = (await git.resolveCommit(name)) ?? '';
+  }
+  const head = await git.currentBranch();
+  const state: FinishState = {
+    version: 1,
+    branch,
+    issueKey: record?.issueKey ?? parseHotfixBranch(branch)?.issueKey ?? branch,
+    model: settings.model,
+    productionBranch: production,
+    tagPrefix: settings.tagPrefix,
+    startedAt: ctx.clock.now().toISOString(),
+    actor,
+    hotfixSha,
+    original: { headSha: (await git.resolveCommit('HEAD')) ?? hotfixSha, branches: original, ...(head !== undefined ? { head } : {}) },
+    plan: planSteps(ctx, targets, baselineVersion !== undefined, options.push ?? true),
+    done: [],
+    ...(settings.remote !== undefined ? { remote: settings.remote } : {}),
+    ...(baselineVersion !== undefined ? { baselineVersion } : {}),
+  };
+  await store.write(FINISH_KEY, state);
+  await audit(ctx, { action: 'hotfix.finish.start', subject: branch, before: hotfixSha, details: { plan: state.plan.join(', ') } });
+  return drive(ctx, state, progress);
+}
+
+export async function continueFinish(ctx: HotfixContext, progress: Progress = () => undefined): Promise<FinishOutcome> {
+  const state = await ctx.store.read<FinishState>(FINISH_KEY);
+  if (!state) {
+    return refused('No finish is in progress.', 'Start one with finish.');
+  }
+  await audit(ctx, { action: 'hotfix.finish.continue', subject: state.branch, details: { step: state.stopped?.step ?? state.lastError?.step ?? '' } });
+  return drive(ctx, state, progress);
+}
+
+/** Puts every branch and tag back where it was before the finish began. */
+export async function abortFinish(ctx: HotfixContext, progress: Progress = () => undefined): Promise<FinishOutcome> {
+  const { git, store } = ctx;
+  const state = await store.read<FinishState>(FINISH_KEY);
+  if (!state) {
+    return refused('No finish is in progress.', 'There is nothing to abort.');
+  }
+  if (state.pushStarted) {
+    return refused(
+      `The finish of ${state.branch} has already pushed to ${state.remote ?? 'the remote'}; undoing a push would need a force-push.`,
+      'Complete it with finish --continue; to undo the fix itself, revert it in a new hotfix.',
+    );
+  }
+  progress('Aborting the merge or cherry-pick in progress');
+  const busy = await git.inProgress();
+  if (busy === 'merge') await git.abortMerge();
+  if (busy === 'cherry-pick') await git.abortCherryPick();
+
+  progress('Restoring branches and tags');
+  await git.checkoutDetached(state.original.headSha);
+  for (const [name, sha] of Object.entries(state.original.branches)) {
+    if ((await git.resolveCommit(`refs/heads/${name}`)) !== sha) {
+      await git.setBranch(name, sha);
+    }
+  }
+  if (state.tag !== undefined && state.done.includes('tag')) {
+    await git.deleteTag(state.tag);
+  }
+  if (state.original.head !== undefined) {
+    await git.checkout(state.original.head);
+  }
+  await store.remove(FINISH_KEY);
+  await audit(ctx, { action: 'hotfix.finish.abort', subject: state.branch, after: state.hotfixSha, details: { undone: state.done.join(', ') } });
+  return refused(`The finish of ${state.branch} was aborted; every branch and tag is back where it was.`, undefined);
+}
+
+async function drive(ctx: HotfixContext, initial: FinishState, progress: Progress): Promise<FinishOutcome> {
+  let state = initial;
+  for (const step of state.plan) {
+    if (state.done.includes(step)) {
+      continue;
+    }
+    let result;
+    try {
+      result = await runStep(ctx, state, step, progress);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.trim() : String(error);
+      state = { ...state, lastError: { step, message, at: ctx.clock.now().toISOString() } };
+      await ctx.store.write(FINISH_KEY, state);
+      await audit(ctx, { action: 'hotfix.finish.error', subject: state.branch, details: { step, message: message.slice(0, 500) } });
+      return refused(`The finish of ${state.branch} failed at ${step}: ${message}`, 'Fix the cause, then finish --continue; or finish --abort to undo.', true);
+    }
+    state = result.state;
+    if (result.kind === 'conflict') {
+      state = { ...state, stopped: { step, files: result.files, at: ctx.clock.now().toISOString() } };
+      await ctx.store.write(FINISH_KEY, state);
+      await audit(ctx, { action: 'hotfix.finish.conflict', subject: state.branch, details: { step, files: result.files.join(', ') } });
+      return { kind: 'stopped', state, step, files: result.files };
+    }
+    if (result.kind === 'refused') {
+      // Nothing has been written yet when a fast-forward is refused: leave the repository as it was.
+      await abortFinish(ctx);
+      return refused(result.reason, result.hint);
+    }
+    const { stopped: _s, lastError: _e, ...rest } = state;
+    state = { ...rest, done: [...state.done, step] };
+    await ctx.store.write(FINISH_KEY, state);
+  }
+  return complete(ctx, state, progress);
+}
+
+async function complete(ctx: HotfixContext, state: FinishState, progress: Progress): Promise<FinishOutcome> {
+  const { git, store, settings } = ctx;
+  const locals = await git.localBranches();
+  const back = [state.original.head, settings.model === 'gitflow' ? settings.developBranch : settings.mainBranch, state.productionBranch].find(
+    (name): name is string => name !== undefined && name !== state.branch && locals.includes(name),
+  );
+  if (back !== undefined && (await git.currentBranch()) !== back) {
+    progress(`Switching back to ${back}`);
+    await git.checkout(back);
+  }
+  const productionSha = (await git.resolveCommit(state.productionBranch)) ?? '';
+  const record = await store.read<HotfixRecord>(hotfixKey(state.branch));
+  if (record) {
+    await store.write(hotfixKey(state.branch), { ...record, finished: { at: ctx.clock.now().toISOString(), productionSha, ...(state.tag ? { tag: state.tag } : {}) } });
+  }
+  await store.remove(FINISH_KEY);
+  await audit(ctx, {
+    action: 'hotfix.finish.done',
+    subject: state.branch,
+    before: state.original.branches[state.productionBranch],
+    after: productionSha,
+    details: { tag: state.tag ?? '', pushed: state.done.includes('push') && state.pushStarted === true, actor: await actorOf(ctx) },
+  });
+  return { kind: 'finished', state, pushed: state.pushStarted === true, head: back ?? (await git.currentBranch()) ?? '' };
+}
+
+function planSteps(ctx: HotfixContext, targets: readonly string[], tag: boolean, push: boolean): FinishStepId[] {
+  const { settings } = ctx;
+  const steps: FinishStepId[] = [];
+  if (settings.model === 'gitflow') {
+    steps.push(`merge:${settings.productionBranch}`);
+    if (tag) steps.push('tag');
+    for (const target of targets.filter((t) => t !== settings.productionBranch)) steps.push(`merge:${target}`);
+  } else {
+    steps.push(`fast-forward:${settings.productionBranch}`);
+    if (tag) steps.push('tag');
+    if (settings.mainBranch !== settings.productionBranch) steps.push(`cherry-pick:${settings.mainBranch}`);
+  }
+  steps.push('delete-branch');
+  if (push && settings.remote !== undefined) steps.push('push');
+  return steps;
+}
+
+/** The branches the finish writes: production, then develop and open release/* (gitflow) or main (trunk). */
+async function targetBranches(ctx: HotfixContext): Promise<string[] | FinishOutcome> {
+  const { git, settings } = ctx;
+  const locals = await git.localBranches();
+  const needed = [settings.productionBranch];
+  if (settings.model === 'gitflow') {
+    if (settings.developBranch === undefined) {
+      return refused('gitflow needs a develop branch and none is configured.', 'Set git.developBranch in .hotfix/config.yaml, or git.model: trunk.');
+    }
+    needed.push(settings.developBranch, ...locals.filter((b) => b.startsWith('release/')).sort());
+  } else if (settings.mainBranch !== settings.productionBranch) {
+    needed.push(settings.mainBranch);
+  }
+  const missing = needed.filter((b) => !locals.includes(b));
+  if (missing.length > 0) {
+    return refused(`The branch ${missing.join(', ')} is not checked out locally.`, `Create it from the remote first: git branch --track ${missing[0]} ${settings.remote ?? 'origin'}/${missing[0]}`);
+  }
+  return needed;
+}
+
+async function staleAgainstRemote(ctx: HotfixContext, targets: readonly string[]): Promise<string | undefined> {
+  const { git, settings } = ctx;
+  if (settings.remote === undefined) return undefined;
+  const remoteBranches = await git.remoteBranches();
+  for (const target of targets) {
+    const tracking = `${settings.remote}/${target}`;
+    if (remoteBranches.includes(tracking) && !(await git.isAncestor(`refs/remotes/${tracking}`, `refs/heads/${target}`))) {
+      return target;
+    }
+  }
+  return undefined;
+}
+
+async function pickBranch(ctx: HotfixContext, requested: string | undefined): Promise<string | FinishOutcome> {
+  const { git } = ctx;
+  if (requested !== undefined) {
+    return parseHotfixBranch(requested) ? requested : refused(`${requested} is not a hotfix branch.`, 'Hotfix branches are named hotfix/ISSUE-description.');
+  }
+  const current = await git.currentBranch();
+  if (current !== undefined && parseHotfixBranch(current)) {
+    return current;
+  }
+  const hotfixes = (await git.localBranches()).filter((b) => parseHotfixBranch(b));
+  if (hotfixes.length === 1 && hotfixes[0] !== undefined) {
+    return hotfixes[0];
+  }
+  return refused(
+    hotfixes.length === 0 ? 'There is no hotfix branch to finish.' : `Several hotfix branches exist (${hotfixes.join(', ')}).`,
+    hotfixes.length === 0 ? 'Create one with create --issue=… --title=….' : 'Check out the one to finish, or name it with --branch.',
+  );
+}

@@ -1,0 +1,33 @@
+// Ports shared by every part of the engine: time, durable state, and the audit trail.
+// The engine owns these interfaces; adapters implement them (files under .git/hotfix/, a cluster).
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Small JSON documents that must survive a crash: written whole or not at all. */
+export interface StateStore {
+  read<T>(key: string): Promise<T | undefined>;
+  write(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
+  list(prefix: string): Promise<string[]>;
+}
+
+export interface AuditRecord {
+  readonly at: string;
+  /** Who did it: the git identity, e.g. `Ada Oncall <ada@example.com>`. */
+  readonly actor: string;
+  /** What, as a dotted verb: `hotfix.create`, `hotfix.finish.merge`, ... */
+  readonly action: string;
+  readonly subject: string;
+  readonly before?: string;
+  readonly after?: string;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Append-only. The incident/audit capability adds the hash chain and the cluster-backed store. */
+export interface AuditLog {
+  append(record: AuditRecord): Promise<void>;
+}

@@ -1,31 +1,52 @@
-// Entry point: wiring only. Creates the output channel, the repository list, the views and the
-// commands, and hands them to VS Code to dispose. No business rules live here.
+// Entry point: wiring only. Creates the output channel, the repository list, the hotfix service,
+// the views and the commands, and hands them to VS Code to dispose. No business rules live here.
 
 import * as vscode from 'vscode';
 import { OUTPUT_CHANNEL } from '../shared/ids';
 import { registerCommands } from './commands';
+import {
+  abortFinishCommand,
+  continueFinishCommand,
+  createHotfixCommand,
+  finishHotfixCommand,
+  openIssueCommand,
+  type HotfixCommandDeps,
+} from './hotfix/commands';
+import { HotfixService } from './hotfix/service';
 import { Repositories } from './repositories';
+import type { HotfixNode } from './views/hotfix-nodes';
 import { Explorer } from './views/explorer';
 
 /** What the extension offers other extensions (and its own host tests) through `exports`. */
 export interface HotfixDeployerApi {
   /** Work-tree roots of the git repositories found in the workspace folders. */
   repositories(): Promise<readonly string[]>;
+  /** The items of the Hotfixes view as it would render them (top level, or a node's children). */
+  hotfixTreeItems(parent?: HotfixNode): Promise<HotfixNode[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   const started = Date.now();
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const repositories = new Repositories(log);
-  const explorer = new Explorer();
-  context.subscriptions.push(log, repositories, explorer);
-  context.subscriptions.push(repositories.onDidChange(() => explorer.refresh()));
+  const service = new HotfixService(repositories, log);
+  const explorer = new Explorer(service);
+  context.subscriptions.push(log, repositories, service, explorer);
 
+  const deps: HotfixCommandDeps = { repositories, service, log };
   context.subscriptions.push(
     ...registerCommands(
       {
-        refresh: () => repositories.refresh(),
+        refresh: async () => {
+          await repositories.refresh();
+          service.invalidate();
+        },
         showLog: () => log.show(),
+        createHotfix: (arg) => createHotfixCommand(deps, arg),
+        finishHotfix: (arg) => finishHotfixCommand(deps, arg),
+        continueFinish: (arg) => continueFinishCommand(deps, arg),
+        abortFinish: (arg) => abortFinishCommand(deps, arg),
+        openIssue: (arg) => openIssueCommand(deps, arg),
       },
       log,
     ),
@@ -37,6 +58,10 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
     repositories: async () => {
       await firstScan;
       return repositories.all.map((r) => r.root);
+    },
+    hotfixTreeItems: async (parent) => {
+      await firstScan;
+      return explorer.hotfixes.getChildren(parent);
     },
   };
 }

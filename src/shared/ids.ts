@@ -4,6 +4,11 @@
 export const COMMANDS = {
   refresh: 'hotfixDeployer.refresh',
   showLog: 'hotfixDeployer.showLog',
+  createHotfix: 'hotfixDeployer.createHotfix',
+  finishHotfix: 'hotfixDeployer.finishHotfix',
+  continueFinish: 'hotfixDeployer.continueFinish',
+  abortFinish: 'hotfixDeployer.abortFinish',
+  openIssue: 'hotfixDeployer.openIssue',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;
@@ -22,6 +27,7 @@ export type ViewId = (typeof VIEWS)[keyof typeof VIEWS];
 /** Context keys read by `when` clauses in package.json. */
 export const CONTEXT_KEYS = {
   repositoryCount: 'hotfixDeployer.repositoryCount',
+  finishInProgress: 'hotfixDeployer.finishInProgress',
 } as const;
 
 export const EXTENSION_ID = 'hotfix-deployer.hotfix-deployer';

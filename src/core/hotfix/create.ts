@@ -105,7 +105,8 @@ export async function createHotfix(
   return succeeded(record);
 }
 
-async function chooseBase(ctx: HotfixContext, model: BranchingModel, from: string | undefined): Promise<Result<Baseline>> {
+/** The base a new hotfix branch starts from; front ends show it before creating. */
+export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from: string | undefined): Promise<Result<Baseline>> {
   const { git, settings } = ctx;
   const production = settings.productionBranch;
   const productionSha = await git.resolveCommit(production);

@@ -1,16 +1,15 @@
-// The "Hotfix" activity-bar container: one tree per view (Hotfixes, Deployments, Incidents).
-// Each section gets its own provider and node kinds as its capability lands; until then a section
-// is an empty tree, so VS Code shows its viewsWelcome text, which tells a first-time user what to do.
-// Providers never do synchronous I/O in getChildren: they render what the engine already loaded.
+// The "Hotfix" activity-bar container: one tree per view. Hotfixes shows the production baseline and
+// the hotfix branches (hotfix-tree.ts). Deployments and Incidents get their providers with their
+// capabilities; until then they are empty trees, so VS Code shows their viewsWelcome text.
+// Providers never do synchronous I/O in getChildren: they arrange what a service already loaded.
 
 import * as vscode from 'vscode';
-import { VIEWS, type ViewId } from '../../shared/ids';
+import { VIEWS } from '../../shared/ids';
+import type { HotfixService } from '../hotfix/service';
 import { Disposable } from '../lifecycle';
+import { HotfixTree } from './hotfix-tree';
 
 class EmptySection implements vscode.TreeDataProvider<never> {
-  private readonly changed = new vscode.EventEmitter<undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-
   getTreeItem(element: never): vscode.TreeItem {
     return element;
   }
@@ -18,31 +17,17 @@ class EmptySection implements vscode.TreeDataProvider<never> {
   getChildren(): never[] {
     return [];
   }
-
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
 }
 
 export class Explorer extends Disposable {
-  private readonly sections = new Map<ViewId, EmptySection>();
+  readonly hotfixes: HotfixTree;
 
-  constructor() {
+  constructor(service: HotfixService) {
     super();
-    for (const id of Object.values(VIEWS)) {
-      const section = this.register(new EmptySection());
-      this.sections.set(id, section);
-      this.register(vscode.window.createTreeView(id, { treeDataProvider: section, showCollapseAll: false }));
-    }
-  }
-
-  refresh(): void {
-    for (const section of this.sections.values()) {
-      section.refresh();
+    this.hotfixes = this.register(new HotfixTree(service));
+    this.register(vscode.window.createTreeView(VIEWS.hotfixes, { treeDataProvider: this.hotfixes, showCollapseAll: true }));
+    for (const id of [VIEWS.deployments, VIEWS.incidents]) {
+      this.register(vscode.window.createTreeView(id, { treeDataProvider: new EmptySection() }));
     }
   }
 }

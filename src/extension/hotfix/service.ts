@@ -1,0 +1,107 @@
+// The extension's door to the hotfix engine: opens each repository (config, settings, adapters),
+// loads its status for the tree, and tells listeners when the repository changed on disk
+// (branches, HEAD, the engine's state) so views refresh without polling.
+
+import * as vscode from 'vscode';
+import type { OpenWorkspace } from '../../adapters/workspace';
+import type { HotfixStatus } from '../../core/hotfix/status';
+import type { Result } from '../../core/result';
+import { CONTEXT_KEYS } from '../../shared/ids';
+import { Disposable } from '../lifecycle';
+import type { Repositories } from '../repositories';
+
+export type StatusSnapshot = { readonly root: string } & ({ readonly ok: true; readonly status: HotfixStatus } | { readonly ok: false; readonly reason: string; readonly hint?: string });
+
+export class HotfixService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+  private watchers: vscode.Disposable[] = [];
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private snapshots: Promise<StatusSnapshot[]> | undefined;
+
+  constructor(
+    private readonly repositories: Repositories,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.register(repositories.onDidChange(() => this.rewatch()));
+    this.register({ dispose: () => this.clearWatchers() });
+    this.rewatch();
+  }
+
+  /** Opens the repository at `root` for one operation: config and settings are read fresh each time. */
+  async open(root: string): Promise<Result<OpenWorkspace>> {
+    const { openWorkspace } = await import('../../adapters/workspace.js');
+    return openWorkspace(root, { onGitCommand: (args) => this.log.trace(`git ${args.join(' ')}`) });
+  }
+
+  /** Status of every repository, computed once per change and shared by all tree nodes. */
+  statuses(): Promise<StatusSnapshot[]> {
+    this.snapshots ??= this.load();
+    return this.snapshots;
+  }
+
+  /** Forget cached status and tell the views; called after commands and on file changes. */
+  invalidate(): void {
+    this.snapshots = undefined;
+    this.changed.fire();
+  }
+
+  private async load(): Promise<StatusSnapshot[]> {
+    const { hotfixStatus } = await import('../../core/hotfix/status.js');
+    const snapshots = await Promise.all(
+      this.repositories.all.map(async (repo): Promise<StatusSnapshot> => {
+        try {
+          const opened = await this.open(repo.root);
+          if (!opened.ok) {
+            return { root: repo.root, ok: false, reason: opened.reason, ...(opened.hint ? { hint: opened.hint } : {}) };
+          }
+          return { root: repo.root, ok: true, status: await hotfixStatus(opened.value.context) };
+        } catch (error) {
+          this.log.error(`reading hotfix status of ${repo.root}`, error);
+          return { root: repo.root, ok: false, reason: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const finishing = snapshots.some((s) => s.ok && s.status.finish !== undefined);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.finishInProgress, finishing);
+    return snapshots;
+  }
+
+  private rewatch(): void {
+    this.clearWatchers();
+    for (const repo of this.repositories.all) {
+      // Refs, HEAD, the engine's state and the team config: what the Hotfixes view shows.
+      const gitDir = vscode.Uri.file(repo.commonDir);
+      const patterns = [
+        new vscode.RelativePattern(gitDir, '{HEAD,packed-refs,refs/heads/**,refs/tags/**,refs/remotes/**,hotfix/*.json,hotfix/**/*.json}'),
+        new vscode.RelativePattern(vscode.Uri.file(repo.root), '.hotfix/config.yaml'),
+      ];
+      if (repo.gitDir !== repo.commonDir) {
+        patterns.push(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), 'HEAD'));
+      }
+      for (const pattern of patterns) {
+        const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+        const onEvent = () => this.scheduleRefresh();
+        watcher.onDidChange(onEvent);
+        watcher.onDidCreate(onEvent);
+        watcher.onDidDelete(onEvent);
+        this.watchers.push(watcher);
+      }
+    }
+    this.invalidate();
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.debounce);
+    // git writes several files per operation: refresh once it settles.
+    this.debounce = setTimeout(() => this.invalidate(), 300);
+  }
+
+  private clearWatchers(): void {
+    clearTimeout(this.debounce);
+    for (const watcher of this.watchers.splice(0)) {
+      watcher.dispose();
+    }
+  }
+}

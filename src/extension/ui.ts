@@ -1,0 +1,56 @@
+// Small UI helpers shared by the command flows: choosing the repository in a multi-root
+// workspace, and showing an engine failure with its hint and the actions that help.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Repositories } from './repositories';
+
+/** Options a command accepts when called from a tree item, another extension or a test. */
+export interface RepoArgs {
+  readonly root?: string;
+}
+
+export function rootFromArgs(arg: unknown): string | undefined {
+  if (typeof arg === 'object' && arg !== null && typeof (arg as RepoArgs).root === 'string') {
+    return (arg as RepoArgs).root;
+  }
+  return undefined;
+}
+
+/** The repository to act on: the one named, the only one, or the one the person picks. */
+export async function pickRepository(repositories: Repositories, arg: unknown): Promise<string | undefined> {
+  const named = rootFromArgs(arg);
+  if (named !== undefined) {
+    return named;
+  }
+  await repositories.refresh();
+  const all = repositories.all;
+  if (all.length === 0) {
+    void vscode.window.showWarningMessage('Hotfix: no git repository is open. Open the repository of the service you are fixing.');
+    return undefined;
+  }
+  if (all.length === 1) {
+    return all[0]?.root;
+  }
+  const active = vscode.window.activeTextEditor?.document.uri.fsPath;
+  const items = all.map((r) => ({ label: path.basename(r.root), description: r.root, root: r.root, picked: active?.startsWith(r.root + path.sep) ?? false }));
+  items.sort((a, b) => Number(b.picked) - Number(a.picked));
+  const choice = await vscode.window.showQuickPick(items, { title: 'Hotfix: which repository?', placeHolder: 'The repository of the service to fix' });
+  return choice?.root;
+}
+
+export interface FailureAction {
+  readonly title: string;
+  run(): unknown;
+}
+
+/** An expected failure: the reason, the hint, and buttons for what helps; details go to the log. */
+export async function showFailure(log: vscode.LogOutputChannel, reason: string, hint: string | undefined, actions: FailureAction[] = []): Promise<void> {
+  log.warn(`${reason}${hint ? ` ${hint}` : ''}`);
+  const buttons = [...actions.map((a) => a.title), 'Show Log'];
+  const choice = await vscode.window.showErrorMessage(`${reason}${hint ? ` ${hint}` : ''}`, ...buttons);
+  if (choice === 'Show Log') {
+    log.show();
+  }
+  await actions.find((a) => a.title === choice)?.run();
+}

@@ -95,7 +95,8 @@ export async function finishHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
   const workspace = await openRepo(deps, arg);
   if (!workspace) return cancelled;
   const args = (arg ?? {}) as FinishArgs;
-  const branch = typeof args.branch === 'string' ? args.branch : args.branch?.name;
+  const branch = (typeof args.branch === 'string' ? args.branch : args.branch?.name) ?? (await pickHotfixBranch(workspace));
+  if (branch === null) return cancelled;
   const { settings } = workspace.context;
   let push = args.push;
   if (push === undefined) {
@@ -111,6 +112,23 @@ export async function finishHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
   const { finishHotfix } = await import('../../core/hotfix/finish.js');
   const outcome = await withProgress('Hotfix: finishing', deps, (progress) => finishHotfix(workspace.context, { push, ...(branch ? { branch } : {}) }, progress));
   return reportFinish(deps, workspace, outcome);
+}
+
+/**
+ * The branch to finish when none was named: the checked-out hotfix, the only one, or the one the
+ * person picks; undefined lets the engine decide (and explain), null means cancelled.
+ */
+async function pickHotfixBranch(workspace: OpenWorkspace): Promise<string | undefined | null> {
+  const { hotfixStatus } = await import('../../core/hotfix/status.js');
+  const local = (await hotfixStatus(workspace.context)).branches.filter((b) => b.local);
+  if (local.length <= 1 || local.some((b) => b.current)) {
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    local.map((b) => ({ label: b.name, description: `${b.issueKey} · ${b.commits.length} ahead`, name: b.name })),
+    { title: 'Hotfix: finish which hotfix branch?' },
+  );
+  return pick ? pick.name : null;
 }
 
 export async function continueFinishCommand(deps: HotfixCommandDeps, arg?: unknown): Promise<CommandResult<FinishOutcome>> {

@@ -1,6 +1,6 @@
 // `npm test`: every tier, in order, with each one's duration. Stops at the first failing tier and
 // exits non-zero. Tiers: build (strict types, out/, dist/), static (lint, manifest), unit, integration,
-// extension host.
+// extension host, UI (the workbench driven with Playwright).
 // HOTFIX_TIERS=unit,integration runs a subset (the build always runs).
 import { spawnSync } from 'node:child_process';
 
@@ -16,6 +16,8 @@ const tiers = [
   { name: 'unit', steps: [npx('mocha', '--config', 'test/unit/.mocharc.json')] },
   { name: 'integration', steps: [npx('mocha', '--config', 'test/integration/.mocharc.json')] },
   { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['node', 'test/host/run-host-tests.mjs']] },
+  // The workbench driven as a person does (test/ui): palette, quick inputs, views, notifications.
+  { name: 'ui', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/ui/.mocharc.json')] },
 ];
 
 const only = process.env.HOTFIX_TIERS?.split(',').map((t) => t.trim());

@@ -16,6 +16,19 @@ const common = {
   legalComments: 'none',
 };
 
+/**
+ * The Kubernetes adapters (with @kubernetes/client-node, megabytes of code) are their own bundle,
+ * dist/kube.js, required at run time by the first deploy: `import('./kube/index.js')` in the
+ * sources becomes `require('./kube.js')` next to the bundle that asks for it.
+ */
+const kubeApart = {
+  name: 'kube-apart',
+  setup(build) {
+    build.onResolve({ filter: /[/\\]kube[/\\]index(\.js)?$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './kube.js', external: true } : undefined);
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -25,6 +38,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [kubeApart],
+  },
+  {
+    ...common,
+    entryPoints: { kube: 'src/adapters/kube/index.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -35,6 +57,7 @@ const builds = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     external: ['vscode'],
+    plugins: [kubeApart],
   },
   {
     ...common,

@@ -14,7 +14,8 @@ const tiers = [
   ] },
   { name: 'static', steps: [npx('eslint', '.', '--max-warnings=0'), ['node', 'scripts/check-commands.mjs']] },
   { name: 'unit', steps: [npx('mocha', '--config', 'test/unit/.mocharc.json')] },
-  { name: 'integration', steps: [npx('mocha', '--config', 'test/integration/.mocharc.json')] },
+  // build-kube.sh: the Kubernetes control plane the integration tests start (built once per machine, cached).
+  { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
   { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['node', 'test/host/run-host-tests.mjs']] },
   // The workbench driven as a person does (test/ui): palette, quick inputs, views, notifications.
   { name: 'ui', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/ui/.mocharc.json')] },

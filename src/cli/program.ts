@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { EXIT, type ExitCode } from './exit-codes';
+import { registerDeployCommands } from './deploy-commands';
 import { registerHotfixCommands } from './hotfix-commands';
 
 export interface Io {
@@ -16,9 +17,12 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
     .description('Ship an emergency production fix safely and reversibly: hotfix branches, deploys, rollbacks, incidents.')
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run hotfix-deployer --help for usage)')
+    // Program options only before the verb: `rollback --version=3` is the verb's own option.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
   registerHotfixCommands(program, io, setExit);
+  registerDeployCommands(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   }

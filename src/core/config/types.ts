@@ -27,6 +27,31 @@ export interface HotfixConfigFile {
   readonly version?: 1;
   readonly git?: GitConfigFile;
   readonly issueTracker?: IssueTrackerConfig;
+  readonly targets?: Readonly<Record<string, TargetConfig>> | null;
+}
+
+export type DeployStrategy = 'rolling' | 'blue-green' | 'canary';
+export type CanaryTraffic = 'replicas' | 'gateway-api' | 'istio';
+
+/** One entry of `targets:` as written. Durations are strings such as `5m`. */
+export interface TargetConfig {
+  readonly context?: string;
+  readonly namespace: string;
+  readonly app: string;
+  readonly strategy?: DeployStrategy;
+  readonly service?: string;
+  readonly container?: string;
+  readonly image?: string;
+  readonly protected?: boolean;
+  readonly progressDeadline?: string;
+  readonly blueGreen?: { readonly keepOldFor?: string };
+  readonly canary?: { readonly steps?: readonly number[]; readonly pause?: string; readonly traffic?: CanaryTraffic; readonly route?: string };
+  readonly smoke?: SmokeConfig;
+}
+
+export interface SmokeConfig {
+  readonly http?: { readonly url: string; readonly expectStatus?: number; readonly timeout?: string };
+  readonly command?: readonly string[];
 }
 
 /** What the repository has, read through the git port; the input for defaults. */

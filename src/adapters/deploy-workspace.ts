@@ -1,0 +1,61 @@
+// Opens a deploy target for the engine: the repository's config, the target with its defaults, the
+// kubeconfig as kubectl resolves it, and the client-node cluster. The CLI and the extension start here.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { resolveTarget, type Target } from '../core/config/targets';
+import type { DeployContext, DeployProgress } from '../core/deploy/context';
+import { systemClock } from '../core/ports';
+import { succeeded, type Result } from '../core/result';
+import type { LoadedKubeconfig } from './kube/kubeconfig';
+import { SmokeChecks } from './smoke';
+import { FileAuditLog, FileStateStore } from './store/file-store';
+import { openWorkspace, stateDir, type OpenWorkspace } from './workspace';
+
+export interface DeployOpenOptions {
+  /** The hotfixDeployer.kubeconfig setting or --kubeconfig. */
+  readonly kubeconfig?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly progress?: DeployProgress;
+  readonly signal?: AbortSignal;
+  readonly pollMs?: number;
+}
+
+export interface OpenDeploy {
+  readonly workspace: OpenWorkspace;
+  readonly target: Target;
+  readonly kube: LoadedKubeconfig;
+  readonly context: DeployContext;
+}
+
+export async function openDeploy(dir: string, targetName: string, options: DeployOpenOptions = {}): Promise<Result<OpenDeploy>> {
+  const workspace = await openWorkspace(dir);
+  if (!workspace.ok) return workspace;
+  const target = resolveTarget(workspace.value.config, targetName);
+  if (!target.ok) return target;
+  // A separate bundle (see scripts/build.mjs): loaded here, on first use, not at start-up.
+  const { loadKubeconfig, ClientNodeCluster } = await import('./kube/index.js');
+  const kube = loadKubeconfig({ ...(options.kubeconfig ? { file: options.kubeconfig } : {}), ...(options.env ? { env: options.env } : {}) }, target.value.context);
+  if (!kube.ok) return kube;
+  const { kc, context, server, user } = kube.value;
+  const state = stateDir(workspace.value.location);
+  const actor = (await workspace.value.context.git.identity()) ?? os.userInfo().username;
+  return succeeded({
+    workspace: workspace.value,
+    target: target.value,
+    kube: kube.value,
+    context: {
+      cluster: new ClientNodeCluster(kc, { context, server, ...(user ? { user } : {}) }),
+      store: new FileStateStore(state),
+      audit: new FileAuditLog(path.join(state, 'audit.jsonl')),
+      clock: systemClock,
+      target: target.value,
+      actor,
+      origin: `${os.hostname()} (pid ${process.pid})`,
+      smoke: new SmokeChecks(workspace.value.location.root),
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    },
+  });
+}

@@ -1,0 +1,256 @@
+// The Cluster port on @kubernetes/client-node: translation only. Reads map API objects to plain
+// views; writes pass `dryRun: 'All'` when asked; API errors a person can act on become ClusterRefusal.
+
+import {
+  ApiException,
+  AppsV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  V1MicroTime,
+  type KubeConfig,
+  type V1Deployment,
+  type V1Lease,
+  type V1ReplicaSet,
+  type V1Service,
+} from '@kubernetes/client-node';
+import {
+  ClusterRefusal,
+  isRefusal,
+  type Cluster,
+  type ClusterIdentity,
+  type DeploymentView,
+  type LeaseSpec,
+  type LeaseView,
+  type PodTemplate,
+  type ReplicaSetView,
+  type ServiceView,
+  type WriteOptions,
+} from '../../core/deploy/ports';
+import { REVISION } from '../../core/deploy/rollout';
+
+const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+
+const dry = (options: WriteOptions) => (options.dryRun ? { dryRun: 'All' } : {});
+
+/** Runs an API call; 404 on a read is "absent", 403/409/422 become refusals with the server's words. */
+async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof ApiException) {
+      const status = error.code;
+      const body = parseBody(error.body);
+      const message = body?.message ?? error.message;
+      throw new ClusterRefusal(`${what}: ${message}`, status, body?.reason);
+    }
+    throw error;
+  }
+}
+
+async function read<T>(what: string, request: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(what, request);
+  } catch (error) {
+    if (isRefusal(error, 404)) return undefined;
+    throw error;
+  }
+}
+
+function parseBody(body: unknown): { message?: string; reason?: string } | undefined {
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as { message?: string; reason?: string };
+    } catch {
+      return { message: body };
+    }
+  }
+  return typeof body === 'object' && body !== null ? (body) : undefined;
+}
+
+export class ClientNodeCluster implements Cluster {
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+  private readonly coordination: CoordinationV1Api;
+
+  constructor(
+    kc: KubeConfig,
+    readonly identity: ClusterIdentity,
+  ) {
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.coordination = kc.makeApiClient(CoordinationV1Api);
+  }
+
+  async namespaceExists(namespace: string): Promise<boolean> {
+    return (await read(`namespace ${namespace}`, () => this.core.readNamespace({ name: namespace }))) !== undefined;
+  }
+
+  async getDeployment(namespace: string, name: string): Promise<DeploymentView | undefined> {
+    const d = await read(`deployment ${namespace}/${name}`, () => this.apps.readNamespacedDeployment({ name, namespace }));
+    return d ? deploymentView(d) : undefined;
+  }
+
+  async replicaSets(deployment: DeploymentView): Promise<ReplicaSetView[]> {
+    const labelSelector = Object.entries(deployment.selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const list = await call(`replicasets of ${deployment.name}`, () => this.apps.listNamespacedReplicaSet({ namespace: deployment.namespace, labelSelector }));
+    return list.items
+      .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === deployment.uid))
+      .map(replicaSetView)
+      .sort((a, b) => a.revision - b.revision);
+  }
+
+  async createDeployment(namespace: string, manifest: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<DeploymentView> {
+    const body = manifest as V1Deployment;
+    return deploymentView(await call(`create deployment ${namespace}/${body.metadata?.name ?? ''}`, () => this.apps.createNamespacedDeployment({ namespace, body, ...dry(options) })));
+  }
+
+  async setImages(
+    namespace: string,
+    name: string,
+    change: { images: Readonly<Record<string, string>>; annotations: Readonly<Record<string, string>>; templateAnnotations?: Readonly<Record<string, string>>; labels?: Readonly<Record<string, string>> },
+    options: WriteOptions,
+  ): Promise<DeploymentView> {
+    const body = {
+      metadata: { annotations: change.annotations, ...(change.labels ? { labels: change.labels } : {}) },
+      spec: {
+        template: {
+          ...(change.templateAnnotations ? { metadata: { annotations: change.templateAnnotations } } : {}),
+          spec: { containers: Object.entries(change.images).map(([container, image]) => ({ name: container, image })) },
+        },
+      },
+    };
+    return deploymentView(await call(`patch deployment ${namespace}/${name}`, () => this.apps.patchNamespacedDeployment({ name, namespace, body, ...dry(options) }, strategic)));
+  }
+
+  async replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<DeploymentView> {
+    const body = [
+      { op: 'replace', path: '/spec/template', value: template },
+      { op: 'replace', path: '/metadata/annotations', value: annotations },
+    ];
+    return deploymentView(await call(`roll back deployment ${namespace}/${name}`, () => this.apps.patchNamespacedDeployment({ name, namespace, body, ...dry(options) }, json)));
+  }
+
+  async scale(namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView> {
+    return deploymentView(
+      await call(`scale deployment ${namespace}/${name}`, () => this.apps.patchNamespacedDeployment({ name, namespace, body: { spec: { replicas } }, ...dry(options) }, merge)),
+    );
+  }
+
+  async getService(namespace: string, name: string): Promise<ServiceView | undefined> {
+    const s = await read(`service ${namespace}/${name}`, () => this.core.readNamespacedService({ name, namespace }));
+    return s ? serviceView(s) : undefined;
+  }
+
+  async setServiceSelector(namespace: string, name: string, selector: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<ServiceView> {
+    // One merge patch: keys the new selector drops are set to null, so the switch is a single write.
+    const current = await this.getService(namespace, name);
+    const next: Record<string, string | null> = { ...selector };
+    for (const key of Object.keys(current?.selector ?? {})) {
+      if (!(key in selector)) next[key] = null;
+    }
+    const body = { metadata: { annotations }, spec: { selector: next } };
+    return serviceView(await call(`switch service ${namespace}/${name}`, () => this.core.patchNamespacedService({ name, namespace, body, ...dry(options) }, merge)));
+  }
+
+  async getLease(namespace: string, name: string): Promise<LeaseView | undefined> {
+    const lease = await read(`lease ${namespace}/${name}`, () => this.coordination.readNamespacedLease({ name, namespace }));
+    return lease ? leaseView(lease) : undefined;
+  }
+
+  async createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseView> {
+    return leaseView(await call(`lock ${namespace}/${name}`, () => this.coordination.createNamespacedLease({ namespace, body: leaseBody(name, spec) })));
+  }
+
+  async replaceLease(namespace: string, name: string, spec: LeaseSpec, resourceVersion: string): Promise<LeaseView> {
+    const body = leaseBody(name, spec);
+    body.metadata = { ...body.metadata, resourceVersion };
+    return leaseView(await call(`lock ${namespace}/${name}`, () => this.coordination.replaceNamespacedLease({ name, namespace, body })));
+  }
+
+  async deleteLease(namespace: string, name: string, resourceVersion: string): Promise<void> {
+    await call(`unlock ${namespace}/${name}`, () => this.coordination.deleteNamespacedLease({ name, namespace, body: { preconditions: { resourceVersion } } }));
+  }
+}
+
+function deploymentView(d: V1Deployment): DeploymentView {
+  const template = (d.spec?.template ?? {}) as unknown as PodTemplate;
+  const conditions = (d.status?.conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+    ...(c.message !== undefined ? { message: c.message } : {}),
+  }));
+  return {
+    name: d.metadata?.name ?? '',
+    namespace: d.metadata?.namespace ?? '',
+    uid: d.metadata?.uid ?? '',
+    generation: d.metadata?.generation ?? 0,
+    labels: d.metadata?.labels ?? {},
+    annotations: d.metadata?.annotations ?? {},
+    replicas: d.spec?.replicas ?? 1,
+    selector: d.spec?.selector.matchLabels ?? {},
+    template,
+    templateLabels: d.spec?.template.metadata?.labels ?? {},
+    containers: (d.spec?.template.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '' })),
+    ...(d.spec?.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: d.spec.progressDeadlineSeconds } : {}),
+    status: {
+      observedGeneration: d.status?.observedGeneration ?? 0,
+      replicas: d.status?.replicas ?? 0,
+      updatedReplicas: d.status?.updatedReplicas ?? 0,
+      readyReplicas: d.status?.readyReplicas ?? 0,
+      availableReplicas: d.status?.availableReplicas ?? 0,
+      conditions,
+    },
+  };
+}
+
+function replicaSetView(rs: V1ReplicaSet): ReplicaSetView {
+  const annotations = rs.metadata?.annotations ?? {};
+  return {
+    name: rs.metadata?.name ?? '',
+    revision: Number(annotations[REVISION] ?? 0),
+    annotations,
+    template: (rs.spec?.template ?? {}) as unknown as PodTemplate,
+    images: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
+    replicas: rs.status?.replicas ?? 0,
+    ...(rs.metadata?.creationTimestamp ? { createdAt: new Date(rs.metadata.creationTimestamp).toISOString() } : {}),
+  };
+}
+
+function serviceView(s: V1Service): ServiceView {
+  return { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '', selector: s.spec?.selector ?? {}, annotations: s.metadata?.annotations ?? {} };
+}
+
+function leaseBody(name: string, spec: LeaseSpec): V1Lease {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name, labels: { ...spec.labels }, annotations: { ...spec.annotations } },
+    spec: {
+      holderIdentity: spec.holder,
+      leaseDurationSeconds: spec.durationSeconds,
+      acquireTime: new V1MicroTime(spec.acquiredAt.getTime()),
+      renewTime: new V1MicroTime(spec.renewedAt.getTime()),
+    },
+  };
+}
+
+function leaseView(lease: V1Lease): LeaseView {
+  const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+  const acquiredAt = iso(lease.spec?.acquireTime);
+  const renewedAt = iso(lease.spec?.renewTime);
+  return {
+    name: lease.metadata?.name ?? '',
+    resourceVersion: lease.metadata?.resourceVersion ?? '',
+    labels: lease.metadata?.labels ?? {},
+    annotations: lease.metadata?.annotations ?? {},
+    ...(lease.spec?.holderIdentity !== undefined ? { holder: lease.spec.holderIdentity } : {}),
+    ...(acquiredAt ? { acquiredAt } : {}),
+    ...(renewedAt ? { renewedAt } : {}),
+    ...(lease.spec?.leaseDurationSeconds !== undefined ? { durationSeconds: lease.spec.leaseDurationSeconds } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+// `deploy`, `rollback` and `targets`: the options of each verb. The work is in deploy-verbs.ts,
+// loaded when one of these verbs runs.
+
+import type { Command } from 'commander';
+import type { Common } from './deploy-verbs';
+import type { ExitCode } from './exit-codes';
+import type { Io } from './program';
+
+export function registerDeployCommands(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
+  program
+    .command('deploy')
+    .description('deploy an image to a target through its kube context (rolling, blue-green), rolling back by itself on failure')
+    .requiredOption('--target <name>', 'the target in .hotfix/config.yaml (e.g. production)')
+    .option('--image <ref>', "the image (default: the target's image template with this release's version)")
+    .option('--strategy <name>', 'override the target strategy: rolling, blue-green or canary')
+    .option('--incident <id>', 'the incident this deploy belongs to (annotated on every object written)')
+    .option('--continue', 'resume an interrupted deploy of the target')
+    .option('--yes', 'confirm a deploy to a protected target (production)')
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; yes?: boolean }) => {
+      const { deployVerb } = await import('./deploy-verbs.js');
+      setExit(await deployVerb(io, options));
+    });
+
+  program
+    .command('rollback')
+    .description('roll a target back by the fastest safe path: undo to the previous revision (rolling) or switch the Service back (blue-green)')
+    .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
+    .option('--version <which>', 'previous, or a Deployment revision number (rolling)', 'previous')
+    .option('--immediate', 'do not wait for the restored version to be fully available')
+    .option('--yes', 'confirm a rollback of a protected target')
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean }) => {
+      const { rollbackVerb } = await import('./deploy-verbs.js');
+      setExit(await rollbackVerb(io, options));
+    });
+
+  program
+    .command('targets')
+    .description('the deploy targets with their kube context, namespace and live state')
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Common) => {
+      const { targetsVerb } = await import('./deploy-verbs.js');
+      setExit(await targetsVerb(io, options));
+    });
+}
+

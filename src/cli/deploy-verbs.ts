@@ -1,0 +1,110 @@
+// The deploy verbs' work: open the target through the kube context, print the context and namespace
+// before any write, call the deploy engine, print the outcome. Loaded only when a deploy verb runs,
+// so other verbs do not pay for the Kubernetes client.
+
+import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
+import { imageFromTemplate, targetNames } from '../core/config/targets';
+import type { DeployStrategy } from '../core/config/types';
+import { continueDeploy, deploy } from '../core/deploy/deploy';
+import { describeTarget } from '../core/deploy/describe';
+import { rollback } from '../core/deploy/rollback';
+import { highestRelease } from '../core/hotfix/versions';
+import { EXIT, type ExitCode } from './exit-codes';
+import { reporter, type Reporter } from './output';
+import type { Io } from './program';
+
+export interface Common {
+  readonly repo?: string;
+  readonly json?: boolean;
+  readonly kubeconfig?: string;
+}
+
+const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary'];
+
+async function open(out: Reporter, options: Common, target: string): Promise<OpenDeploy | ExitCode> {
+  const opened = await openDeploy(options.repo ?? process.cwd(), target, {
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    progress: (m) => out.progress(m),
+  });
+  if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
+  const { kube, target: t } = opened.value;
+  out.line(`target ${t.name} (${t.strategy}${t.protected ? ', protected' : ''}): context ${kube.context} (${kube.server}), namespace ${t.namespace}`);
+  return opened.value;
+}
+
+export async function deployVerb(io: Io, options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; yes?: boolean }): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  if (options.strategy !== undefined && !STRATEGIES.includes(options.strategy as DeployStrategy)) {
+    return out.failure(`"${options.strategy}" is not a strategy.`, `Use ${STRATEGIES.join(', ')}.`, EXIT.usage);
+  }
+  const opened = await open(out, options, options.target);
+  if (typeof opened === 'number') return opened;
+  const ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
+  if (options.continue) return report(out, await continueDeploy(ctx, options.yes));
+
+  const git = opened.workspace.context.git;
+  const [sha, branch, tags] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch(), git.tags('HEAD')]);
+  let image = options.image;
+  if (image === undefined) {
+    if (!opened.target.image) return out.failure('No image to deploy.', `Pass --image, or set targets.${opened.target.name}.image (e.g. registry.example/app:{version}).`, EXIT.usage);
+    const release = highestRelease(tags, opened.workspace.context.settings.tagPrefix);
+    const resolved = imageFromTemplate(opened.target.image, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
+    if (!resolved.ok) return out.failure(resolved.reason, resolved.hint, EXIT.usage);
+    image = resolved.value;
+  }
+  const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(options.incident ? { incident: options.incident } : {}) };
+  return report(out, await deploy(ctx, { image, meta, confirmed: options.yes === true }));
+}
+
+function report(out: Reporter, outcome: Awaited<ReturnType<typeof deploy>>): ExitCode {
+  switch (outcome.kind) {
+    case 'deployed':
+      return out.result({ deployed: true, message: outcome.message, state: outcome.state }, [outcome.message]);
+    case 'rolled-back':
+      return out.failure(`The deploy failed: ${outcome.reason}`, `Rolled back automatically: ${outcome.message}.`, EXIT.failed, { rolledBack: outcome.message, state: outcome.state });
+    case 'stopped':
+      return out.failure(outcome.reason, 'Resume with deploy --continue, or undo with rollback.', EXIT.stopped, { state: outcome.state });
+    default:
+      return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
+  }
+}
+
+export async function rollbackVerb(io: Io, options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean }): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  let toRevision: number | undefined;
+  if (options.version !== 'previous') {
+    toRevision = Number(options.version);
+    if (!Number.isInteger(toRevision) || toRevision < 1) return out.failure(`"${options.version}" is not a revision.`, 'Use --version=previous or a revision number (hotfix-deployer targets shows them).', EXIT.usage);
+  }
+  const opened = await open(out, options, options.target);
+  if (typeof opened === 'number') return opened;
+  const outcome = await rollback(opened.context, { ...(toRevision !== undefined ? { toRevision } : {}), immediate: options.immediate === true, confirmed: options.yes === true });
+  if (outcome.kind === 'rolled-back') return out.result({ rolledBack: true, message: outcome.message, ms: outcome.ms }, [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`]);
+  return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
+}
+
+export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  const { openWorkspace } = await import('../adapters/workspace.js');
+  const ws = await openWorkspace(options.repo ?? process.cwd());
+  if (!ws.ok) return out.failure(ws.reason, ws.hint, EXIT.failed);
+  const names = targetNames(ws.value.config);
+  if (names.length === 0) return out.result({ targets: [] }, ['No deploy targets: add them under targets: in .hotfix/config.yaml.']);
+  const states = [];
+  const lines: string[] = [];
+  for (const name of names) {
+    const opened = await openDeploy(options.repo ?? process.cwd(), name, options.kubeconfig ? { kubeconfig: options.kubeconfig } : {});
+    if (!opened.ok) {
+      states.push({ target: name, error: opened.reason });
+      lines.push(`${name}: ${opened.reason}`);
+      continue;
+    }
+    const s = await describeTarget(opened.value.context);
+    states.push(s);
+    lines.push(`${s.target} (${s.strategy}${s.protected ? ', protected' : ''}) context ${s.context}, namespace ${s.namespace}${s.liveColour ? `, live ${s.liveColour}` : ''}`);
+    for (const d of s.deployments) lines.push(`  ${d.live ? '*' : ' '} ${d.name} ${d.images.join(', ')} rev ${d.revision ?? '-'} ${d.available}/${d.replicas} available`);
+    if (s.error) lines.push(`  ${s.error}`);
+    if (s.last && s.last.finishedAt === undefined) lines.push(`  unfinished deploy of ${s.last.image} by ${s.last.actor} since ${s.last.startedAt}: deploy --continue or rollback`);
+  }
+  return out.result({ targets: states }, lines);
+}

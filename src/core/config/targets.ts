@@ -1,0 +1,86 @@
+// Deploy targets with every default decided: strategy, service, protection, durations in
+// milliseconds, canary steps. The schema has already checked the shapes; this checks what it cannot.
+
+import { failed, succeeded, type Result } from '../result';
+import { CONFIG_PATH, type CanaryTraffic, type DeployStrategy, type HotfixConfigFile, type SmokeConfig } from './types';
+
+export interface Target {
+  readonly name: string;
+  /** Undefined: the kubeconfig's current context. */
+  readonly context?: string;
+  readonly namespace: string;
+  readonly app: string;
+  readonly strategy: DeployStrategy;
+  readonly service: string;
+  readonly container?: string;
+  readonly image?: string;
+  readonly protected: boolean;
+  /** Undefined: the Deployment's own progressDeadlineSeconds. */
+  readonly progressDeadlineMs?: number;
+  readonly keepOldForMs: number;
+  readonly canary: { readonly steps: readonly number[]; readonly pauseMs: number; readonly traffic: CanaryTraffic; readonly route: string };
+  readonly smoke?: SmokeConfig;
+}
+
+export const DEFAULT_CANARY_STEPS = [10, 25, 50, 75, 100] as const;
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `5m`, `1h`, `250ms` in milliseconds; undefined for anything else. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^([0-9]+)(ms|s|m|h)$/.exec(text.trim());
+  const unit = match?.[2];
+  return match && unit ? Number(match[1]) * (UNIT_MS[unit] ?? 0) : undefined;
+}
+
+export function targetNames(config: HotfixConfigFile): string[] {
+  return Object.keys(config.targets ?? {}).sort();
+}
+
+export function resolveTarget(config: HotfixConfigFile, name: string): Result<Target> {
+  const raw = config.targets?.[name];
+  if (!raw) {
+    const known = targetNames(config);
+    return failed(
+      `There is no deploy target "${name}".`,
+      known.length > 0 ? `Known targets: ${known.join(', ')}.` : `Add it under targets: in ${CONFIG_PATH}, e.g. ${name}: { namespace: payments, app: checkout }.`,
+    );
+  }
+  const steps = [...(raw.canary?.steps ?? DEFAULT_CANARY_STEPS)];
+  if (steps.some((step, i) => i > 0 && step <= (steps[i - 1] ?? 0)) || steps[steps.length - 1] !== 100) {
+    return failed(`targets.${name}.canary.steps: ${steps.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [10, 25, 50, 75, 100].`);
+  }
+  const service = raw.service ?? raw.app;
+  const progressDeadlineMs = raw.progressDeadline !== undefined ? parseDuration(raw.progressDeadline) : undefined;
+  return succeeded({
+    name,
+    namespace: raw.namespace,
+    app: raw.app,
+    strategy: raw.strategy ?? 'rolling',
+    service,
+    protected: raw.protected ?? name === 'production',
+    keepOldForMs: parseDuration(raw.blueGreen?.keepOldFor ?? '10m') ?? 600_000,
+    canary: {
+      steps,
+      pauseMs: parseDuration(raw.canary?.pause ?? '5m') ?? 300_000,
+      traffic: raw.canary?.traffic ?? 'replicas',
+      route: raw.canary?.route ?? service,
+    },
+    ...(raw.context !== undefined ? { context: raw.context } : {}),
+    ...(raw.container !== undefined ? { container: raw.container } : {}),
+    ...(raw.image !== undefined ? { image: raw.image } : {}),
+    ...(progressDeadlineMs !== undefined ? { progressDeadlineMs } : {}),
+    ...(raw.smoke !== undefined ? { smoke: raw.smoke } : {}),
+  });
+}
+
+/** The image for a release: the template with {version}, {tag} and {sha} filled in. */
+export function imageFromTemplate(template: string, values: { version?: string; tag?: string; sha?: string }): Result<string> {
+  let missing: string | undefined;
+  const image = template.replace(/\{(version|tag|sha)\}/g, (_, key: 'version' | 'tag' | 'sha') => {
+    const value = values[key];
+    if (value === undefined) missing = key;
+    return value ?? '';
+  });
+  return missing === undefined ? succeeded(image) : failed(`The image template ${template} needs {${missing}}, which is not known here.`, 'Pass the image with --image.');
+}

@@ -1,0 +1,193 @@
+// The deploy state machine: lock, preflight (with server-side dry-runs), update, rollout, smoke,
+// switch (blue-green), release. State is saved after every step. A failed rollout or smoke check
+// restores the previous version automatically; an interruption (cancel, lost connection, crash)
+// leaves a resumable state: deploy --continue picks it up, rollback undoes it.
+
+import { failed, type Failed } from '../result';
+import { record, type DeployContext } from './context';
+import { acquireLock, type DeployLock } from './lock';
+import { isRefusal } from './ports';
+import { protectionRefusal, unfinished } from './guards';
+import { restoreAfterFailure } from './rollback';
+import { preflight, rollout, smoke, switchTraffic, update } from './steps';
+import { deployKey, planFor, type DeployMeta, type DeployState, type DeployStep } from './state';
+
+export interface DeployInput {
+  readonly image: string;
+  readonly meta?: DeployMeta;
+  /** A protected target (production) needs the person's explicit confirmation. */
+  readonly confirmed?: boolean;
+}
+
+export type DeployOutcome =
+  | { readonly kind: 'deployed'; readonly state: DeployState; readonly message: string }
+  | { readonly kind: 'rolled-back'; readonly state: DeployState; readonly reason: string; readonly message: string }
+  | { readonly kind: 'stopped'; readonly state: DeployState; readonly reason: string }
+  | (Failed & { readonly kind: 'refused' });
+
+const refused = (reason: string, hint?: string): DeployOutcome => ({ ...failed(reason, hint), kind: 'refused' });
+
+export async function deploy(ctx: DeployContext, input: DeployInput): Promise<DeployOutcome> {
+  const denied = protectionRefusal(ctx, input.confirmed, `deploying ${input.image}`);
+  if (denied) return refused(denied.reason, denied.hint);
+  if (!/^\S+$/.test(input.image)) {
+    return refused(`"${input.image}" is not an image reference.`, 'Pass an image such as registry.example/checkout:1.4.2 with --image.');
+  }
+  const reach = await reachable(ctx);
+  if (reach) return reach;
+  const open = await unfinished(ctx);
+  if (open) {
+    return refused(
+      `A ${open.strategy} deploy of ${open.image} to ${open.target} started ${open.startedAt} by ${open.actor} is unfinished (${open.stopped?.reason ?? 'interrupted'}).`,
+      'Resume it with deploy --continue, or undo it with rollback.',
+    );
+  }
+  const state: DeployState = {
+    version: 1,
+    id: globalThis.crypto.randomUUID(),
+    target: ctx.target.name,
+    strategy: ctx.target.strategy,
+    context: ctx.cluster.identity.context,
+    namespace: ctx.target.namespace,
+    image: input.image,
+    startedAt: ctx.clock.now().toISOString(),
+    actor: ctx.actor,
+    meta: input.meta ?? {},
+    plan: planFor(ctx.target.strategy, ctx.target.smoke !== undefined),
+    done: [],
+  };
+  await ctx.store.write(deployKey(ctx.target.name), state);
+  await record(ctx, 'deploy.start', { image: input.image, strategy: state.strategy, operation: state.id });
+  return drive(ctx, state);
+}
+
+/** The cluster answers and the target's namespace exists: checked before any state or lock is written. */
+async function reachable(ctx: DeployContext): Promise<DeployOutcome | undefined> {
+  const { cluster, target } = ctx;
+  try {
+    if (await cluster.namespaceExists(target.namespace)) return undefined;
+    return refused(`Namespace ${target.namespace} does not exist in context ${cluster.identity.context} (${cluster.identity.server}).`, `Check targets.${target.name}.namespace and the kube context.`);
+  } catch (error) {
+    return refused(`Cannot reach the cluster of context ${cluster.identity.context} (${cluster.identity.server}): ${error instanceof Error ? error.message : String(error)}`, 'Check the kube context, your VPN and credentials.');
+  }
+}
+
+export async function continueDeploy(ctx: DeployContext, confirmed?: boolean): Promise<DeployOutcome> {
+  const state = await unfinished(ctx);
+  if (!state) return refused(`No deploy of ${ctx.target.name} is unfinished.`, 'Start one with deploy.');
+  const denied = protectionRefusal(ctx, confirmed, `resuming the deploy of ${state.image}`);
+  if (denied) return refused(denied.reason, denied.hint);
+  await record(ctx, 'deploy.continue', { operation: state.id, step: state.stopped?.step ?? '' });
+  return drive(ctx, state);
+}
+
+async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOutcome> {
+  let state = initial;
+  let lock: DeployLock | undefined;
+  const save = async (next: DeployState) => {
+    state = next;
+    await ctx.store.write(deployKey(ctx.target.name), state);
+  };
+  const takeLock = async (): Promise<DeployOutcome | undefined> => {
+    const acquired = await acquireLock(ctx.cluster, ctx.clock, ctx.target.namespace, ctx.target.name, { holder: `${ctx.actor} on ${ctx.origin}`, operation: state.id });
+    if (!acquired.ok) return refused(acquired.reason, acquired.hint);
+    lock = acquired.value;
+    return undefined;
+  };
+
+  // Resuming after the lock was taken: take it back first (the same operation may).
+  if (state.done.includes('lock') && !state.done.includes('release')) {
+    const denied = await takeLock();
+    if (denied) return denied;
+  }
+
+  for (const step of state.plan) {
+    if (state.done.includes(step)) continue;
+    let result;
+    try {
+      if (step === 'lock') {
+        const denied = await takeLock();
+        if (denied) {
+          await save({ ...state, finishedAt: ctx.clock.now().toISOString(), outcome: 'failed', stopped: { step, reason: denied.kind === 'refused' ? denied.reason : '', at: ctx.clock.now().toISOString() } });
+          return denied;
+        }
+        result = { ok: true as const, value: state };
+      } else {
+        result = await runStep(ctx, state, step, lock);
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isRefusal(error) && (step === 'lock' || step === 'preflight')) {
+        // The server refused before anything was written (forbidden, invalid): nothing to resume.
+        return fail(ctx, state, 'preflight', reason, 'Nothing was changed.', lock, save);
+      }
+      if (isRefusal(error)) {
+        return fail(ctx, state, step, reason, undefined, lock, save);
+      }
+      // Cancelled, or the cluster could not be reached: stop where we are, resumable.
+      await save({ ...state, stopped: { step, reason, at: ctx.clock.now().toISOString() } });
+      await lock?.release().catch(() => undefined);
+      await record(ctx, 'deploy.stopped', { operation: state.id, step, reason: reason.slice(0, 300) });
+      return { kind: 'stopped', state, reason: `Stopped at ${step}: ${reason}` };
+    }
+    if (!result.ok) {
+      return fail(ctx, state, step, result.reason, result.hint, lock, save);
+    }
+    const { stopped: _stopped, ...rest } = result.value;
+    await save({ ...rest, done: [...state.done, step] });
+    await record(ctx, `deploy.${step}`, { operation: state.id, image: state.image });
+  }
+  await lock?.release();
+  await save({ ...state, finishedAt: ctx.clock.now().toISOString(), outcome: 'deployed' });
+  const where = `${ctx.cluster.identity.context}/${ctx.target.namespace}`;
+  const message =
+    state.strategy === 'blue-green'
+      ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${state.before?.liveColour ?? 'the old colour'} stays scaled for an instant rollback.`
+      : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}.`;
+  await record(ctx, 'deploy.done', { operation: state.id, image: state.image });
+  return { kind: 'deployed', state, message };
+}
+
+function runStep(ctx: DeployContext, state: DeployState, step: DeployStep, lock: DeployLock | undefined) {
+  switch (step) {
+    case 'preflight':
+      return preflight(ctx, state);
+    case 'update':
+      return update(ctx, state);
+    case 'rollout':
+      return rollout(ctx, state, lock);
+    case 'smoke':
+      return smoke(ctx, state);
+    case 'switch':
+      return switchTraffic(ctx, state);
+    case 'release':
+      return lock ? lock.release().then(() => ({ ok: true as const, value: state })) : Promise.resolve({ ok: true as const, value: state });
+    default:
+      throw new Error(`unknown deploy step ${step}`);
+  }
+}
+
+async function fail(
+  ctx: DeployContext,
+  state: DeployState,
+  step: DeployStep,
+  reason: string,
+  hint: string | undefined,
+  lock: DeployLock | undefined,
+  save: (s: DeployState) => Promise<void>,
+): Promise<DeployOutcome> {
+  const at = ctx.clock.now().toISOString();
+  await record(ctx, 'deploy.failed', { operation: state.id, step, reason: reason.slice(0, 300) });
+  if (step === 'preflight') {
+    // Nothing was written: the target is as it was.
+    await lock?.release();
+    await save({ ...state, finishedAt: at, outcome: 'failed', stopped: { step, reason, at } });
+    return refused(reason, hint);
+  }
+  ctx.progress?.(`${reason} Restoring the previous version.`);
+  const restored = await restoreAfterFailure(ctx, state, lock);
+  await lock?.release();
+  await save({ ...state, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: restored, stopped: { step, reason, at } });
+  await record(ctx, 'deploy.rolled-back', { operation: state.id, step, restored });
+  return { kind: 'rolled-back', state, reason, message: restored };
+}

@@ -1,0 +1,111 @@
+// Rollback, the fastest safe path for each strategy: rolling = `kubectl rollout undo` semantics
+// (the previous revision's template and annotations, or --to-revision); blue-green = switch the
+// Service back to the other colour (one API call). Also the automatic restore after a failed deploy.
+
+import { failed, type Failed } from '../result';
+import { record, type DeployContext } from './context';
+import { protectionRefusal, unfinished } from './guards';
+import { acquireLock, type DeployLock } from './lock';
+import type { DeploymentView } from './ports';
+import { colours, planUndo, revisionOf } from './rollout';
+import { deployKey, type DeployState } from './state';
+import { writeAnnotations } from './steps';
+import { waitForRollout } from './wait';
+
+export interface RollbackInput {
+  /** A revision of the Deployment (rolling); default: the one before the current. */
+  readonly toRevision?: number;
+  /** Do not wait for the rolled-back version to be fully available. */
+  readonly immediate?: boolean;
+  readonly confirmed?: boolean;
+}
+
+export type RollbackOutcome = { readonly kind: 'rolled-back'; readonly message: string; readonly ms: number } | (Failed & { readonly kind: 'refused' });
+
+const refused = (reason: string, hint?: string): RollbackOutcome => ({ ...failed(reason, hint), kind: 'refused' });
+
+export async function rollback(ctx: DeployContext, input: RollbackInput = {}): Promise<RollbackOutcome> {
+  const started = ctx.clock.now().getTime();
+  const denied = protectionRefusal(ctx, input.confirmed, 'rolling back');
+  if (denied) return refused(denied.reason, denied.hint);
+  const open = await unfinished(ctx);
+  const operation = open?.id ?? globalThis.crypto.randomUUID();
+  const lock = await acquireLock(ctx.cluster, ctx.clock, ctx.target.namespace, ctx.target.name, { holder: `${ctx.actor} on ${ctx.origin}`, operation });
+  if (!lock.ok) return refused(lock.reason, lock.hint);
+  try {
+    const done = ctx.target.strategy === 'blue-green' ? await switchBack(ctx, input, operation) : await undo(ctx, input, lock.value, operation);
+    if (!done.ok) return refused(done.reason, done.hint);
+    if (open) {
+      await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
+    }
+    await record(ctx, 'rollback.done', { operation, message: done.message, immediate: input.immediate === true });
+    return { kind: 'rolled-back', message: done.message, ms: ctx.clock.now().getTime() - started };
+  } finally {
+    await lock.value.release().catch(() => undefined);
+  }
+}
+
+type Done = { readonly ok: true; readonly message: string } | Failed;
+
+async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, operation: string): Promise<Done> {
+  const { cluster, target } = ctx;
+  const d = await cluster.getDeployment(target.namespace, target.app);
+  if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
+  const plan = planUndo(d, await cluster.replicaSets(d), input.toRevision);
+  if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
+  await cluster.replaceTemplate(target.namespace, target.app, plan.template, { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation }, { dryRun: true });
+  ctx.progress?.(`Rolling ${target.app} back from revision ${plan.fromRevision ?? '?'} to ${plan.toRevision} (${plan.images.join(', ')})`);
+  await cluster.replaceTemplate(target.namespace, target.app, plan.template, { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation }, { dryRun: false });
+  const what = `rolled ${target.app} back from revision ${plan.fromRevision ?? '?'} to the template of revision ${plan.toRevision} (${plan.images.join(', ')})`;
+  if (input.immediate) return { ok: true, message: `${what}; the rollout continues in the cluster` };
+  const waited = await waitForRollout(ctx, target.app, lock);
+  return waited.ok ? { ok: true, message: `${what}; ${waited.value}` } : failed(`${what}, but ${waited.reason}`);
+}
+
+async function switchBack(ctx: DeployContext, input: RollbackInput, operation: string): Promise<Done> {
+  const { cluster, target } = ctx;
+  const [service, blue, green] = await Promise.all([
+    cluster.getService(target.namespace, target.service),
+    cluster.getDeployment(target.namespace, `${target.app}-blue`),
+    cluster.getDeployment(target.namespace, `${target.app}-green`),
+  ]);
+  if (!service || !blue || !green) return failed(`${target.name} needs Service ${target.service} and Deployments ${target.app}-blue and ${target.app}-green in ${target.namespace}.`);
+  const c = colours(service, blue, green);
+  if ('error' in c) return failed(c.error);
+  const back: DeploymentView = c.idle === 'blue' ? blue : green;
+  if (back.status.availableReplicas === 0) {
+    if (input.immediate) return failed(`${back.name} has no available replicas: switching to it now would drop all traffic.`, 'Run rollback without --immediate to scale it up first.');
+    const live = c.live === 'blue' ? blue : green;
+    ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
+    await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
+    const waited = await waitForRollout(ctx, back.name, undefined);
+    if (!waited.ok) return failed(`${back.name} did not become ready, so traffic stays on ${c.live}: ${waited.reason}`);
+  }
+  const annotations = { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation };
+  await cluster.setServiceSelector(target.namespace, target.service, c.selectors[c.idle], annotations, { dryRun: false });
+  return { ok: true, message: `switched Service ${target.service} from ${c.live} back to ${c.idle} (${back.containers.map((x) => x.image).join(', ')}) in one API call` };
+}
+
+/** After a failed rollout or smoke check: put back what this deploy changed. Returns what it did. */
+export async function restoreAfterFailure(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<string> {
+  const { cluster, target } = ctx;
+  const name = state.deployment ?? target.app;
+  const d = await cluster.getDeployment(target.namespace, name);
+  const before = state.before;
+  if (!d || !before) return 'nothing to restore: the deploy had not changed the target';
+  if (state.strategy === 'blue-green') {
+    // Traffic never left the live colour; put the idle one back as it was, for the next rollback.
+    await cluster.setImages(target.namespace, name, { images: before.images, annotations: writeAnnotations(ctx, state) }, { dryRun: false });
+    if (before.idleReplicas !== undefined && d.replicas !== before.idleReplicas) await cluster.scale(target.namespace, name, before.idleReplicas, { dryRun: false });
+    return `traffic stayed on ${target.app}-${before.liveColour ?? '?'}; ${name} was set back to ${Object.values(before.images).join(', ')}`;
+  }
+  if (revisionOf(d) === before.revision) return `${name} was not changed`;
+  const plan = planUndo(d, await cluster.replicaSets(d), before.revision);
+  if ('error' in plan) {
+    await cluster.setImages(target.namespace, name, { images: before.images, annotations: writeAnnotations(ctx, state) }, { dryRun: false });
+  } else {
+    await cluster.replaceTemplate(target.namespace, name, plan.template, { ...plan.annotations, 'hotfix-deployer.io/operation': state.id }, { dryRun: false });
+  }
+  const waited = await waitForRollout(ctx, name, lock);
+  return `rolled ${name} back to revision ${before.revision ?? '?'} (${Object.values(before.images).join(', ')})${waited.ok ? '' : `, but ${waited.reason}`}`;
+}

@@ -1,0 +1,125 @@
+// Pure decisions about Deployments: is a rollout done, progressing or failed (as `kubectl rollout
+// status` judges it); which revision an undo goes back to and what it writes (as `kubectl rollout
+// undo` does); which colour is live behind a Service and what the switch writes.
+
+import type { DeploymentView, PodTemplate, ReplicaSetView, ServiceView } from './ports';
+
+export const REVISION = 'deployment.kubernetes.io/revision';
+
+export type RolloutStatus =
+  | { readonly state: 'complete'; readonly message: string }
+  | { readonly state: 'progressing'; readonly message: string }
+  | { readonly state: 'failed'; readonly reason: string; readonly message: string };
+
+export function rolloutStatus(d: DeploymentView): RolloutStatus {
+  const s = d.status;
+  // Conditions describe an older spec until the controller has observed this generation: a stale
+  // ProgressDeadlineExceeded right after an undo must not fail the new rollout.
+  if (s.observedGeneration < d.generation) {
+    return { state: 'progressing', message: 'waiting for the controller to observe the new spec' };
+  }
+  const progressing = s.conditions.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return { state: 'failed', reason: 'ProgressDeadlineExceeded', message: `${d.name} made no progress within its deadline: ${progressing.message ?? ''}`.trim() };
+  }
+  if (s.updatedReplicas < d.replicas) {
+    return { state: 'progressing', message: `${s.updatedReplicas} of ${d.replicas} new replicas updated` };
+  }
+  if (s.replicas > s.updatedReplicas) {
+    return { state: 'progressing', message: `${s.replicas - s.updatedReplicas} old replicas pending termination` };
+  }
+  if (s.availableReplicas < s.updatedReplicas) {
+    return { state: 'progressing', message: `${s.availableReplicas} of ${s.updatedReplicas} updated replicas available` };
+  }
+  return { state: 'complete', message: `${d.name} rolled out: ${s.availableReplicas} of ${d.replicas} available` };
+}
+
+export function revisionOf(d: { readonly annotations: Readonly<Record<string, string>> }): number | undefined {
+  const value = Number(d.annotations[REVISION]);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Annotations the controller or kubectl own, which an undo keeps from the Deployment. */
+const KEPT_ON_UNDO = new Set([
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'kubectl.kubernetes.io/last-applied-configuration',
+]);
+
+export interface UndoPlan {
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly images: readonly string[];
+  readonly template: PodTemplate;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** What `kubectl rollout undo [--to-revision]` would write, or why there is nothing to go back to. */
+export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView[], toRevision?: number): UndoPlan | { readonly error: string } {
+  const current = revisionOf(d);
+  const target =
+    toRevision !== undefined
+      ? replicaSets.find((rs) => rs.revision === toRevision)
+      : [...replicaSets].filter((rs) => current === undefined || rs.revision < current).sort((a, b) => b.revision - a.revision)[0];
+  if (!target) {
+    const known = replicaSets.map((rs) => rs.revision).sort((a, b) => a - b);
+    return {
+      error:
+        toRevision !== undefined
+          ? `${d.name} has no revision ${toRevision} (revisions kept: ${known.join(', ') || 'none'}).`
+          : `${d.name} has no revision before ${current ?? 'the current one'} to roll back to.`,
+    };
+  }
+  const template = structuredClone(target.template) as { metadata?: { labels?: Record<string, string> } };
+  delete template.metadata?.labels?.['pod-template-hash'];
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(d.annotations)) {
+    if (KEPT_ON_UNDO.has(key)) annotations[key] = value;
+  }
+  for (const [key, value] of Object.entries(target.annotations)) {
+    if (!KEPT_ON_UNDO.has(key)) annotations[key] = value;
+  }
+  return { toRevision: target.revision, images: target.images, template, annotations, ...(current !== undefined ? { fromRevision: current } : {}) };
+}
+
+export type Colour = 'blue' | 'green';
+
+export interface ColourState {
+  readonly live: Colour;
+  readonly idle: Colour;
+  /** The selector that sends traffic to each colour. */
+  readonly selectors: Readonly<Record<Colour, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * Which of `<app>-blue` / `<app>-green` the Service selects. The colour key is whatever selector key
+ * the two pod templates label differently, so no naming convention is imposed on the labels.
+ */
+export function colours(service: ServiceView, blue: DeploymentView, green: DeploymentView): ColourState | { readonly error: string } {
+  const keys = Object.keys(service.selector).filter((k) => blue.templateLabels[k] !== green.templateLabels[k]);
+  if (keys.length === 0) {
+    return { error: `Service ${service.name} selects both ${blue.name} and ${green.name} alike: their pod labels must differ in a key the selector uses (e.g. colour: blue / green).` };
+  }
+  const selectorFor = (d: DeploymentView) => {
+    const selector: Record<string, string> = { ...service.selector };
+    for (const key of keys) {
+      const value = d.templateLabels[key];
+      if (value === undefined) return undefined;
+      selector[key] = value;
+    }
+    return selector;
+  };
+  const blueSelector = selectorFor(blue);
+  const greenSelector = selectorFor(green);
+  if (!blueSelector || !greenSelector) {
+    return { error: `${blue.name} and ${green.name} must both carry the label${keys.length > 1 ? 's' : ''} ${keys.join(', ')} that Service ${service.name} selects on.` };
+  }
+  const matches = (selector: Readonly<Record<string, string>>) => keys.every((k) => service.selector[k] === selector[k]);
+  const live: Colour | undefined = matches(blueSelector) ? 'blue' : matches(greenSelector) ? 'green' : undefined;
+  if (!live) {
+    return { error: `Service ${service.name} selects neither ${blue.name} nor ${green.name} (selector ${JSON.stringify(service.selector)}).` };
+  }
+  return { live, idle: live === 'blue' ? 'green' : 'blue', selectors: { blue: blueSelector, green: greenSelector } };
+}

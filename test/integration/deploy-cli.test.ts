@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { apps, type Apps } from './fixtures/apps';
+import { kubeCluster, KUBE_START_TIMEOUT_MS, waitFor, type KubeCluster } from './fixtures/cluster';
+import { gitflowRepo, type Repo } from './fixtures/repos';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+describe('CLI twin: deploy | rollback | targets through a kube context (built dist/cli.js, real control plane)', function () {
+  this.timeout(120_000);
+  let cluster: KubeCluster;
+  let k: Apps;
+  let repo: Repo;
+  let ns: string;
+  const cli = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [CLI, ...args, `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work, encoding: 'utf8' });
+    return { code: run.status, out: run.stdout, err: run.stderr };
+  };
+
+  before(async function () {
+    this.timeout(KUBE_START_TIMEOUT_MS);
+    cluster = await kubeCluster();
+    k = await apps(cluster);
+    ns = await cluster.namespace('cli');
+    await k.deployment(ns, 'checkout', 'checkout:1.4.0', { app: 'checkout' }, 6);
+    repo = gitflowRepo();
+    mkdirSync(path.join(repo.work, '.hotfix'));
+    writeFileSync(
+      path.join(repo.work, '.hotfix', 'config.yaml'),
+      `targets:\n  staging:\n    namespace: ${ns}\n    app: checkout\n  production:\n    namespace: ${ns}\n    app: checkout\n    image: "checkout:{version}"\n`,
+    );
+  });
+  after(() => {
+    k?.dispose();
+    repo?.dispose();
+  });
+
+  it('shows the context and namespace first, and refuses a protected target without --yes (exit 2)', () => {
+    const denied = cli('deploy', '--target=production');
+    assert.equal(denied.code, 2, denied.err);
+    assert.match(denied.out, new RegExp(`target production \\(rolling, protected\\): context hotfix-test \\(https://127\\.0\\.0\\.1:\\d+\\), namespace ${ns}`));
+    assert.match(denied.err, /production is protected: deploying checkout:1\.10\.0 .*--yes/s);
+  });
+
+  it('deploys, survives being killed mid-rollout (deploy --continue), lists targets, rolls back', async () => {
+    const child = spawn(process.execPath, [CLI, 'deploy', '--target=staging', '--image=checkout:1.4.1', `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work, stdio: 'ignore' });
+    const stateFile = path.join(repo.work, '.git', 'hotfix', 'deploys', 'staging.json');
+    await waitFor('the deploy to reach its rollout', () => existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as { done: string[] }).done.includes('update'), 30_000, 20);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const again = cli('deploy', '--target=staging', '--image=checkout:1.4.2');
+    assert.equal(again.code, 1);
+    assert.match(again.err, /is unfinished[\s\S]*deploy --continue/);
+    const resumed = cli('deploy', '--target=staging', '--continue');
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.match(resumed.out, /runs checkout:1\.4\.1/);
+
+    const targets = cli('targets', '--json');
+    assert.equal(targets.code, 0, targets.err);
+    const listed = JSON.parse(targets.out) as { targets: { target: string; deployments: { images: string[]; available: number; revision: number }[] }[] };
+    const staging = listed.targets.find((t) => t.target === 'staging');
+    assert.deepEqual(staging?.deployments.map((d) => [d.images, d.available, d.revision]), [[['checkout:1.4.1'], 6, 2]]);
+
+    const back = cli('rollback', '--target=staging', '--version=1');
+    assert.equal(back.code, 0, back.err);
+    assert.match(back.out, /Rolled back in \d+ ms: rolled checkout back from revision 2 to the template of revision 1 \(checkout:1\.4\.0\)/);
+    assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.0');
+  });
+});

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { FileStateStore } from '../../src/adapters/store/file-store';
+import { continueDeploy, deploy } from '../../src/core/deploy/deploy';
+import { describeTarget } from '../../src/core/deploy/describe';
+import { rollback } from '../../src/core/deploy/rollback';
+import { apps, type Apps } from './fixtures/apps';
+import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
+
+describe('deploy and rollback on a real control plane', function () {
+  this.timeout(120_000);
+  let cluster: KubeCluster;
+  let k: Apps;
+  before(async function () {
+    this.timeout(KUBE_START_TIMEOUT_MS);
+    cluster = await kubeCluster();
+    k = await apps(cluster);
+  });
+  after(() => k?.dispose());
+
+  describe('rolling', () => {
+    it('patches the image with annotations, waits for the rollout, and rolls back to the previous revision', async () => {
+      const ns = await cluster.namespace('rolling');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0');
+      const ctx = await k.context('staging', { namespace: ns, app: 'checkout' });
+      const progress: string[] = [];
+      const outcome = await deploy({ ...ctx, progress: (m) => progress.push(m) }, { image: 'checkout:1.4.1', meta: { gitSha: 'abc123', branch: 'hotfix/PROD-1-x', incident: 'INC-7' } });
+      assert.equal(outcome.kind, 'deployed', JSON.stringify(outcome));
+      const d = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
+      assert.equal(d.spec?.template.spec?.containers[0]?.image, 'checkout:1.4.1');
+      assert.equal(d.metadata?.annotations?.['hotfix-deployer.io/git-sha'], 'abc123');
+      assert.equal(d.metadata?.annotations?.['hotfix-deployer.io/incident'], 'INC-7');
+      assert.equal(d.metadata?.labels?.['app.kubernetes.io/managed-by'], 'hotfix-deployer');
+      assert.equal(d.status?.availableReplicas, 3);
+      assert.ok(progress.some((m) => /rolled out: 3 of 3 available/.test(m)), progress.join('\n'));
+      const leases = await k.coordination.listNamespacedLease({ namespace: ns });
+      assert.deepEqual(leases.items.map((l) => l.metadata?.name), [], 'the deploy lock is released');
+
+      const back = await rollback(ctx);
+      assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
+      assert.match(back.kind === 'rolled-back' ? back.message : '', /back from revision 2 to the template of revision 1 \(checkout:1\.4\.0\)/);
+      assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.0');
+      const live = await describeTarget(ctx);
+      assert.equal(live.deployments[0]?.revision, 3, 'undo makes a new revision, as kubectl does');
+      assert.equal(live.deployments[0]?.available, 3);
+    });
+
+    it('a broken image fails the rollout (ProgressDeadlineExceeded) and rolls back by itself', async () => {
+      const ns = await cluster.namespace('broken');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0');
+      const ctx = await k.context('staging', { namespace: ns, app: 'checkout' });
+      const outcome = await deploy(ctx, { image: 'checkout:1.4.1-broken' });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.reason : '', /made no progress within its deadline/);
+      assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.0');
+      const d = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
+      assert.equal(d.status?.availableReplicas, 3, 'never fewer available replicas than before');
+      const audit = readFileSync(path.join(k.stateDir, 'audit.jsonl'), 'utf8');
+      assert.match(audit, /"action":"deploy.rolled-back"/);
+    });
+
+    it('refuses a protected target without confirmation, and names a wrong namespace or context', async () => {
+      const ns = await cluster.namespace('protected');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0');
+      const ctx = await k.context('production', { namespace: ns, app: 'checkout' });
+      const denied = await deploy(ctx, { image: 'checkout:1.4.1' });
+      assert.equal(denied.kind, 'refused');
+      assert.match(denied.kind === 'refused' ? `${denied.reason} ${denied.hint}` : '', /production is protected: deploying checkout:1\.4\.1 in hotfix-test \(https:\/\/127\.0\.0\.1:\d+\), namespace .* --yes/);
+      assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.0');
+      const missing = await deploy(await k.context('staging', { namespace: 'no-such-namespace', app: 'checkout' }), { image: 'x:1' });
+      assert.match(missing.kind === 'refused' ? missing.reason : '', /Namespace no-such-namespace does not exist in context hotfix-test/);
+      await assert.rejects(k.context('staging', { namespace: ns, app: 'checkout', context: 'prod-eu' }), /The kube context "prod-eu" is not in .*Contexts there: hotfix-test/);
+    });
+
+    it('two deploys racing for one target: exactly one proceeds, the other is told who holds the lock', async () => {
+      const ns = await cluster.namespace('race');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0');
+      const a = await k.context('staging', { namespace: ns, app: 'checkout' });
+      // A second person with their own state (another machine).
+      const b = { ...(await k.context('staging', { namespace: ns, app: 'checkout' })), actor: 'Bo Backup <bo@example.com>', store: new FileStateStore(path.join(k.stateDir, 'bo')) };
+      const [first, second] = await Promise.all([deploy(a, { image: 'checkout:1.4.1' }), deploy(b, { image: 'checkout:1.4.2' })]);
+      const kinds = [first.kind, second.kind].sort();
+      assert.deepEqual(kinds, ['deployed', 'refused'], JSON.stringify([first, second]));
+      const loser = first.kind === 'refused' ? first : second;
+      assert.match(loser.kind === 'refused' ? loser.reason : '', /staging is being deployed by (Ada Oncall|Bo Backup).* since/);
+    });
+
+    it('a cancelled deploy stops resumable; --continue finishes it', async () => {
+      const ns = await cluster.namespace('resume');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0', { app: 'checkout' }, 4);
+      const abort = new AbortController();
+      const ctx = await k.context('staging', { namespace: ns, app: 'checkout' }, { signal: abort.signal });
+      const stopped = await deploy({ ...ctx, progress: (m) => { if (/updated/.test(m)) abort.abort(); } }, { image: 'checkout:1.4.1' });
+      assert.equal(stopped.kind, 'stopped', JSON.stringify(stopped));
+      const refusedNew = await deploy(await k.context('staging', { namespace: ns, app: 'checkout' }), { image: 'checkout:9' });
+      assert.match(refusedNew.kind === 'refused' ? refusedNew.hint ?? '' : '', /deploy --continue, or undo it with rollback/);
+      const resumed = await continueDeploy(await k.context('staging', { namespace: ns, app: 'checkout' }));
+      assert.equal(resumed.kind, 'deployed', JSON.stringify(resumed));
+      assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.1');
+    });
+  });
+
+  describe('blue-green', () => {
+    async function blueGreen(ns: string): Promise<void> {
+      await k.deployment(ns, 'web-blue', 'web:1.0', { app: 'web', colour: 'blue' });
+      await k.deployment(ns, 'web-green', 'web:0.9', { app: 'web', colour: 'green' }, 1);
+      await k.service(ns, 'web', { app: 'web', colour: 'blue' });
+    }
+    const selector = async (ns: string) => (await k.core.readNamespacedService({ name: 'web', namespace: ns })).spec?.selector;
+
+    it('deploys the idle colour, waits ready, switches the selector; rollback switches back in one call', async () => {
+      const ns = await cluster.namespace('bluegreen');
+      await blueGreen(ns);
+      const ctx = await k.context('staging', { namespace: ns, app: 'web', strategy: 'blue-green' });
+      const outcome = await deploy(ctx, { image: 'web:1.1' });
+      assert.equal(outcome.kind, 'deployed', JSON.stringify(outcome));
+      assert.deepEqual(await selector(ns), { app: 'web', colour: 'green' });
+      const green = await k.apps.readNamespacedDeployment({ name: 'web-green', namespace: ns });
+      assert.equal(green.spec?.replicas, 3, 'scaled to the live colour before the switch');
+      assert.equal(await k.image(ns, 'web-blue'), 'web:1.0', 'the old colour is kept for an instant rollback');
+
+      const back = await rollback(ctx, { immediate: true });
+      assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
+      assert.match(back.kind === 'rolled-back' ? back.message : '', /switched Service web from green back to blue \(web:1\.0\) in one API call/);
+      assert.deepEqual(await selector(ns), { app: 'web', colour: 'blue' });
+    });
+
+    it('a broken image never takes traffic: the selector stays, the idle colour is put back', async () => {
+      const ns = await cluster.namespace('bluegreen-broken');
+      await blueGreen(ns);
+      const ctx = await k.context('staging', { namespace: ns, app: 'web', strategy: 'blue-green' });
+      const outcome = await deploy(ctx, { image: 'web:1.1-broken' });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.deepEqual(await selector(ns), { app: 'web', colour: 'blue' });
+      assert.equal(await k.image(ns, 'web-green'), 'web:0.9');
+    });
+  });
+});

@@ -16,7 +16,7 @@ const tiers = [
   { name: 'unit', steps: [npx('mocha', '--config', 'test/unit/.mocharc.json')] },
   // build-kube.sh: the Kubernetes control plane the integration tests start (built once per machine, cached).
   { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
-  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['node', 'test/host/run-host-tests.mjs']] },
+  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['node', 'test/host/run-host-tests.mjs']] },
   // The workbench driven as a person does (test/ui): palette, quick inputs, views, notifications.
   { name: 'ui', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/ui/.mocharc.json')] },
 ];

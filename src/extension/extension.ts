@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { OUTPUT_CHANNEL } from '../shared/ids';
 import { registerCommands } from './commands';
+import { deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
+import { DeployService } from './deploy/service';
 import {
   abortFinishCommand,
   continueFinishCommand,
@@ -14,6 +16,7 @@ import {
 } from './hotfix/commands';
 import { HotfixService } from './hotfix/service';
 import { Repositories } from './repositories';
+import type { DeployNode } from './views/deploy-tree';
 import type { HotfixNode } from './views/hotfix-nodes';
 import { Explorer } from './views/explorer';
 
@@ -23,6 +26,8 @@ export interface HotfixDeployerApi {
   repositories(): Promise<readonly string[]>;
   /** The items of the Hotfixes view as it would render them (top level, or a node's children). */
   hotfixTreeItems(parent?: HotfixNode): Promise<HotfixNode[]>;
+  /** The items of the Deployments view (targets, or a target's live state). */
+  deploymentTreeItems(parent?: DeployNode): Promise<DeployNode[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
@@ -30,16 +35,19 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const repositories = new Repositories(log);
   const service = new HotfixService(repositories, log);
-  const explorer = new Explorer(service);
-  context.subscriptions.push(log, repositories, service, explorer);
+  const deploys = new DeployService(repositories, log);
+  const explorer = new Explorer(service, deploys);
+  context.subscriptions.push(log, repositories, service, deploys, explorer);
 
   const deps: HotfixCommandDeps = { repositories, service, log };
+  const deployDeps: DeployCommandDeps = { repositories, deploys, log };
   context.subscriptions.push(
     ...registerCommands(
       {
         refresh: async () => {
           await repositories.refresh();
           service.invalidate();
+          deploys.invalidate();
         },
         showLog: () => log.show(),
         createHotfix: (arg) => createHotfixCommand(deps, arg),
@@ -47,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         continueFinish: (arg) => continueFinishCommand(deps, arg),
         abortFinish: (arg) => abortFinishCommand(deps, arg),
         openIssue: (arg) => openIssueCommand(deps, arg),
+        deploy: (arg) => deployCommand(deployDeps, arg),
+        rollback: (arg) => rollbackCommand(deployDeps, arg),
+        switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
       },
       log,
     ),
@@ -62,6 +73,10 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
     hotfixTreeItems: async (parent) => {
       await firstScan;
       return explorer.hotfixes.getChildren(parent);
+    },
+    deploymentTreeItems: async (parent) => {
+      await firstScan;
+      return explorer.deployments.getChildren(parent);
     },
   };
 }

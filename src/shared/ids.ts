@@ -9,6 +9,9 @@ export const COMMANDS = {
   continueFinish: 'hotfixDeployer.continueFinish',
   abortFinish: 'hotfixDeployer.abortFinish',
   openIssue: 'hotfixDeployer.openIssue',
+  deploy: 'hotfixDeployer.deploy',
+  rollback: 'hotfixDeployer.rollback',
+  switchKubeContext: 'hotfixDeployer.switchKubeContext',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -7,9 +7,12 @@
 //
 // Environment: HOTFIX_CACHE (default ~/.cache/hotfix-deployer), TEST_TIMEOUT_MS (default 300000),
 // HOTFIX_TEST_GREP (mocha grep), KEEP_LOGS=1 (keep logs of a passing run), VERBOSE=1 (browser console).
+// The suite also gets a real Kubernetes control plane (test/kube, built by build-kube.sh) with an app
+// to deploy; HOTFIX_HOST_CLUSTER=0 leaves it out (the deploy tests then fail, saying so).
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXT, missingFiles, Session } from './session.mjs';
+import { startHostCluster } from './cluster-app.mjs';
 import { createWorkspace } from './workspace.mjs';
 
 const TESTS = path.join(EXT, 'out/test/e2e/index.js');
@@ -29,10 +32,16 @@ const resultFile = session.file('result.json');
 process.once('SIGINT', () => { void session.close().then(() => process.exit(130)); });
 
 let exitCode;
+let cluster;
 try {
+  if (process.env.HOTFIX_HOST_CLUSTER !== '0') {
+    cluster = await startHostCluster(session.file('kube'), workspace);
+    say(`cluster up after ${elapsed()}`);
+  }
   await session.startServer({
     env: { HOTFIX_TEST_RESULT: resultFile, HOTFIX_TEST_LOG: session.file('mocha.log'),
-      HOTFIX_TEST_WORKSPACE: workspace, HOTFIX_TEST_GREP: process.env.HOTFIX_TEST_GREP || '' },
+      HOTFIX_TEST_WORKSPACE: workspace, HOTFIX_TEST_GREP: process.env.HOTFIX_TEST_GREP || '',
+      ...(cluster ? { KUBECONFIG: cluster.kubeconfig, HOTFIX_TEST_CLUSTER: '1' } : {}) },
   });
   say(`code-server up on 127.0.0.1:${session.port} after ${elapsed()}`);
   await session.openWorkbench({
@@ -59,6 +68,7 @@ try {
   console.error('[host] ERROR', error instanceof Error ? error.message : error);
   exitCode = 1;
 }
+await cluster?.stop().catch((error) => console.error('[host] stopping the cluster:', error instanceof Error ? error.message : error));
 if (await session.finish({ keep: exitCode !== 0 || Boolean(process.env.KEEP_LOGS) })) {
   say(`logs kept in ${session.dir} (code-server.log, browser-console.log, mocha.log, ud/logs/*/exthost*/)`);
 }

@@ -3,4 +3,5 @@
 // megabytes of code that activation and the other CLI verbs should not compile.
 
 export { ClientNodeCluster } from './client-node-cluster';
-export { kubeconfigFiles, loadKubeconfig, type KubeconfigSource, type LoadedKubeconfig } from './kubeconfig';
+export { kubeconfigFiles, type KubeconfigSource } from './kubeconfig-files';
+export { loadKubeconfig, type LoadedKubeconfig } from './kubeconfig';

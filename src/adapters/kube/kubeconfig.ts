@@ -3,17 +3,11 @@
 // target's context, else the current one. A missing file or context is named, never guessed around.
 
 import { existsSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { failed, succeeded, type Result } from '../../core/result';
+import { kubeconfigFiles, type KubeconfigSource } from './kubeconfig-files';
 
-export interface KubeconfigSource {
-  /** An explicit file: the VS Code setting or --kubeconfig. */
-  readonly file?: string;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly home?: string;
-}
+export type { KubeconfigSource };
 
 export interface LoadedKubeconfig {
   readonly kc: KubeConfig;
@@ -23,14 +17,6 @@ export interface LoadedKubeconfig {
   readonly user?: string;
   /** The namespace the context defaults to, if it names one. */
   readonly namespace?: string;
-}
-
-export function kubeconfigFiles(source: KubeconfigSource): string[] {
-  const env = source.env ?? process.env;
-  if (source.file) return [source.file];
-  const fromEnv = env['KUBECONFIG'];
-  if (fromEnv) return fromEnv.split(path.delimiter).filter((f) => f.length > 0);
-  return [path.join(source.home ?? os.homedir(), '.kube', 'config')];
 }
 
 export function loadKubeconfig(source: KubeconfigSource, context?: string): Result<LoadedKubeconfig> {

@@ -1,0 +1,200 @@
+// Palette and tree flows for deploys: Deploy… (target, image, the context and namespace shown, a typed
+// confirmation for protected targets), Rollback…, Switch Kube Context…. Deploys run under a
+// cancellable progress notification: cancel stops at a safe point, resumable. Every command also
+// takes an options object (from a tree item, another extension or a test) and returns its outcome.
+
+import * as vscode from 'vscode';
+import type { OpenDeploy } from '../../adapters/deploy-workspace';
+import type { DeployOutcome } from '../../core/deploy/deploy';
+import type { RollbackOutcome } from '../../core/deploy/rollback';
+import { pickRepository, showFailure } from '../ui';
+import type { Repositories } from '../repositories';
+import type { DeployService } from './service';
+
+export interface DeployCommandDeps {
+  readonly repositories: Repositories;
+  readonly deploys: DeployService;
+  readonly log: vscode.LogOutputChannel;
+}
+
+interface DeployArgs {
+  readonly root?: string;
+  /** A target name, or a tree node carrying one. */
+  readonly target?: string | { readonly name: string };
+  readonly image?: string;
+  /** Skip the confirmation (tests, automation): the person already confirmed elsewhere. */
+  readonly confirmed?: boolean;
+  readonly continue?: boolean;
+  readonly toRevision?: number;
+  readonly immediate?: boolean;
+}
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+const cancelled = { ok: false as const, reason: 'cancelled' };
+
+function args(arg: unknown): DeployArgs {
+  return typeof arg === 'object' && arg !== null ? (arg) : {};
+}
+
+async function pickTarget(deps: DeployCommandDeps, arg: unknown, verb: string): Promise<OpenDeploy | undefined> {
+  const root = await pickRepository(deps.repositories, arg);
+  if (root === undefined) return undefined;
+  const given = args(arg).target;
+  let name = typeof given === 'string' ? given : given?.name;
+  if (name === undefined) {
+    const repos = await deps.deploys.targets();
+    const targets = repos.find((r) => r.root === root)?.targets ?? [];
+    if (targets.length === 0) {
+      void showFailure(deps.log, 'No deploy targets are configured.', 'Add them under targets: in .hotfix/config.yaml (namespace, app, strategy).');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      targets.map((t) => ({ label: t.name, description: `${t.strategy} · ${t.context ?? 'current context'} / ${t.namespace}`, detail: t.protected ? '$(shield) protected: asks for a typed confirmation' : undefined, name: t.name })),
+      { title: `Hotfix: ${verb} which target?` },
+    );
+    name = pick?.name;
+  }
+  if (name === undefined) return undefined;
+  const opened = await deps.deploys.open(root, name, { progress: (m) => deps.log.info(m) });
+  if (!opened.ok) {
+    void showFailure(deps.log, opened.reason, opened.hint);
+    return undefined;
+  }
+  return opened.value;
+}
+
+/** Protected targets: type the target's name. Others: a modal that names the context and namespace. */
+async function confirm(target: OpenDeploy, what: string, given: boolean | undefined): Promise<boolean> {
+  if (given === true) return true;
+  const where = `context ${target.kube.context} (${target.kube.server}), namespace ${target.target.namespace}`;
+  if (target.target.protected) {
+    const typed = await vscode.window.showInputBox({
+      title: `Hotfix: ${what}`,
+      prompt: `${target.target.name} is protected. ${what} in ${where}. Type ${target.target.name} to confirm.`,
+      placeHolder: target.target.name,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value === '' || value === target.target.name ? undefined : `Type ${target.target.name} exactly, or press Escape.`),
+    });
+    return typed === target.target.name;
+  }
+  return (await vscode.window.showWarningMessage(`${what}?`, { modal: true, detail: `Through ${where}.` }, 'Continue')) === 'Continue';
+}
+
+function progress<T>(title: string, deps: DeployCommandDeps, task: (report: (m: string) => void, signal: AbortSignal) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return task((message) => {
+      deps.log.info(message);
+      report.report({ message });
+    }, abort.signal);
+  });
+}
+
+export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<DeployOutcome>> {
+  const target = await pickTarget(deps, arg, 'Deploy to');
+  if (!target) return cancelled;
+  const a = args(arg);
+  const { deploy, continueDeploy } = await import('../../core/deploy/deploy.js');
+  let image = a.image;
+  if (!a.continue) {
+    image ??= await askImage(target);
+    if (!image) return cancelled;
+  }
+  const what = a.continue ? `Resume the deploy to ${target.target.name}` : `Deploy ${image ?? ''} to ${target.target.name}`;
+  if (!(await confirm(target, what, a.confirmed))) return cancelled;
+  const outcome = await progress(`Hotfix: ${what}`, deps, async (report, signal) => {
+    const ctx = { ...target.context, progress: report, signal };
+    if (a.continue) return continueDeploy(ctx, true);
+    const git = target.workspace.context.git;
+    const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
+    return deploy(ctx, { image: image ?? '', confirmed: true, meta: { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}) } });
+  });
+  deps.deploys.invalidate();
+  switch (outcome.kind) {
+    case 'deployed':
+      void vscode.window.showInformationMessage(outcome.message);
+      return { ok: true, value: outcome };
+    case 'rolled-back':
+      void showFailure(deps.log, `The deploy to ${target.target.name} failed: ${outcome.reason}`, `Rolled back automatically: ${outcome.message}.`);
+      return { ok: false, reason: `rolled back: ${outcome.reason}` };
+    case 'stopped':
+      void showFailure(deps.log, outcome.reason, 'Resume it with Deploy… (it offers to continue) or undo it with Rollback….');
+      return { ok: false, reason: `stopped: ${outcome.reason}` };
+    default:
+      void showFailure(deps.log, outcome.reason, outcome.hint);
+      return { ok: false, reason: outcome.reason };
+  }
+}
+
+async function askImage(target: OpenDeploy): Promise<string | undefined> {
+  const { imageFromTemplate } = await import('../../core/config/targets.js');
+  const { highestRelease } = await import('../../core/hotfix/versions.js');
+  const git = target.workspace.context.git;
+  let value = '';
+  if (target.target.image) {
+    const [sha, tags] = await Promise.all([git.resolveCommit('HEAD'), git.tags('HEAD')]);
+    const release = highestRelease(tags, target.workspace.context.settings.tagPrefix);
+    const image = imageFromTemplate(target.target.image, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
+    if (image.ok) value = image.value;
+  }
+  const image = await vscode.window.showInputBox({
+    title: `Hotfix: Deploy to ${target.target.name} (${target.target.strategy})`,
+    prompt: `The image to deploy through context ${target.kube.context}, namespace ${target.target.namespace}`,
+    value,
+    placeHolder: 'registry.example/checkout:1.4.2',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^\S+$/.test(v) ? undefined : 'An image reference, without spaces.'),
+  });
+  return image?.trim() || undefined;
+}
+
+export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<RollbackOutcome>> {
+  const target = await pickTarget(deps, arg, 'Roll back');
+  if (!target) return cancelled;
+  const a = args(arg);
+  const how = target.target.strategy === 'blue-green' ? 'switch the Service back to the other colour' : 'undo to the previous revision';
+  if (!(await confirm(target, `Roll back ${target.target.name} (${how})`, a.confirmed))) return cancelled;
+  const { rollback } = await import('../../core/deploy/rollback.js');
+  const outcome = await progress(`Hotfix: rolling back ${target.target.name}`, deps, (report, signal) =>
+    rollback({ ...target.context, progress: report, signal }, { confirmed: true, ...(a.toRevision !== undefined ? { toRevision: a.toRevision } : {}), ...(a.immediate ? { immediate: true } : {}) }),
+  );
+  deps.deploys.invalidate();
+  if (outcome.kind === 'rolled-back') {
+    void vscode.window.showInformationMessage(`Rolled back ${target.target.name} in ${outcome.ms} ms: ${outcome.message}.`);
+    return { ok: true, value: outcome };
+  }
+  void showFailure(deps.log, outcome.reason, outcome.hint);
+  return { ok: false, reason: outcome.reason };
+}
+
+export async function switchKubeContextCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<string>> {
+  const { kubeconfigFiles } = await import('../../adapters/kube/kubeconfig-files.js');
+  const { readContexts, useContext } = await import('../../adapters/kube/use-context.js');
+  const setting = deps.deploys.kubeconfigSetting();
+  const file = kubeconfigFiles(setting ? { file: setting } : {})[0];
+  if (!file) return { ok: false, reason: 'no kubeconfig' };
+  const read = await readContexts(file);
+  if (!read.ok) {
+    void showFailure(deps.log, read.reason, 'Point the hotfixDeployer.kubeconfig setting or $KUBECONFIG at your kubeconfig.');
+    return { ok: false, reason: read.reason };
+  }
+  let name = (arg as { context?: string } | undefined)?.context;
+  if (name === undefined) {
+    const pick = await vscode.window.showQuickPick(
+      read.value.contexts.map((c) => ({ label: c.name, description: [c.name === read.value.current ? 'current' : '', c.cluster, c.namespace].filter(Boolean).join(' · '), name: c.name })),
+      { title: 'Hotfix: Switch Kube Context', placeHolder: `Sets current-context in ${file}, as kubectl config use-context does` },
+    );
+    name = pick?.name;
+  }
+  if (name === undefined) return cancelled;
+  const switched = await useContext(file, name);
+  deps.deploys.invalidate();
+  if (!switched.ok) {
+    void showFailure(deps.log, switched.reason, switched.hint);
+    return { ok: false, reason: switched.reason };
+  }
+  deps.log.info(`kube context: ${name} (${file})`);
+  void vscode.window.showInformationMessage(`Kube context is now ${name} (${file}); targets without their own context use it.`);
+  return { ok: true, value: name };
+}

@@ -1,0 +1,81 @@
+// The extension's door to the deploy engine: the targets of each repository (from its config, cheap)
+// and their live state (through the kube context, loaded when the Deployments view asks), with the
+// kubeconfig the person chose in the hotfixDeployer.kubeconfig setting.
+
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { DeployOpenOptions, OpenDeploy } from '../../adapters/deploy-workspace';
+import type { Target } from '../../core/config/targets';
+import type { TargetLiveState } from '../../core/deploy/describe';
+import type { Result } from '../../core/result';
+import { SETTINGS } from '../../shared/settings';
+import { Disposable } from '../lifecycle';
+import type { Repositories } from '../repositories';
+
+export interface RepoTargets {
+  readonly root: string;
+  readonly targets: readonly Target[];
+  readonly error?: string;
+}
+
+export class DeployService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly repositories: Repositories,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.register(repositories.onDidChange(() => this.changed.fire()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.kubeconfig}`)) this.changed.fire();
+      }),
+    );
+  }
+
+  /** The kubeconfig file from the setting (with ~ expanded), or undefined for $KUBECONFIG / ~/.kube/config. */
+  kubeconfigSetting(): string | undefined {
+    const value = vscode.workspace.getConfiguration(SETTINGS.section).get<string>(SETTINGS.kubeconfig)?.trim();
+    return value ? value.replace(/^~(?=$|\/)/, os.homedir()) : undefined;
+  }
+
+  async open(root: string, target: string, options: Omit<DeployOpenOptions, 'kubeconfig'> = {}): Promise<Result<OpenDeploy>> {
+    const { openDeploy } = await import('../../adapters/deploy-workspace.js');
+    const file = this.kubeconfigSetting();
+    return openDeploy(root, target, { ...options, ...(file ? { kubeconfig: file } : {}) });
+  }
+
+  async targets(): Promise<RepoTargets[]> {
+    const { openWorkspace } = await import('../../adapters/workspace.js');
+    const { resolveTarget, targetNames } = await import('../../core/config/targets.js');
+    return Promise.all(
+      this.repositories.all.map(async (repo): Promise<RepoTargets> => {
+        const ws = await openWorkspace(repo.root);
+        if (!ws.ok) return { root: repo.root, targets: [], error: ws.reason };
+        const targets = targetNames(ws.value.config).flatMap((name) => {
+          const t = resolveTarget(ws.value.config, name);
+          return t.ok ? [t.value] : [];
+        });
+        return { root: repo.root, targets };
+      }),
+    );
+  }
+
+  async live(root: string, target: string): Promise<TargetLiveState | { readonly error: string }> {
+    const opened = await this.open(root, target);
+    if (!opened.ok) return { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` };
+    const { describeTarget } = await import('../../core/deploy/describe.js');
+    try {
+      return await describeTarget(opened.value.context);
+    } catch (error) {
+      this.log.error(`reading ${target}`, error);
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  invalidate(): void {
+    this.changed.fire();
+  }
+}

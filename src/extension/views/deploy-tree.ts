@@ -1,0 +1,107 @@
+// The Deployments view: each configured target (strategy, kube context and namespace) and, when
+// expanded, its live state read through the kube context: the Deployments with image, revision and
+// available replicas, the live colour, and a deploy left unfinished. Cluster reads happen only on
+// expand, never for collapsed targets.
+
+import * as vscode from 'vscode';
+import type { Target } from '../../core/config/targets';
+import type { TargetLiveState } from '../../core/deploy/describe';
+import type { DeployService } from '../deploy/service';
+
+export type DeployNode = TargetNode | LiveNode;
+
+export class TargetNode extends vscode.TreeItem {
+  readonly kind = 'target';
+  constructor(
+    readonly root: string,
+    readonly target: Target,
+  ) {
+    super(target.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${root}#${target.name}`;
+    this.contextValue = `hotfix.target.${target.strategy}${target.protected ? '+protected' : ''}`;
+    this.iconPath = new vscode.ThemeIcon(target.protected ? 'shield' : 'server-environment');
+    this.description = `${target.strategy} · ${target.context ?? 'current context'} / ${target.namespace}`;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${target.protected ? 'Protected target' : 'Target'}**\n\n`);
+    tooltip.appendText(`${target.name}: ${target.strategy} of ${target.app} in namespace ${target.namespace}, context ${target.context ?? '(the kubeconfig current context)'}`);
+    this.tooltip = tooltip;
+  }
+}
+
+export class LiveNode extends vscode.TreeItem {
+  readonly kind = 'live';
+  constructor(
+    readonly root: string,
+    readonly target: string,
+    label: string,
+    description: string,
+    icon: string,
+    contextValue: string,
+    tooltip?: string,
+  ) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.description = description;
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.contextValue = contextValue;
+    if (tooltip) this.tooltip = tooltip;
+  }
+}
+
+export class DeployTree implements vscode.TreeDataProvider<DeployNode> {
+  private readonly changed = new vscode.EventEmitter<DeployNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly service: DeployService) {
+    this.subscription = service.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getTreeItem(node: DeployNode): vscode.TreeItem {
+    return node;
+  }
+
+  async getChildren(node?: DeployNode): Promise<DeployNode[]> {
+    if (node === undefined) {
+      const repos = await this.service.targets();
+      return repos.flatMap((repo) => repo.targets.map((t) => new TargetNode(repo.root, t)));
+    }
+    if (node instanceof TargetNode) {
+      const live = await this.service.live(node.root, node.target.name);
+      return liveNodes(node, live);
+    }
+    return [];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: string }): LiveNode[] {
+  const { root } = node;
+  const name = node.target.name;
+  if (!('deployments' in live)) {
+    return [new LiveNode(root, name, live.error, '', 'warning', 'hotfix.live.error', live.error)];
+  }
+  const nodes = live.deployments.map(
+    (d) =>
+      new LiveNode(
+        root,
+        name,
+        d.name,
+        `${d.images.join(', ')} · ${d.revision !== undefined ? `rev ${d.revision} · ` : ''}${d.available}/${d.replicas} available${d.live && live.liveColour ? ' · live' : ''}`,
+        d.live ? 'pass-filled' : 'circle-large-outline',
+        `hotfix.live.deployment${d.live ? '.live' : ''}`,
+        `${d.name} in ${live.context}/${live.namespace}\n${d.images.join('\n')}`,
+      ),
+  );
+  if (live.error) nodes.push(new LiveNode(root, name, live.error, '', 'warning', 'hotfix.live.error'));
+  const last = live.last;
+  if (last && last.finishedAt === undefined) {
+    nodes.push(new LiveNode(root, name, `Unfinished deploy of ${last.image}`, `${last.stopped ? `stopped at ${last.stopped.step}` : 'interrupted'} · ${last.actor}`, 'debug-pause', 'hotfix.live.unfinished', last.stopped?.reason));
+  } else if (last) {
+    nodes.push(new LiveNode(root, name, `Last: ${last.outcome ?? 'deploy'} ${last.image}`, `${last.finishedAt ?? ''} · ${last.actor}`, last.outcome === 'deployed' ? 'check' : 'history', 'hotfix.live.last', last.rolledBack));
+  }
+  return nodes;
+}

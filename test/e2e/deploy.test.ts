@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DeployNode } from '../../src/extension/views/deploy-tree';
+import { extension } from './manifest';
+
+async function items(parent?: DeployNode): Promise<DeployNode[]> {
+  return extension().exports.deploymentTreeItems(parent);
+}
+
+async function stagingRows(): Promise<string[]> {
+  const staging = (await items()).find((n) => n.label === 'staging');
+  assert.ok(staging, 'the staging target is listed');
+  return (await items(staging)).map((n) => `${typeof n.label === 'string' ? n.label : ''} | ${String(n.description)}`);
+}
+
+describe('extension host: deploy and rollback through the kube context (real control plane)', function () {
+  this.timeout(90_000);
+  before(async function () {
+    if (process.env['HOTFIX_TEST_CLUSTER'] !== '1') {
+      throw new Error('no test cluster: the launcher starts one unless HOTFIX_HOST_CLUSTER=0');
+    }
+    await extension().activate();
+  });
+
+  it('lists the configured target with its strategy, context and namespace, and the live Deployment', async () => {
+    const [target] = await items();
+    assert.equal(target?.label, 'staging');
+    assert.equal(target?.description, 'rolling · current context / shop');
+    assert.equal(target?.contextValue, 'hotfix.target.rolling');
+    assert.deepEqual(await stagingRows(), ['checkout | checkout:1.4.0 · rev 1 · 3/3 available']);
+  });
+
+  it('Deploy… rolls out the new image, and the view shows it', async () => {
+    const result = await vscode.commands.executeCommand<{ ok: boolean; reason?: string }>('hotfixDeployer.deploy', { target: 'staging', image: 'checkout:1.4.1', confirmed: true });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const rows = await stagingRows();
+    assert.equal(rows[0], 'checkout | checkout:1.4.1 · rev 2 · 3/3 available');
+    assert.match(rows[1] ?? '', /^Last: deployed checkout:1\.4\.1 \| .* · Ada Oncall <ada@example\.com>$/);
+  });
+
+  it('Rollback… restores the previous revision, and the view shows it', async () => {
+    const result = await vscode.commands.executeCommand<{ ok: boolean }>('hotfixDeployer.rollback', { target: 'staging', confirmed: true });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal((await stagingRows())[0], 'checkout | checkout:1.4.0 · rev 3 · 3/3 available');
+  });
+
+  it('a broken image is rolled back by itself, and the command says why', async () => {
+    const result = await vscode.commands.executeCommand<{ ok: boolean; reason: string }>('hotfixDeployer.deploy', { target: 'staging', image: 'checkout:1.4.2-broken', confirmed: true });
+    assert.equal(result.ok, false);
+    assert.match(result.reason, /^rolled back: checkout made no progress within its deadline/);
+    assert.match((await stagingRows())[0] ?? '', /^checkout \| checkout:1\.4\.0 · rev \d+ · 3\/3 available$/);
+  });
+});

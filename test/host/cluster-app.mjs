@@ -1,0 +1,47 @@
+// The cluster side of the extension-host suite: the project's real control plane (test/kube), with
+// a namespace `shop` running Deployment `checkout` (3 replicas), and the workspace's
+// .hotfix/config.yaml naming it as target `staging`. The extension host gets KUBECONFIG.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { findBinaries, startCluster, stopCluster } from '../kube/cluster.mjs';
+
+export const NAMESPACE = 'shop';
+
+/** Starts the cluster in `dir` and deploys the app; returns its kubeconfig and a stop function. */
+export async function startHostCluster(dir, workspace) {
+  if (findBinaries().missing.length > 0) {
+    throw new Error('the Kubernetes test binaries are missing: run bash test/kube/build-kube.sh');
+  }
+  const handle = await startCluster({ dir });
+  try {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(handle.kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+    for (let i = 0; i < 100; i++) {
+      const account = await core.readNamespacedServiceAccount({ name: 'default', namespace: NAMESPACE }).catch(() => undefined);
+      if ((account?.secrets?.length ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const labels = { app: 'checkout' };
+    await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: {
+      metadata: { name: 'checkout', labels },
+      spec: { replicas: 3, progressDeadlineSeconds: 10, selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'checkout:1.4.0' }] } } } } });
+    for (let i = 0; i < 100; i++) {
+      const d = await apps.readNamespacedDeployment({ name: 'checkout', namespace: NAMESPACE });
+      if (d.status?.availableReplicas === 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    mkdirSync(path.join(workspace, '.hotfix'), { recursive: true });
+    writeFileSync(path.join(workspace, '.hotfix', 'config.yaml'),
+      `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n`);
+  } catch (error) {
+    await stopCluster(handle);
+    throw error;
+  }
+  return { kubeconfig: handle.kubeconfig, stop: () => stopCluster(handle) };
+}

@@ -61,6 +61,9 @@ export class SimpleGitRepo implements GitRepo {
     });
   }
 
+  // simple-git waits 50 ms after a git process that printed nothing (its completion-detection
+  // plugin), holding one of the concurrent slots meanwhile; so commands below that could be silent
+  // are asked to print something they would not otherwise (a git dir, a status header, a switch).
   private async run(args: string[]): Promise<string> {
     this.onCommand?.(args);
     return this.git.raw(args);
@@ -92,7 +95,8 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async status(): Promise<WorkTreeStatus> {
-    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+    // --branch: a `## branch` header, so the output is never empty (no ahead/behind walk).
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--branch', '--no-ahead-behind']);
     const changed: string[] = [];
     const untracked: string[] = [];
     const conflicted: string[] = [];
@@ -104,7 +108,9 @@ export class SimpleGitRepo implements GitRepo {
       }
       const code = entry.slice(0, 2);
       const file = entry.slice(3);
-      if (code === '??') {
+      if (code === '##') {
+        continue; // the branch header
+      } else if (code === '??') {
         untracked.push(file);
       } else if (code === '!!') {
         continue;
@@ -121,13 +127,11 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async inProgress(): Promise<GitInProgress> {
-    const [merge, pick, revert, sequencer, rebaseMerge, rebaseApply] = await Promise.all([
+    const [merge, pick, revert, [sequencer, rebaseMerge, rebaseApply]] = await Promise.all([
       this.refExists('MERGE_HEAD'),
       this.refExists('CHERRY_PICK_HEAD'),
       this.refExists('REVERT_HEAD'),
-      this.gitPathExists('sequencer/todo'),
-      this.gitPathExists('rebase-merge'),
-      this.gitPathExists('rebase-apply'),
+      this.gitPathsExist(['sequencer/todo', 'rebase-merge', 'rebase-apply']),
     ]);
     if (rebaseMerge || rebaseApply) return 'rebase';
     if (merge) return 'merge';
@@ -137,12 +141,22 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   private refExists(ref: string): Promise<boolean> {
-    return this.test(['rev-parse', '--quiet', '--verify', ref]);
+    // The exit status answers (1 when missing); --absolute-git-dir is there to print something.
+    return this.test(['rev-parse', '--absolute-git-dir', '--quiet', '--verify', ref]);
   }
 
   private async gitPathExists(name: string): Promise<boolean> {
-    const relative = (await this.run(['rev-parse', '--git-path', name])).trim();
-    return existsSync(path.resolve(this.root, relative));
+    const [exists = false] = await this.gitPathsExist([name]);
+    return exists;
+  }
+
+  /** Whether each path exists in the git directory, resolved by one `rev-parse --git-path` for them all. */
+  private async gitPathsExist(names: readonly string[]): Promise<boolean[]> {
+    const relative = await this.lines(['rev-parse', ...names.flatMap((name) => ['--git-path', name])]);
+    return names.map((_, i) => {
+      const found = relative[i];
+      return found !== undefined && existsSync(path.resolve(this.root, found));
+    });
   }
 
   async localBranches(): Promise<string[]> {
@@ -168,15 +182,48 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async tags(ref?: string): Promise<TagRef[]> {
-    const args = ['for-each-ref', `--format=%(refname)${FIELD}%(objectname)${FIELD}%(*objectname)`];
-    if (ref !== undefined) {
-      args.push(`--merged=${ref}`);
+    // The peeled ids come from show-ref, which reads them from packed-refs; for-each-ref's
+    // %(*objectname) opens every tag object before git 2.44 (100+ ms for 10,000 tags), and the
+    // --merged filter opens them again. So: show-ref for the ids, for-each-ref for the filter.
+    const [all, merged] = await Promise.all([
+      this.showTags(),
+      ref === undefined ? undefined : this.lines(['for-each-ref', '--format=%(refname)', `--merged=${ref}`, 'refs/tags']),
+    ]);
+    if (merged === undefined) {
+      return [...all].map(([name, sha]) => ({ name, sha }));
     }
-    args.push('refs/tags');
-    return (await this.lines(args)).map((line) => {
-      const [name = '', object = '', peeled = ''] = line.split(FIELD);
-      return { name: name.slice('refs/tags/'.length), sha: peeled || object };
+    return merged.flatMap((refname) => {
+      const name = refname.slice('refs/tags/'.length);
+      const sha = all.get(name);
+      return sha === undefined ? [] : [{ name, sha }]; // deleted between the two commands
     });
+  }
+
+  /** Every tag and the object it peels to (the commit of an annotated tag), in refname order. */
+  private async showTags(): Promise<Map<string, string>> {
+    let out: string;
+    try {
+      out = await this.run(['show-ref', '--dereference', '--tags']);
+    } catch (error) {
+      if (error instanceof GitError && error.message.trim() === '') {
+        return new Map(); // show-ref exits 1, silently, when there are no tags
+      }
+      throw error;
+    }
+    const tags = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space < 0) {
+        continue; // the empty string after the last newline
+      }
+      const refname = line.slice(space + 1);
+      const peeled = refname.endsWith('^{}');
+      const name = refname.slice('refs/tags/'.length, peeled ? -'^{}'.length : undefined);
+      if (peeled || !tags.has(name)) {
+        tags.set(name, line.slice(0, space));
+      }
+    }
+    return tags;
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -227,7 +274,8 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async checkout(branch: string): Promise<void> {
-    await this.run(['switch', '--quiet', '--no-guess', branch]);
+    // Not --quiet: "Switched to branch …" ends the command without simple-git's 50 ms wait.
+    await this.run(['switch', '--no-guess', branch]);
   }
 
   async checkoutDetached(ref: string): Promise<void> {

@@ -42,11 +42,22 @@ export async function createHotfix(
   const { git, settings } = ctx;
 
   progress('Checking the work tree');
-  const busy = await git.inProgress();
+  // Independent reads, run together (each git command is a process; choosing the base lists the tags
+  // merged into production, the slow part, so it is queued first). Their results are read in the
+  // order the checks are made, so a refusal or an error surfaces exactly where it did one by one.
+  const [baselineRead, busyRead, statusRead, branchesRead, beforeRead, actorRead] = await Promise.allSettled([
+    chooseBase(ctx, model, input.from),
+    git.inProgress(),
+    git.status(),
+    Promise.all([git.localBranches(), git.remoteBranches()]),
+    git.currentBranch(),
+    actorOf(ctx),
+  ]);
+  const busy = settled(busyRead);
   if (busy) {
     return failed(`A git ${busy} is in progress in ${git.root}.`, `Finish or abort it (git ${busy} --continue or --abort) first.`);
   }
-  const status = await git.status();
+  const status = settled(statusRead);
   if (status.changed.length > 0 || status.conflicted.length > 0) {
     const files = [...status.conflicted, ...status.changed];
     return {
@@ -57,7 +68,7 @@ export async function createHotfix(
     };
   }
 
-  const [locals, remotes] = await Promise.all([git.localBranches(), git.remoteBranches()]);
+  const [locals, remotes] = settled(branchesRead);
   const remoteName = settings.remote;
   if (locals.includes(branch) || (remoteName !== undefined && remotes.includes(`${remoteName}/${branch}`))) {
     return failed(
@@ -67,13 +78,13 @@ export async function createHotfix(
   }
 
   progress('Finding the base');
-  const baseline = await chooseBase(ctx, model, input.from);
+  const baseline = settled(baselineRead);
   if (!baseline.ok) {
     return baseline;
   }
 
   progress(`Creating ${branch} from ${baseline.value.tag ?? baseline.value.ref} (${baseline.value.sha.slice(0, 8)})`);
-  const before = await git.currentBranch();
+  const before = settled(beforeRead);
   await git.createBranch(branch, baseline.value.sha);
   await git.checkout(branch);
 
@@ -85,7 +96,7 @@ export async function createHotfix(
     model,
     baseline: baseline.value,
     createdAt: ctx.clock.now().toISOString(),
-    createdBy: await actorOf(ctx),
+    createdBy: settled(actorRead),
     ...(link !== undefined ? { issueUrl: link } : {}),
     ...(input.severity !== undefined ? { severity: input.severity } : {}),
   };
@@ -105,17 +116,28 @@ export async function createHotfix(
   return succeeded(record);
 }
 
+/** The value of a read started early, or its error, thrown where the read used to be awaited. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') {
+    throw result.reason;
+  }
+  return result.value;
+}
+
 /** The base a new hotfix branch starts from; front ends show it before creating. */
 export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from: string | undefined): Promise<Result<Baseline>> {
   const { git, settings } = ctx;
   const production = settings.productionBranch;
-  const productionSha = await git.resolveCommit(production);
+  const releaseBase = from === undefined && model === 'gitflow';
+  // The tags are listed while production is resolved; a failure to list them matters only if it exists.
+  const [productionRead, tagsRead] = await Promise.allSettled([git.resolveCommit(production), releaseBase ? git.tags(production) : []]);
+  const productionSha = settled(productionRead);
   if (productionSha === undefined) {
     return failed(`The production branch ${production} does not exist here.`, 'Fetch it (git fetch) or set git.productionBranch in .hotfix/config.yaml.');
   }
 
-  if (from === undefined && model === 'gitflow') {
-    const release = highestRelease(await git.tags(production), settings.tagPrefix);
+  if (releaseBase) {
+    const release = highestRelease(settled(tagsRead), settings.tagPrefix);
     if (!release) {
       return failed(
         `No release tag (${settings.tagPrefix}X.Y.Z) is reachable from ${production}.`,

@@ -4,6 +4,8 @@
 import semver from 'semver';
 import type { TagRef } from './ports';
 
+const XYZ = /^\d+\.\d+\.\d+$/;
+
 export interface ReleaseTag extends TagRef {
   readonly version: string;
 }
@@ -14,8 +16,9 @@ export function releaseVersion(tagName: string, prefix: string): string | undefi
     return undefined;
   }
   const rest = tagName.slice(prefix.length);
-  // semver.valid forgives a leading "v" or "="; a release tag must be exactly prefix + version.
-  if (semver.valid(rest) !== rest || semver.prerelease(rest) !== null) {
+  // A release is exactly prefix + X.Y.Z: the cheap test first (repositories have thousands of tags);
+  // semver then refuses what the pattern lets through, such as leading zeros.
+  if (!XYZ.test(rest) || semver.valid(rest) !== rest) {
     return undefined;
   }
   return rest;
@@ -32,8 +35,16 @@ export function releaseTags(tags: readonly TagRef[], prefix: string): ReleaseTag
   return releases.sort((a, b) => semver.rcompare(a.version, b.version));
 }
 
+/** The highest release in one pass (no sort): semver order, so v1.10.0 is above v1.9.0. */
 export function highestRelease(tags: readonly TagRef[], prefix: string): ReleaseTag | undefined {
-  return releaseTags(tags, prefix)[0];
+  let best: ReleaseTag | undefined;
+  for (const tag of tags) {
+    const version = releaseVersion(tag.name, prefix);
+    if (version !== undefined && (best === undefined || semver.gt(version, best.version))) {
+      best = { ...tag, version };
+    }
+  }
+  return best;
 }
 
 /** The next patch tag after `baseline` with its prefix, skipping versions already tagged. */

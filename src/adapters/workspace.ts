@@ -40,7 +40,7 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
   if (!config.ok) {
     return config;
   }
-  const git = new SimpleGitRepo(location.root, options.onGitCommand);
+  const git = new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) });
   const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
   const settings = resolveGitSettings({ ...config.value.git, ...options.git }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
   if (!settings.ok) {

@@ -96,7 +96,8 @@ describe('hotfix create (real git, bare remote)', () => {
     // Only on the remote: push, delete locally, fetch.
     repo.git('push', '--quiet', 'origin', 'hotfix/PROD-5-dup');
     repo.git('branch', '-D', 'hotfix/PROD-5-dup');
-    const remoteOnly = await createHotfix(ctx, { issue: 'PROD-5', title: 'dup' });
+    // A context is for one operation (its adapter keeps what it read): open a new one after changes from outside.
+    const remoteOnly = await createHotfix(await repo.context(), { issue: 'PROD-5', title: 'dup' });
     assert.equal(remoteOnly.ok, false);
     assert.match(remoteOnly.ok ? '' : remoteOnly.reason, /already exists on origin/);
   });

@@ -43,13 +43,36 @@ function parseCommits(out: string): CommitInfo[] {
     });
 }
 
+/** Commands that only read: they keep the read cache; any other command clears it. */
+const READ_ONLY = new Set(['for-each-ref', 'show-ref', 'rev-parse', 'status', 'log', 'config', 'remote', 'symbolic-ref', 'merge-base', 'rev-list']);
+
+/** Cached reads that no command of ours changes (we never write config or remotes). */
+const STABLE = new Set(['identity', 'remotes']);
+
+export interface SimpleGitRepoOptions {
+  /** Called with each git command's arguments, for a debug log. */
+  readonly onCommand?: (args: readonly string[]) => void;
+  /** This work tree's git directory, when known: operation markers are then read from disk, not asked of git. */
+  readonly gitDir?: string;
+}
+
 export class SimpleGitRepo implements GitRepo {
   private readonly git: SimpleGit;
+  private readonly onCommand: ((args: readonly string[]) => void) | undefined;
+  private readonly gitDir: string | undefined;
+  /**
+   * Reads that one operation asks for several times (all tags, branches, remotes, identity), kept
+   * until the next command that writes. An instance lives for one operation: a front end opens the
+   * repository afresh for each.
+   */
+  private readonly cache = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly root: string,
-    private readonly onCommand?: (args: readonly string[]) => void,
+    options: SimpleGitRepoOptions = {},
   ) {
+    this.onCommand = options.onCommand;
+    this.gitDir = options.gitDir;
     this.git = simpleGit({
       baseDir: root,
       trimmed: false,
@@ -66,7 +89,22 @@ export class SimpleGitRepo implements GitRepo {
   // are asked to print something they would not otherwise (a git dir, a status header, a switch).
   private async run(args: string[]): Promise<string> {
     this.onCommand?.(args);
+    if (!READ_ONLY.has(args[0] ?? '')) {
+      for (const key of [...this.cache.keys()]) {
+        if (!STABLE.has(key)) this.cache.delete(key);
+      }
+    }
     return this.git.raw(args);
+  }
+
+  private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let hit = this.cache.get(key) as Promise<T> | undefined;
+    if (hit === undefined) {
+      hit = read();
+      this.cache.set(key, hit);
+      hit.catch(() => this.cache.delete(key));
+    }
+    return hit;
   }
 
   /** Runs a command whose exit status is the answer (0 yes, 1 no); other failures are thrown. */
@@ -127,6 +165,15 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async inProgress(): Promise<GitInProgress> {
+    if (this.gitDir !== undefined) {
+      // The markers git leaves in the git directory, read from disk: no process to start.
+      const has = (name: string) => existsSync(path.join(this.gitDir ?? '', name));
+      if (has('rebase-merge') || has('rebase-apply')) return 'rebase';
+      if (has('MERGE_HEAD')) return 'merge';
+      if (has('CHERRY_PICK_HEAD')) return 'cherry-pick';
+      if (has('REVERT_HEAD')) return 'revert';
+      return has('sequencer/todo') ? 'cherry-pick' : undefined;
+    }
     const [merge, pick, revert, [sequencer, rebaseMerge, rebaseApply]] = await Promise.all([
       this.refExists('MERGE_HEAD'),
       this.refExists('CHERRY_PICK_HEAD'),
@@ -160,17 +207,28 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async localBranches(): Promise<string[]> {
-    return (await this.lines(['for-each-ref', '--format=%(refname)', 'refs/heads'])).map((r) => r.slice('refs/heads/'.length));
+    return [...(await this.branchRefs()).local];
   }
 
   async remoteBranches(): Promise<string[]> {
-    return (await this.lines(['for-each-ref', '--format=%(refname)', 'refs/remotes']))
-      .map((r) => r.slice('refs/remotes/'.length))
-      .filter((r) => !r.endsWith('/HEAD'));
+    return [...(await this.branchRefs()).remote];
+  }
+
+  /** Local and remote-tracking branches in one command. */
+  private branchRefs(): Promise<{ local: string[]; remote: string[] }> {
+    return this.cached('branches', async () => {
+      const refs = await this.lines(['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes']);
+      return {
+        local: refs.filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice('refs/heads/'.length)),
+        remote: refs
+          .filter((r) => r.startsWith('refs/remotes/') && !r.endsWith('/HEAD'))
+          .map((r) => r.slice('refs/remotes/'.length)),
+      };
+    });
   }
 
   remotes(): Promise<string[]> {
-    return this.lines(['remote']);
+    return this.cached('remotes', () => this.lines(['remote']));
   }
 
   async resolveCommit(ref: string): Promise<string | undefined> {
@@ -181,16 +239,18 @@ export class SimpleGitRepo implements GitRepo {
     }
   }
 
-  async tags(ref?: string): Promise<TagRef[]> {
+  async tags(ref?: string, names?: readonly string[]): Promise<TagRef[]> {
     // The peeled ids come from show-ref, which reads them from packed-refs; for-each-ref's
     // %(*objectname) opens every tag object before git 2.44 (100+ ms for 10,000 tags), and the
     // --merged filter opens them again. So: show-ref for the ids, for-each-ref for the filter.
     const [all, merged] = await Promise.all([
       this.showTags(),
-      ref === undefined ? undefined : this.lines(['for-each-ref', '--format=%(refname)', `--merged=${ref}`, 'refs/tags']),
+      // Naming the tags keeps --merged cheap: git tests only those, not every tag in the repository.
+      ref === undefined ? undefined : this.lines(['for-each-ref', '--format=%(refname)', `--merged=${ref}`, ...(names ? names.map((n) => `refs/tags/${n}`) : ['refs/tags'])]),
     ]);
     if (merged === undefined) {
-      return [...all].map(([name, sha]) => ({ name, sha }));
+      const wanted = names ? new Set(names) : undefined;
+      return [...all].filter(([name]) => !wanted || wanted.has(name)).map(([name, sha]) => ({ name, sha }));
     }
     return merged.flatMap((refname) => {
       const name = refname.slice('refs/tags/'.length);
@@ -200,7 +260,11 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   /** Every tag and the object it peels to (the commit of an annotated tag), in refname order. */
-  private async showTags(): Promise<Map<string, string>> {
+  private showTags(): Promise<Map<string, string>> {
+    return this.cached('tags', () => this.readTags());
+  }
+
+  private async readTags(): Promise<Map<string, string>> {
     let out: string;
     try {
       out = await this.run(['show-ref', '--dereference', '--tags']);
@@ -252,16 +316,20 @@ export class SimpleGitRepo implements GitRepo {
     return Number((await this.run(['rev-list', '--count', '--end-of-options', `${base}..${head}`])).trim());
   }
 
-  async identity(): Promise<string | undefined> {
-    const read = async (key: string) => {
+  identity(): Promise<string | undefined> {
+    return this.cached('identity', async () => {
+      let out = '';
       try {
-        return (await this.run(['config', '--get', key])).trim();
+        // Both keys in one command; exit 1 when neither is set.
+        out = await this.run(['config', '--get-regexp', '^user\\.(name|email)$']);
       } catch {
-        return '';
+        return undefined;
       }
-    };
-    const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
-    return name && email ? `${name} <${email}>` : undefined;
+      // Every scope's value is listed, system first, local last: the last one wins, as in git.
+      const value = (key: string) => out.split('\n').filter((line) => line.toLowerCase().startsWith(`${key} `)).pop()?.slice(key.length + 1).trim();
+      const [name, email] = [value('user.name'), value('user.email')];
+      return name && email ? `${name} <${email}>` : undefined;
+    });
   }
 
   async messages(base: string, head: string): Promise<string[]> {
@@ -271,6 +339,11 @@ export class SimpleGitRepo implements GitRepo {
 
   async createBranch(name: string, startPoint: string): Promise<void> {
     await this.run(['branch', '--no-track', '--end-of-options', name, startPoint]);
+  }
+
+  async createAndCheckout(name: string, startPoint: string): Promise<void> {
+    // One process; it says "Switched to a new branch", which also spares simple-git's 50 ms wait.
+    await this.run(['switch', '--no-track', '--create', name, startPoint]);
   }
 
   async checkout(branch: string): Promise<void> {

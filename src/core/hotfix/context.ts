@@ -7,6 +7,10 @@ import type { GitRepo } from './ports';
 /** Where long operations say what they are doing: a progress notification, a CLI line. */
 export type Progress = (message: string) => void;
 
+/**
+ * A context serves one operation (a create, a finish, a status read): its git adapter may keep what
+ * it read until its next write. Front ends open the repository afresh for each operation.
+ */
 export interface HotfixContext {
   readonly git: GitRepo;
   readonly store: StateStore;

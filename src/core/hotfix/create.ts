@@ -9,7 +9,7 @@ import type { Severity } from '../severity';
 import { actorOf, audit, type HotfixContext, type Progress } from './context';
 import { hotfixBranchName, parseIssueKey } from './naming';
 import { hotfixKey, type Baseline, type HotfixRecord } from './records';
-import { highestRelease } from './versions';
+import { releasesDescending, type ReleaseTag } from './versions';
 
 export interface CreateInput {
   readonly issue: string;
@@ -85,8 +85,7 @@ export async function createHotfix(
 
   progress(`Creating ${branch} from ${baseline.value.tag ?? baseline.value.ref} (${baseline.value.sha.slice(0, 8)})`);
   const before = settled(beforeRead);
-  await git.createBranch(branch, baseline.value.sha);
-  await git.checkout(branch);
+  await git.createAndCheckout(branch, baseline.value.sha);
 
   const link = issueUrl(ctx.trackerUrlTemplate, key.value);
   const record: HotfixRecord = {
@@ -129,15 +128,17 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
   const { git, settings } = ctx;
   const production = settings.productionBranch;
   const releaseBase = from === undefined && model === 'gitflow';
-  // The tags are listed while production is resolved; a failure to list them matters only if it exists.
-  const [productionRead, tagsRead] = await Promise.allSettled([git.resolveCommit(production), releaseBase ? git.tags(production) : []]);
+  const [productionRead, releaseRead] = await Promise.allSettled([
+    git.resolveCommit(production),
+    releaseBase ? highestReachableRelease(ctx, production) : Promise.resolve(undefined),
+  ]);
   const productionSha = settled(productionRead);
   if (productionSha === undefined) {
     return failed(`The production branch ${production} does not exist here.`, 'Fetch it (git fetch) or set git.productionBranch in .hotfix/config.yaml.');
   }
 
   if (releaseBase) {
-    const release = highestRelease(settled(tagsRead), settings.tagPrefix);
+    const release = settled(releaseRead);
     if (!release) {
       return failed(
         `No release tag (${settings.tagPrefix}X.Y.Z) is reachable from ${production}.`,
@@ -156,10 +157,33 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
     return failed(`Cannot find "${ref}" to branch from.`, 'Pass an existing tag, branch or commit with --from (git tag --list shows the tags).');
   }
   // The version to bump when finishing: the highest release reachable from the base.
-  const release = highestRelease(await git.tags(sha), settings.tagPrefix);
+  const release = await highestReachableRelease(ctx, sha);
   return succeeded({
     ref: from === undefined ? production : from,
     sha,
     ...(release ? { tag: release.name, version: release.version } : {}),
   });
+}
+
+/** How many releases, from the top, each reachability question names: most answers come from the first. */
+const BATCHES = [64, 1024];
+
+/**
+ * The highest release tag reachable from `ref` (the production branch, or the base asked for).
+ * Usually it is among the highest releases of all, so git is asked about the top few by name first
+ * (cheap: it tests only those), and about more only when none of them is reachable.
+ */
+async function highestReachableRelease(ctx: HotfixContext, ref: string): Promise<ReleaseTag | undefined> {
+  const { git, settings } = ctx;
+  const candidates = releasesDescending(await git.tags(), settings.tagPrefix);
+  let from = 0;
+  for (const size of [...BATCHES, candidates.length]) {
+    const batch = candidates.slice(from, Math.max(from, size));
+    if (batch.length === 0) continue;
+    const reachable = new Set((await git.tags(ref, batch.map((t) => t.name))).map((t) => t.name));
+    const found = batch.find((t) => reachable.has(t.name));
+    if (found) return found;
+    from += batch.length;
+  }
+  return undefined;
 }

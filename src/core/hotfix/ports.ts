@@ -43,8 +43,8 @@ export interface GitRepo {
   remotes(): Promise<string[]>;
   /** The commit a ref names, or undefined when it names none. */
   resolveCommit(ref: string): Promise<string | undefined>;
-  /** Tags whose commit is reachable from `ref` (all tags when ref is undefined). */
-  tags(ref?: string): Promise<TagRef[]>;
+  /** Tags whose commit is reachable from `ref` (all tags when ref is undefined), or only those of `names`. */
+  tags(ref?: string, names?: readonly string[]): Promise<TagRef[]>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Commits in `head` not in `base`, oldest first; `noMerges` leaves merge commits out. */
   commits(base: string, head: string, options?: { noMerges?: boolean }): Promise<CommitInfo[]>;
@@ -57,6 +57,8 @@ export interface GitRepo {
   messages(base: string, head: string): Promise<string[]>;
 
   createBranch(name: string, startPoint: string): Promise<void>;
+  /** Creates the branch at `startPoint` and checks it out, in one step. */
+  createAndCheckout(name: string, startPoint: string): Promise<void>;
   checkout(branch: string): Promise<void>;
   checkoutDetached(ref: string): Promise<void>;
   /** Moves a branch that is not checked out; refuses when it moved from `expectedOld` meanwhile. */

@@ -35,6 +35,17 @@ export function releaseTags(tags: readonly TagRef[], prefix: string): ReleaseTag
   return releases.sort((a, b) => semver.rcompare(a.version, b.version));
 }
 
+/** Releases, highest first, by their X.Y.Z numbers (semver order for releases; cheap for thousands). */
+export function releasesDescending(tags: readonly TagRef[], prefix: string): ReleaseTag[] {
+  const releases: { tag: ReleaseTag; n: number[] }[] = [];
+  for (const tag of tags) {
+    const version = releaseVersion(tag.name, prefix);
+    if (version !== undefined) releases.push({ tag: { ...tag, version }, n: version.split('.').map(Number) });
+  }
+  releases.sort((a, b) => (b.n[0] ?? 0) - (a.n[0] ?? 0) || (b.n[1] ?? 0) - (a.n[1] ?? 0) || (b.n[2] ?? 0) - (a.n[2] ?? 0));
+  return releases.map((r) => r.tag);
+}
+
 /** The highest release in one pass (no sort): semver order, so v1.10.0 is above v1.9.0. */
 export function highestRelease(tags: readonly TagRef[], prefix: string): ReleaseTag | undefined {
   let best: ReleaseTag | undefined;

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, GitError, type SimpleGit } from 'simple-git';
+import { COMMIT_FORMAT, parseCommits, parseStatus, RECORD } from './git-output';
 import type {
   CommitInfo,
   FastForwardOutcome,
@@ -27,22 +28,6 @@ const INHERITED_GIT_ENV = [
   'GIT_CONFIG_GLOBAL',
   'GIT_CONFIG_NOSYSTEM',
 ];
-const UNMERGED = new Set(['DD', 'AU', 'UD', 'UA', 'DU', 'AA', 'UU']);
-const FIELD = '\x1f';
-const RECORD = '\x1e';
-const COMMIT_FORMAT = `%H${FIELD}%s${FIELD}%an${FIELD}%cI${FIELD}%P${RECORD}`;
-
-function parseCommits(out: string): CommitInfo[] {
-  return out
-    .split(RECORD)
-    .map((r) => r.trim())
-    .filter((r) => r.length > 0)
-    .map((record) => {
-      const [sha = '', subject = '', author = '', date = '', parents = ''] = record.split(FIELD);
-      return { sha, subject, author, date, parents: parents.split(' ').filter(Boolean).length };
-    });
-}
-
 /** Commands that only read: they keep the read cache; any other command clears it. */
 const READ_ONLY = new Set(['for-each-ref', 'show-ref', 'rev-parse', 'status', 'log', 'config', 'remote', 'symbolic-ref', 'merge-base', 'rev-list']);
 
@@ -52,14 +37,14 @@ const STABLE = new Set(['identity', 'remotes']);
 export interface SimpleGitRepoOptions {
   /** Called with each git command's arguments, for a debug log. */
   readonly onCommand?: (args: readonly string[]) => void;
-  /** This work tree's git directory, when known: operation markers are then read from disk, not asked of git. */
-  readonly gitDir?: string;
+  /** This work tree's git directory: operation markers (MERGE_HEAD, ...) are read from disk there. */
+  readonly gitDir: string;
 }
 
 export class SimpleGitRepo implements GitRepo {
   private readonly git: SimpleGit;
   private readonly onCommand: ((args: readonly string[]) => void) | undefined;
-  private readonly gitDir: string | undefined;
+  private readonly gitDir: string;
   /**
    * Reads that one operation asks for several times (all tags, branches, remotes, identity), kept
    * until the next command that writes. An instance lives for one operation: a front end opens the
@@ -69,7 +54,7 @@ export class SimpleGitRepo implements GitRepo {
 
   constructor(
     readonly root: string,
-    options: SimpleGitRepoOptions = {},
+    options: SimpleGitRepoOptions,
   ) {
     this.onCommand = options.onCommand;
     this.gitDir = options.gitDir;
@@ -135,75 +120,20 @@ export class SimpleGitRepo implements GitRepo {
   async status(): Promise<WorkTreeStatus> {
     // --branch: a `## branch` header, so the output is never empty (no ahead/behind walk).
     const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--branch', '--no-ahead-behind']);
-    const changed: string[] = [];
-    const untracked: string[] = [];
-    const conflicted: string[] = [];
-    const entries = out.split('\0');
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] ?? '';
-      if (entry.length < 4) {
-        continue;
-      }
-      const code = entry.slice(0, 2);
-      const file = entry.slice(3);
-      if (code === '##') {
-        continue; // the branch header
-      } else if (code === '??') {
-        untracked.push(file);
-      } else if (code === '!!') {
-        continue;
-      } else if (UNMERGED.has(code)) {
-        conflicted.push(file);
-      } else {
-        changed.push(file);
-        if (code[0] === 'R' || code[0] === 'C') {
-          i++; // the entry after a rename or copy is its source path
-        }
-      }
-    }
-    return { changed, untracked, conflicted };
+    return parseStatus(out);
   }
 
-  async inProgress(): Promise<GitInProgress> {
-    if (this.gitDir !== undefined) {
-      // The markers git leaves in the git directory, read from disk: no process to start.
-      const has = (name: string) => existsSync(path.join(this.gitDir ?? '', name));
-      if (has('rebase-merge') || has('rebase-apply')) return 'rebase';
-      if (has('MERGE_HEAD')) return 'merge';
-      if (has('CHERRY_PICK_HEAD')) return 'cherry-pick';
-      if (has('REVERT_HEAD')) return 'revert';
-      return has('sequencer/todo') ? 'cherry-pick' : undefined;
-    }
-    const [merge, pick, revert, [sequencer, rebaseMerge, rebaseApply]] = await Promise.all([
-      this.refExists('MERGE_HEAD'),
-      this.refExists('CHERRY_PICK_HEAD'),
-      this.refExists('REVERT_HEAD'),
-      this.gitPathsExist(['sequencer/todo', 'rebase-merge', 'rebase-apply']),
-    ]);
-    if (rebaseMerge || rebaseApply) return 'rebase';
-    if (merge) return 'merge';
-    if (pick) return 'cherry-pick';
-    if (revert) return 'revert';
-    return sequencer ? 'cherry-pick' : undefined;
+  inProgress(): Promise<GitInProgress> {
+    // The markers git leaves in the git directory, read from disk: no process to start.
+    if (this.has('rebase-merge') || this.has('rebase-apply')) return Promise.resolve('rebase');
+    if (this.has('MERGE_HEAD')) return Promise.resolve('merge');
+    if (this.has('CHERRY_PICK_HEAD')) return Promise.resolve('cherry-pick');
+    if (this.has('REVERT_HEAD')) return Promise.resolve('revert');
+    return Promise.resolve(this.has('sequencer/todo') ? 'cherry-pick' : undefined);
   }
 
-  private refExists(ref: string): Promise<boolean> {
-    // The exit status answers (1 when missing); --absolute-git-dir is there to print something.
-    return this.test(['rev-parse', '--absolute-git-dir', '--quiet', '--verify', ref]);
-  }
-
-  private async gitPathExists(name: string): Promise<boolean> {
-    const [exists = false] = await this.gitPathsExist([name]);
-    return exists;
-  }
-
-  /** Whether each path exists in the git directory, resolved by one `rev-parse --git-path` for them all. */
-  private async gitPathsExist(names: readonly string[]): Promise<boolean[]> {
-    const relative = await this.lines(['rev-parse', ...names.flatMap((name) => ['--git-path', name])]);
-    return names.map((_, i) => {
-      const found = relative[i];
-      return found !== undefined && existsSync(path.resolve(this.root, found));
-    });
+  private has(name: string): boolean {
+    return existsSync(path.join(this.gitDir, name));
   }
 
   async localBranches(): Promise<string[]> {
@@ -399,10 +329,10 @@ export class SimpleGitRepo implements GitRepo {
   async continueCherryPick(): Promise<MergeOutcome> {
     // A resolved pick is committed with its prepared message (no editor); then the sequencer picks
     // the rest. Either may stop again on the next conflict.
-    if (await this.refExists('CHERRY_PICK_HEAD')) {
+    if (this.has('CHERRY_PICK_HEAD')) {
       await this.run(['commit', '--quiet', '--no-edit']);
     }
-    if (await this.gitPathExists('sequencer/todo')) {
+    if (this.has('sequencer/todo')) {
       return this.conflictAware('cherry-pick', () => this.run(['cherry-pick', '--continue']));
     }
     return { kind: 'merged', sha: await this.head() };

@@ -9,24 +9,25 @@ import type { Io } from './program';
 export function registerDeployCommands(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
   program
     .command('deploy')
-    .description('deploy an image to a target through its kube context (rolling, blue-green), rolling back by itself on failure')
+    .description('deploy an image to a target through its kube context (rolling, blue-green, canary), rolling back by itself on failure')
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml (e.g. production)')
     .option('--image <ref>', "the image (default: the target's image template with this release's version)")
     .option('--strategy <name>', 'override the target strategy: rolling, blue-green or canary')
     .option('--incident <id>', 'the incident this deploy belongs to (annotated on every object written)')
     .option('--continue', 'resume an interrupted deploy of the target')
+    .option('--promote', "promote the target's unfinished canary now, skipping its remaining steps")
     .option('--yes', 'confirm a deploy to a protected target (production)')
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; yes?: boolean }) => {
+    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean }) => {
       const { deployVerb } = await import('./deploy-verbs.js');
       setExit(await deployVerb(io, options));
     });
 
   program
     .command('rollback')
-    .description('roll a target back by the fastest safe path: undo to the previous revision (rolling) or switch the Service back (blue-green)')
+    .description('roll a target back by the fastest safe path: undo to the previous revision (rolling), switch the Service back (blue-green), or abort an unfinished canary')
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
     .option('--version <which>', 'previous, or a Deployment revision number (rolling)', 'previous')
     .option('--immediate', 'do not wait for the restored version to be fully available')

@@ -5,7 +5,7 @@
 import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
 import { imageFromTemplate, targetNames } from '../core/config/targets';
 import type { DeployStrategy } from '../core/config/types';
-import { continueDeploy, deploy } from '../core/deploy/deploy';
+import { continueDeploy, deploy, promoteCanary } from '../core/deploy/deploy';
 import { describeTarget } from '../core/deploy/describe';
 import { rollback } from '../core/deploy/rollback';
 import { highestRelease } from '../core/hotfix/versions';
@@ -32,15 +32,22 @@ async function open(out: Reporter, options: Common, target: string): Promise<Ope
   return opened.value;
 }
 
-export async function deployVerb(io: Io, options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; yes?: boolean }): Promise<ExitCode> {
+export async function deployVerb(
+  io: Io,
+  options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean },
+): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   if (options.strategy !== undefined && !STRATEGIES.includes(options.strategy as DeployStrategy)) {
     return out.failure(`"${options.strategy}" is not a strategy.`, `Use ${STRATEGIES.join(', ')}.`, EXIT.usage);
+  }
+  if (options.promote && (options.continue || options.image !== undefined)) {
+    return out.failure('--promote acts on the unfinished canary alone.', 'Run deploy --target=NAME --promote without --continue or --image.', EXIT.usage);
   }
   const opened = await open(out, options, options.target);
   if (typeof opened === 'number') return opened;
   const ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
   if (options.continue) return report(out, await continueDeploy(ctx, options.yes));
+  if (options.promote) return report(out, await promoteCanary(ctx, options.yes));
 
   const git = opened.workspace.context.git;
   const [sha, branch, tags] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch(), git.tags('HEAD')]);
@@ -103,6 +110,10 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
     states.push(s);
     lines.push(`${s.target} (${s.strategy}${s.protected ? ', protected' : ''}) context ${s.context}, namespace ${s.namespace}${s.liveColour ? `, live ${s.liveColour}` : ''}`);
     for (const d of s.deployments) lines.push(`  ${d.live ? '*' : ' '} ${d.name} ${d.images.join(', ')} rev ${d.revision ?? '-'} ${d.available}/${d.replicas} available`);
+    if (s.canary) {
+      const at = s.canary.step !== undefined ? `step ${s.canary.step} of ${s.canary.steps.length} (${s.canary.phase ?? ''}), ` : '';
+      lines.push(`  canary ${at}${s.canary.weight}% of traffic (${s.canary.traffic})${s.canary.error ? `: ${s.canary.error}` : ''}`);
+    }
     if (s.error) lines.push(`  ${s.error}`);
     if (s.last && s.last.finishedAt === undefined) lines.push(`  unfinished deploy of ${s.last.image} by ${s.last.actor} since ${s.last.startedAt}: deploy --continue or rollback`);
   }

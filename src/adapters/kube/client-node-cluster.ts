@@ -1,11 +1,14 @@
 // The Cluster port on @kubernetes/client-node: translation only. Reads map API objects to plain
-// views; writes pass `dryRun: 'All'` when asked; API errors a person can act on become ClusterRefusal.
+// views (custom objects through CustomObjectsApi, at the version discovery finds); writes pass
+// `dryRun: 'All'` when asked; API errors a person can act on become ClusterRefusal.
 
 import {
   ApiException,
+  ApisApi,
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
   V1MicroTime,
@@ -20,11 +23,14 @@ import {
   isRefusal,
   type Cluster,
   type ClusterIdentity,
+  type CustomObjectView,
+  type CustomResource,
   type DeploymentView,
   type LeaseSpec,
   type LeaseView,
   type PodTemplate,
   type ReplicaSetView,
+  type ServicePort,
   type ServiceView,
   type WriteOptions,
 } from '../../core/deploy/ports';
@@ -75,6 +81,8 @@ export class ClientNodeCluster implements Cluster {
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
   private readonly coordination: CoordinationV1Api;
+  private readonly custom: CustomObjectsApi;
+  private readonly apis: ApisApi;
 
   constructor(
     kc: KubeConfig,
@@ -83,6 +91,8 @@ export class ClientNodeCluster implements Cluster {
     this.apps = kc.makeApiClient(AppsV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
     this.coordination = kc.makeApiClient(CoordinationV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.apis = kc.makeApiClient(ApisApi);
   }
 
   async namespaceExists(namespace: string): Promise<boolean> {
@@ -156,6 +166,34 @@ export class ClientNodeCluster implements Cluster {
     return serviceView(await call(`switch service ${namespace}/${name}`, () => this.core.patchNamespacedService({ name, namespace, body, ...dry(options) }, merge)));
   }
 
+  async createService(namespace: string, manifest: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<ServiceView> {
+    const body = manifest as V1Service;
+    return serviceView(await call(`create service ${namespace}/${body.metadata?.name ?? ''}`, () => this.core.createNamespacedService({ namespace, body, ...dry(options) })));
+  }
+
+  async servedVersion(group: string, candidates: readonly string[]): Promise<string | undefined> {
+    const list = await call('list API groups', () => this.apis.getAPIVersions());
+    const found = list.groups.find((g) => g.name === group);
+    if (!found) return undefined;
+    const preferred = found.preferredVersion?.version;
+    if (preferred !== undefined && candidates.includes(preferred)) return preferred;
+    return candidates.find((c) => found.versions.some((v) => v.version === c));
+  }
+
+  async getCustomObject(namespace: string, name: string, r: CustomResource): Promise<CustomObjectView | undefined> {
+    const object: unknown = await read(`${r.kind} ${namespace}/${name}`, () =>
+      this.custom.getNamespacedCustomObject({ group: r.group, version: r.version, plural: r.plural, namespace, name }) as Promise<unknown>,
+    );
+    return object === undefined ? undefined : customView(object);
+  }
+
+  async patchCustomObject(namespace: string, name: string, r: CustomResource, patch: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<CustomObjectView> {
+    const object: unknown = await call(`patch ${r.kind} ${namespace}/${name}`, () =>
+      this.custom.patchNamespacedCustomObject({ group: r.group, version: r.version, plural: r.plural, namespace, name, body: patch, ...dry(options) }, merge) as Promise<unknown>,
+    );
+    return customView(object);
+  }
+
   async getLease(namespace: string, name: string): Promise<LeaseView | undefined> {
     const lease = await read(`lease ${namespace}/${name}`, () => this.coordination.readNamespacedLease({ name, namespace }));
     return lease ? leaseView(lease) : undefined;
@@ -222,7 +260,30 @@ function replicaSetView(rs: V1ReplicaSet): ReplicaSetView {
 }
 
 function serviceView(s: V1Service): ServiceView {
-  return { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '', selector: s.spec?.selector ?? {}, annotations: s.metadata?.annotations ?? {} };
+  const ports = (s.spec?.ports ?? []).map((p): ServicePort => ({
+    port: p.port,
+    ...(p.name !== undefined ? { name: p.name } : {}),
+    ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+    ...(p.protocol !== undefined ? { protocol: p.protocol } : {}),
+  }));
+  return {
+    name: s.metadata?.name ?? '',
+    namespace: s.metadata?.namespace ?? '',
+    selector: s.spec?.selector ?? {},
+    annotations: s.metadata?.annotations ?? {},
+    ports,
+  };
+}
+
+function customView(object: unknown): CustomObjectView {
+  const o = (typeof object === 'object' && object !== null ? object : {}) as { metadata?: { name?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+  return {
+    name: o.metadata?.name ?? '',
+    resourceVersion: o.metadata?.resourceVersion ?? '',
+    labels: o.metadata?.labels ?? {},
+    annotations: o.metadata?.annotations ?? {},
+    spec: o.spec ?? {},
+  };
 }
 
 function leaseBody(name: string, spec: LeaseSpec): V1Lease {

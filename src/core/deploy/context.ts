@@ -5,6 +5,7 @@ import type { SmokeConfig } from '../config/types';
 import type { Target } from '../config/targets';
 import type { AuditLog, Clock, StateStore } from '../ports';
 import type { Result } from '../result';
+import type { CanaryGate } from './canary-gate';
 import type { Cluster } from './ports';
 
 /** Runs a target's smoke check (an HTTP GET or a command); the verification capability adds more. */
@@ -25,6 +26,8 @@ export interface DeployContext {
   /** Where the operation runs, for the lock holder: host and process id. */
   readonly origin: string;
   readonly smoke?: SmokeRunner;
+  /** Judged at every canary step after readiness; the verification capability supplies metric gates. */
+  readonly canaryGate?: CanaryGate;
   /** Between looks at a rollout; short in tests. */
   readonly pollMs?: number;
   readonly progress?: DeployProgress;

@@ -1,11 +1,14 @@
 // The deploy state machine: lock, preflight (with server-side dry-runs), update, rollout, smoke,
-// switch (blue-green), release. State is saved after every step. A failed rollout or smoke check
-// restores the previous version automatically; an interruption (cancel, lost connection, crash)
-// leaves a resumable state: deploy --continue picks it up, rollback undoes it.
+// switch (blue-green) or the traffic steps and promote (canary), release. State is saved after
+// every step. A failed rollout, smoke check or canary gate restores the previous version
+// automatically; an interruption (cancel, lost connection, crash) leaves a resumable state:
+// deploy --continue picks it up, rollback undoes it.
 
 import { failed, type Failed } from '../result';
 import { record, type DeployContext } from './context';
-import { acquireLock, type DeployLock } from './lock';
+import { preflightCanary, runCanarySteps, updateCanary } from './canary';
+import { promoteCanaryStep } from './canary-finish';
+import { acquireLock, isLockLost, type DeployLock } from './lock';
 import { isRefusal } from './ports';
 import { protectionRefusal, unfinished } from './guards';
 import { restoreAfterFailure } from './rollback';
@@ -81,6 +84,20 @@ export async function continueDeploy(ctx: DeployContext, confirmed?: boolean): P
   return drive(ctx, state);
 }
 
+/** Skips a canary's remaining steps and promotes it now: stable takes the new image, the canary goes to 0. */
+export async function promoteCanary(ctx: DeployContext, confirmed?: boolean): Promise<DeployOutcome> {
+  const state = await unfinished(ctx);
+  if (!state || state.strategy !== 'canary') return refused(`No canary deploy of ${ctx.target.name} is unfinished.`, 'Start one with deploy (strategy canary).');
+  if (!state.canary) return refused(`The canary of ${state.image} on ${ctx.target.name} has not reached its traffic steps yet.`, 'Resume it with deploy --continue, or undo it with rollback.');
+  const denied = protectionRefusal(ctx, confirmed, `promoting the canary of ${state.image}`);
+  if (denied) return refused(denied.reason, denied.hint);
+  const next: DeployState = { ...state, canary: { ...state.canary, promote: true } };
+  await ctx.store.write(deployKey(ctx.target.name), next);
+  await record(ctx, 'deploy.canary.promote', { operation: state.id, step: state.canary.index + 1, weight: state.canary.weight });
+  ctx.progress?.(`Promoting the canary of ${state.image} at step ${state.canary.index + 1} of ${state.canary.steps.length} (${state.canary.weight}%)`);
+  return drive(ctx, next);
+}
+
 async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOutcome> {
   let state = initial;
   let lock: DeployLock | undefined;
@@ -113,10 +130,14 @@ async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOu
         }
         result = { ok: true as const, value: state };
       } else {
-        result = await runStep(ctx, state, step, lock);
+        result = await runStep(ctx, state, step, lock, save);
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (isLockLost(error)) {
+        // Another process took this operation over: it owns the state and the target now.
+        return { kind: 'stopped', state, reason: `Stopped at ${step}: ${reason}` };
+      }
       if (isRefusal(error) && (step === 'lock' || step === 'preflight')) {
         // The server refused before anything was written (forbidden, invalid): nothing to resume.
         return fail(ctx, state, 'preflight', reason, 'Nothing was changed.', lock, save);
@@ -143,17 +164,37 @@ async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOu
   const message =
     state.strategy === 'blue-green'
       ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${state.before?.liveColour ?? 'the old colour'} stays scaled for an instant rollback.`
-      : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}.`;
+      : state.strategy === 'canary'
+        ? canaryMessage(state, where)
+        : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}.`;
   await record(ctx, 'deploy.done', { operation: state.id, image: state.image });
   return { kind: 'deployed', state, message };
 }
 
-function runStep(ctx: DeployContext, state: DeployState, step: DeployStep, lock: DeployLock | undefined) {
+function canaryMessage(state: DeployState, where: string): string {
+  const app = state.deployment ?? '';
+  const c = state.canary;
+  const path = !c
+    ? 'promoted'
+    : c.promote
+      ? c.index < 0
+        ? 'promoted before its first step'
+        : `promoted early, at step ${c.index + 1} of ${c.steps.length} (${c.steps[c.index] ?? 0}%)`
+      : `promoted after steps ${c.steps.join(', ')}%`;
+  return `${app} in ${where} runs ${state.image}: the canary was ${path}; ${app}-canary is scaled to 0 and all traffic is on ${app}.`;
+}
+
+function runStep(ctx: DeployContext, state: DeployState, step: DeployStep, lock: DeployLock | undefined, save: (s: DeployState) => Promise<void>) {
+  const canary = state.strategy === 'canary';
   switch (step) {
     case 'preflight':
-      return preflight(ctx, state);
+      return canary ? preflightCanary(ctx, state) : preflight(ctx, state);
     case 'update':
-      return update(ctx, state);
+      return canary ? updateCanary(ctx, state) : update(ctx, state);
+    case 'canary':
+      return runCanarySteps(ctx, state, lock, save);
+    case 'promote':
+      return promoteCanaryStep(ctx, state, lock, save);
     case 'rollout':
       return rollout(ctx, state, lock);
     case 'smoke':

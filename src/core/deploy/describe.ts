@@ -1,9 +1,26 @@
 // The live state of a target, for `targets`, the Deployments view and the panel: what runs, which
-// revision or colour, how many replicas are available, and any deploy left unfinished.
+// revision or colour, how many replicas are available, the canary's step and weight, and any deploy
+// left unfinished.
 
+import type { CanaryTraffic } from '../config/types';
 import type { DeployContext } from './context';
+import { canaryName, replicaShare } from './canary-plan';
+import { readRoute, resolveRoute } from './canary-traffic';
+import type { DeploymentView } from './ports';
 import { colours, revisionOf } from './rollout';
 import { deployKey, type DeployState } from './state';
+
+export interface CanaryLiveState {
+  readonly traffic: CanaryTraffic;
+  /** The canary's share of traffic now: the route's weights (mesh) or the replica ratio. */
+  readonly weight: number;
+  readonly steps: readonly number[];
+  /** The 1-based step of an unfinished canary deploy, and where it is in that step. */
+  readonly step?: number;
+  readonly phase?: string;
+  /** Why the live weight could not be read (then `weight` is the saved one). */
+  readonly error?: string;
+}
 
 export interface TargetLiveState {
   readonly target: string;
@@ -21,6 +38,7 @@ export interface TargetLiveState {
     readonly live: boolean;
   }[];
   readonly liveColour?: string;
+  readonly canary?: CanaryLiveState;
   readonly error?: string;
   readonly last?: DeployState;
 }
@@ -59,8 +77,29 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
       }];
     });
     if (deployments.length === 0) return { ...base, deployments, error: `no Deployment ${names.join(' or ')} in ${target.namespace}`, ...withLast };
-    return { ...base, deployments, ...(liveColour ? { liveColour } : {}), ...withLast };
+    const canary = target.strategy === 'canary' ? await describeCanary(ctx, found[0], found[1], last) : undefined;
+    return { ...base, deployments, ...(liveColour ? { liveColour } : {}), ...(canary ? { canary } : {}), ...withLast };
   } catch (error) {
     return { ...base, deployments: [], error: error instanceof Error ? error.message : String(error), ...withLast };
+  }
+}
+
+async function describeCanary(ctx: DeployContext, stable: DeploymentView | undefined, canary: DeploymentView | undefined, last: DeployState | undefined): Promise<CanaryLiveState> {
+  const open = last && last.finishedAt === undefined && last.strategy === 'canary' ? last.canary : undefined;
+  const plan = open ?? ctx.target.canary;
+  const base = {
+    traffic: plan.traffic,
+    steps: plan.steps,
+    ...(open && open.index >= 0 ? { step: open.index + 1, phase: open.phase } : {}),
+  };
+  if (plan.traffic === 'replicas') return { ...base, weight: replicaShare({ stable: stable?.replicas ?? 0, canary: canary?.replicas ?? 0 }) };
+  try {
+    const route = open?.route ? { ok: true as const, value: open.route } : await resolveRoute(ctx, plan.traffic);
+    if (!route.ok) return { ...base, weight: open?.weight ?? 0, error: route.reason };
+    if (!route.value) return { ...base, weight: open?.weight ?? 0, error: `no route for ${canaryName(ctx.target.app)}` };
+    const weights = await readRoute(ctx, route.value);
+    return weights.ok ? { ...base, weight: weights.value.current } : { ...base, weight: open?.weight ?? 0, error: weights.reason };
+  } catch (error) {
+    return { ...base, weight: open?.weight ?? 0, error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -68,7 +68,14 @@ export async function acquireLock(cluster: Cluster, clock: Clock, namespace: str
     namespace,
     name,
     renew: async () => {
-      version = (await cluster.replaceLease(namespace, name, { ...spec(new Date(lease.acquiredAt ?? clock.now())), renewedAt: clock.now() }, version)).resourceVersion;
+      try {
+        version = (await cluster.replaceLease(namespace, name, { ...spec(new Date(lease.acquiredAt ?? clock.now())), renewedAt: clock.now() }, version)).resourceVersion;
+      } catch (error) {
+        // Changed or deleted under us: another process took the operation over (deploy --continue,
+        // a promote or a rollback). This one must stop without writing anything more.
+        if (isRefusal(error, 409, 404)) throw new LockLost(`the deploy lock on ${target} was taken over by another process`);
+        throw error;
+      }
     },
     release: async () => {
       try {
@@ -79,6 +86,15 @@ export async function acquireLock(cluster: Cluster, clock: Clock, namespace: str
       }
     },
   });
+}
+
+/** Thrown by renew() when another process holds the lock now. Checked by name, as refusals are. */
+export class LockLost extends Error {
+  override readonly name = 'LockLost';
+}
+
+export function isLockLost(error: unknown): error is LockLost {
+  return error instanceof Error && error.name === 'LockLost';
 }
 
 function expired(lease: LeaseView, now: Date): boolean {

@@ -1,6 +1,7 @@
 // What the deploy engine needs from a cluster: a handful of reads and writes on Deployments,
-// ReplicaSets, Services and Leases, in plain data. The client-node adapter implements it and
-// decides nothing. Every write takes `dryRun`: the engine asks the server to check first.
+// ReplicaSets, Services, Leases and the custom objects that carry canary weights, in plain data.
+// The client-node adapter implements it and decides nothing. Every write takes `dryRun`: the
+// engine asks the server to check first.
 
 /** A pod template as the API has it; the engine copies it whole (rollout undo) or edits images. */
 export type PodTemplate = Readonly<Record<string, unknown>>;
@@ -45,11 +46,35 @@ export interface ReplicaSetView {
   readonly createdAt?: string;
 }
 
+export interface ServicePort {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort?: number | string;
+  readonly protocol?: string;
+}
+
 export interface ServiceView {
   readonly name: string;
   readonly namespace: string;
   readonly selector: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  readonly ports?: readonly ServicePort[];
+}
+
+/** A kind of custom object (HTTPRoute, VirtualService) at one API version. */
+export interface CustomResource {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+}
+
+export interface CustomObjectView {
+  readonly name: string;
+  readonly resourceVersion: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly spec: Readonly<Record<string, unknown>>;
 }
 
 export interface LeaseView {
@@ -132,6 +157,12 @@ export interface Cluster {
   scale(namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView>;
   getService(namespace: string, name: string): Promise<ServiceView | undefined>;
   setServiceSelector(namespace: string, name: string, selector: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<ServiceView>;
+  createService(namespace: string, manifest: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<ServiceView>;
+  /** Which of `candidates` (versions of an API group) the server serves, its preferred one first; undefined when none. */
+  servedVersion(group: string, candidates: readonly string[]): Promise<string | undefined>;
+  getCustomObject(namespace: string, name: string, resource: CustomResource): Promise<CustomObjectView | undefined>;
+  /** A JSON merge patch; with `metadata.resourceVersion` in it, a ClusterRefusal 409 when someone changed the object meanwhile. */
+  patchCustomObject(namespace: string, name: string, resource: CustomResource, patch: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<CustomObjectView>;
   getLease(namespace: string, name: string): Promise<LeaseView | undefined>;
   /** Creates the Lease; a ClusterRefusal with status 409 when it exists. */
   createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseView>;

@@ -1,10 +1,13 @@
 // Rollback, the fastest safe path for each strategy: rolling = `kubectl rollout undo` semantics
 // (the previous revision's template and annotations, or --to-revision); blue-green = switch the
-// Service back to the other colour (one API call). Also the automatic restore after a failed deploy.
+// Service back to the other colour (one API call); canary = abort an unfinished canary (traffic 0
+// to it, stable restored), or undo a promoted one as rolling does. Also the automatic restore after
+// a failed deploy.
 
 import { failed, type Failed } from '../result';
 import { record, type DeployContext } from './context';
 import { protectionRefusal, unfinished } from './guards';
+import { abortCanaryRun, parkCanary } from './canary-finish';
 import { acquireLock, type DeployLock } from './lock';
 import type { DeploymentView } from './ports';
 import { colours, planUndo, revisionOf } from './rollout';
@@ -33,7 +36,9 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
   const lock = await acquireLock(ctx.cluster, ctx.clock, ctx.target.namespace, ctx.target.name, { holder: `${ctx.actor} on ${ctx.origin}`, operation });
   if (!lock.ok) return refused(lock.reason, lock.hint);
   try {
-    const done = ctx.target.strategy === 'blue-green' ? await switchBack(ctx, input, operation) : await undo(ctx, input, lock.value, operation);
+    const strategy = open?.strategy === 'canary' ? 'canary' : ctx.target.strategy;
+    const done =
+      strategy === 'blue-green' ? await switchBack(ctx, input, operation) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, operation, open) : await undo(ctx, input, lock.value, operation);
     if (!done.ok) return refused(done.reason, done.hint);
     if (open) {
       await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
@@ -45,7 +50,28 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
   }
 }
 
+/** Aborts the target's unfinished canary; refused when none is unfinished (rollback would undo stable instead). */
+export async function abortCanary(ctx: DeployContext, input: RollbackInput = {}): Promise<RollbackOutcome> {
+  const open = await unfinished(ctx);
+  if (open?.strategy !== 'canary') return refused(`No canary deploy of ${ctx.target.name} is unfinished.`, 'To undo a finished deploy, use rollback.');
+  return rollback(ctx, input);
+}
+
 type Done = { readonly ok: true; readonly message: string } | Failed;
+
+async function canaryBack(ctx: DeployContext, input: RollbackInput, lock: DeployLock, operation: string, open: DeployState | undefined): Promise<Done> {
+  if (open?.strategy === 'canary') {
+    if (input.toRevision !== undefined) return failed('--version does not apply to an unfinished canary: rollback aborts it.', 'Run rollback without --version.');
+    const at = open.canary && open.canary.index >= 0 ? ` at step ${open.canary.index + 1} of ${open.canary.steps.length} (${open.canary.weight}%)` : '';
+    return { ok: true, message: `aborted the canary of ${open.image}${at}; ${await abortCanaryRun(ctx, open, lock)}` };
+  }
+  // A finished canary is a stable that was promoted: undo it as rolling does, and leave nothing on the canary.
+  const undone = await undo(ctx, input, lock, operation);
+  if (!undone.ok) return undone;
+  const parked = await parkCanary(ctx, { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation });
+  if (!parked.ok) return { ok: true, message: `${undone.message}; the canary was left as it was: ${parked.reason}` };
+  return { ok: true, message: [undone.message, ...parked.value].join('; ') };
+}
 
 async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, operation: string): Promise<Done> {
   const { cluster, target } = ctx;
@@ -88,6 +114,7 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, operation: s
 
 /** After a failed rollout or smoke check: put back what this deploy changed. Returns what it did. */
 export async function restoreAfterFailure(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<string> {
+  if (state.strategy === 'canary') return abortCanaryRun(ctx, state, lock);
   const { cluster, target } = ctx;
   const name = state.deployment ?? target.app;
   const d = await cluster.getDeployment(target.namespace, name);

@@ -1,10 +1,40 @@
 // What a deploy or rollback keeps in the state store after every step, so a killed process, a closed
 // window or a lost connection resumes (deploy --continue) or is rolled back, never left half-done.
 
-import type { DeployStrategy } from '../config/types';
+import type { CanaryTraffic, DeployStrategy } from '../config/types';
 import type { Colour } from './rollout';
 
-export type DeployStep = 'lock' | 'preflight' | 'update' | 'rollout' | 'smoke' | 'switch' | 'release';
+export type DeployStep = 'lock' | 'preflight' | 'update' | 'rollout' | 'canary' | 'smoke' | 'switch' | 'promote' | 'release';
+
+/** The HTTPRoute or VirtualService carrying the canary weights, at the API version the server serves. */
+export interface RouteRef {
+  readonly kind: 'HTTPRoute' | 'VirtualService';
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly name: string;
+}
+
+/** Where a canary stands, saved at every step so a resumed run picks up at the right one. */
+export interface CanaryProgress {
+  /** The plan, fixed at preflight: a config edit does not change a canary already running. */
+  readonly steps: readonly number[];
+  readonly traffic: CanaryTraffic;
+  readonly pauseMs: number;
+  readonly route?: RouteRef;
+  /** The step being run or last passed (0-based); -1 before the first. */
+  readonly index: number;
+  /** The canary's share of traffic now (for `shifting`, the share being set). */
+  readonly weight: number;
+  readonly phase: 'ready' | 'shifting' | 'paused' | 'passed' | 'promoting' | 'promoted';
+  /** When the pause of the current step began: a resumed run pauses only for what is left. */
+  readonly pausedAt?: string;
+  /** promoteCanary asked to skip the remaining steps. */
+  readonly promote?: boolean;
+  readonly replicas?: { readonly stable: number; readonly canary: number };
+  /** The last gate verdict, with its numbers. */
+  readonly verdict?: { readonly pass: boolean; readonly reason: string; readonly measurements: readonly { readonly name: string; readonly value: number; readonly threshold?: number }[] };
+}
 
 export interface DeployMeta {
   readonly gitSha?: string;
@@ -23,7 +53,7 @@ export interface DeployState {
   readonly startedAt: string;
   readonly actor: string;
   readonly meta: DeployMeta;
-  /** The Deployment this operation writes: the app (rolling) or the idle colour (blue-green). */
+  /** The Deployment this operation writes: the app (rolling, canary: stable) or the idle colour (blue-green). */
   readonly deployment?: string;
   readonly container?: string;
   /** How the target was before, so a failure can put it back. */
@@ -34,7 +64,10 @@ export interface DeployState {
     readonly liveColour?: Colour;
     readonly selector?: Readonly<Record<string, string>>;
     readonly idleReplicas?: number;
+    /** Stable's replicas (canary): the total the traffic steps divide, restored on abort. */
+    readonly replicas?: number;
   };
+  readonly canary?: CanaryProgress;
   readonly plan: readonly DeployStep[];
   readonly done: readonly DeployStep[];
   readonly stopped?: { readonly step: DeployStep; readonly reason: string; readonly at: string };
@@ -48,6 +81,7 @@ export function deployKey(target: string): string {
 }
 
 export function planFor(strategy: DeployStrategy, smoke: boolean): DeployStep[] {
+  if (strategy === 'canary') return ['lock', 'preflight', 'update', 'canary', ...(smoke ? (['smoke'] as const) : []), 'promote', 'release'];
   const steps: DeployStep[] = ['lock', 'preflight', 'update', 'rollout'];
   if (smoke) steps.push('smoke');
   if (strategy === 'blue-green') steps.push('switch');

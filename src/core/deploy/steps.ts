@@ -1,6 +1,6 @@
-// The steps of a deploy for each strategy. Preflight reads everything and dry-runs every write on
-// the server before anything changes; update, rollout, smoke and switch each do one thing and can
-// be run again after an interruption (they look before they write).
+// The steps of a rolling or blue-green deploy (the canary's are in canary.ts). Preflight reads
+// everything and dry-runs every write on the server before anything changes; update, rollout, smoke
+// and switch each do one thing and can be run again after an interruption (they look before they write).
 
 import { failed, succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
@@ -32,7 +32,7 @@ export function managedByLabel(d: DeploymentView): Record<string, string> | unde
   return current === undefined || current === MANAGED_BY['app.kubernetes.io/managed-by'] ? { ...MANAGED_BY } : undefined;
 }
 
-function containerOf(ctx: DeployContext, d: DeploymentView): Result<string> {
+export function containerOf(ctx: DeployContext, d: DeploymentView): Result<string> {
   const wanted = ctx.target.container;
   if (wanted !== undefined) {
     return d.containers.some((c) => c.name === wanted)
@@ -46,7 +46,7 @@ function containerOf(ctx: DeployContext, d: DeploymentView): Result<string> {
   return succeeded(only.name);
 }
 
-async function mustGet(ctx: DeployContext, name: string): Promise<Result<DeploymentView>> {
+export async function mustGet(ctx: DeployContext, name: string): Promise<Result<DeploymentView>> {
   const { cluster, target } = ctx;
   const d = await cluster.getDeployment(target.namespace, name);
   return d ? succeeded(d) : failed(`Deployment ${target.namespace}/${name} was not found in context ${cluster.identity.context}.`, `Check targets.${target.name} (namespace, app) and the kube context.`);
@@ -56,9 +56,6 @@ export async function preflight(ctx: DeployContext, state: DeployState): Promise
   const { cluster, target } = ctx;
   if (!(await cluster.namespaceExists(target.namespace))) {
     return failed(`Namespace ${target.namespace} does not exist in context ${cluster.identity.context} (${cluster.identity.server}).`, `Check targets.${target.name}.namespace and the kube context.`);
-  }
-  if (state.strategy === 'canary') {
-    return failed('The canary strategy is not available yet in this version.', 'Use rolling or blue-green for this target.');
   }
   let d: DeploymentView;
   let extra: Partial<NonNullable<DeployState['before']>> = {};

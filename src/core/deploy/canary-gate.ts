@@ -1,0 +1,48 @@
+// The gate a canary step must pass before traffic moves on. Readiness is always judged (the canary
+// and stable have the replicas this step asked for, available); a target can add a gate of its own
+// through DeployContext.canaryGate, which is where metric gates (error rate, latency) plug in.
+
+import type { DeploymentView } from './ports';
+
+export interface CanaryStepInfo {
+  /** 0-based. */
+  readonly index: number;
+  readonly of: number;
+  /** The canary's share of traffic at this step, in percent. */
+  readonly weight: number;
+  readonly stable: DeploymentView;
+  readonly canary: DeploymentView;
+  /** When traffic reached this weight: the window a metric gate looks at. */
+  readonly since: Date;
+}
+
+export interface GateMeasurement {
+  readonly name: string;
+  readonly value: number;
+  /** The value it had to reach (at least, for readiness). */
+  readonly threshold?: number;
+}
+
+export interface GateVerdict {
+  readonly pass: boolean;
+  /** In words, with the numbers: why it passed or failed. */
+  readonly reason: string;
+  readonly measurements: readonly GateMeasurement[];
+}
+
+export interface CanaryGate {
+  readonly name: string;
+  judge(step: CanaryStepInfo, signal?: AbortSignal): Promise<GateVerdict>;
+}
+
+/** Each track has every replica this step asked for available, on the spec the controller has seen. */
+export const readinessGate: CanaryGate = {
+  name: 'readiness',
+  judge(step) {
+    const measure = (d: DeploymentView) => ({ name: `${d.name} available`, value: d.status.observedGeneration < d.generation ? 0 : d.status.availableReplicas, threshold: d.replicas });
+    const measurements = [measure(step.canary), measure(step.stable)];
+    const short = measurements.filter((m) => m.value < m.threshold);
+    const words = measurements.map((m) => `${m.name.replace(/ available$/, '')} ${m.value} of ${m.threshold} available`).join(', ');
+    return Promise.resolve({ pass: short.length === 0, reason: short.length === 0 ? words : `not ready: ${words}`, measurements });
+  },
+};

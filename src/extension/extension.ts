@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { OUTPUT_CHANNEL } from '../shared/ids';
 import { registerCommands } from './commands';
-import { deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
+import { canaryCommand, deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
 import { DeployService } from './deploy/service';
 import {
   abortFinishCommand,
@@ -58,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         deploy: (arg) => deployCommand(deployDeps, arg),
         rollback: (arg) => rollbackCommand(deployDeps, arg),
         switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
+        promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
+        abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),
       },
       log,
     ),

@@ -12,6 +12,8 @@ export const COMMANDS = {
   deploy: 'hotfixDeployer.deploy',
   rollback: 'hotfixDeployer.rollback',
   switchKubeContext: 'hotfixDeployer.switchKubeContext',
+  promoteCanary: 'hotfixDeployer.promoteCanary',
+  abortCanary: 'hotfixDeployer.abortCanary',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -23,8 +23,7 @@ describe('extension host: deploy and rollback through the kube context (real con
   });
 
   it('lists the configured target with its strategy, context and namespace, and the live Deployment', async () => {
-    const [target] = await items();
-    assert.equal(target?.label, 'staging');
+    const target = (await items()).find((n) => n.label === 'staging');
     assert.equal(target?.description, 'rolling · current context / shop');
     assert.equal(target?.contextValue, 'hotfix.target.rolling');
     assert.deepEqual(await stagingRows(), ['checkout | checkout:1.4.0 · rev 1 · 3/3 available']);
@@ -49,5 +48,32 @@ describe('extension host: deploy and rollback through the kube context (real con
     assert.equal(result.ok, false);
     assert.match(result.reason, /^rolled back: checkout made no progress within its deadline/);
     assert.match((await stagingRows())[0] ?? '', /^checkout \| checkout:1\.4\.0 · rev \d+ · 3\/3 available$/);
+  });
+
+  it('Promote Canary stops the canary running in this window at a safe point and promotes it', async () => {
+    const rows = async () => {
+      const web = (await items()).find((n) => n.label === 'web');
+      assert.ok(web, 'the canary target is listed');
+      return (await items(web)).map((n) => `${typeof n.label === 'string' ? n.label : ''} | ${String(n.description)}`);
+    };
+    // Steps 50 then 100, a 60 s pause at each: the deploy sits in step 1 until promoted.
+    const running = vscode.commands.executeCommand<{ ok: boolean; reason: string }>('hotfixDeployer.deploy', { target: 'web', image: 'web:2.1', confirmed: true });
+    const end = Date.now() + 30_000;
+    let seen: string[] = [];
+    while (Date.now() < end) {
+      seen = await rows();
+      if (seen.some((r) => /^Canary 50% \| step 1\/2 \(paused\)/.test(r))) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok(seen.some((r) => /^Canary 50% \| step 1\/2 \(paused\)/.test(r)), seen.join('\n'));
+
+    const promoted = await vscode.commands.executeCommand<{ ok: boolean; reason?: string }>('hotfixDeployer.promoteCanary', { target: 'web', confirmed: true });
+    assert.equal(promoted.ok, true, JSON.stringify(promoted));
+    const stopped = await running;
+    assert.equal(stopped.ok, false);
+    assert.match(stopped.reason, /^stopped: /, 'the running deploy stopped at a safe point');
+    const after = await rows();
+    assert.match(after.find((r) => r.startsWith('web |')) ?? '', /^web \| web:2\.1 · rev 2 · 2\/2 available/);
+    assert.match(after.find((r) => r.startsWith('web-canary |')) ?? '', /· 0\/0 available/);
   });
 });

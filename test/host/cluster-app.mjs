@@ -1,6 +1,6 @@
 // The cluster side of the extension-host suite: the project's real control plane (test/kube), with
-// a namespace `shop` running Deployment `checkout` (3 replicas), and the workspace's
-// .hotfix/config.yaml naming it as target `staging`. The extension host gets KUBECONFIG.
+// a namespace `shop` running Deployment `checkout` (3 replicas, target `staging`, rolling) and
+// `web` behind Service `web` (target `web`, canary), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -31,14 +31,24 @@ export async function startHostCluster(dir, workspace) {
       spec: { replicas: 3, progressDeadlineSeconds: 10, selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'checkout:1.4.0' }] } } } } });
-    for (let i = 0; i < 100; i++) {
-      const d = await apps.readNamespacedDeployment({ name: 'checkout', namespace: NAMESPACE });
-      if (d.status?.availableReplicas === 3) break;
-      await new Promise((r) => setTimeout(r, 100));
+    // A canary target: stable `web` (its selector includes track: stable) behind Service `web`.
+    const web = { app: 'web', track: 'stable' };
+    await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: {
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: { replicas: 2, progressDeadlineSeconds: 10, selector: { matchLabels: web },
+        template: { metadata: { labels: web }, spec: { containers: [{ name: 'app', image: 'web:2.0' }] } } } } });
+    await core.createNamespacedService({ namespace: NAMESPACE, body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } });
+    for (const name of ['checkout', 'web']) {
+      for (let i = 0; i < 100; i++) {
+        const d = await apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
+        if (d.status?.availableReplicas === d.spec?.replicas) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     mkdirSync(path.join(workspace, '.hotfix'), { recursive: true });
     writeFileSync(path.join(workspace, '.hotfix', 'config.yaml'),
-      `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n`);
+      `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n` +
+      `  web:\n    namespace: ${NAMESPACE}\n    app: web\n    strategy: canary\n    canary: { steps: [50, 100], pause: 60s }\n`);
   } catch (error) {
     await stopCluster(handle);
     throw error;

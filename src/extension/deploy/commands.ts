@@ -80,14 +80,20 @@ async function confirm(target: OpenDeploy, what: string, given: boolean | undefi
   return (await vscode.window.showWarningMessage(`${what}?`, { modal: true, detail: `Through ${where}.` }, 'Continue')) === 'Continue';
 }
 
-function progress<T>(title: string, deps: DeployCommandDeps, task: (report: (m: string) => void, signal: AbortSignal) => Promise<T>): Thenable<T> {
+function progress<T>(
+  title: string,
+  deps: DeployCommandDeps,
+  task: (report: (m: string) => void, signal: AbortSignal) => Promise<T>,
+  track?: { readonly root: string; readonly target: string },
+): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
-    return task((message) => {
+    const run = task((message) => {
       deps.log.info(message);
       report.report({ message });
     }, abort.signal);
+    return track ? deps.deploys.track(track.root, track.target, abort, run) : run;
   });
 }
 
@@ -109,7 +115,7 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     const git = target.workspace.context.git;
     const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
     return deploy(ctx, { image: image ?? '', confirmed: true, meta: { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}) } });
-  });
+  }, { root: target.workspace.location.root, target: target.target.name });
   deps.deploys.invalidate();
   switch (outcome.kind) {
     case 'deployed':
@@ -166,6 +172,39 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
   }
   void showFailure(deps.log, outcome.reason, outcome.hint);
   return { ok: false, reason: outcome.reason };
+}
+
+/** Promote Canary (now, skipping the remaining steps) or Abort Canary (traffic back to stable, canary to 0). */
+export async function canaryCommand(deps: DeployCommandDeps, action: 'promote' | 'abort', arg?: unknown): Promise<Outcome<string>> {
+  const target = await pickTarget(deps, arg, action === 'promote' ? 'Promote the canary of' : 'Abort the canary of');
+  if (!target) return cancelled;
+  if (target.target.strategy !== 'canary') {
+    void showFailure(deps.log, `${target.target.name} does not deploy by canary (its strategy is ${target.target.strategy}).`, 'Use Rollback… for it.');
+    return { ok: false, reason: 'not a canary target' };
+  }
+  const what = action === 'promote' ? `Promote the canary on ${target.target.name} to all traffic now` : `Abort the canary on ${target.target.name}: traffic back to stable`;
+  if (!(await confirm(target, what, args(arg).confirmed))) return cancelled;
+  // A canary deploy running in this window is stopped at a safe point first, then this takes over.
+  if (await deps.deploys.stopRunning(target.workspace.location.root, target.target.name)) deps.log.info(`stopped the running canary deploy of ${target.target.name}`);
+  const { promoteCanary } = await import('../../core/deploy/deploy.js');
+  const { abortCanary } = await import('../../core/deploy/rollback.js');
+  const result = await progress(`Hotfix: ${what}`, deps, async (report, signal) => {
+    const ctx = { ...target.context, progress: report, signal };
+    if (action === 'abort') {
+      const outcome = await abortCanary(ctx, { confirmed: true });
+      return outcome.kind === 'rolled-back' ? { ok: true as const, value: outcome.message } : { ok: false as const, reason: outcome.reason, hint: outcome.hint };
+    }
+    const outcome = await promoteCanary(ctx, true);
+    if (outcome.kind === 'deployed') return { ok: true as const, value: outcome.message };
+    return { ok: false as const, reason: outcome.kind === 'refused' ? outcome.reason : outcome.kind === 'rolled-back' ? `rolled back: ${outcome.reason}` : outcome.reason, hint: outcome.kind === 'refused' ? outcome.hint : undefined };
+  });
+  deps.deploys.invalidate();
+  if (result.ok) {
+    void vscode.window.showInformationMessage(result.value);
+    return result;
+  }
+  void showFailure(deps.log, result.reason, result.hint);
+  return { ok: false, reason: result.reason };
 }
 
 export async function switchKubeContextCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<string>> {

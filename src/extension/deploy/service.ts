@@ -78,4 +78,25 @@ export class DeployService extends Disposable {
   invalidate(): void {
     this.changed.fire();
   }
+
+  private readonly running = new Map<string, { readonly abort: AbortController; readonly done: Promise<unknown> }>();
+
+  /** Runs a deploy of `target` and remembers it, so Promote or Abort Canary can stop it at a safe point first. */
+  track<T>(root: string, target: string, abort: AbortController, run: Promise<T>): Promise<T> {
+    const key = `${root}#${target}`;
+    const done = run.finally(() => {
+      if (this.running.get(key)?.abort === abort) this.running.delete(key);
+    });
+    this.running.set(key, { abort, done: done.catch(() => undefined) });
+    return done;
+  }
+
+  /** Stops a deploy of `target` running in this window (cancel = a safe, resumable stop); true if one ran. */
+  async stopRunning(root: string, target: string): Promise<boolean> {
+    const running = this.running.get(`${root}#${target}`);
+    if (!running) return false;
+    running.abort.abort();
+    await running.done;
+    return true;
+  }
 }

@@ -96,6 +96,11 @@ function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: s
         `${d.name} in ${live.context}/${live.namespace}\n${d.images.join('\n')}`,
       ),
   );
+  if (live.canary) {
+    const c = live.canary;
+    const at = c.step !== undefined ? `step ${c.step}/${c.steps.length}${c.phase ? ` (${c.phase})` : ''}` : 'idle';
+    nodes.push(new LiveNode(root, name, `Canary ${c.weight}%`, `${at} · ${c.traffic} · steps ${c.steps.join('/')}`, 'symbol-event', `hotfix.live.canary${c.step !== undefined ? '.running' : ''}`, c.error));
+  }
   if (live.error) nodes.push(new LiveNode(root, name, live.error, '', 'warning', 'hotfix.live.error'));
   const last = live.last;
   if (last && last.finishedAt === undefined) {

@@ -9,7 +9,8 @@ import { systemClock } from '../core/ports';
 import { succeeded, type Result } from '../core/result';
 import type { LoadedKubeconfig } from './kube/kubeconfig';
 import { SmokeChecks } from './smoke';
-import { FileAuditLog, FileStateStore } from './store/file-store';
+import { ChainedFileAuditLog } from './store/audit-file';
+import { FileStateStore } from './store/file-store';
 import { openWorkspace, stateDir, type OpenWorkspace } from './workspace';
 
 export interface DeployOpenOptions {
@@ -47,7 +48,7 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
     context: {
       cluster: new ClientNodeCluster(kc, { context, server, ...(user ? { user } : {}) }),
       store: new FileStateStore(state),
-      audit: new FileAuditLog(path.join(state, 'audit.jsonl')),
+      audit: new ChainedFileAuditLog(path.join(state, 'audit.jsonl')),
       clock: systemClock,
       target: target.value,
       actor,

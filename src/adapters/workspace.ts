@@ -11,7 +11,8 @@ import { failed, succeeded, type Result } from '../core/result';
 import { readConfigFile } from './config-file';
 import { locateRepository, type RepositoryLocation } from './git/discovery';
 import { SimpleGitRepo } from './git/simple-git-repo';
-import { FileAuditLog, FileStateStore } from './store/file-store';
+import { ChainedFileAuditLog } from './store/audit-file';
+import { FileStateStore } from './store/file-store';
 
 export interface OpenWorkspace {
   readonly location: RepositoryLocation;
@@ -54,7 +55,7 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
     context: {
       git,
       store: new FileStateStore(state),
-      audit: new FileAuditLog(path.join(state, 'audit.jsonl')),
+      audit: new ChainedFileAuditLog(path.join(state, 'audit.jsonl')),
       clock: systemClock,
       settings: settings.value,
       ...(trackerUrlTemplate !== undefined ? { trackerUrlTemplate } : {}),

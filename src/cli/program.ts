@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { registerAuditCommands } from './audit-commands';
 import { EXIT, type ExitCode } from './exit-codes';
 import { registerDeployCommands } from './deploy-commands';
 import { registerHotfixCommands } from './hotfix-commands';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
     .exitOverride();
   registerHotfixCommands(program, io, setExit);
   registerDeployCommands(program, io, setExit);
+  registerAuditCommands(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   }

@@ -39,6 +39,8 @@ export interface AuditRecord {
   readonly at: string;
   /** Who did it: the git identity, e.g. `Ada Oncall <ada@example.com>`. */
   readonly actor: string;
+  /** The operating-system account that ran the tool, next to the git identity (filled by the audit adapter when absent). */
+  readonly osUser?: string;
   /** What, as a dotted verb: `hotfix.create`, `hotfix.finish.merge`, ... */
   readonly action: string;
   readonly subject: string;

@@ -3,9 +3,9 @@
 // new version, never half of one.
 
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { AuditLog, AuditRecord, StateStore } from '../../core/ports';
+import type { StateStore } from '../../core/ports';
 
 export class FileStateStore implements StateStore {
   constructor(private readonly dir: string) {}
@@ -59,12 +59,5 @@ export class FileStateStore implements StateStore {
   }
 }
 
-/** JSON Lines, one record per action, only ever appended. */
-export class FileAuditLog implements AuditLog {
-  constructor(private readonly file: string) {}
-
-  async append(record: AuditRecord): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    await appendFile(this.file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-  }
-}
+/** The audit log: hash-chained JSON Lines, appended under a lock (audit-file.ts); kept under its old name for callers. */
+export { ChainedFileAuditLog as FileAuditLog } from './audit-file';

@@ -49,7 +49,7 @@ export interface AuditRecord {
   readonly details?: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** Append-only. The incident/audit capability adds the hash chain and the cluster-backed store. */
+/** Append-only; the file adapter chains every record to the one before (src/core/audit). */
 export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
 }

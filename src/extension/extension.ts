@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { OUTPUT_CHANNEL } from '../shared/ids';
+import { verifyAuditCommand } from './audit-command';
 import { registerCommands } from './commands';
 import { canaryCommand, deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
 import { DeployService } from './deploy/service';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
         promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
         abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),
+        verifyAudit: (arg) => verifyAuditCommand(repositories, log, arg),
       },
       log,
     ),

@@ -14,6 +14,7 @@ export const COMMANDS = {
   switchKubeContext: 'hotfixDeployer.switchKubeContext',
   promoteCanary: 'hotfixDeployer.promoteCanary',
   abortCanary: 'hotfixDeployer.abortCanary',
+  verifyAudit: 'hotfixDeployer.verifyAudit',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

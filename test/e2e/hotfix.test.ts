@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HotfixNode } from '../../src/extension/views/hotfix-nodes';
@@ -103,5 +103,18 @@ describe('extension host: hotfix branches in a real repository', () => {
     assert.equal(aborted.ok, true);
     assert.equal(git('for-each-ref', '--format=%(refname) %(objectname)'), before);
     await eventually((n) => !n.some((node) => node.contextValue?.startsWith('hotfix.finish.')), 'no finish in the view after the abort');
+  });
+
+  it('Verify Audit Log finds the chain intact after those actions, then names a line edited by hand', async () => {
+    const intact = await vscode.commands.executeCommand<{ ok: boolean; records: number }>('hotfixDeployer.verifyAudit');
+    assert.equal(intact.ok, true, JSON.stringify(intact));
+    assert.ok(intact.records >= 5, `records: ${intact.records}`);
+    const file = path.join(workspace(), '.git', 'hotfix', 'audit.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[1] = (lines[1] ?? '').replace('"hotfix.', '"hotfix-forged.');
+    writeFileSync(file, lines.join('\n'));
+    const broken = await vscode.commands.executeCommand<{ ok: boolean; line: number }>('hotfixDeployer.verifyAudit');
+    assert.equal(broken.ok, false);
+    assert.equal(broken.line, 2);
   });
 });

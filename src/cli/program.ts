@@ -7,6 +7,7 @@ import { registerAuditCommands } from './audit-commands';
 import { EXIT, type ExitCode } from './exit-codes';
 import { registerDeployCommands } from './deploy-commands';
 import { registerHotfixCommands } from './hotfix-commands';
+import { registerIncidentCommands } from './incident-commands';
 
 export interface Io {
   out(text: string): void;
@@ -24,6 +25,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
     .exitOverride();
   registerHotfixCommands(program, io, setExit);
   registerDeployCommands(program, io, setExit);
+  registerIncidentCommands(program, io, setExit);
   registerAuditCommands(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

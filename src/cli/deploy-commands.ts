@@ -41,6 +41,20 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     });
 
   program
+    .command('retire')
+    .description('blue-green: scale the previous colour down once the target\'s keepOldFor has passed (it is kept for an instant rollback until then)')
+    .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
+    .option('--now', 'scale it down now, before keepOldFor has passed')
+    .option('--yes', 'confirm for a protected target')
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Common & { target: string; now?: boolean; yes?: boolean }) => {
+      const { retireVerb } = await import('./deploy-verbs.js');
+      setExit(await retireVerb(io, options));
+    });
+
+  program
     .command('targets')
     .description('the deploy targets with their kube context, namespace and live state')
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')

@@ -7,6 +7,7 @@ import { imageFromTemplate, targetNames } from '../core/config/targets';
 import type { DeployStrategy } from '../core/config/types';
 import { continueDeploy, deploy, promoteCanary } from '../core/deploy/deploy';
 import { describeTarget } from '../core/deploy/describe';
+import { retireOldColour } from '../core/deploy/retire';
 import { rollback } from '../core/deploy/rollback';
 import { highestRelease } from '../core/hotfix/versions';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -118,4 +119,13 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
     if (s.last && s.last.finishedAt === undefined) lines.push(`  unfinished deploy of ${s.last.image} by ${s.last.actor} since ${s.last.startedAt}: deploy --continue or rollback`);
   }
   return out.result({ targets: states }, lines);
+}
+
+export async function retireVerb(io: Io, options: Common & { target: string; now?: boolean; yes?: boolean }): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  const opened = await open(out, options, options.target);
+  if (typeof opened === 'number') return opened;
+  const outcome = await retireOldColour(opened.context, { now: options.now === true, confirmed: options.yes === true });
+  if (outcome.kind === 'refused') return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
+  return out.result({ retired: outcome.kind === 'retired', message: outcome.message, ...(outcome.kind === 'not-due' ? { dueAt: outcome.dueAt } : {}) }, [outcome.message]);
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { FileStateStore } from '../../src/adapters/store/file-store';
 import { continueDeploy, deploy } from '../../src/core/deploy/deploy';
 import { describeTarget } from '../../src/core/deploy/describe';
+import { retireOldColour } from '../../src/core/deploy/retire';
 import { rollback } from '../../src/core/deploy/rollback';
 import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
@@ -124,6 +125,31 @@ describe('deploy and rollback on a real control plane', function () {
       assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
       assert.match(back.kind === 'rolled-back' ? back.message : '', /switched Service web from green back to blue \(web:1\.0\) in one API call/);
       assert.deepEqual(await selector(ns), { app: 'web', colour: 'blue' });
+    });
+
+    it('keeps the old colour until keepOldFor has passed; retire then scales it down; keepOldFor: 0 does it at once', async () => {
+      const ns = await cluster.namespace('bluegreen-retire');
+      await blueGreen(ns);
+      const ctx = await k.context('staging', { namespace: ns, app: 'web', strategy: 'blue-green', blueGreen: { keepOldFor: '10m' } });
+      const outcome = await deploy(ctx, { image: 'web:1.1' });
+      assert.match(outcome.kind === 'deployed' ? outcome.message : '', /web-blue stays scaled for an instant rollback until .* \(then: hotfix-deployer retire\)/);
+      const early = await retireOldColour(ctx);
+      assert.equal(early.kind, 'not-due', JSON.stringify(early));
+      assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).spec?.replicas, 3);
+      const now = await retireOldColour(ctx, { now: true });
+      assert.equal(now.kind, 'retired', JSON.stringify(now));
+      assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).spec?.replicas, 0);
+      // A rollback to a retired colour scales it up first, then switches.
+      const back = await rollback(ctx);
+      assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
+      assert.deepEqual(await selector(ns), { app: 'web', colour: 'blue' });
+      assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).status?.availableReplicas, 3);
+
+      const ns0 = await cluster.namespace('bluegreen-retire0');
+      await blueGreen(ns0);
+      const immediate = await deploy(await k.context('staging', { namespace: ns0, app: 'web', strategy: 'blue-green', blueGreen: { keepOldFor: '0s' } }), { image: 'web:1.1' });
+      assert.match(immediate.kind === 'deployed' ? immediate.message : '', /web-blue was scaled down \(keepOldFor: 0\)/);
+      assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns0 })).spec?.replicas, 0);
     });
 
     it('a broken image never takes traffic: the selector stays, the idle colour is put back', async () => {

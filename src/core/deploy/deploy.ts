@@ -11,6 +11,7 @@ import { promoteCanaryStep } from './canary-finish';
 import { acquireLock, isLockLost, type DeployLock } from './lock';
 import { isRefusal } from './ports';
 import { protectionRefusal, unfinished } from './guards';
+import { retireStep } from './retire';
 import { restoreAfterFailure } from './rollback';
 import { preflight, rollout, smoke, switchTraffic, update } from './steps';
 import { deployKey, planFor, type DeployMeta, type DeployState, type DeployStep } from './state';
@@ -56,7 +57,7 @@ export async function deploy(ctx: DeployContext, input: DeployInput): Promise<De
     startedAt: ctx.clock.now().toISOString(),
     actor: ctx.actor,
     meta: input.meta ?? {},
-    plan: planFor(ctx.target.strategy, ctx.target.smoke !== undefined),
+    plan: planFor(ctx.target.strategy, ctx.target.smoke !== undefined, ctx.target.keepOldForMs === 0),
     done: [],
   };
   await ctx.store.write(deployKey(ctx.target.name), state);
@@ -163,7 +164,7 @@ async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOu
   const where = `${ctx.cluster.identity.context}/${ctx.target.namespace}`;
   const message =
     state.strategy === 'blue-green'
-      ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${state.before?.liveColour ?? 'the old colour'} stays scaled for an instant rollback.`
+      ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${ctx.target.app}-${state.before?.liveColour ?? '?'} ${state.retiredAt ? 'was scaled down (keepOldFor: 0)' : `stays scaled for an instant rollback until ${new Date(ctx.clock.now().getTime() + ctx.target.keepOldForMs).toISOString()} (then: hotfix-deployer retire)`}.`
       : state.strategy === 'canary'
         ? canaryMessage(state, where)
         : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}.`;
@@ -201,6 +202,8 @@ function runStep(ctx: DeployContext, state: DeployState, step: DeployStep, lock:
       return smoke(ctx, state);
     case 'switch':
       return switchTraffic(ctx, state);
+    case 'retire':
+      return retireStep(ctx, state);
     case 'release':
       return lock ? lock.release().then(() => ({ ok: true as const, value: state })) : Promise.resolve({ ok: true as const, value: state });
     default:

@@ -4,7 +4,7 @@
 import type { CanaryTraffic, DeployStrategy } from '../config/types';
 import type { Colour } from './rollout';
 
-export type DeployStep = 'lock' | 'preflight' | 'update' | 'rollout' | 'canary' | 'smoke' | 'switch' | 'promote' | 'release';
+export type DeployStep = 'lock' | 'preflight' | 'update' | 'rollout' | 'canary' | 'smoke' | 'switch' | 'retire' | 'promote' | 'release';
 
 /** The HTTPRoute or VirtualService carrying the canary weights, at the API version the server serves. */
 export interface RouteRef {
@@ -74,17 +74,20 @@ export interface DeployState {
   readonly finishedAt?: string;
   readonly outcome?: 'deployed' | 'rolled-back' | 'failed';
   readonly rolledBack?: string;
+  /** Blue-green: when the old colour was scaled down (it is kept for an instant rollback until then). */
+  readonly retiredAt?: string;
 }
 
 export function deployKey(target: string): string {
   return `deploys/${target}`;
 }
 
-export function planFor(strategy: DeployStrategy, smoke: boolean): DeployStep[] {
+/** `retireOld`: scale the old blue-green colour down at once (keepOldFor: 0) rather than keep it for a rollback. */
+export function planFor(strategy: DeployStrategy, smoke: boolean, retireOld = false): DeployStep[] {
   if (strategy === 'canary') return ['lock', 'preflight', 'update', 'canary', ...(smoke ? (['smoke'] as const) : []), 'promote', 'release'];
   const steps: DeployStep[] = ['lock', 'preflight', 'update', 'rollout'];
   if (smoke) steps.push('smoke');
-  if (strategy === 'blue-green') steps.push('switch');
+  if (strategy === 'blue-green') steps.push('switch', ...(retireOld ? (['retire'] as const) : []));
   steps.push('release');
   return steps;
 }

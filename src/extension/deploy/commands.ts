@@ -120,6 +120,9 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
   switch (outcome.kind) {
     case 'deployed':
       void vscode.window.showInformationMessage(outcome.message);
+      if (outcome.state.strategy === 'blue-green' && !outcome.state.retiredAt) {
+        deps.deploys.scheduleRetire(target.workspace.location.root, target.target.name, target.target.keepOldForMs);
+      }
       return { ok: true, value: outcome };
     case 'rolled-back':
       void showFailure(deps.log, `The deploy to ${target.target.name} failed: ${outcome.reason}`, `Rolled back automatically: ${outcome.message}.`);

@@ -79,6 +79,33 @@ export class DeployService extends Disposable {
     this.changed.fire();
   }
 
+  private readonly retireTimers = new Set<ReturnType<typeof setTimeout>>();
+
+  /**
+   * Blue-green keeps the old colour for an instant rollback for keepOldFor, then scales it down: while
+   * this window is open, a timer does it (the retire step checks the colour is still not live).
+   */
+  scheduleRetire(root: string, target: string, afterMs: number): void {
+    const timer = setTimeout(() => {
+      this.retireTimers.delete(timer);
+      void (async () => {
+        const opened = await this.open(root, target);
+        if (!opened.ok) return;
+        const { retireOldColour } = await import('../../core/deploy/retire.js');
+        const outcome = await retireOldColour(opened.value.context, { confirmed: true });
+        this.log.info(`retire ${target}: ${outcome.kind === 'refused' ? outcome.reason : outcome.message}`);
+        this.changed.fire();
+      })().catch((error: unknown) => this.log.error(`retiring the old colour of ${target}`, error));
+    }, afterMs);
+    this.retireTimers.add(timer);
+  }
+
+  override dispose(): void {
+    for (const timer of this.retireTimers) clearTimeout(timer);
+    this.retireTimers.clear();
+    super.dispose();
+  }
+
   private readonly running = new Map<string, { readonly abort: AbortController; readonly done: Promise<unknown> }>();
 
   /** Runs a deploy of `target` and remembers it, so Promote or Abort Canary can stop it at a safe point first. */

@@ -88,6 +88,7 @@ export class ClientNodeCluster implements Cluster {
     kc: KubeConfig,
     readonly identity: ClusterIdentity,
   ) {
+    reuseConnections(kc);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
     this.coordination = kc.makeApiClient(CoordinationV1Api);
@@ -155,14 +156,22 @@ export class ClientNodeCluster implements Cluster {
     return s ? serviceView(s) : undefined;
   }
 
-  async setServiceSelector(namespace: string, name: string, selector: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<ServiceView> {
+  async setServiceSelector(
+    namespace: string,
+    name: string,
+    selector: Readonly<Record<string, string>>,
+    annotations: Readonly<Record<string, string>>,
+    options: WriteOptions,
+    expected?: ServiceView,
+  ): Promise<ServiceView> {
     // One merge patch: keys the new selector drops are set to null, so the switch is a single write.
-    const current = await this.getService(namespace, name);
+    const current = expected ?? (await this.getService(namespace, name));
     const next: Record<string, string | null> = { ...selector };
     for (const key of Object.keys(current?.selector ?? {})) {
       if (!(key in selector)) next[key] = null;
     }
-    const body = { metadata: { annotations }, spec: { selector: next } };
+    const precondition = expected?.resourceVersion !== undefined ? { resourceVersion: expected.resourceVersion } : {};
+    const body = { metadata: { annotations, ...precondition }, spec: { selector: next } };
     return serviceView(await call(`switch service ${namespace}/${name}`, () => this.core.patchNamespacedService({ name, namespace, body, ...dry(options) }, merge)));
   }
 
@@ -212,6 +221,28 @@ export class ClientNodeCluster implements Cluster {
   async deleteLease(namespace: string, name: string, resourceVersion: string): Promise<void> {
     await call(`unlock ${namespace}/${name}`, () => this.coordination.deleteNamespacedLease({ name, namespace, body: { preconditions: { resourceVersion } } }));
   }
+}
+
+/**
+ * client-node 1.x builds a new https.Agent for every request, so each call pays a TCP and TLS
+ * handshake (measured: a PATCH 22 ms cold vs 13 ms on a kept connection). One keep-alive agent per
+ * cluster and user is kept instead; idle sockets do not hold a CLI process open (the agent unrefs them).
+ */
+function reuseConnections(kc: KubeConfig): void {
+  const target = kc as unknown as { createAgent(cluster: unknown, options: Record<string, unknown>): unknown; __hotfixAgents?: Map<string, unknown> };
+  if (target.__hotfixAgents) return;
+  const agents = new Map<string, unknown>();
+  const create = target.createAgent.bind(kc);
+  target.__hotfixAgents = agents;
+  target.createAgent = (cluster, options) => {
+    const key = `${kc.getCurrentCluster()?.name ?? ''}\u0000${kc.getCurrentUser()?.name ?? ''}`;
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      agent = create(cluster, { ...options, keepAlive: true });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
 }
 
 function deploymentView(d: V1Deployment): DeploymentView {
@@ -267,6 +298,7 @@ function serviceView(s: V1Service): ServiceView {
     ...(p.protocol !== undefined ? { protocol: p.protocol } : {}),
   }));
   return {
+    ...(s.metadata?.resourceVersion !== undefined ? { resourceVersion: s.metadata.resourceVersion } : {}),
     name: s.metadata?.name ?? '',
     namespace: s.metadata?.namespace ?? '',
     selector: s.spec?.selector ?? {},

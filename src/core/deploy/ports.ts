@@ -59,6 +59,8 @@ export interface ServiceView {
   readonly selector: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   readonly ports?: readonly ServicePort[];
+  /** For a compare-and-swap write: it fails (409) if the Service changed since this read. */
+  readonly resourceVersion?: string;
 }
 
 /** A kind of custom object (HTTPRoute, VirtualService) at one API version. */
@@ -156,7 +158,18 @@ export interface Cluster {
   replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<DeploymentView>;
   scale(namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView>;
   getService(namespace: string, name: string): Promise<ServiceView | undefined>;
-  setServiceSelector(namespace: string, name: string, selector: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<ServiceView>;
+  /**
+   * Replaces the Service's selector in one write. With `expected` (the Service as just read) it is a
+   * compare-and-swap on its resourceVersion, with no read of its own: a ClusterRefusal 409 if it moved.
+   */
+  setServiceSelector(
+    namespace: string,
+    name: string,
+    selector: Readonly<Record<string, string>>,
+    annotations: Readonly<Record<string, string>>,
+    options: WriteOptions,
+    expected?: ServiceView,
+  ): Promise<ServiceView>;
   createService(namespace: string, manifest: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<ServiceView>;
   /** Which of `candidates` (versions of an API group) the server serves, its preferred one first; undefined when none. */
   servedVersion(group: string, candidates: readonly string[]): Promise<string | undefined>;

@@ -9,7 +9,7 @@ import { record, type DeployContext } from './context';
 import { protectionRefusal, unfinished } from './guards';
 import { abortCanaryRun, parkCanary } from './canary-finish';
 import { acquireLock, type DeployLock } from './lock';
-import type { DeploymentView } from './ports';
+import { isRefusal, type DeploymentView, type ServiceView } from './ports';
 import { colours, planUndo, revisionOf } from './rollout';
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
@@ -33,12 +33,15 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
   if (denied) return refused(denied.reason, denied.hint);
   const open = await unfinished(ctx);
   const operation = open?.id ?? globalThis.crypto.randomUUID();
+  const strategy = open?.strategy === 'canary' ? 'canary' : ctx.target.strategy;
+  // Blue-green: the reads go out with the lock request (one round trip, not two); the switch checks them.
+  const reads = strategy === 'blue-green' ? readBlueGreen(ctx) : undefined;
+  reads?.catch(() => undefined);
   const lock = await acquireLock(ctx.cluster, ctx.clock, ctx.target.namespace, ctx.target.name, { holder: `${ctx.actor} on ${ctx.origin}`, operation });
   if (!lock.ok) return refused(lock.reason, lock.hint);
   try {
-    const strategy = open?.strategy === 'canary' ? 'canary' : ctx.target.strategy;
     const done =
-      strategy === 'blue-green' ? await switchBack(ctx, input, operation) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, operation, open) : await undo(ctx, input, lock.value, operation);
+      strategy === 'blue-green' ? await switchBack(ctx, input, operation, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, operation, open) : await undo(ctx, input, lock.value, operation);
     if (!done.ok) return refused(done.reason, done.hint);
     if (open) {
       await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
@@ -88,28 +91,52 @@ async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, 
   return waited.ok ? { ok: true, message: `${what}; ${waited.value}` } : failed(`${what}, but ${waited.reason}`);
 }
 
-async function switchBack(ctx: DeployContext, input: RollbackInput, operation: string): Promise<Done> {
+async function switchBack(ctx: DeployContext, input: RollbackInput, operation: string, reads?: Promise<BlueGreenReads>): Promise<Done> {
+  const { cluster, target } = ctx;
+  const annotations = { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation };
+  // Read with the lock being taken (rollback starts both); the switch is a compare-and-swap on the
+  // Service's resourceVersion, so a change in between is caught: then everything is read again.
+  for (let attempt = 0; ; attempt++) {
+    const { service, blue, green } = attempt === 0 && reads ? await reads : await readBlueGreen(ctx);
+    if (!service || !blue || !green) return failed(`${target.name} needs Service ${target.service} and Deployments ${target.app}-blue and ${target.app}-green in ${target.namespace}.`);
+    const c = colours(service, blue, green);
+    if ('error' in c) return failed(c.error);
+    const back: DeploymentView = c.idle === 'blue' ? blue : green;
+    if (back.status.availableReplicas === 0) {
+      if (input.immediate) return failed(`${back.name} has no available replicas: switching to it now would drop all traffic.`, 'Run rollback without --immediate to scale it up first.');
+      const live = c.live === 'blue' ? blue : green;
+      ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
+      await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
+      const waited = await waitForRollout(ctx, back.name, undefined);
+      if (!waited.ok) return failed(`${back.name} did not become ready, so traffic stays on ${c.live}: ${waited.reason}`);
+      continue; // read again after the wait
+    }
+    try {
+      // The switch back restores the selector the deploy replaced (its switch was dry-run then):
+      // the single atomic write is the whole rollback, the fastest safe path.
+      await cluster.setServiceSelector(target.namespace, target.service, c.selectors[c.idle], annotations, { dryRun: false }, service);
+    } catch (error) {
+      if (isRefusal(error, 409) && attempt < 3) continue;
+      throw error;
+    }
+    return { ok: true, message: `switched Service ${target.service} from ${c.live} back to ${c.idle} (${back.containers.map((x) => x.image).join(', ')}) in one API call` };
+  }
+}
+
+interface BlueGreenReads {
+  readonly service?: ServiceView;
+  readonly blue?: DeploymentView;
+  readonly green?: DeploymentView;
+}
+
+async function readBlueGreen(ctx: DeployContext): Promise<BlueGreenReads> {
   const { cluster, target } = ctx;
   const [service, blue, green] = await Promise.all([
     cluster.getService(target.namespace, target.service),
     cluster.getDeployment(target.namespace, `${target.app}-blue`),
     cluster.getDeployment(target.namespace, `${target.app}-green`),
   ]);
-  if (!service || !blue || !green) return failed(`${target.name} needs Service ${target.service} and Deployments ${target.app}-blue and ${target.app}-green in ${target.namespace}.`);
-  const c = colours(service, blue, green);
-  if ('error' in c) return failed(c.error);
-  const back: DeploymentView = c.idle === 'blue' ? blue : green;
-  if (back.status.availableReplicas === 0) {
-    if (input.immediate) return failed(`${back.name} has no available replicas: switching to it now would drop all traffic.`, 'Run rollback without --immediate to scale it up first.');
-    const live = c.live === 'blue' ? blue : green;
-    ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
-    await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
-    const waited = await waitForRollout(ctx, back.name, undefined);
-    if (!waited.ok) return failed(`${back.name} did not become ready, so traffic stays on ${c.live}: ${waited.reason}`);
-  }
-  const annotations = { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation };
-  await cluster.setServiceSelector(target.namespace, target.service, c.selectors[c.idle], annotations, { dryRun: false });
-  return { ok: true, message: `switched Service ${target.service} from ${c.live} back to ${c.idle} (${back.containers.map((x) => x.image).join(', ')}) in one API call` };
+  return { ...(service ? { service } : {}), ...(blue ? { blue } : {}), ...(green ? { green } : {}) };
 }
 
 /** After a failed rollout or smoke check: put back what this deploy changed. Returns what it did. */

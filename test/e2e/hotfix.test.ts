@@ -111,7 +111,8 @@ describe('extension host: hotfix branches in a real repository', () => {
     assert.ok(intact.records >= 5, `records: ${intact.records}`);
     const file = path.join(workspace(), '.git', 'hotfix', 'audit.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n');
-    lines[1] = (lines[1] ?? '').replace('"hotfix.', '"hotfix-forged.');
+    lines[1] = (lines[1] ?? '').replace('"actor":"Ada Oncall', '"actor":"Mallory');
+    assert.match(lines[1] ?? '', /Mallory/, 'the second record was edited');
     writeFileSync(file, lines.join('\n'));
     const broken = await vscode.commands.executeCommand<{ ok: boolean; line: number }>('hotfixDeployer.verifyAudit');
     assert.equal(broken.ok, false);

@@ -22,10 +22,27 @@ export interface Common {
 
 const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary'];
 
+/**
+ * Ctrl-C (or SIGTERM from a CI runner) is a safe stop, as Cancel is in VS Code: the engine stops at
+ * the next safe point, saves its state and releases the lock; a second Ctrl-C exits at once.
+ */
+function interruptible(out: Reporter): AbortSignal {
+  const abort = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(130);
+    out.progress(`${signal}: stopping at the next safe point (again to exit now)`);
+    abort.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return abort.signal;
+}
+
 async function open(out: Reporter, options: Common, target: string): Promise<OpenDeploy | ExitCode> {
   const opened = await openDeploy(options.repo ?? process.cwd(), target, {
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     progress: (m) => out.progress(m),
+    signal: interruptible(out),
   });
   if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
   const { kube, target: t } = opened.value;

@@ -69,4 +69,26 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
     assert.match(back.out, /Rolled back in \d+ ms: rolled checkout back from revision 2 to the template of revision 1 \(checkout:1\.4\.0\)/);
     assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.0');
   });
+
+  it('Ctrl-C stops at a safe point (exit 3, state saved, lock released); deploy --continue finishes', async () => {
+    const child = spawn(process.execPath, [CLI, 'deploy', '--target=staging', '--image=checkout:1.4.3', `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const stateFile = path.join(repo.work, '.git', 'hotfix', 'deploys', 'staging.json');
+    await waitFor('this deploy to reach its rollout', () => {
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { image: string; done: string[] };
+      return state.image === 'checkout:1.4.3' && state.done.includes('update');
+    }, 30_000, 20);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 3, err);
+    assert.match(err, /SIGINT: stopping at the next safe point/);
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { stopped?: { step: string } };
+    assert.equal(saved.stopped?.step, 'rollout');
+    const leases = await k.coordination.listNamespacedLease({ namespace: ns });
+    assert.deepEqual(leases.items.map((l) => l.metadata?.name), [], 'the lock was released');
+    const resumed = cli('deploy', '--target=staging', '--continue');
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.3');
+  });
 });

@@ -104,7 +104,10 @@ function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: s
   if (live.error) nodes.push(new LiveNode(root, name, live.error, '', 'warning', 'hotfix.live.error'));
   const last = live.last;
   if (last && last.finishedAt === undefined) {
-    nodes.push(new LiveNode(root, name, `Unfinished deploy of ${last.image}`, `${last.stopped ? `stopped at ${last.stopped.step}` : 'interrupted'} · ${last.actor}`, 'debug-pause', 'hotfix.live.unfinished', last.stopped?.reason));
+    // Not finished and not stopped: running now (here or elsewhere), or killed before it could say so.
+    const next = last.plan.find((step) => !last.done.includes(step));
+    const where = last.stopped ? `stopped at ${last.stopped.step}` : `in progress or interrupted at ${next ?? 'the end'}`;
+    nodes.push(new LiveNode(root, name, `Unfinished deploy of ${last.image}`, `${where} · ${last.actor}`, 'debug-pause', 'hotfix.live.unfinished', last.stopped?.reason));
   } else if (last) {
     nodes.push(new LiveNode(root, name, `Last: ${last.outcome ?? 'deploy'} ${last.image}`, `${last.finishedAt ?? ''} · ${last.actor}`, last.outcome === 'deployed' ? 'check' : 'history', 'hotfix.live.last', last.rolledBack));
   }

@@ -10,7 +10,7 @@ import { protectionRefusal, unfinished } from './guards';
 import { abortCanaryRun, parkCanary } from './canary-finish';
 import { acquireLock, type DeployLock } from './lock';
 import { isRefusal, type DeploymentView, type ServiceView } from './ports';
-import { colours, planUndo, revisionOf } from './rollout';
+import { colours, planUndo, revisionOf, rolloutStatus } from './rollout';
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
@@ -102,11 +102,15 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, operation: s
     const c = colours(service, blue, green);
     if ('error' in c) return failed(c.error);
     const back: DeploymentView = c.idle === 'blue' ? blue : green;
-    if (back.status.availableReplicas === 0) {
-      if (input.immediate) return failed(`${back.name} has no available replicas: switching to it now would drop all traffic.`, 'Run rollback without --immediate to scale it up first.');
+    // Ready means asked for replicas and all of them available, judged on a status the controller has
+    // caught up with: right after a scale-down the status still shows the old available count.
+    if (back.replicas === 0 || rolloutStatus(back).state !== 'complete') {
+      if (input.immediate) return failed(`${back.name} is not fully available (${back.status.availableReplicas} of ${back.replicas}): switching to it now could drop traffic.`, 'Run rollback without --immediate to scale it up and wait first.');
       const live = c.live === 'blue' ? blue : green;
-      ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
-      await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
+      if (back.replicas < live.replicas) {
+        ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
+        await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
+      }
       const waited = await waitForRollout(ctx, back.name, undefined);
       if (!waited.ok) return failed(`${back.name} did not become ready, so traffic stays on ${c.live}: ${waited.reason}`);
       continue; // read again after the wait

@@ -1,23 +1,18 @@
 // The incident verbs' work: open the repository's incident store, call the incident engine, print
 // the outcome (human lines or --json) with the documented exit codes. No rules live here.
 
-import { randomBytes } from 'node:crypto';
 import { access, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { locateRepository } from '../adapters/git/discovery';
-import { SimpleGitRepo } from '../adapters/git/simple-git-repo';
-import { FileIncidentStore } from '../adapters/store/incident-file-store';
-import { FileAuditLog } from '../adapters/store/file-store';
-import { stateDir } from '../adapters/workspace';
+import { readConfigFile } from '../adapters/config-file';
+import { openIncidents } from '../adapters/incident-workspace';
+import { buildSinks } from '../adapters/notify/sinks';
 import { describeEvent, elapsed, formatDuration, formatTime, plainText } from '../core/incident/describe';
-import { declareIncident, draftPostmortem, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
+import { declareIncident, draftPostmortem, recordIncidentEvents, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
 import type { IncidentFailed } from '../core/incident/failures';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, isOpen, type Incident } from '../core/incident/model';
 import type { DeclareInput, ResolveInput, UpdateInput } from '../core/incident/plan';
-import type { IncidentContext } from '../core/incident/ports';
+import type { IncidentContext, IncidentSink } from '../core/incident/ports';
 import { bySeverity, listIncidents, pickIncident } from '../core/incident/query';
-import { systemClock } from '../core/ports';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, type Reporter } from './output';
 import type { Io } from './program';
@@ -39,21 +34,39 @@ export type PostmortemOptions = Common & { readonly id?: string; readonly output
 const t = plainText.text;
 
 /** The engine's context on the repository's `.git/hotfix/`, or the exit code of why not. */
-async function open(out: Reporter, options: Common): Promise<IncidentContext | ExitCode> {
-  const dir = options.repo ?? process.cwd();
-  const location = await locateRepository(dir);
-  if (!location) return out.failure(`${dir} is not inside a git repository.`, 'Incidents are kept under the git directory: run it from the repository, or pass --repo=PATH.', EXIT.failed);
-  const state = stateDir(location);
-  const identity = await new SimpleGitRepo(location.root, { gitDir: location.gitDir }).identity();
-  return {
-    store: new FileIncidentStore(path.join(state, 'incidents')),
-    audit: new FileAuditLog(path.join(state, 'audit.jsonl')),
-    clock: systemClock,
-    actor: identity ?? os.userInfo().username,
-    random: (bytes) => randomBytes(bytes),
-    severities: DEFAULT_SEVERITY_DESCRIPTIONS,
-    sinks: [], // the notification capability plugs its channels in here
-  };
+async function open(out: Reporter, options: Common, sinks: readonly IncidentSink[] = []): Promise<IncidentContext | ExitCode> {
+  const channels: IncidentSink[] = [...sinks];
+  const opened = await openIncidents(options.repo ?? process.cwd(), {
+    hint: 'Incidents are kept under the git directory: run it from the repository, or pass --repo=PATH.',
+    sinks: channels, // the notification channels are added below, once the context exists
+  });
+  if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
+  const ctx = opened.value.context;
+  channels.push(...(await notificationSinks(ctx, opened.value.location.root)));
+  return ctx;
+}
+
+/**
+ * The channels `notifications:` in .hotfix/config.yaml turns on, their secrets from the environment;
+ * they send only with --broadcast. A configuration that cannot be read does not stop the incident
+ * verbs: a broadcast then reports why nothing was sent.
+ */
+async function notificationSinks(ctx: IncidentContext, root: string): Promise<IncidentSink[]> {
+  const config = await readConfigFile(root);
+  if (!config.ok) {
+    const detail = `nothing sent: ${config.reason}`;
+    return [{ name: 'notifications', publish: (change) => Promise.resolve(change.broadcast ? [{ channel: 'notifications', ok: false, detail }] : []) }];
+  }
+  return buildSinks(config.value, process.env, {
+    root,
+    audit: ctx.audit,
+    actor: ctx.actor,
+    clock: ctx.clock,
+    record: async (id, payloads) => {
+      const recorded = await recordIncidentEvents(ctx, id, payloads);
+      if (!recorded.ok) throw new Error(recorded.reason);
+    },
+  });
 }
 
 function refused(out: Reporter, failure: IncidentFailed): ExitCode {
@@ -61,18 +74,22 @@ function refused(out: Reporter, failure: IncidentFailed): ExitCode {
   return out.failure(failure.reason, failure.hint, code, { kind: failure.kind });
 }
 
-/** What `--broadcast` did: today, with no channel to configure yet, it says so and sends nothing. */
+/** What `--broadcast` did: each channel's outcome; a failed channel is a warning, the change is recorded regardless. */
 function broadcast(ctx: IncidentContext, outcome: IncidentOutcome, requested: boolean | undefined): { json: object; lines: string[] } {
   if (!requested) return { json: {}, lines: [] };
   if ((ctx.sinks ?? []).length === 0) {
     return {
       json: { broadcast: { requested: true, sent: false, reason: 'no notification channels are configured yet' } },
-      lines: ['--broadcast: no notification channels are configured yet, so nothing was sent. The change itself is recorded.'],
+      lines: ['--broadcast: no notification channels are configured yet, so nothing was sent. The change itself is recorded.', '  Turn channels on under notifications: in .hotfix/config.yaml (slack, teams, pagerduty, statuspage, webhook).'],
     };
   }
+  const failed = outcome.published.filter((p) => !p.ok);
   return {
     json: { broadcast: { requested: true, sent: outcome.published.some((p) => p.ok), channels: outcome.published } },
-    lines: outcome.published.map((p) => `--broadcast: ${p.channel} ${p.ok ? 'sent' : 'FAILED'}: ${t(p.detail)}`),
+    lines: [
+      ...outcome.published.map((p) => `--broadcast: ${p.channel} ${p.ok ? 'sent' : 'FAILED'}: ${t(p.detail)}`),
+      ...(failed.length > 0 ? [`warning: ${failed.length} of ${outcome.published.length} notification channel${outcome.published.length === 1 ? '' : 's'} failed (${failed.map((p) => p.channel).join(', ')}); ${outcome.incident.id} is updated regardless.`] : []),
+    ],
   };
 }
 

@@ -5,3 +5,4 @@
 export { ClientNodeCluster } from './client-node-cluster';
 export { kubeconfigFiles, type KubeconfigSource } from './kubeconfig-files';
 export { loadKubeconfig, type LoadedKubeconfig } from './kubeconfig';
+export { ConfigMapIncidentStore, type ConfigMapIncidentStoreOptions } from './incident-configmap-store';

@@ -28,6 +28,46 @@ export interface HotfixConfigFile {
   readonly git?: GitConfigFile;
   readonly issueTracker?: IssueTrackerConfig;
   readonly targets?: Readonly<Record<string, TargetConfig>> | null;
+  readonly incidents?: IncidentsConfig | null;
+  readonly notifications?: NotificationsConfig | null;
+}
+
+/**
+ * `notifications:` says which channels are on; their secrets (webhook URLs, keys) never live here
+ * but in the environment (CLI) or VS Code SecretStorage. A channel written as `slack:` (null) or
+ * `slack: {}` is on; `enabled: false` turns it off without deleting it.
+ */
+export interface NotificationsConfig {
+  readonly slack?: NotificationChannelConfig | null;
+  readonly teams?: NotificationChannelConfig | null;
+  readonly pagerduty?: PagerDutyChannelConfig | null;
+  readonly statuspage?: StatuspageChannelConfig;
+  readonly webhook?: NotificationChannelConfig | null;
+}
+
+export interface NotificationChannelConfig {
+  readonly enabled?: boolean;
+}
+
+export interface PagerDutyChannelConfig extends NotificationChannelConfig {
+  /** `payload.source` of alerts: the affected system; default `hotfix-deployer`. */
+  readonly source?: string;
+}
+
+export interface StatuspageChannelConfig extends NotificationChannelConfig {
+  readonly pageId: string;
+  /** Component ids on the page that incidents mark as affected. */
+  readonly components?: readonly string[];
+}
+
+/** The `incidents:` section: where incidents are kept. */
+export interface IncidentsConfig {
+  /** `file` (default): .git/hotfix/incidents/. `cluster`: labelled ConfigMaps in `namespace`. */
+  readonly store?: 'file' | 'cluster';
+  /** The kube context of the cluster store; default the current one. */
+  readonly context?: string;
+  /** Required (by the schema) with `store: cluster`. */
+  readonly namespace?: string;
 }
 
 export type DeployStrategy = 'rolling' | 'blue-green' | 'canary';

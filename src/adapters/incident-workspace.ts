@@ -1,0 +1,75 @@
+// Opens a repository's incidents for the engine: the file store under `.git/hotfix/incidents/`, the
+// chained audit log, the acting git identity. The CLI and the extension both start here.
+
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_SEVERITY_DESCRIPTIONS, type SeverityDescriptions } from '../core/incident/model';
+import type { IncidentContext, IncidentSink, IncidentStore } from '../core/incident/ports';
+import { systemClock } from '../core/ports';
+import { failed, succeeded, type Result } from '../core/result';
+import { locateRepository, type RepositoryLocation } from './git/discovery';
+import { SimpleGitRepo } from './git/simple-git-repo';
+import { readConfigFile } from './config-file';
+import { incidentsDir, incidentStore } from './incident-store';
+import { ChainedFileAuditLog } from './store/audit-file';
+import { stateDir } from './workspace';
+
+export { incidentsDir };
+
+export interface IncidentOpenOptions {
+  /** The notification channels that hear every change; none by default. */
+  readonly sinks?: readonly IncidentSink[];
+  readonly severities?: SeverityDescriptions;
+  /** Another store (the team's cluster); by default the files under `.git/hotfix/incidents/`. */
+  readonly store?: (location: RepositoryLocation) => IncidentStore;
+  /** Said after "not inside a git repository": how this front end names the repository. */
+  readonly hint?: string;
+  /** For a cluster store: the hotfixDeployer.kubeconfig setting or --kubeconfig. */
+  readonly kubeconfig?: string;
+}
+
+export interface OpenIncidents {
+  readonly location: RepositoryLocation;
+  /** The folder of the incident files, for watchers and messages. */
+  readonly dir: string;
+  readonly context: IncidentContext;
+}
+
+/** The store `.hotfix/config.yaml` chooses for this repository: files (default) or the team's cluster. */
+export async function configuredIncidentStore(location: RepositoryLocation, kubeconfig?: string): Promise<Result<IncidentStore>> {
+  const config = await readConfigFile(location.root);
+  if (!config.ok) return config;
+  return incidentStore(config.value, location, kubeconfig ? { kubeconfig } : {});
+}
+
+export async function openIncidents(dir: string, options: IncidentOpenOptions = {}): Promise<Result<OpenIncidents>> {
+  const location = await locateRepository(dir);
+  if (!location) {
+    return failed(`${dir} is not inside a git repository.`, options.hint ?? 'Incidents are kept under the git directory: open the repository of the service.');
+  }
+  const state = stateDir(location);
+  let store: IncidentStore;
+  if (options.store) {
+    store = options.store(location);
+  } else {
+    const chosen = await configuredIncidentStore(location, options.kubeconfig);
+    if (!chosen.ok) return chosen;
+    store = chosen.value;
+  }
+  const identity = await new SimpleGitRepo(location.root, { gitDir: location.gitDir }).identity();
+  const incidents = incidentsDir(location);
+  return succeeded({
+    location,
+    dir: incidents,
+    context: {
+      store,
+      audit: new ChainedFileAuditLog(path.join(state, 'audit.jsonl')),
+      clock: systemClock,
+      actor: identity ?? os.userInfo().username,
+      random: (bytes) => randomBytes(bytes),
+      severities: options.severities ?? DEFAULT_SEVERITY_DESCRIPTIONS,
+      sinks: options.sinks ?? [],
+    },
+  });
+}

@@ -1,0 +1,179 @@
+// The notification sinks from the team configuration (which channels are on) and the environment
+// or SecretStorage (their secrets). Each sink sends only changes asked to be broadcast, renders the
+// team's template (`.hotfix/templates/<kind>.md`) or the default, builds the channel's payload,
+// delivers it (http-sender) and records the outcome in the audit trail. Used by the CLI and the
+// VS Code extension (which passes its SecretStorage values in `env`).
+
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { HotfixConfigFile, NotificationsConfig } from '../../core/config/types';
+import type { EventPayload } from '../../core/incident/events';
+import type { IncidentChange, IncidentSink } from '../../core/incident/ports';
+import type { AuditLog, Clock } from '../../core/ports';
+import { pagerDutyRequest, slackPayload, statuspageRequest, teamsPayload, webhookPayload } from '../../core/notify/payloads';
+import { defaultTemplate, MESSAGE_KINDS, messageKind, parseTemplate, renderMessage, statuspageIncidentId, STATUSPAGE_LINK_LABEL, type MessageKind, type NotifyMessage, type Template } from '../../core/notify/templates';
+import { sendHttp, type DeliveryReport, type SendOptions } from './http-sender';
+
+export type Channel = 'slack' | 'teams' | 'pagerduty' | 'statuspage' | 'webhook';
+export const CHANNELS: readonly Channel[] = ['slack', 'teams', 'pagerduty', 'statuspage', 'webhook'];
+
+/** The environment variable that holds each channel's secret. */
+export const SECRET_ENV: Readonly<Record<Channel, string>> = {
+  slack: 'HOTFIX_SLACK_WEBHOOK_URL',
+  teams: 'HOTFIX_TEAMS_WEBHOOK_URL',
+  pagerduty: 'HOTFIX_PAGERDUTY_ROUTING_KEY',
+  statuspage: 'HOTFIX_STATUSPAGE_API_KEY',
+  webhook: 'HOTFIX_WEBHOOK_URL',
+};
+
+export type NotifyEnv = Readonly<Record<string, string | undefined>>;
+
+export interface SinkOptions {
+  /** The repository root, for `.hotfix/templates/`; without it the default texts are used. */
+  readonly root?: string;
+  /** Where each delivery's outcome is recorded (`incident.notify`). */
+  readonly audit?: AuditLog;
+  readonly actor?: string;
+  readonly clock?: Pick<Clock, 'now'>;
+  /** Appends events to the incident (the Statuspage incident id, as a link); given by the caller that owns the engine context. */
+  readonly record?: (incidentId: string, payloads: readonly EventPayload[]) => Promise<void>;
+  readonly send?: SendOptions;
+}
+
+/** The channels `notifications:` turns on, in a fixed order. */
+export function enabledChannels(notifications: NotificationsConfig | null | undefined): Channel[] {
+  if (!notifications) return [];
+  return CHANNELS.filter((c) => c in notifications && notifications[c]?.enabled !== false);
+}
+
+const isUrl = (value: string): boolean => {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * One sink per channel that `config.notifications` turns on. A channel without its secret is still
+ * a sink: it reports `not configured: set HOTFIX_...` instead of being skipped silently.
+ */
+export function buildSinks(config: HotfixConfigFile, env: NotifyEnv, options: SinkOptions = {}): IncidentSink[] {
+  const notifications = config.notifications ?? undefined;
+  const templates = templateLoader(options.root);
+  return enabledChannels(notifications).map((channel) => {
+    const secret = env[SECRET_ENV[channel]]?.trim() ?? '';
+    const deliver = channelDelivery(channel, secret, notifications ?? {}, env, options);
+    return {
+      name: channel,
+      publish: async (change: IncidentChange) => {
+        if (!change.broadcast) return [];
+        let report: DeliveryReport;
+        let warnings: readonly string[] = [];
+        if (typeof deliver === 'string') {
+          report = { channel, ok: false, detail: deliver, attempts: 0 };
+        } else {
+          const message = renderMessage(change, await templates(messageKind(change)));
+          warnings = message.warnings;
+          report = await deliver(message, change).catch((error: unknown) => ({
+            channel, ok: false, detail: `could not send: ${error instanceof Error ? error.message : String(error)}`, attempts: 0,
+          }));
+        }
+        const shown: DeliveryReport = warnings.length > 0 ? { ...report, detail: `${report.detail} (template: ${warnings.join(', ')})` } : report;
+        const unrecorded = await audit(options, change, shown);
+        return [unrecorded ? { ...shown, detail: `${shown.detail}; the audit record of it failed: ${unrecorded}` } : shown];
+      },
+    };
+  });
+}
+
+type Deliver = (message: NotifyMessage, change: IncidentChange) => Promise<DeliveryReport>;
+
+/** The function that delivers on a channel, or why it cannot (a missing or malformed secret). */
+function channelDelivery(channel: Channel, secret: string, n: NotificationsConfig, env: NotifyEnv, options: SinkOptions): Deliver | string {
+  const variable = SECRET_ENV[channel];
+  if (secret === '') return `not configured: set ${variable}`;
+  const send = options.send;
+  switch (channel) {
+    case 'slack':
+    case 'teams':
+    case 'webhook': {
+      if (!isUrl(secret)) return `not configured: ${variable} is not an http(s) URL`;
+      const build = channel === 'slack' ? slackPayload : channel === 'teams' ? teamsPayload : undefined;
+      return async (m, change) => (await sendHttp({ channel, url: secret, body: build ? build(m) : webhookPayload(m, change), secrets: [secret] }, send)).report;
+    }
+    case 'pagerduty': {
+      const base = (env.HOTFIX_PAGERDUTY_API_BASE?.trim() || 'https://events.pagerduty.com').replace(/\/+$/, '');
+      if (!isUrl(base)) return 'not configured: HOTFIX_PAGERDUTY_API_BASE is not an http(s) URL';
+      return async (m, change) => {
+        const request = pagerDutyRequest(m, change, { routingKey: secret, ...(n.pagerduty?.source !== undefined ? { source: n.pagerduty.source } : {}) });
+        return (await sendHttp({ channel, url: `${base}${request.path}`, body: request.body, secrets: [secret] }, send)).report;
+      };
+    }
+    case 'statuspage': {
+      const base = (env.HOTFIX_STATUSPAGE_API_BASE?.trim() || 'https://api.statuspage.io').replace(/\/+$/, '');
+      if (!isUrl(base)) return 'not configured: HOTFIX_STATUSPAGE_API_BASE is not an http(s) URL';
+      const page = n.statuspage;
+      if (!page?.pageId) return 'not configured: notifications.statuspage.pageId is missing in .hotfix/config.yaml';
+      return async (m, change) => {
+        const existingId = statuspageIncidentId(change.incident);
+        const request = statuspageRequest(m, change, { pageId: page.pageId, ...(page.components ? { components: page.components } : {}), ...(existingId !== undefined ? { existingId } : {}) });
+        if (!request) return { channel, ok: true, detail: `nothing to post for ${m.kind} (deploys are not shown on the public page)`, attempts: 0 };
+        const sent = await sendHttp({ channel, url: `${base}${request.path}`, method: request.method, headers: { authorization: `OAuth ${secret}` }, body: request.body, secrets: [secret] }, send);
+        const id = (sent.response as { id?: unknown } | undefined)?.id;
+        if (sent.report.ok && request.method === 'POST' && typeof id === 'string' && /^[A-Za-z0-9]+$/.test(id) && options.record) {
+          // Remember the Statuspage incident, so later updates PATCH it rather than open another.
+          const url = `https://manage.statuspage.io/pages/${encodeURIComponent(page.pageId)}/incidents/${id}`;
+          try {
+            await options.record(change.incident.id, [{ type: 'link-added', kind: 'other', url, label: `${STATUSPAGE_LINK_LABEL}${id}` }]);
+          } catch (error) {
+            return { ...sent.report, detail: `${sent.report.detail}; but its id ${id} could not be recorded (${error instanceof Error ? error.message : String(error)}): the next update opens a new one` };
+          }
+          return { ...sent.report, detail: `${sent.report.detail}; Statuspage incident ${id}` };
+        }
+        return sent.report;
+      };
+    }
+  }
+}
+
+/** Reads `.hotfix/templates/<kind>.md` once per kind; a missing file means the default text. */
+function templateLoader(root: string | undefined): (kind: MessageKind) => Promise<Template> {
+  const cache = new Map<MessageKind, Promise<Template>>();
+  return (kind) => {
+    let found = cache.get(kind);
+    if (!found) {
+      found = root === undefined || !MESSAGE_KINDS.includes(kind)
+        ? Promise.resolve(defaultTemplate(kind))
+        : readFile(path.join(root, '.hotfix', 'templates', `${kind}.md`), 'utf8').then((text) => parseTemplate(text, kind), () => defaultTemplate(kind));
+      cache.set(kind, found);
+    }
+    return found;
+  };
+}
+
+/** Records the delivery; answers why it could not, if it could not. */
+async function audit(options: SinkOptions, change: IncidentChange, report: DeliveryReport): Promise<string | undefined> {
+  if (!options.audit) return undefined;
+  try {
+    await options.audit.append({
+      at: (options.clock?.now() ?? new Date()).toISOString(),
+      actor: options.actor ?? change.events[change.events.length - 1]?.actor ?? change.incident.declaredBy,
+      action: 'incident.notify',
+      subject: change.incident.id,
+      after: report.ok ? 'delivered' : 'failed',
+      details: {
+        incident: change.incident.id,
+        channel: report.channel,
+        ok: report.ok,
+        attempts: report.attempts,
+        ...(report.status !== undefined ? { status: report.status } : {}),
+        detail: report.detail,
+      },
+    });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

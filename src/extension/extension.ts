@@ -16,10 +16,21 @@ import {
   type HotfixCommandDeps,
 } from './hotfix/commands';
 import { HotfixService } from './hotfix/service';
+import {
+  declareIncidentCommand,
+  draftPostmortemCommand,
+  openIncidentCommand,
+  resolveIncidentCommand,
+  updateIncidentCommand,
+  type IncidentCommandDeps,
+} from './incident/commands';
+import { IncidentService } from './incident/service';
+import { IncidentStatusBar, type StatusBarState } from './incident/status-bar';
 import { Repositories } from './repositories';
 import type { DeployNode } from './views/deploy-tree';
 import type { HotfixNode } from './views/hotfix-nodes';
 import { Explorer } from './views/explorer';
+import type { IncidentTreeNode } from './views/incident-tree';
 
 /** What the extension offers other extensions (and its own host tests) through `exports`. */
 export interface HotfixDeployerApi {
@@ -29,6 +40,10 @@ export interface HotfixDeployerApi {
   hotfixTreeItems(parent?: HotfixNode): Promise<HotfixNode[]>;
   /** The items of the Deployments view (targets, or a target's live state). */
   deploymentTreeItems(parent?: DeployNode): Promise<DeployNode[]>;
+  /** The incident status bar item as drawn (text, visibility, background colour id, tooltip). */
+  incidentStatusBar(): Promise<StatusBarState>;
+  /** The items of the Incidents view (incidents, or an incident's latest events). */
+  incidentTreeItems(parent?: IncidentTreeNode): Promise<IncidentTreeNode[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
@@ -37,11 +52,14 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   const repositories = new Repositories(log);
   const service = new HotfixService(repositories, log);
   const deploys = new DeployService(repositories, log);
-  const explorer = new Explorer(service, deploys);
-  context.subscriptions.push(log, repositories, service, deploys, explorer);
+  const incidents = new IncidentService(repositories, log);
+  const statusBar = new IncidentStatusBar(incidents, log);
+  const explorer = new Explorer(service, deploys, incidents);
+  context.subscriptions.push(log, repositories, service, deploys, incidents, statusBar, explorer);
 
   const deps: HotfixCommandDeps = { repositories, service, log };
   const deployDeps: DeployCommandDeps = { repositories, deploys, log };
+  const incidentDeps: IncidentCommandDeps = { repositories, incidents, statusBar, log };
   context.subscriptions.push(
     ...registerCommands(
       {
@@ -49,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
           await repositories.refresh();
           service.invalidate();
           deploys.invalidate();
+          incidents.invalidate();
         },
         showLog: () => log.show(),
         createHotfix: (arg) => createHotfixCommand(deps, arg),
@@ -62,6 +81,11 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
         abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),
         verifyAudit: (arg) => verifyAuditCommand(repositories, log, arg),
+        declareIncident: (arg) => declareIncidentCommand(incidentDeps, arg),
+        updateIncident: (arg) => updateIncidentCommand(incidentDeps, arg),
+        resolveIncident: (arg) => resolveIncidentCommand(incidentDeps, arg),
+        draftPostmortem: (arg) => draftPostmortemCommand(incidentDeps, arg),
+        openIncident: (arg) => openIncidentCommand(incidentDeps, arg),
       },
       log,
     ),
@@ -81,6 +105,14 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
     deploymentTreeItems: async (parent) => {
       await firstScan;
       return explorer.deployments.getChildren(parent);
+    },
+    incidentStatusBar: async () => {
+      await firstScan;
+      return statusBar.state();
+    },
+    incidentTreeItems: async (parent) => {
+      await firstScan;
+      return explorer.incidents.getChildren(parent);
     },
   };
 }

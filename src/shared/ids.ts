@@ -15,6 +15,11 @@ export const COMMANDS = {
   promoteCanary: 'hotfixDeployer.promoteCanary',
   abortCanary: 'hotfixDeployer.abortCanary',
   verifyAudit: 'hotfixDeployer.verifyAudit',
+  declareIncident: 'hotfixDeployer.declareIncident',
+  updateIncident: 'hotfixDeployer.updateIncident',
+  resolveIncident: 'hotfixDeployer.resolveIncident',
+  draftPostmortem: 'hotfixDeployer.draftPostmortem',
+  openIncident: 'hotfixDeployer.openIncident',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;
@@ -34,6 +39,7 @@ export type ViewId = (typeof VIEWS)[keyof typeof VIEWS];
 export const CONTEXT_KEYS = {
   repositoryCount: 'hotfixDeployer.repositoryCount',
   finishInProgress: 'hotfixDeployer.finishInProgress',
+  openIncidentCount: 'hotfixDeployer.openIncidentCount',
 } as const;
 
 export const EXTENSION_ID = 'hotfix-deployer.hotfix-deployer';

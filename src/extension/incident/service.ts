@@ -1,0 +1,129 @@
+// The extension's door to the incident engine: opens a repository's incidents, loads every
+// repository's incidents once per change for the status bar and the view, and watches
+// `.git/hotfix/incidents/*.json` so a change made anywhere (the CLI, a teammate's worktree) shows.
+
+import * as vscode from 'vscode';
+import { SETTINGS } from '../../shared/settings';
+import type { OpenIncidents } from '../../adapters/incident-workspace';
+import type { Incident } from '../../core/incident/model';
+import type { Result } from '../../core/result';
+import { CONTEXT_KEYS } from '../../shared/ids';
+import { Disposable } from '../lifecycle';
+import type { Repositories } from '../repositories';
+
+export interface RepoIncidents {
+  readonly root: string;
+  /** Newest first. */
+  readonly incidents: readonly Incident[];
+  /** Files that could not be read: named in the view, never hiding the others. */
+  readonly unreadable: readonly { readonly id: string; readonly reason: string }[];
+  /** Why the repository's incidents could not be listed at all. */
+  readonly error?: string;
+}
+
+/** An incident with the repository it belongs to. */
+export interface Located {
+  readonly root: string;
+  readonly incident: Incident;
+}
+
+export class IncidentService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+  private watchers: vscode.Disposable[] = [];
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private loading: Promise<RepoIncidents[]> | undefined;
+
+  constructor(
+    private readonly repositories: Repositories,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.register(repositories.onDidChange(() => this.rewatch()));
+    this.register({ dispose: () => this.clearWatchers() });
+    this.rewatch();
+  }
+
+  /** The engine's context for one operation, with the acting git identity read fresh. */
+  async open(root: string): Promise<Result<OpenIncidents>> {
+    const { openIncidents } = await import('../../adapters/incident-workspace.js');
+    return openIncidents(root, { ...(kubeconfigSetting() ? { kubeconfig: kubeconfigSetting() } : {}) });
+  }
+
+  /** Every repository's incidents, read once per change and shared by the status bar and the view. */
+  all(): Promise<RepoIncidents[]> {
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  /** Open incidents of every repository, most severe first. */
+  async active(): Promise<Located[]> {
+    const { isOpen } = await import('../../core/incident/model.js');
+    const { bySeverity } = await import('../../core/incident/query.js');
+    const open = (await this.all()).flatMap((r) => r.incidents.filter(isOpen).map((incident) => ({ root: r.root, incident })));
+    return open.sort((a, b) => bySeverity(a.incident, b.incident));
+  }
+
+  /** Forget what was read and tell the listeners; called after commands and on file changes. */
+  invalidate(): void {
+    this.loading = undefined;
+    this.changed.fire();
+  }
+
+  private async load(): Promise<RepoIncidents[]> {
+    const { configuredIncidentStore } = await import('../../adapters/incident-workspace.js');
+    const { listIncidents } = await import('../../core/incident/query.js');
+    const { isOpen } = await import('../../core/incident/model.js');
+    const loaded = await Promise.all(
+      this.repositories.all.map(async (repo): Promise<RepoIncidents> => {
+        try {
+          // Reading needs only the store: no git process, no identity.
+          const store = await configuredIncidentStore(repo, kubeconfigSetting());
+          if (!store.ok) return { root: repo.root, incidents: [], unreadable: [], error: store.reason };
+          const listing = await listIncidents({ store: store.value });
+          return { root: repo.root, incidents: listing.incidents, unreadable: listing.unreadable };
+        } catch (error) {
+          this.log.error(`reading the incidents of ${repo.root}`, error);
+          return { root: repo.root, incidents: [], unreadable: [], error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const open = loaded.reduce((n, r) => n + r.incidents.filter(isOpen).length, 0);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.openIncidentCount, open);
+    return loaded;
+  }
+
+  private rewatch(): void {
+    this.clearWatchers();
+    for (const repo of this.repositories.all) {
+      // `incidents/**`, filtered here: a `*.json` pattern missed the store's temp-file renames in the host tests.
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.commonDir), 'hotfix/incidents/**'));
+      const onEvent = (uri: vscode.Uri) => {
+        if (uri.path.endsWith('.json')) this.scheduleRefresh();
+      };
+      watcher.onDidChange(onEvent);
+      watcher.onDidCreate(onEvent);
+      watcher.onDidDelete(onEvent);
+      this.watchers.push(watcher);
+    }
+    this.invalidate();
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.debounce);
+    // An append writes a temp file and renames it: refresh once it settles.
+    this.debounce = setTimeout(() => this.invalidate(), 200);
+  }
+
+  private clearWatchers(): void {
+    clearTimeout(this.debounce);
+    for (const watcher of this.watchers.splice(0)) {
+      watcher.dispose();
+    }
+  }
+}
+
+/** The hotfixDeployer.kubeconfig setting, for a team that keeps its incidents on the cluster. */
+export function kubeconfigSetting(): string | undefined {
+  return vscode.workspace.getConfiguration(SETTINGS.section).get<string>(SETTINGS.kubeconfig)?.trim() || undefined;
+}

@@ -2,7 +2,7 @@
 // atomically (FileStateStore: temp file, fsync, rename), with the version checked and bumped under
 // an exclusive lock file so concurrent processes never lose an event.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -146,7 +146,7 @@ export class FileIncidentStore implements IncidentStore {
           `${id} is locked by ${holder ? `pid ${holder.pid} on ${holder.host} since ${holder.at}` : 'another process'} (${lock}). If no hotfix-deployer is running, remove that file.`,
         );
       }
-      await sleep(2 + Math.floor(Math.random() * 8 * Math.min(attempt, 5)));
+      await sleep(2 + randomInt(8 * Math.min(attempt, 5) + 1));
     }
     try {
       return await work();

@@ -2,7 +2,6 @@
 // and their live state (through the kube context, loaded when the Deployments view asks), with the
 // kubeconfig the person chose in the hotfixDeployer.kubeconfig setting.
 
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { DeployOpenOptions, OpenDeploy } from '../../adapters/deploy-workspace';
 import type { Target } from '../../core/config/targets';
@@ -11,6 +10,7 @@ import type { Result } from '../../core/result';
 import { SETTINGS } from '../../shared/settings';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
+import { kubeconfigSetting } from '../settings';
 
 export interface RepoTargets {
   readonly root: string;
@@ -37,8 +37,7 @@ export class DeployService extends Disposable {
 
   /** The kubeconfig file from the setting (with ~ expanded), or undefined for $KUBECONFIG / ~/.kube/config. */
   kubeconfigSetting(): string | undefined {
-    const value = vscode.workspace.getConfiguration(SETTINGS.section).get<string>(SETTINGS.kubeconfig)?.trim();
-    return value ? value.replace(/^~(?=$|\/)/, os.homedir()) : undefined;
+    return kubeconfigSetting();
   }
 
   async open(root: string, target: string, options: Omit<DeployOpenOptions, 'kubeconfig'> = {}): Promise<Result<OpenDeploy>> {

@@ -9,14 +9,13 @@ import type { Result } from '../../core/result';
 import { CONTEXT_KEYS } from '../../shared/ids';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
+import { RepoWatcher } from '../repo-watcher';
 
 export type StatusSnapshot = { readonly root: string } & ({ readonly ok: true; readonly status: HotfixStatus } | { readonly ok: false; readonly reason: string; readonly hint?: string });
 
 export class HotfixService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private watchers: vscode.Disposable[] = [];
-  private debounce: ReturnType<typeof setTimeout> | undefined;
   private snapshots: Promise<StatusSnapshot[]> | undefined;
 
   constructor(
@@ -24,9 +23,21 @@ export class HotfixService extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(repositories.onDidChange(() => this.rewatch()));
-    this.register({ dispose: () => this.clearWatchers() });
-    this.rewatch();
+    // Refs, HEAD, the engine's state and the team config: what the Hotfixes view shows.
+    this.register(
+      new RepoWatcher(
+        repositories,
+        {
+          patterns: (repo) => [
+            new vscode.RelativePattern(vscode.Uri.file(repo.commonDir), '{HEAD,packed-refs,refs/heads/**,refs/tags/**,refs/remotes/**,hotfix/*.json,hotfix/**/*.json}'),
+            new vscode.RelativePattern(vscode.Uri.file(repo.root), '.hotfix/config.yaml'),
+            ...(repo.gitDir !== repo.commonDir ? [new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), 'HEAD')] : []),
+          ],
+          settleMs: 300,
+        },
+        () => this.invalidate(),
+      ),
+    );
   }
 
   /** Opens the repository at `root` for one operation: config and settings are read fresh each time. */
@@ -66,42 +77,5 @@ export class HotfixService extends Disposable {
     const finishing = snapshots.some((s) => s.ok && s.status.finish !== undefined);
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.finishInProgress, finishing);
     return snapshots;
-  }
-
-  private rewatch(): void {
-    this.clearWatchers();
-    for (const repo of this.repositories.all) {
-      // Refs, HEAD, the engine's state and the team config: what the Hotfixes view shows.
-      const gitDir = vscode.Uri.file(repo.commonDir);
-      const patterns = [
-        new vscode.RelativePattern(gitDir, '{HEAD,packed-refs,refs/heads/**,refs/tags/**,refs/remotes/**,hotfix/*.json,hotfix/**/*.json}'),
-        new vscode.RelativePattern(vscode.Uri.file(repo.root), '.hotfix/config.yaml'),
-      ];
-      if (repo.gitDir !== repo.commonDir) {
-        patterns.push(new vscode.RelativePattern(vscode.Uri.file(repo.gitDir), 'HEAD'));
-      }
-      for (const pattern of patterns) {
-        const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-        const onEvent = () => this.scheduleRefresh();
-        watcher.onDidChange(onEvent);
-        watcher.onDidCreate(onEvent);
-        watcher.onDidDelete(onEvent);
-        this.watchers.push(watcher);
-      }
-    }
-    this.invalidate();
-  }
-
-  private scheduleRefresh(): void {
-    clearTimeout(this.debounce);
-    // git writes several files per operation: refresh once it settles.
-    this.debounce = setTimeout(() => this.invalidate(), 300);
-  }
-
-  private clearWatchers(): void {
-    clearTimeout(this.debounce);
-    for (const watcher of this.watchers.splice(0)) {
-      watcher.dispose();
-    }
   }
 }

@@ -11,7 +11,8 @@ import { isOpen, type Incident } from '../../core/incident/model';
 import type { Repositories } from '../repositories';
 import { pickRepository, showFailure } from '../ui';
 import { argsOf, askDeclare, askResolve, askUpdate, chooseIncident, scripted, type DeclareArgs, type ResolveArgs, type UpdateArgs } from './prompts';
-import { kubeconfigSetting, type IncidentService } from './service';
+import { kubeconfigSetting } from '../settings';
+import type { IncidentService } from './service';
 import type { IncidentStatusBar } from './status-bar';
 
 export interface IncidentCommandDeps {

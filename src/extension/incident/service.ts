@@ -3,13 +3,14 @@
 // `.git/hotfix/incidents/*.json` so a change made anywhere (the CLI, a teammate's worktree) shows.
 
 import * as vscode from 'vscode';
-import { SETTINGS } from '../../shared/settings';
 import type { OpenIncidents } from '../../adapters/incident-workspace';
 import type { Incident } from '../../core/incident/model';
 import type { Result } from '../../core/result';
 import { CONTEXT_KEYS } from '../../shared/ids';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
+import { RepoWatcher } from '../repo-watcher';
+import { kubeconfigSetting } from '../settings';
 
 export interface RepoIncidents {
   readonly root: string;
@@ -30,8 +31,6 @@ export interface Located {
 export class IncidentService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private watchers: vscode.Disposable[] = [];
-  private debounce: ReturnType<typeof setTimeout> | undefined;
   private loading: Promise<RepoIncidents[]> | undefined;
 
   constructor(
@@ -39,9 +38,18 @@ export class IncidentService extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(repositories.onDidChange(() => this.rewatch()));
-    this.register({ dispose: () => this.clearWatchers() });
-    this.rewatch();
+    // `incidents/**`, filtered here: a `*.json` pattern missed the store's temp-file renames in the host tests.
+    this.register(
+      new RepoWatcher(
+        repositories,
+        {
+          patterns: (repo) => [new vscode.RelativePattern(vscode.Uri.file(repo.commonDir), 'hotfix/incidents/**')],
+          accept: (uri) => uri.path.endsWith('.json'),
+          settleMs: 200,
+        },
+        () => this.invalidate(),
+      ),
+    );
   }
 
   /** The engine's context for one operation, with the acting git identity read fresh. */
@@ -92,38 +100,4 @@ export class IncidentService extends Disposable {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.openIncidentCount, open);
     return loaded;
   }
-
-  private rewatch(): void {
-    this.clearWatchers();
-    for (const repo of this.repositories.all) {
-      // `incidents/**`, filtered here: a `*.json` pattern missed the store's temp-file renames in the host tests.
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(repo.commonDir), 'hotfix/incidents/**'));
-      const onEvent = (uri: vscode.Uri) => {
-        if (uri.path.endsWith('.json')) this.scheduleRefresh();
-      };
-      watcher.onDidChange(onEvent);
-      watcher.onDidCreate(onEvent);
-      watcher.onDidDelete(onEvent);
-      this.watchers.push(watcher);
-    }
-    this.invalidate();
-  }
-
-  private scheduleRefresh(): void {
-    clearTimeout(this.debounce);
-    // An append writes a temp file and renames it: refresh once it settles.
-    this.debounce = setTimeout(() => this.invalidate(), 200);
-  }
-
-  private clearWatchers(): void {
-    clearTimeout(this.debounce);
-    for (const watcher of this.watchers.splice(0)) {
-      watcher.dispose();
-    }
-  }
-}
-
-/** The hotfixDeployer.kubeconfig setting, for a team that keeps its incidents on the cluster. */
-export function kubeconfigSetting(): string | undefined {
-  return vscode.workspace.getConfiguration(SETTINGS.section).get<string>(SETTINGS.kubeconfig)?.trim() || undefined;
 }

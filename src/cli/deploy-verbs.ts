@@ -10,6 +10,7 @@ import { describeTarget } from '../core/deploy/describe';
 import { retireOldColour } from '../core/deploy/retire';
 import { rollback } from '../core/deploy/rollback';
 import { highestRelease } from '../core/hotfix/versions';
+import { linkedIncident, recordInIncident } from '../adapters/incident-link';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, type Reporter } from './output';
 import type { Io } from './program';
@@ -77,8 +78,28 @@ export async function deployVerb(
     if (!resolved.ok) return out.failure(resolved.reason, resolved.hint, EXIT.usage);
     image = resolved.value;
   }
-  const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(options.incident ? { incident: options.incident } : {}) };
-  return report(out, await deploy(ctx, { image, meta, confirmed: options.yes === true }));
+  // The incident this deploy belongs to (named, else the only open one) is annotated and gets the events.
+  const root = opened.workspace.location.root;
+  const link = await linkedIncident(root, options.incident);
+  if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
+  if (link.note) out.line(`note: not recorded in an incident: ${link.note}`);
+  const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(link.incident ? { incident: link.incident } : {}) };
+  const outcome = await deploy(ctx, { image, meta, confirmed: options.yes === true });
+  const target = opened.target.name;
+  const started = { type: 'deploy-started' as const, target, image, strategy: ctx.target.strategy };
+  const events =
+    outcome.kind === 'deployed'
+      ? [started, { type: 'deploy-succeeded' as const, target, image }]
+      : outcome.kind === 'rolled-back'
+        ? [started, { type: 'deploy-failed' as const, target, image, reason: outcome.reason }, { type: 'rollback' as const, target, reason: outcome.message }]
+        : [];
+  if (events.length > 0) noteIncident(out, await recordInIncident(root, link.incident, events));
+  return report(out, outcome);
+}
+
+function noteIncident(out: Reporter, link: { incident?: string; note?: string }): void {
+  if (link.note) out.line(`warning: the incident timeline was not updated: ${link.note}`);
+  else if (link.incident) out.line(`recorded in ${link.incident}'s timeline`);
 }
 
 function report(out: Reporter, outcome: Awaited<ReturnType<typeof deploy>>): ExitCode {
@@ -104,7 +125,12 @@ export async function rollbackVerb(io: Io, options: Common & { target: string; v
   const opened = await open(out, options, options.target);
   if (typeof opened === 'number') return opened;
   const outcome = await rollback(opened.context, { ...(toRevision !== undefined ? { toRevision } : {}), immediate: options.immediate === true, confirmed: options.yes === true });
-  if (outcome.kind === 'rolled-back') return out.result({ rolledBack: true, message: outcome.message, ms: outcome.ms }, [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`]);
+  if (outcome.kind === 'rolled-back') {
+    const root = opened.workspace.location.root;
+    const link = await linkedIncident(root);
+    noteIncident(out, await recordInIncident(root, link.incident, [{ type: 'rollback', target: opened.target.name, reason: outcome.message }]));
+    return out.result({ rolledBack: true, message: outcome.message, ms: outcome.ms, ...(link.incident ? { incident: link.incident } : {}) }, [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`]);
+  }
   return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
 }
 

@@ -1,6 +1,7 @@
 // `create`, `finish` and `status`: parse, open the repository, call the hotfix engine, print.
 
 import type { Command } from 'commander';
+import { linkedIncident, recordInIncident } from '../adapters/incident-link';
 import { openWorkspace, type OpenWorkspace } from '../adapters/workspace';
 import type { BranchingModel } from '../core/config/types';
 import { createHotfix } from '../core/hotfix/create';
@@ -28,9 +29,10 @@ export function registerHotfixCommands(program: Command, io: Io, setExit: Runner
     .option('--from <ref>', 'base: production, a tag or any ref (default: the latest release tag in gitflow, production in trunk)')
     .option('--severity <level>', 'SEV0 to SEV3 (or critical, high, medium, low)')
     .option('--model <model>', 'gitflow or trunk, overriding .hotfix/config.yaml')
+    .option('--incident <id>', 'the incident the hotfix is for (default: the only open incident, if any)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { issue: string; title: string; from?: string; severity?: string; model?: string }) => {
+    .action(async (options: Common & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string }) => {
       setExit(await create(io, options));
     });
 
@@ -68,7 +70,7 @@ async function open(out: Reporter, options: Common, model?: BranchingModel): Pro
   return opened.value;
 }
 
-async function create(io: Io, options: Common & { issue: string; title: string; from?: string; severity?: string; model?: string }): Promise<ExitCode> {
+async function create(io: Io, options: Common & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string }): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   const key = parseIssueKey(options.issue);
   if (!key.ok) {
@@ -86,6 +88,9 @@ async function create(io: Io, options: Common & { issue: string; title: string; 
   }
   const opened = await open(out, options, options.model);
   if (typeof opened === 'number') return opened;
+  // The incident the hotfix is for: the one named (checked before anything is created), else the only open one.
+  const link = await linkedIncident(opened.location.root, options.incident);
+  if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
   const result = await createHotfix(
     opened.context,
     { issue: key.value, title: options.title, ...(options.from !== undefined ? { from: options.from } : {}), ...(severity ? { severity } : {}) },
@@ -95,9 +100,12 @@ async function create(io: Io, options: Common & { issue: string; title: string; 
     return out.failure(result.reason, result.hint, EXIT.failed, 'dirtyFiles' in result ? { dirtyFiles: result.dirtyFiles } : {});
   }
   const r = result.value;
-  return out.result({ hotfix: r }, [
+  const recorded = link.incident ? await recordInIncident(opened.location.root, link.incident, [{ type: 'hotfix-created', branch: r.branch, issueKey: r.issueKey }]) : link;
+  return out.result({ hotfix: r, ...(recorded.incident ? { incident: recorded.incident } : {}) }, [
     `Created ${r.branch} from ${r.baseline.tag ?? r.baseline.ref} (${short(r.baseline.sha)}) and checked it out.`,
     ...(r.issueUrl ? [`Issue: ${r.issueUrl}`] : []),
+    ...(recorded.incident ? [`Recorded in ${recorded.incident}'s timeline.`] : []),
+    ...(recorded.note ? [`note: not recorded in an incident: ${recorded.note}`] : []),
     'Next: commit the fix, then run hotfix-deployer finish.',
   ]);
 }

@@ -14,10 +14,11 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
   let k: Apps;
   let repo: Repo;
   let ns: string;
-  const cli = (...args: string[]) => {
-    const run = spawnSync(process.execPath, [CLI, ...args, `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work, encoding: 'utf8' });
+  const plain = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [CLI, ...args], { cwd: repo.work, encoding: 'utf8' });
     return { code: run.status, out: run.stdout, err: run.stderr };
   };
+  const cli = (...args: string[]) => plain(...args, `--kubeconfig=${cluster.kubeconfig}`);
 
   before(async function () {
     this.timeout(KUBE_START_TIMEOUT_MS);
@@ -90,5 +91,32 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
     const resumed = cli('deploy', '--target=staging', '--continue');
     assert.equal(resumed.code, 0, resumed.err);
     assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.3');
+  });
+
+  it("fills the open incident's timeline: the hotfix branch, the deploy, the rollback", async () => {
+    const declared = plain('incident', 'create', '--severity=sev1', '--title=Checkout errors', '--impact=high', '--json');
+    assert.equal(declared.code, 0, declared.err + declared.out);
+    const id = (JSON.parse(declared.out) as { incident: { id: string } }).incident.id;
+    const branch = plain('create', '--issue=PROD-77', '--title=guard null order');
+    assert.equal(branch.code, 0, branch.err);
+    assert.match(branch.out, new RegExp(`Recorded in ${id}'s timeline`));
+    const deployed = cli('deploy', '--target=staging', '--image=checkout:1.4.4');
+    assert.equal(deployed.code, 0, deployed.err);
+    assert.match(deployed.out, new RegExp(`recorded in ${id}'s timeline`));
+    const d = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
+    assert.equal(d.metadata?.annotations?.['hotfix-deployer.io/incident'], id, 'the deploy is annotated with the incident');
+    assert.equal(cli('rollback', '--target=staging').code, 0);
+    const shown = plain('incident', 'show', `--id=${id}`, '--json');
+    const types = (JSON.parse(shown.out) as { incident: { timeline?: { type: string }[]; events?: { type: string }[] } }).incident;
+    const events = (types.timeline ?? types.events ?? []).map((e) => e.type);
+    for (const type of ['hotfix-created', 'deploy-started', 'deploy-succeeded', 'rollback']) assert.ok(events.includes(type), `${type} in ${events.join(', ')}`);
+    assert.equal(plain('incident', 'resolve', `--id=${id}`, '--root-cause=null order', '--action-items=validate orders').code, 0);
+  });
+
+  it('refuses a deploy naming an incident that does not exist, before touching the cluster', async () => {
+    const before = await k.image(ns, 'checkout');
+    const refused = cli('deploy', '--target=staging', '--image=checkout:9.9.9', '--incident=INC-20990101-DEAD');
+    assert.equal(refused.code, 2, refused.err);
+    assert.equal(await k.image(ns, 'checkout'), before);
   });
 });

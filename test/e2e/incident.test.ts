@@ -3,6 +3,7 @@
 // Incidents view, and a change made outside VS Code (the CLI) picked up by the file watcher.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StatusBarState } from '../../src/extension/incident/status-bar';
@@ -94,6 +95,17 @@ describe('extension host: incidents in the status bar and the Incidents view', (
     assert.ok(latest.includes('Status: identified (rollback in progress)'), latest.join(' | '));
     assert.ok(latest.some((l) => l.startsWith('ETA: 15 minutes')), latest.join(' | '));
     assert.match(text(events[events.length - 1]), /^Declared SEV1 "Payment Gateway Down"/);
+  });
+
+  it("a hotfix branch and a deploy made from the palette land in the open incident's timeline", async function () {
+    if (process.env['HOTFIX_TEST_CLUSTER'] !== '1') this.skip();
+    const created = await run('hotfixDeployer.createHotfix', { issue: 'PROD-3100', title: 'card retry', stash: true });
+    assert.equal(created.ok, true, JSON.stringify(created));
+    const deployed = await run('hotfixDeployer.deploy', { target: 'staging', image: 'checkout:1.4.9', confirmed: true });
+    assert.equal(deployed.ok, true, JSON.stringify(deployed));
+    const file = path.join(workspace(), '.git', 'hotfix', 'incidents', `${payments}.json`);
+    const timeline = readFileSync(file, 'utf8');
+    for (const type of ['hotfix-created', 'deploy-started', 'deploy-succeeded']) assert.match(timeline, new RegExp(`"type":\\s*"${type}"`), type);
   });
 
   it('a second, less severe incident adds +1 and keeps the most severe; a hostile title stays text', async () => {

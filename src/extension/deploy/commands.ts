@@ -108,14 +108,19 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     if (!image) return cancelled;
   }
   const what = a.continue ? `Resume the deploy to ${target.target.name}` : `Deploy ${image ?? ''} to ${target.target.name}`;
+  const root = target.workspace.location.root;
+  const { linkedIncident } = await import('../../adapters/incident-link.js');
+  let incident: string | undefined;
   if (!(await confirm(target, what, a.confirmed))) return cancelled;
   const outcome = await progress(`Hotfix: ${what}`, deps, async (report, signal) => {
     const ctx = { ...target.context, progress: report, signal };
     if (a.continue) return continueDeploy(ctx, true);
     const git = target.workspace.context.git;
-    const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
-    return deploy(ctx, { image: image ?? '', confirmed: true, meta: { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}) } });
-  }, { root: target.workspace.location.root, target: target.target.name });
+    const [sha, branch, link] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch(), linkedIncident(root)]);
+    incident = link.incident;
+    return deploy(ctx, { image: image ?? '', confirmed: true, meta: { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(incident ? { incident } : {}) } });
+  }, { root, target: target.target.name });
+  await recordDeploy(deps, root, incident, target.target.name, image ?? '', outcome);
   deps.deploys.invalidate();
   switch (outcome.kind) {
     case 'deployed':
@@ -134,6 +139,19 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
       void showFailure(deps.log, outcome.reason, outcome.hint);
       return { ok: false, reason: outcome.reason };
   }
+}
+
+/** The deploy's events into the linked incident's timeline (deploys that were refused add nothing). */
+async function recordDeploy(deps: DeployCommandDeps, root: string, incident: string | undefined, target: string, image: string, outcome: DeployOutcome): Promise<void> {
+  if (incident === undefined || outcome.kind === 'refused' || outcome.kind === 'stopped') return;
+  const { recordInIncident } = await import('../../adapters/incident-link.js');
+  const started = { type: 'deploy-started' as const, target, image, strategy: outcome.state.strategy };
+  const events =
+    outcome.kind === 'deployed'
+      ? [started, { type: 'deploy-succeeded' as const, target, image }]
+      : [started, { type: 'deploy-failed' as const, target, image, reason: outcome.reason }, { type: 'rollback' as const, target, reason: outcome.message }];
+  const recorded = await recordInIncident(root, incident, events);
+  deps.log.info(recorded.note ? `the incident timeline was not updated: ${recorded.note}` : `recorded in ${incident}'s timeline`);
 }
 
 async function askImage(target: OpenDeploy): Promise<string | undefined> {
@@ -170,6 +188,11 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
   );
   deps.deploys.invalidate();
   if (outcome.kind === 'rolled-back') {
+    const { linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
+    const root = target.workspace.location.root;
+    const link = await linkedIncident(root);
+    const recorded = await recordInIncident(root, link.incident, [{ type: 'rollback', target: target.target.name, reason: outcome.message }]);
+    if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);
     void vscode.window.showInformationMessage(`Rolled back ${target.target.name} in ${outcome.ms} ms: ${outcome.message}.`);
     return { ok: true, value: outcome };
   }

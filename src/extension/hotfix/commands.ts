@@ -78,6 +78,13 @@ export async function createHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
   }
   const created = result.value;
   deps.log.info(`created ${created.branch} from ${created.baseline.tag ?? created.baseline.ref} (${created.baseline.sha})`);
+  // Into the open incident's timeline (the only open one; with several, the log says so).
+  const { linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
+  const root = workspace.location.root;
+  const link = await linkedIncident(root);
+  const recorded = await recordInIncident(root, link.incident, [{ type: 'hotfix-created', branch: created.branch, issueKey: created.issueKey }]);
+  if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);
+  if (link.note ?? recorded.note) deps.log.info(`not recorded in an incident: ${link.note ?? recorded.note ?? ''}`);
   void vscode.window
     .showInformationMessage(`Created ${created.branch} from ${created.baseline.tag ?? created.baseline.ref}. Commit the fix, then run Hotfix: Finish Hotfix.`, ...(created.issueUrl ? ['Open Issue'] : []))
     .then((choice) => (choice === 'Open Issue' && created.issueUrl ? vscode.env.openExternal(vscode.Uri.parse(created.issueUrl)) : undefined));

@@ -267,10 +267,6 @@ export class SimpleGitRepo implements GitRepo {
     return out.split(RECORD).map((m) => m.trim()).filter((m) => m.length > 0);
   }
 
-  async createBranch(name: string, startPoint: string): Promise<void> {
-    await this.run(['branch', '--no-track', '--end-of-options', name, startPoint]);
-  }
-
   async createAndCheckout(name: string, startPoint: string): Promise<void> {
     // One process; it says "Switched to a new branch", which also spares simple-git's 50 ms wait.
     await this.run(['switch', '--no-track', '--create', name, startPoint]);

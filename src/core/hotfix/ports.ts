@@ -56,7 +56,6 @@ export interface GitRepo {
   /** Subjects and bodies of commits in `base..head`, for cherry-pick trailers. */
   messages(base: string, head: string): Promise<string[]>;
 
-  createBranch(name: string, startPoint: string): Promise<void>;
   /** Creates the branch at `startPoint` and checks it out, in one step. */
   createAndCheckout(name: string, startPoint: string): Promise<void>;
   checkout(branch: string): Promise<void>;

@@ -24,17 +24,6 @@ export function releaseVersion(tagName: string, prefix: string): string | undefi
   return rest;
 }
 
-export function releaseTags(tags: readonly TagRef[], prefix: string): ReleaseTag[] {
-  const releases: ReleaseTag[] = [];
-  for (const tag of tags) {
-    const version = releaseVersion(tag.name, prefix);
-    if (version !== undefined) {
-      releases.push({ ...tag, version });
-    }
-  }
-  return releases.sort((a, b) => semver.rcompare(a.version, b.version));
-}
-
 /** Releases, highest first, by their X.Y.Z numbers (semver order for releases; cheap for thousands). */
 export function releasesDescending(tags: readonly TagRef[], prefix: string): ReleaseTag[] {
   const releases: { tag: ReleaseTag; n: number[] }[] = [];

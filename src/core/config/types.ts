@@ -30,6 +30,89 @@ export interface HotfixConfigFile {
   readonly targets?: Readonly<Record<string, TargetConfig>> | null;
   readonly incidents?: IncidentsConfig | null;
   readonly notifications?: NotificationsConfig | null;
+  /** Named validation suites: steps run before a deploy (`validate --test-suite=NAME`). */
+  readonly validate?: Readonly<Record<string, readonly ValidateStepConfig[]>> | null;
+  /** The Prometheus every target's metric gates ask unless the target names its own. */
+  readonly prometheus?: PrometheusConfig | null;
+}
+
+/** One step of a validation suite: a command as an argument array, run without a shell. */
+export interface ValidateStepConfig {
+  readonly name: string;
+  readonly run: readonly string[];
+  /** Default 10m. */
+  readonly timeout?: string;
+  /** A dry-run of something that changes state (a migration): labelled so in reports. */
+  readonly dryRun?: boolean;
+  /** The folder to run in, relative to the repository root; default the root. */
+  readonly cwd?: string;
+}
+
+export interface PrometheusConfig {
+  /** The server's base address, e.g. http://prometheus.monitoring:9090. */
+  readonly url: string;
+  /** Per query; default 10s. */
+  readonly timeout?: string;
+}
+
+/** A health endpoint polled over HTTP. */
+export interface HealthEndpointConfig {
+  readonly name?: string;
+  readonly url: string;
+  /** Default 200. */
+  readonly expectStatus?: number;
+  /** A regular expression the body must match. */
+  readonly bodyMatch?: string;
+  /** Per request; default 5s. */
+  readonly timeout?: string;
+  /** Consecutive failed probes that fail the endpoint; default 3. */
+  readonly failureThreshold?: number;
+}
+
+export type NoDataPolicy = 'fail' | 'inconclusive';
+
+/** A metric gate: a PromQL query (written out, or made from a kind) and a bound. */
+export interface MetricGateConfig {
+  readonly name: string;
+  /** error-rate: share of 5xx in a request counter; latency: a quantile of a histogram; promql: `query` as written. */
+  readonly kind?: 'error-rate' | 'latency' | 'promql';
+  /** Label matchers that pick the app's series, e.g. app="checkout" (error-rate, latency; `{{selector}}` in promql). */
+  readonly selector?: string;
+  /** error-rate: the request counter; default http_requests_total. */
+  readonly metric?: string;
+  /** latency: the histogram's base name; default http_request_duration_seconds. */
+  readonly histogram?: string;
+  /** latency: default 0.95. */
+  readonly quantile?: number;
+  /** promql: the query; `{{selector}}` becomes the label matchers (with the track during a canary). */
+  readonly query?: string;
+  /** The rate window; default 1m. */
+  readonly window?: string;
+  /** Fails above this. */
+  readonly max?: number;
+  /** Fails below this. */
+  readonly min?: number;
+  /** No data (empty result or NaN): default inconclusive. */
+  readonly noData?: NoDataPolicy;
+}
+
+/** How a target is checked during and after a deploy. */
+export interface VerifyConfig {
+  /** Overrides the top-level prometheus.url for this target. */
+  readonly prometheus?: string;
+  /** Named groups of health endpoints (`verify --endpoints=critical`). */
+  readonly health?: Readonly<Record<string, readonly HealthEndpointConfig[]>>;
+  readonly metrics?: readonly MetricGateConfig[];
+  /** Failed metric measurements tolerated in one canary run or watch (Argo Rollouts failureLimit); default 0. */
+  readonly failureLimit?: number;
+  /** Inconclusive measurements tolerated before the gate fails (Argo Rollouts inconclusiveLimit); default 0. */
+  readonly inconclusiveLimit?: number;
+  /** Between looks during `verify` and between health probes; default 10s. */
+  readonly interval?: string;
+  /** The pod label that tells canary from stable in the metrics; default track (values canary, stable). */
+  readonly trackLabel?: string;
+  /** For SEV0/SEV1 incidents: fewer or shorter canary steps. Gates still run. */
+  readonly emergency?: { readonly steps?: readonly number[]; readonly pause?: string };
 }
 
 /**
@@ -87,6 +170,9 @@ export interface TargetConfig {
   readonly blueGreen?: { readonly keepOldFor?: string };
   readonly canary?: { readonly steps?: readonly number[]; readonly pause?: string; readonly traffic?: CanaryTraffic; readonly route?: string };
   readonly smoke?: SmokeConfig;
+  /** The validation suite a deploy to this target must pass first. */
+  readonly validate?: string;
+  readonly verify?: VerifyConfig;
 }
 
 export interface SmokeConfig {

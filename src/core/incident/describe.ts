@@ -85,6 +85,10 @@ export function describeEvent(event: IncidentEvent, incident: Pick<Incident, 'ev
       return `Rolled back ${f.text(event.target)}${event.to !== undefined ? ` to ${f.text(event.to)}` : ''}${event.reason !== undefined ? `: ${f.text(event.reason)}` : ''}`;
     case 'gate-verdict':
       return `Gate ${event.pass ? 'passed' : 'failed'} on ${f.text(event.target)}${event.step !== undefined ? ` at ${f.text(event.step)}` : ''}: ${f.text(event.reason)}`;
+    case 'validated':
+      return `Validation ${f.text(event.suite)}${event.target !== undefined ? ` for ${f.text(event.target)}` : ''} ${event.pass ? 'passed' : 'failed'}: ${f.text(event.summary)}`;
+    case 'validation-overridden':
+      return `Failed validation ${f.text(event.suite)} overridden for ${f.text(event.target)}: ${f.block(event.reason)}`;
     case 'resolved':
       return `Resolved. Root cause: ${f.block(event.rootCause)}${event.actionItems.length > 0 ? ` (${event.actionItems.length} action item${event.actionItems.length === 1 ? '' : 's'})` : ''}`;
     case 'postmortem-drafted':

@@ -32,12 +32,33 @@ export type EventPayload =
   | { readonly type: 'deploy-succeeded'; readonly target: string; readonly image: string }
   | { readonly type: 'deploy-failed'; readonly target: string; readonly image?: string; readonly reason: string }
   | { readonly type: 'rollback'; readonly target: string; readonly to?: string; readonly reason?: string }
-  | { readonly type: 'gate-verdict'; readonly target: string; readonly pass: boolean; readonly reason: string; readonly step?: string }
+  | {
+      readonly type: 'gate-verdict';
+      readonly target: string;
+      readonly pass: boolean;
+      readonly reason: string;
+      readonly step?: string;
+      /** The numbers behind the verdict: each gate's query, value, bound and window. */
+      readonly measurements?: readonly GateNumbers[];
+    }
+  | { readonly type: 'validated'; readonly suite: string; readonly target?: string; readonly pass: boolean; readonly summary: string; readonly sha?: string }
+  | { readonly type: 'validation-overridden'; readonly suite: string; readonly target: string; readonly reason: string }
   | { readonly type: 'resolved'; readonly rootCause: string; readonly actionItems: readonly ActionItem[] }
   | { readonly type: 'postmortem-drafted'; readonly file?: string }
   | { readonly type: 'correction'; readonly corrects: string; readonly text: string };
 
 export type EventType = EventPayload['type'];
+
+/** One measurement of a gate as the timeline keeps it. */
+export interface GateNumbers {
+  readonly gate: string;
+  readonly value?: number;
+  readonly threshold?: number;
+  readonly comparison?: string;
+  readonly query?: string;
+  readonly window?: string;
+  readonly verdict?: string;
+}
 
 export interface EventMeta {
   /** Unique within the incident (random hex): what a correction points at, and how a retried write knows it already landed. */
@@ -52,7 +73,7 @@ export type IncidentEvent = EventMeta & EventPayload;
 export const EVENT_TYPES: readonly EventType[] = [
   'declared', 'status-changed', 'reopened', 'title-changed', 'severity-changed', 'impact-set', 'eta-set',
   'commander-set', 'responder-added', 'components-affected', 'link-added', 'note', 'hotfix-created',
-  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'gate-verdict', 'resolved',
+  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'gate-verdict', 'validated', 'validation-overridden', 'resolved',
   'postmortem-drafted', 'correction',
 ];
 
@@ -111,7 +132,12 @@ export function eventShapeError(value: unknown): string | undefined {
       case 'rollback':
         return str(e.target) && optStr(e.to) && optStr(e.reason);
       case 'gate-verdict':
-        return str(e.target) && typeof e.pass === 'boolean' && str(e.reason) && optStr(e.step);
+        return str(e.target) && typeof e.pass === 'boolean' && str(e.reason) && optStr(e.step) &&
+          (e.measurements === undefined || (Array.isArray(e.measurements) && e.measurements.every((m) => typeof m === 'object' && m !== null && str((m as GateNumbers).gate))));
+      case 'validated':
+        return str(e.suite) && optStr(e.target) && typeof e.pass === 'boolean' && str(e.summary) && optStr(e.sha);
+      case 'validation-overridden':
+        return str(e.suite) && str(e.target) && str(e.reason);
       case 'resolved':
         return str(e.rootCause) && Array.isArray(e.actionItems) &&
           e.actionItems.every((a) => typeof a === 'object' && a !== null && str((a as ActionItem).text) && optStr((a as ActionItem).owner));

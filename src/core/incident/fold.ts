@@ -118,6 +118,8 @@ export function applyEvent(id: string, current: Incident | undefined, event: Inc
     case 'rollback':
       return next({ rollbacks: [...current.rollbacks, { target: event.target, at: event.at, ...(event.to !== undefined ? { to: event.to } : {}) }] });
     case 'gate-verdict':
+    case 'validated':
+    case 'validation-overridden':
       return next({});
     case 'postmortem-drafted':
       return next({ postmortemDraftedAt: event.at });

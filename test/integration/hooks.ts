@@ -2,6 +2,7 @@
 // cluster's logs are kept, and stop the cluster once the run is over if a test started it.
 import type { Context } from 'mocha';
 import { noteTestFailure, stopKubeCluster } from './fixtures/cluster';
+import { stopMetricsLoop } from './fixtures/prometheus';
 
 export const mochaHooks = {
   afterEach(this: Context): void {
@@ -14,5 +15,6 @@ export const mochaHooks = {
 export async function mochaGlobalTeardown(this: unknown): Promise<void> {
   // Mocha passes its runner here: its failure count also covers failed hooks, which afterEach does not see.
   const failures = (this as { failures?: unknown } | undefined)?.failures;
+  await stopMetricsLoop(typeof failures === 'number' && failures > 0);
   await stopKubeCluster(typeof failures === 'number' && failures > 0);
 }

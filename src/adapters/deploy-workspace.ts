@@ -9,6 +9,11 @@ import { systemClock } from '../core/ports';
 import { succeeded, type Result } from '../core/result';
 import type { LoadedKubeconfig } from './kube/kubeconfig';
 import { SmokeChecks } from './smoke';
+import { verificationGate } from '../core/verify/gate';
+import type { VerifyPorts } from '../core/verify/judge';
+import type { VerifySettings } from '../core/verify/settings';
+import { httpProber } from './verify/http-probe';
+import { PrometheusSource } from './verify/prometheus';
 import { ChainedFileAuditLog } from './store/audit-file';
 import { FileStateStore } from './store/file-store';
 import { openWorkspace, stateDir, type OpenWorkspace } from './workspace';
@@ -18,6 +23,7 @@ export interface DeployOpenOptions {
   readonly kubeconfig?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: DeployProgress;
+  readonly onEvent?: DeployContext['onEvent'];
   readonly signal?: AbortSignal;
   readonly pollMs?: number;
 }
@@ -27,6 +33,15 @@ export interface OpenDeploy {
   readonly target: Target;
   readonly kube: LoadedKubeconfig;
   readonly context: DeployContext;
+}
+
+/** The Prometheus and the prober a target's verification asks. */
+export function verifyPorts(settings: VerifySettings): VerifyPorts {
+  return {
+    prober: httpProber,
+    clock: systemClock,
+    ...(settings.prometheusUrl !== undefined ? { metrics: new PrometheusSource(settings.prometheusUrl, settings.prometheusTimeoutMs) } : {}),
+  };
 }
 
 export async function openDeploy(dir: string, targetName: string, options: DeployOpenOptions = {}): Promise<Result<OpenDeploy>> {
@@ -41,6 +56,7 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
   const { kc, context, server, user } = kube.value;
   const state = stateDir(workspace.value.location);
   const actor = (await workspace.value.context.git.identity()) ?? os.userInfo().username;
+  const canaryGate = verificationGate(verifyPorts(target.value.verify), target.value.verify);
   return succeeded({
     workspace: workspace.value,
     target: target.value,
@@ -54,7 +70,9 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
       actor,
       origin: `${os.hostname()} (pid ${process.pid})`,
       smoke: new SmokeChecks(workspace.value.location.root),
+      ...(canaryGate ? { canaryGate } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     },

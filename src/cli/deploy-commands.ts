@@ -17,10 +17,11 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .option('--continue', 'resume an interrupted deploy of the target')
     .option('--promote', "promote the target's unfinished canary now, skipping its remaining steps")
     .option('--yes', 'confirm a deploy to a protected target (production)')
+    .option('--override-validation <why>', "deploy although the target's validation suite failed; only for a linked SEV0/SEV1 incident, audited")
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean }) => {
+    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string }) => {
       const { deployVerb } = await import('./deploy-verbs.js');
       setExit(await deployVerb(io, options));
     });

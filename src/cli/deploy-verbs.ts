@@ -6,13 +6,18 @@ import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
 import { imageFromTemplate, targetNames } from '../core/config/targets';
 import type { DeployStrategy } from '../core/config/types';
 import { continueDeploy, deploy, promoteCanary } from '../core/deploy/deploy';
+import { record, type DeployEvent } from '../core/deploy/context';
 import { describeTarget } from '../core/deploy/describe';
+import type { EventPayload } from '../core/incident/events';
+import { emergencyPlan } from '../core/verify/emergency';
+import { timelineNumbers } from '../core/verify/gate';
 import { retireOldColour } from '../core/deploy/retire';
 import { rollback } from '../core/deploy/rollback';
 import { highestRelease } from '../core/hotfix/versions';
 import { linkedIncident, recordInIncident } from '../adapters/incident-link';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, type Reporter } from './output';
+import { incidentSeverity, validationGate } from './validate-gate';
 import type { Io } from './program';
 
 export interface Common {
@@ -39,9 +44,10 @@ function interruptible(out: Reporter): AbortSignal {
   return abort.signal;
 }
 
-async function open(out: Reporter, options: Common, target: string): Promise<OpenDeploy | ExitCode> {
+async function open(out: Reporter, options: Common, target: string, onEvent?: (event: DeployEvent) => void): Promise<OpenDeploy | ExitCode> {
   const opened = await openDeploy(options.repo ?? process.cwd(), target, {
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(onEvent ? { onEvent } : {}),
     progress: (m) => out.progress(m),
     signal: interruptible(out),
   });
@@ -53,7 +59,7 @@ async function open(out: Reporter, options: Common, target: string): Promise<Ope
 
 export async function deployVerb(
   io: Io,
-  options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean },
+  options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string },
 ): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   if (options.strategy !== undefined && !STRATEGIES.includes(options.strategy as DeployStrategy)) {
@@ -62,9 +68,20 @@ export async function deployVerb(
   if (options.promote && (options.continue || options.image !== undefined)) {
     return out.failure('--promote acts on the unfinished canary alone.', 'Run deploy --target=NAME --promote without --continue or --image.', EXIT.usage);
   }
-  const opened = await open(out, options, options.target);
+  // Canary gate verdicts, with their numbers, for the incident timeline.
+  const verdicts: EventPayload[] = [];
+  const onEvent = (event: DeployEvent) =>
+    verdicts.push({
+      type: 'gate-verdict',
+      target: options.target,
+      pass: event.verdict.pass,
+      reason: `${event.gate}: ${event.verdict.reason}`.slice(0, 1000),
+      step: `step ${event.step} of ${event.of} (${event.weight}%)`,
+      measurements: event.verdict.measurements.map(timelineNumbers),
+    });
+  const opened = await open(out, options, options.target, onEvent);
   if (typeof opened === 'number') return opened;
-  const ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
+  let ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
   if (options.continue) return report(out, await continueDeploy(ctx, options.yes));
   if (options.promote) return report(out, await promoteCanary(ctx, options.yes));
 
@@ -84,14 +101,30 @@ export async function deployVerb(
   if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
   if (link.note) out.line(`note: not recorded in an incident: ${link.note}`);
   const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(link.incident ? { incident: link.incident } : {}) };
+  const emergency = emergencyPlan(ctx.target, (await incidentSeverity(root, link.incident)).value);
+  if (emergency) {
+    out.line(emergency.note);
+    ctx = { ...ctx, target: emergency.target };
+    await record(ctx, 'deploy.emergency', { incident: link.incident ?? '', steps: emergency.target.canary.steps.join(','), pauseMs: emergency.target.canary.pauseMs });
+  }
+  // A target with validate: deploys only after its suite passed for this commit (or a SEV0/1 override).
+  const gate = await validationGate(io, out, { ...opened, target: ctx.target, context: ctx }, {
+    image,
+    confirmed: options.yes === true,
+    ...(sha ? { sha } : {}),
+    ...(link.incident ? { incident: link.incident } : {}),
+    ...(link.note ? { incidentNote: link.note } : {}),
+    ...(options.overrideValidation !== undefined ? { override: options.overrideValidation } : {}),
+  });
+  if (gate !== undefined) return gate;
   const outcome = await deploy(ctx, { image, meta, confirmed: options.yes === true });
   const target = opened.target.name;
   const started = { type: 'deploy-started' as const, target, image, strategy: ctx.target.strategy };
   const events =
     outcome.kind === 'deployed'
-      ? [started, { type: 'deploy-succeeded' as const, target, image }]
+      ? [started, ...verdicts, { type: 'deploy-succeeded' as const, target, image }]
       : outcome.kind === 'rolled-back'
-        ? [started, { type: 'deploy-failed' as const, target, image, reason: outcome.reason }, { type: 'rollback' as const, target, reason: outcome.message }]
+        ? [started, ...verdicts, { type: 'deploy-failed' as const, target, image, reason: outcome.reason }, { type: 'rollback' as const, target, reason: outcome.message }]
         : [];
   if (events.length > 0) noteIncident(out, await recordInIncident(root, link.incident, events));
   return report(out, outcome);

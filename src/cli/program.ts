@@ -8,6 +8,8 @@ import { EXIT, type ExitCode } from './exit-codes';
 import { registerDeployCommands } from './deploy-commands';
 import { registerHotfixCommands } from './hotfix-commands';
 import { registerIncidentCommands } from './incident-commands';
+import { registerVerifyCommands } from './verify-commands';
+import { registerValidateCommands } from './validate-commands';
 
 export interface Io {
   out(text: string): void;
@@ -24,8 +26,10 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
   registerHotfixCommands(program, io, setExit);
+  registerValidateCommands(program, io, setExit);
   registerDeployCommands(program, io, setExit);
   registerIncidentCommands(program, io, setExit);
+  registerVerifyCommands(program, io, setExit);
   registerAuditCommands(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

@@ -181,7 +181,7 @@ describe('canary: plan, gate and config', () => {
     const bad = await readinessGate.judge({ ...step, canary: deployment({ name: 'web-canary', replicas: 1, status: { availableReplicas: 0 } }) });
     assert.equal(bad.pass, false);
     assert.equal(bad.reason, 'not ready: web-canary 0 of 1 available, web 3 of 3 available');
-    assert.deepEqual(bad.measurements[0], { name: 'web-canary available', value: 0, threshold: 1 });
+    assert.deepEqual(bad.measurements[0], { name: 'web-canary available', value: 0, threshold: 1, comparison: '>=', outcome: 'fail' });
     const stale = await readinessGate.judge({ ...step, canary: deployment({ name: 'web-canary', generation: 2, replicas: 1, status: { observedGeneration: 1, availableReplicas: 1 } }) });
     assert.equal(stale.pass, false, 'not before the controller has seen the new spec');
   });

@@ -126,6 +126,36 @@ describe('team configuration: parsing .hotfix/config.yaml', () => {
     assert.deepEqual(problems(parseConfig('git:\n  model: !env MODEL\n', FILE)), [`${FILE}:2:10: YAML syntax: Unresolved tag: !env`]);
   });
 
+  it('refuses a validation step written as a shell line: run is an argument array, never given to a shell', () => {
+    const text = ['validate:', '  critical-path:', '    - name: unit', '      run: "npm test; rm -rf /"', ''].join('\n');
+    assert.deepEqual(problems(parseConfig(text, FILE)), [
+      `${FILE}:4:12: validate.critical-path.0.run: must be an argument array such as [npm, test]: it runs without a shell, so ";", "|", "&&" and other shell syntax are not interpreted (found "npm test; rm -rf /"); put anything a shell must do in a script file and run that`,
+    ]);
+  });
+
+  it('shows the array form of a plain string command, for a validation step and a smoke command alike', () => {
+    const text = ['validate:', '  ci:', '    - name: lint', '      run: npx eslint .', 'targets:', '  staging:', '    namespace: shop', '    app: checkout', '    smoke:', '      command: curl -f http://checkout/health', ''].join('\n');
+    const found = problems(parseConfig(text, FILE));
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0] ?? '', /^\.hotfix\/config\.yaml:4:12: validate\.ci\.0\.run: must be an argument array such as \[npx, eslint, \.\]: it runs without a shell/);
+    assert.match(found[1] ?? '', /^\.hotfix\/config\.yaml:10:16: targets\.staging\.smoke\.command: must be an argument array such as \[curl, -f, http:\/\/checkout\/health\]: it runs without a shell, so ";", "\|", "&&"/);
+  });
+
+  it('reads validation suites with their steps as argument arrays', () => {
+    const text = ['validate:', '  ci:', '    - name: unit', '      run: [npm, test, --, --grep, "@critical"]', '      timeout: 5m', '    - name: migrate', '      run: [npm, run, migrate, --, --dry-run]', '      dryRun: true', '      cwd: db', ''].join('\n');
+    assert.deepEqual(parseConfig(text, FILE), {
+      ok: true,
+      value: {
+        validate: {
+          ci: [
+            { name: 'unit', run: ['npm', 'test', '--', '--grep', '@critical'], timeout: '5m' },
+            { name: 'migrate', run: ['npm', 'run', 'migrate', '--', '--dry-run'], dryRun: true, cwd: 'db' },
+          ],
+        },
+      },
+    });
+  });
+
   it('refuses an alias bomb instead of expanding it', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'];
     assert.deepEqual(parseConfig(bomb.join('\n'), FILE), {

@@ -161,7 +161,7 @@ function describe(error: ErrorObject, doc: Document, at: (offset: number) => { l
       text = `must be ${JSON.stringify(params['allowedValue'])} (found ${found(error.data)})`;
       break;
     case 'type':
-      text = typeMismatch(String(params['type']), error.data);
+      text = isCommandPath(segments) && typeof error.data === 'string' ? shellLine(error.data) : typeMismatch(String(params['type']), error.data);
       break;
     case 'pattern':
       text = `${parent?.patternErrorMessage ?? `must match ${String(params['pattern'])}`} (found ${found(error.data)})`;
@@ -172,6 +172,18 @@ function describe(error: ErrorObject, doc: Document, at: (offset: number) => { l
   const offset = locate(doc, keyPath, onKey);
   const prefix = keyPath.length > 0 && !onKey ? `${keyPath.join('.')}: ` : '';
   return { ...at(offset), path: keyPath.join('.'), text: `${prefix}${text}` };
+}
+
+/** `validate.<suite>.<n>.run` and `targets.<name>.smoke.command`: commands run without a shell. */
+function isCommandPath(segments: readonly string[]): boolean {
+  return (segments.length === 4 && segments[0] === 'validate' && segments[3] === 'run') || (segments.length === 4 && segments[0] === 'targets' && segments[2] === 'smoke' && segments[3] === 'command');
+}
+
+/** A command written as one string: it is never given to a shell, so say so and show the array form. */
+function shellLine(line: string): string {
+  const words = line.trim().split(/\s+/).filter((w) => w !== '');
+  const example = words.length > 0 && !/[;|&<>$`()]/.test(line) ? `[${words.join(', ')}]` : '[npm, test]';
+  return `must be an argument array such as ${example}: it runs without a shell, so ";", "|", "&&" and other shell syntax are not interpreted (found ${found(line)}); put anything a shell must do in a script file and run that`;
 }
 
 function typeMismatch(expected: string, data: unknown): string {

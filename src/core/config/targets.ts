@@ -2,6 +2,8 @@
 // milliseconds, canary steps. The schema has already checked the shapes; this checks what it cannot.
 
 import { failed, succeeded, type Result } from '../result';
+import { parseDuration } from './duration';
+import { resolveVerify, type VerifySettings } from '../verify/settings';
 import { CONFIG_PATH, type CanaryTraffic, type DeployStrategy, type HotfixConfigFile, type SmokeConfig } from './types';
 
 export interface Target {
@@ -20,18 +22,14 @@ export interface Target {
   readonly keepOldForMs: number;
   readonly canary: { readonly steps: readonly number[]; readonly pauseMs: number; readonly traffic: CanaryTraffic; readonly route: string };
   readonly smoke?: SmokeConfig;
+  /** The validation suite a deploy needs first. */
+  readonly validate?: string;
+  readonly verify: VerifySettings;
 }
+
+export { parseDuration };
 
 export const DEFAULT_CANARY_STEPS = [10, 25, 50, 75, 100] as const;
-
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `30s`, `5m`, `1h`, `250ms` in milliseconds; undefined for anything else. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^([0-9]+)(ms|s|m|h)$/.exec(text.trim());
-  const unit = match?.[2];
-  return match && unit ? Number(match[1]) * (UNIT_MS[unit] ?? 0) : undefined;
-}
 
 export function targetNames(config: HotfixConfigFile): string[] {
   return Object.keys(config.targets ?? {}).sort();
@@ -50,6 +48,10 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
   if (steps.some((step, i) => i > 0 && step <= (steps[i - 1] ?? 0)) || steps[steps.length - 1] !== 100) {
     return failed(`targets.${name}.canary.steps: ${steps.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [10, 25, 50, 75, 100].`);
   }
+  const emergency = raw.verify?.emergency?.steps;
+  if (emergency && (emergency.some((step, i) => i > 0 && step <= (emergency[i - 1] ?? 0)) || emergency[emergency.length - 1] !== 100)) {
+    return failed(`targets.${name}.verify.emergency.steps: ${emergency.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [50, 100].`);
+  }
   const service = raw.service ?? raw.app;
   const progressDeadlineMs = raw.progressDeadline !== undefined ? parseDuration(raw.progressDeadline) : undefined;
   return succeeded({
@@ -66,6 +68,8 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
       traffic: raw.canary?.traffic ?? 'replicas',
       route: raw.canary?.route ?? service,
     },
+    verify: resolveVerify(config, raw),
+    ...(raw.validate !== undefined ? { validate: raw.validate } : {}),
     ...(raw.context !== undefined ? { context: raw.context } : {}),
     ...(raw.container !== undefined ? { container: raw.container } : {}),
     ...(raw.image !== undefined ? { image: raw.image } : {}),

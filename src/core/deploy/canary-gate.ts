@@ -18,13 +18,24 @@ export interface CanaryStepInfo {
 
 export interface GateMeasurement {
   readonly name: string;
-  readonly value: number;
+  /** Absent when there was nothing to measure (no data, Prometheus unreachable). */
+  readonly value?: number;
   /** The value it had to reach (at least, for readiness). */
   readonly threshold?: number;
+  /** How value is held against threshold to pass: `<=` for a maximum, `>=` for a minimum. */
+  readonly comparison?: '<=' | '>=';
+  readonly outcome?: 'pass' | 'fail' | 'inconclusive';
+  /** Stable's value beside the canary's. */
+  readonly baseline?: number;
+  readonly query?: string;
+  readonly window?: string;
+  readonly at?: string;
 }
 
 export interface GateVerdict {
   readonly pass: boolean;
+  /** Failed for want of data rather than on bad numbers (as Argo Rollouts' Inconclusive). */
+  readonly inconclusive?: boolean;
   /** In words, with the numbers: why it passed or failed. */
   readonly reason: string;
   readonly measurements: readonly GateMeasurement[];
@@ -42,7 +53,8 @@ export const readinessGate: CanaryGate = {
     const measure = (d: DeploymentView) => ({ name: `${d.name} available`, value: d.status.observedGeneration < d.generation ? 0 : d.status.availableReplicas, threshold: d.replicas });
     const measurements = [measure(step.canary), measure(step.stable)];
     const short = measurements.filter((m) => m.value < m.threshold);
+    const outcomes = measurements.map((m) => ({ ...m, comparison: '>=' as const, outcome: m.value < m.threshold ? ('fail' as const) : ('pass' as const) }));
     const words = measurements.map((m) => `${m.name.replace(/ available$/, '')} ${m.value} of ${m.threshold} available`).join(', ');
-    return Promise.resolve({ pass: short.length === 0, reason: short.length === 0 ? words : `not ready: ${words}`, measurements });
+    return Promise.resolve({ pass: short.length === 0, reason: short.length === 0 ? words : `not ready: ${words}`, measurements: outcomes });
   },
 };

@@ -211,6 +211,16 @@ async function judge(ctx: DeployContext, state: DeployState, index: number, weig
 }
 
 function recordStep(ctx: DeployContext, state: DeployState, index: number, weight: number, gate: string, verdict: GateVerdict): Promise<void> {
-  const numbers = Object.fromEntries(verdict.measurements.map((m) => [m.name, m.value]));
-  return record(ctx, 'deploy.canary.step', { operation: state.id, step: index + 1, weight, gate, pass: verdict.pass, reason: verdict.reason.slice(0, 300), ...numbers });
+  ctx.onEvent?.({ type: 'canary-gate', operation: state.id, step: index + 1, of: state.canary?.steps.length ?? 0, weight, gate, verdict });
+  const numbers = Object.fromEntries(verdict.measurements.flatMap((m) => (m.value !== undefined ? [[m.name, m.value]] : [])));
+  return record(ctx, 'deploy.canary.step', {
+    operation: state.id,
+    step: index + 1,
+    weight,
+    gate,
+    pass: verdict.pass,
+    ...(verdict.inconclusive ? { inconclusive: true } : {}),
+    reason: verdict.reason.slice(0, 500),
+    ...numbers,
+  });
 }

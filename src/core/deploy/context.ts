@@ -5,7 +5,7 @@ import type { SmokeConfig } from '../config/types';
 import type { Target } from '../config/targets';
 import type { AuditLog, Clock, StateStore } from '../ports';
 import type { Result } from '../result';
-import type { CanaryGate } from './canary-gate';
+import type { CanaryGate, GateVerdict } from './canary-gate';
 import type { Cluster } from './ports';
 
 /** Runs a target's smoke check (an HTTP GET or a command); the verification capability adds more. */
@@ -14,6 +14,18 @@ export interface SmokeRunner {
 }
 
 export type DeployProgress = (message: string) => void;
+
+/** What happened, as data, for the front ends' incident timeline and panel (progress is the words). */
+export type DeployEvent = {
+  readonly type: 'canary-gate';
+  readonly operation: string;
+  /** 1-based. */
+  readonly step: number;
+  readonly of: number;
+  readonly weight: number;
+  readonly gate: string;
+  readonly verdict: GateVerdict;
+};
 
 export interface DeployContext {
   readonly cluster: Cluster;
@@ -31,6 +43,7 @@ export interface DeployContext {
   /** Between looks at a rollout; short in tests. */
   readonly pollMs?: number;
   readonly progress?: DeployProgress;
+  readonly onEvent?: (event: DeployEvent) => void;
   readonly signal?: AbortSignal;
 }
 

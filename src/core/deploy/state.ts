@@ -2,6 +2,7 @@
 // window or a lost connection resumes (deploy --continue) or is rolled back, never left half-done.
 
 import type { CanaryTraffic, DeployStrategy } from '../config/types';
+import type { GateVerdict } from './canary-gate';
 import type { Colour } from './rollout';
 
 export type DeployStep = 'lock' | 'preflight' | 'update' | 'rollout' | 'canary' | 'smoke' | 'switch' | 'retire' | 'promote' | 'release';
@@ -33,7 +34,7 @@ export interface CanaryProgress {
   readonly promote?: boolean;
   readonly replicas?: { readonly stable: number; readonly canary: number };
   /** The last gate verdict, with its numbers. */
-  readonly verdict?: { readonly pass: boolean; readonly reason: string; readonly measurements: readonly { readonly name: string; readonly value: number; readonly threshold?: number }[] };
+  readonly verdict?: GateVerdict;
 }
 
 export interface DeployMeta {

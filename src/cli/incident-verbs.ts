@@ -3,15 +3,13 @@
 
 import { access, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { readConfigFile } from '../adapters/config-file';
-import { openIncidents } from '../adapters/incident-workspace';
-import { buildSinks } from '../adapters/notify/sinks';
+import { openNotifyingIncidents } from '../adapters/notify/incident-sinks';
 import { describeEvent, elapsed, formatDuration, formatTime, plainText } from '../core/incident/describe';
-import { declareIncident, draftPostmortem, recordIncidentEvents, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
+import { declareIncident, draftPostmortem, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
 import type { IncidentFailed } from '../core/incident/failures';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, isOpen, type Incident } from '../core/incident/model';
 import type { DeclareInput, ResolveInput, UpdateInput } from '../core/incident/plan';
-import type { IncidentContext, IncidentSink } from '../core/incident/ports';
+import type { IncidentContext } from '../core/incident/ports';
 import { bySeverity, listIncidents, pickIncident } from '../core/incident/query';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, type Reporter } from './output';
@@ -33,40 +31,17 @@ export type PostmortemOptions = Common & { readonly id?: string; readonly output
 
 const t = plainText.text;
 
-/** The engine's context on the repository's `.git/hotfix/`, or the exit code of why not. */
-async function open(out: Reporter, options: Common, sinks: readonly IncidentSink[] = []): Promise<IncidentContext | ExitCode> {
-  const channels: IncidentSink[] = [...sinks];
-  const opened = await openIncidents(options.repo ?? process.cwd(), {
+/**
+ * The engine's context on the repository's `.git/hotfix/`, or the exit code of why not. The channels
+ * `notifications:` turns on get their secrets from the environment; incident changes go out only
+ * with --broadcast.
+ */
+async function open(out: Reporter, options: Common): Promise<IncidentContext | ExitCode> {
+  const opened = await openNotifyingIncidents(options.repo ?? process.cwd(), {
     hint: 'Incidents are kept under the git directory: run it from the repository, or pass --repo=PATH.',
-    sinks: channels, // the notification channels are added below, once the context exists
   });
   if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
-  const ctx = opened.value.context;
-  channels.push(...(await notificationSinks(ctx, opened.value.location.root)));
-  return ctx;
-}
-
-/**
- * The channels `notifications:` in .hotfix/config.yaml turns on, their secrets from the environment;
- * they send only with --broadcast. A configuration that cannot be read does not stop the incident
- * verbs: a broadcast then reports why nothing was sent.
- */
-async function notificationSinks(ctx: IncidentContext, root: string): Promise<IncidentSink[]> {
-  const config = await readConfigFile(root);
-  if (!config.ok) {
-    const detail = `nothing sent: ${config.reason}`;
-    return [{ name: 'notifications', publish: (change) => Promise.resolve(change.broadcast ? [{ channel: 'notifications', ok: false, detail }] : []) }];
-  }
-  return buildSinks(config.value, process.env, {
-    root,
-    audit: ctx.audit,
-    actor: ctx.actor,
-    clock: ctx.clock,
-    record: async (id, payloads) => {
-      const recorded = await recordIncidentEvents(ctx, id, payloads);
-      if (!recorded.ok) throw new Error(recorded.reason);
-    },
-  });
+  return opened.value.context;
 }
 
 function refused(out: Reporter, failure: IncidentFailed): ExitCode {

@@ -1,5 +1,6 @@
 // The notification sinks from the team configuration (which channels are on) and the environment
-// or SecretStorage (their secrets). Each sink sends only changes asked to be broadcast, renders the
+// or SecretStorage (their secrets). Each sink sends what the policy says it hears (core/notify/policy:
+// incident changes when broadcast, deploys and rollbacks always), renders the
 // team's template (`.hotfix/templates/<kind>.md`) or the default, builds the channel's payload,
 // delivers it (http-sender) and records the outcome in the audit trail. Used by the CLI and the
 // VS Code extension (which passes its SecretStorage values in `env`).
@@ -10,12 +11,13 @@ import type { HotfixConfigFile, NotificationsConfig } from '../../core/config/ty
 import type { EventPayload } from '../../core/incident/events';
 import type { IncidentChange, IncidentSink } from '../../core/incident/ports';
 import type { AuditLog, Clock } from '../../core/ports';
+import { channelSends, NOTIFY_CHANNELS, type NotifyChannel } from '../../core/notify/policy';
 import { pagerDutyRequest, slackPayload, statuspageRequest, teamsPayload, webhookPayload } from '../../core/notify/payloads';
 import { defaultTemplate, MESSAGE_KINDS, messageKind, parseTemplate, renderMessage, statuspageIncidentId, STATUSPAGE_LINK_LABEL, type MessageKind, type NotifyMessage, type Template } from '../../core/notify/templates';
 import { sendHttp, type DeliveryReport, type SendOptions } from './http-sender';
 
-export type Channel = 'slack' | 'teams' | 'pagerduty' | 'statuspage' | 'webhook';
-export const CHANNELS: readonly Channel[] = ['slack', 'teams', 'pagerduty', 'statuspage', 'webhook'];
+export type Channel = NotifyChannel;
+export const CHANNELS: readonly Channel[] = NOTIFY_CHANNELS;
 
 /** The environment variable that holds each channel's secret. */
 export const SECRET_ENV: Readonly<Record<Channel, string>> = {
@@ -68,13 +70,14 @@ export function buildSinks(config: HotfixConfigFile, env: NotifyEnv, options: Si
     return {
       name: channel,
       publish: async (change: IncidentChange) => {
-        if (!change.broadcast) return [];
+        const kind = messageKind(change);
+        if (!channelSends(channel, kind, change.broadcast)) return [];
         let report: DeliveryReport;
         let warnings: readonly string[] = [];
         if (typeof deliver === 'string') {
           report = { channel, ok: false, detail: deliver, attempts: 0 };
         } else {
-          const message = renderMessage(change, await templates(messageKind(change)));
+          const message = renderMessage(change, await templates(kind));
           warnings = message.warnings;
           report = await deliver(message, change).catch((error: unknown) => ({
             channel, ok: false, detail: `could not send: ${error instanceof Error ? error.message : String(error)}`, attempts: 0,

@@ -75,11 +75,13 @@ const DEFAULTS: Readonly<Record<MessageKind, string>> = {
   'deploy-succeeded': [
     '# Deployed {{deploy.image}} to {{deploy.target}} ({{incident.id}})',
     'For {{incident.severity}} {{incident.title}}, now {{incident.status}}.',
-    'Finished at {{time}}; watch the dashboards before resolving.',
+    'Deployed by {{actor}}, finished at {{time}}; watch the dashboards before resolving.',
   ].join('\n'),
   'rolled-back': [
     '# Rolled back {{deploy.target}} ({{incident.id}})',
-    'Back to {{deploy.to}}. Why: {{deploy.reason}}',
+    'Why: {{deploy.reason}}',
+    'Deploy of {{deploy.image}} undone: {{deploy.restored}}',
+    'Back to {{deploy.to}}.',
     'For {{incident.severity}} {{incident.title}}, now {{incident.status}}.',
     'Rolled back by {{actor}} at {{time}}.',
   ].join('\n'),
@@ -109,14 +111,38 @@ export function messageKind(change: Pick<IncidentChange, 'events'>): MessageKind
   return 'update';
 }
 
+type DeployEventOf<T extends IncidentEvent['type']> = Extract<IncidentEvent, { type: T }>;
+
+/**
+ * The deploy a change tells of. A deploy that failed and was undone is one change with both events:
+ * the failure's reason is the why ("error-rate 7.9% > 1% at step 3 of 5 (25%)"), the rollback's is
+ * what restoring did; a rollback alone (by hand, or after verify) carries its own why.
+ */
+function deployFacts(events: readonly IncidentEvent[]): { target: string; image: string; strategy: string; to: string; reason: string; restored: string } {
+  const last = <T extends IncidentEvent['type']>(type: T) => [...events].reverse().find((e): e is DeployEventOf<T> => e.type === type);
+  const started = last('deploy-started');
+  const succeeded = last('deploy-succeeded');
+  const failure = last('deploy-failed');
+  const rollback = last('rollback');
+  const target = rollback?.target ?? succeeded?.target ?? failure?.target ?? started?.target ?? '';
+  const why = failure?.reason ?? rollback?.reason ?? '';
+  return {
+    target,
+    image: succeeded?.image ?? failure?.image ?? started?.image ?? '',
+    strategy: started ? (started.strategy ?? 'default') : '',
+    to: rollback?.to ?? '',
+    reason: why,
+    restored: failure && rollback?.reason !== undefined && rollback.reason !== why ? rollback.reason : '',
+  };
+}
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z.]*)\s*\}\}/g;
 
 /** Every placeholder a template may use, with its value for this change. */
 export function placeholders(change: IncidentChange, severities: SeverityDescriptions = DEFAULT_SEVERITY_DESCRIPTIONS): Readonly<Record<string, string>> {
   const i = change.incident;
   const last = change.events[change.events.length - 1];
-  const deploy = [...change.events].reverse().find((e): e is Extract<IncidentEvent, { type: 'deploy-started' | 'deploy-succeeded' | 'deploy-failed' | 'rollback' }> =>
-    e.type === 'deploy-started' || e.type === 'deploy-succeeded' || e.type === 'deploy-failed' || e.type === 'rollback');
+  const deploy = deployFacts(change.events);
   const notes = change.events.flatMap((e) => (e.type === 'note' ? [e.text] : []));
   const at = last?.at ?? i.updatedAt;
   const end = i.resolvedAt ?? at;
@@ -142,11 +168,12 @@ export function placeholders(change: IncidentChange, severities: SeverityDescrip
     actor: last?.actor ?? i.declaredBy,
     time: formatTime(at),
     elapsed: formatDuration(Date.parse(end) - Date.parse(i.declaredAt)),
-    'deploy.target': deploy?.target ?? '',
-    'deploy.image': deploy && 'image' in deploy ? (deploy.image ?? '') : '',
-    'deploy.strategy': deploy?.type === 'deploy-started' ? (deploy.strategy ?? 'default') : '',
-    'deploy.to': deploy?.type === 'rollback' ? (deploy.to ?? 'the previous revision') : '',
-    'deploy.reason': deploy?.type === 'rollback' || deploy?.type === 'deploy-failed' ? (deploy.reason ?? '') : '',
+    'deploy.target': deploy.target,
+    'deploy.image': deploy.image,
+    'deploy.strategy': deploy.strategy,
+    'deploy.to': deploy.to,
+    'deploy.reason': deploy.reason,
+    'deploy.restored': deploy.restored,
   };
 }
 

@@ -10,7 +10,7 @@ import type { IncidentFailed } from '../../core/incident/failures';
 import { isOpen, type Incident } from '../../core/incident/model';
 import type { Repositories } from '../repositories';
 import { pickRepository, showFailure } from '../ui';
-import { argsOf, askDeclare, askResolve, askUpdate, chooseIncident, scripted, type DeclareArgs, type ResolveArgs, type UpdateArgs } from './prompts';
+import { argsOf, askBroadcast, askDeclare, askResolve, askUpdate, chooseIncident, scripted, type DeclareArgs, type ResolveArgs, type UpdateArgs } from './prompts';
 import { kubeconfigSetting } from '../settings';
 import type { IncidentService } from './service';
 import type { IncidentStatusBar } from './status-bar';
@@ -62,6 +62,15 @@ async function whichIncident(deps: IncidentCommandDeps, root: string, id: string
   return chosen ? { id: chosen.id, incident: chosen } : undefined;
 }
 
+/** Whether the change goes to the notification channels: as given, else asked when any is on. */
+async function broadcastFor(root: string, given: boolean | undefined, interactive: boolean, verb: string): Promise<boolean | undefined> {
+  if (given !== undefined || !interactive) return given === true;
+  const { readConfigFile } = await import('../../adapters/config-file.js');
+  const { enabledChannels } = await import('../../adapters/notify/sinks.js');
+  const config = await readConfigFile(root);
+  return askBroadcast(given, interactive, config.ok ? enabledChannels(config.value.notifications) : [], verb);
+}
+
 function refused(deps: IncidentCommandDeps, failure: IncidentFailed | { reason: string; hint?: string }): IncidentCommandResult<never> {
   void showFailure(deps.log, failure.reason, failure.hint);
   return { ok: false, reason: failure.reason, ...(failure.hint !== undefined ? { hint: failure.hint } : {}), ...('kind' in failure ? { kind: failure.kind } : {}) };
@@ -73,6 +82,8 @@ async function changed(deps: IncidentCommandDeps, outcome: IncidentOutcome, mess
   await deps.statusBar.refresh();
   deps.log.info(`${message} (${outcome.events.map((e) => e.type).join(', ') || 'no change'})`);
   for (const notice of outcome.notices) deps.log.info(`  ${notice}`);
+  // Details are scrubbed of secrets by the sender: a scheme and host, a status.
+  for (const p of outcome.published) deps.log.info(`  ${p.channel}: ${p.ok ? 'sent' : 'FAILED'}: ${p.detail}`);
   const failed = outcome.published.filter((p) => !p.ok);
   void vscode.window.showInformationMessage([message, ...outcome.notices, ...failed.map((p) => `${p.channel} was not notified: ${p.detail}`)].join(' '));
   return { ok: true, value: outcome };
@@ -81,10 +92,13 @@ async function changed(deps: IncidentCommandDeps, outcome: IncidentOutcome, mess
 export async function declareIncidentCommand(deps: IncidentCommandDeps, arg?: unknown): Promise<IncidentCommandResult> {
   const opened = await openRepo(deps, arg);
   if (!opened) return cancelled;
-  const input = await askDeclare(argsOf<DeclareArgs>(arg), opened.context.severities);
+  const args = argsOf<DeclareArgs>(arg);
+  const input = await askDeclare(args, opened.context.severities);
   if (!input) return cancelled;
+  const broadcast = await broadcastFor(opened.location.root, args.broadcast, !scripted(args, ['severity', 'title', 'impact', 'commander']), 'Declare Incident');
+  if (broadcast === undefined) return cancelled;
   const { declareIncident } = await import('../../core/incident/engine.js');
-  const result = await declareIncident(opened.context, input);
+  const result = await declareIncident(opened.context, input, { broadcast });
   if (!result.ok) return refused(deps, result);
   const i = result.value.incident;
   return changed(deps, result.value, `Declared ${i.id}: ${i.severity} "${i.title}", investigating.`);
@@ -101,7 +115,9 @@ export async function updateIncidentCommand(deps: IncidentCommandDeps, arg?: unk
   if (!asked) return cancelled;
   const { updateIncident } = await import('../../core/incident/engine.js');
   const input = { ...(asked.status !== undefined ? { status: asked.status } : {}), ...(asked.eta !== undefined ? { eta: asked.eta } : {}), ...(asked.note !== undefined ? { note: asked.note } : {}) };
-  const result = await updateIncident(opened.context, which.id, input);
+  const broadcast = await broadcastFor(opened.location.root, args.broadcast, interactive, 'Update Incident');
+  if (broadcast === undefined) return cancelled;
+  const result = await updateIncident(opened.context, which.id, input, { broadcast });
   if (!result.ok) return refused(deps, result);
   const i = result.value.incident;
   return changed(deps, result.value, result.value.events.length > 0 ? `Updated ${i.id}: ${i.status}${i.eta ? `, ETA ${i.eta.text}` : ''}.` : `${i.id} is unchanged: ${i.status}.`);
@@ -111,7 +127,8 @@ export async function resolveIncidentCommand(deps: IncidentCommandDeps, arg?: un
   const opened = await openRepo(deps, arg);
   if (!opened) return cancelled;
   const args = argsOf<ResolveArgs>(arg);
-  const which = await whichIncident(deps, opened.location.root, args.id, !scripted(args, ['rootCause', 'actionItems', 'note']), 'Resolve');
+  const interactive = !scripted(args, ['rootCause', 'actionItems', 'note']);
+  const which = await whichIncident(deps, opened.location.root, args.id, interactive, 'Resolve');
   if (!which) return cancelled;
   const asked = await askResolve(args, which.incident);
   if (!asked) return cancelled;
@@ -121,7 +138,9 @@ export async function resolveIncidentCommand(deps: IncidentCommandDeps, arg?: un
     ...(asked.actionItems !== undefined ? { actionItems: asked.actionItems } : {}),
     ...(asked.note !== undefined ? { note: asked.note } : {}),
   };
-  const result = await resolveIncident(opened.context, which.id, input);
+  const broadcast = await broadcastFor(opened.location.root, args.broadcast, interactive, 'Resolve Incident');
+  if (broadcast === undefined) return cancelled;
+  const result = await resolveIncident(opened.context, which.id, input, { broadcast });
   if (!result.ok) return refused(deps, result);
   const i = result.value.incident;
   return changed(deps, result.value, `Resolved ${i.id} "${i.title}". Draft the post-mortem with Hotfix: Draft Post-Mortem.`);

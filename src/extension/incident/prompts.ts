@@ -10,6 +10,8 @@ import { label, since } from './present';
 
 export interface DeclareArgs {
   readonly root?: string;
+  /** Send the change to the notification channels (the CLI's --broadcast); asked when not given and channels are on. */
+  readonly broadcast?: boolean;
   readonly severity?: string;
   readonly title?: string;
   /** `high`, or `high: card payments fail`. */
@@ -20,6 +22,8 @@ export interface DeclareArgs {
 
 export interface UpdateArgs {
   readonly root?: string;
+  /** Send the change to the notification channels (the CLI's --broadcast); asked when not given and channels are on. */
+  readonly broadcast?: boolean;
   readonly id?: string;
   readonly status?: string;
   readonly eta?: string;
@@ -28,6 +32,8 @@ export interface UpdateArgs {
 
 export interface ResolveArgs {
   readonly root?: string;
+  /** Send the change to the notification channels (the CLI's --broadcast); asked when not given and channels are on. */
+  readonly broadcast?: boolean;
   readonly id?: string;
   readonly rootCause?: string;
   readonly actionItems?: string;
@@ -141,4 +147,21 @@ export async function chooseIncident(candidates: readonly Incident[], verb: stri
     { title: `Hotfix: ${verb} which incident?`, ignoreFocusOut: true },
   );
   return picked?.incident;
+}
+
+/**
+ * Whether to send the change to the notification channels: as given, else asked when the call is
+ * interactive and `channels` (those .hotfix/config.yaml turns on) is not empty; undefined: cancelled.
+ */
+export async function askBroadcast(given: boolean | undefined, interactive: boolean, channels: readonly string[], verb: string): Promise<boolean | undefined> {
+  if (given !== undefined) return given;
+  if (!interactive || channels.length === 0) return false;
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: `Notify ${channels.join(', ')}`, description: 'send this change to the channels', broadcast: true },
+      { label: 'Record only', description: 'the timeline changes; nobody is notified', broadcast: false },
+    ],
+    { title: `Hotfix: ${verb}: notify the channels?`, ignoreFocusOut: true },
+  );
+  return picked?.broadcast;
 }

@@ -11,6 +11,7 @@ import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
 import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
+import type { NotificationSecrets } from './notify-secrets';
 
 export interface RepoIncidents {
   readonly root: string;
@@ -36,6 +37,7 @@ export class IncidentService extends Disposable {
   constructor(
     private readonly repositories: Repositories,
     private readonly log: vscode.LogOutputChannel,
+    private readonly secrets?: NotificationSecrets,
   ) {
     super();
     // `incidents/**`, filtered here: a `*.json` pattern missed the store's temp-file renames in the host tests.
@@ -52,10 +54,14 @@ export class IncidentService extends Disposable {
     );
   }
 
-  /** The engine's context for one operation, with the acting git identity read fresh. */
+  /**
+   * The engine's context for one operation, with the acting git identity read fresh and the
+   * notification channels attached (secrets from SecretStorage, else the environment).
+   */
   async open(root: string): Promise<Result<OpenIncidents>> {
-    const { openIncidents } = await import('../../adapters/incident-workspace.js');
-    return openIncidents(root, { ...(kubeconfigSetting() ? { kubeconfig: kubeconfigSetting() } : {}) });
+    const { openNotifyingIncidents } = await import('../../adapters/notify/incident-sinks.js');
+    const env = this.secrets ? await this.secrets.env() : process.env;
+    return openNotifyingIncidents(root, { ...(kubeconfigSetting() ? { kubeconfig: kubeconfigSetting() } : {}) }, { env });
   }
 
   /** Every repository's incidents, read once per change and shared by the status bar and the view. */

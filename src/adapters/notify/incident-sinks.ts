@@ -1,0 +1,52 @@
+// Opens a repository's incidents with its notification channels attached: the channels that
+// `notifications:` in .hotfix/config.yaml turns on, their secrets from `env` (the environment for the
+// CLI; SecretStorage over the environment in VS Code). The CLI incident verbs, the deploy link into
+// the incident timeline and the extension all start here, so they notify alike.
+
+import { readConfigFile } from '../config-file';
+import { openIncidents, type IncidentOpenOptions, type OpenIncidents } from '../incident-workspace';
+import { recordIncidentEvents } from '../../core/incident/engine';
+import type { IncidentContext, IncidentSink } from '../../core/incident/ports';
+import type { Result } from '../../core/result';
+import type { SendOptions } from './http-sender';
+import { buildSinks, type NotifyEnv } from './sinks';
+
+export interface NotifyOptions {
+  /** Where the channels' secrets come from; default process.env. */
+  readonly env?: NotifyEnv;
+  readonly send?: SendOptions;
+}
+
+/**
+ * The channels turned on for the repository at `root`. A configuration that cannot be read does
+ * not stop anything: a broadcast then reports why nothing was sent.
+ */
+export async function notificationSinks(ctx: IncidentContext, root: string, options: NotifyOptions = {}): Promise<IncidentSink[]> {
+  const config = await readConfigFile(root);
+  if (!config.ok) {
+    const detail = `nothing sent: ${config.reason}`;
+    return [{ name: 'notifications', publish: (change) => Promise.resolve(change.broadcast ? [{ channel: 'notifications', ok: false, detail }] : []) }];
+  }
+  return buildSinks(config.value, options.env ?? process.env, {
+    root,
+    audit: ctx.audit,
+    actor: ctx.actor,
+    clock: ctx.clock,
+    ...(options.send ? { send: options.send } : {}),
+    record: async (id, payloads) => {
+      // A Statuspage incident id, as a link event: an `update` that no channel sends unasked.
+      const recorded = await recordIncidentEvents(ctx, id, payloads);
+      if (!recorded.ok) throw new Error(recorded.reason);
+    },
+  });
+}
+
+/** openIncidents, with the notification channels among the context's sinks. */
+export async function openNotifyingIncidents(dir: string, options: IncidentOpenOptions = {}, notify: NotifyOptions = {}): Promise<Result<OpenIncidents>> {
+  const channels: IncidentSink[] = [...(options.sinks ?? [])];
+  // The channels need the context (its audit log, actor, clock), so they join the array it holds once it exists.
+  const opened = await openIncidents(dir, { ...options, sinks: channels });
+  if (!opened.ok) return opened;
+  channels.push(...(await notificationSinks(opened.value.context, opened.value.location.root, notify)));
+  return opened;
+}

@@ -10,14 +10,16 @@ import { record, type DeployEvent } from '../core/deploy/context';
 import { describeTarget } from '../core/deploy/describe';
 import type { EventPayload } from '../core/incident/events';
 import { emergencyPlan } from '../core/verify/emergency';
-import { timelineNumbers } from '../core/verify/gate';
 import { retireOldColour } from '../core/deploy/retire';
 import { rollback } from '../core/deploy/rollback';
 import { highestRelease } from '../core/hotfix/versions';
-import { linkedIncident, recordInIncident } from '../adapters/incident-link';
+import { linkedIncident, recordInIncident, type IncidentLink } from '../adapters/incident-link';
+import { deployEvents, verdictEvent } from '../adapters/deploy-events';
+import { incidentSeverity } from '../adapters/validate-run';
 import { EXIT, type ExitCode } from './exit-codes';
+import { incidentLinkLines } from './incident-link-lines';
 import { reporter, type Reporter } from './output';
-import { incidentSeverity, validationGate } from './validate-gate';
+import { validationGate } from './validate-gate';
 import type { Io } from './program';
 
 export interface Common {
@@ -70,15 +72,7 @@ export async function deployVerb(
   }
   // Canary gate verdicts, with their numbers, for the incident timeline.
   const verdicts: EventPayload[] = [];
-  const onEvent = (event: DeployEvent) =>
-    verdicts.push({
-      type: 'gate-verdict',
-      target: options.target,
-      pass: event.verdict.pass,
-      reason: `${event.gate}: ${event.verdict.reason}`.slice(0, 1000),
-      step: `step ${event.step} of ${event.of} (${event.weight}%)`,
-      measurements: event.verdict.measurements.map(timelineNumbers),
-    });
+  const onEvent = (event: DeployEvent) => verdicts.push(verdictEvent(options.target, event));
   const opened = await open(out, options, options.target, onEvent);
   if (typeof opened === 'number') return opened;
   let ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
@@ -118,21 +112,13 @@ export async function deployVerb(
   });
   if (gate !== undefined) return gate;
   const outcome = await deploy(ctx, { image, meta, confirmed: options.yes === true });
-  const target = opened.target.name;
-  const started = { type: 'deploy-started' as const, target, image, strategy: ctx.target.strategy };
-  const events =
-    outcome.kind === 'deployed'
-      ? [started, ...verdicts, { type: 'deploy-succeeded' as const, target, image }]
-      : outcome.kind === 'rolled-back'
-        ? [started, ...verdicts, { type: 'deploy-failed' as const, target, image, reason: outcome.reason }, { type: 'rollback' as const, target, reason: outcome.message }]
-        : [];
+  const events = deployEvents(opened.target.name, image, ctx.target.strategy, verdicts, outcome);
   if (events.length > 0) noteIncident(out, await recordInIncident(root, link.incident, events));
   return report(out, outcome);
 }
 
-function noteIncident(out: Reporter, link: { incident?: string; note?: string }): void {
-  if (link.note) out.line(`warning: the incident timeline was not updated: ${link.note}`);
-  else if (link.incident) out.line(`recorded in ${link.incident}'s timeline`);
+function noteIncident(out: Reporter, link: IncidentLink): void {
+  for (const line of incidentLinkLines(link)) out.line(line);
 }
 
 function report(out: Reporter, outcome: Awaited<ReturnType<typeof deploy>>): ExitCode {

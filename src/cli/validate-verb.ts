@@ -1,16 +1,12 @@
-// The validate verb's work, and the run the deploy gate shares with it: open the target (when one is
-// named), run the engine with the child_process runner, stream each step, print one line per check,
-// save and audit the report, and record it in the linked incident. Loaded only when needed.
+// The validate verb's work: open the target (when one is named), run the shared validation
+// (src/adapters/validate-run.ts) printing each step and check, and exit by the report. Loaded only when needed.
 
-import type { OpenWorkspace } from '../adapters/workspace';
 import { openDeploy } from '../adapters/deploy-workspace';
-import { linkedIncident, recordInIncident } from '../adapters/incident-link';
-import { ChildProcessRunner } from '../adapters/verify/command-runner';
-import { imageFromTemplate } from '../core/config/targets';
+import { linkedIncident } from '../adapters/incident-link';
+import { defaultImage, runValidation as runShared, type ValidationOutput, type ValidationRun } from '../adapters/validate-run';
 import type { DeployContext } from '../core/deploy/context';
-import { highestRelease } from '../core/hotfix/versions';
-import type { Failed, Result } from '../core/result';
-import { recordValidation, summary, validate, type ValidationReport } from '../core/verify/validate';
+import type { Failed } from '../core/result';
+import { summary, type ValidationReport } from '../core/verify/validate';
 import type { Common } from './deploy-verbs';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, short } from './output';
@@ -24,61 +20,20 @@ export interface ValidateOptions extends Common {
   readonly incident?: string;
 }
 
-export interface ValidationRun {
-  readonly workspace: OpenWorkspace;
-  readonly deploy?: DeployContext | Failed;
-  readonly target?: string;
-  readonly suite?: string;
-  readonly image?: string;
-  readonly incident?: string;
-  readonly signal?: AbortSignal;
-}
-
-/** Runs, prints, saves, audits and records in the incident; the report decides the exit code. */
-export async function runValidation(io: Io, json: boolean, run: ValidationRun): Promise<ValidationReport> {
+/** Runs through the shared run (src/adapters/validate-run.ts), printing; with --json the words go to stderr. */
+export function runValidation(io: Io, json: boolean, run: ValidationRun): Promise<ValidationReport> {
   // With --json stdout carries one document: the steps' output goes to stderr.
-  const write = (text: string) => (json ? io.err(text) : io.out(text));
-  const { workspace } = run;
-  const hotfix = workspace.context;
-  const report = await validate(
-    {
-      runner: new ChildProcessRunner(workspace.location.root),
-      clock: hotfix.clock,
-      git: { repo: hotfix.git, settings: hotfix.settings },
-      ...(run.deploy ? { deploy: run.deploy } : {}),
-      ...(run.signal ? { signal: run.signal } : {}),
-      progress: (message) => write(`${message}\n`),
-      onOutput: (_step, line) => write(`  │ ${line}\n`),
-    },
-    {
-      config: workspace.config,
-      ...(run.target !== undefined ? { target: run.target } : {}),
-      ...(run.suite !== undefined ? { suite: run.suite } : {}),
-      ...(run.image !== undefined ? { image: run.image } : {}),
-    },
-  );
-  for (const check of report.checks) {
-    const mark = check.skipped ? '–' : check.pass ? '✓' : '✗';
-    write(`${mark} ${check.kind === 'suite' ? 'step ' : ''}${check.name}${check.dryRun ? ' (dry run)' : ''}: ${check.reason}\n`);
-  }
-  const actor = (await hotfix.git.identity()) ?? 'unknown';
-  await recordValidation(hotfix, actor, report);
-  const root = workspace.location.root;
-  const linked = await recordInIncident(root, run.incident, [
-    { type: 'validated', suite: report.suite ?? '(built-in checks)', pass: report.pass, summary: summary(report), ...(report.target !== undefined ? { target: report.target } : {}), ...(report.sha !== undefined ? { sha: report.sha } : {}) },
-  ]);
-  if (linked.note) write(`warning: the incident timeline was not updated: ${linked.note}\n`);
-  else if (linked.incident) write(`recorded in ${linked.incident}'s timeline\n`);
-  return report;
+  return runShared(run, cliOutput(io, json));
 }
 
-/** The image a deploy of the target writes when none is named: its template with this release's version. */
-export async function defaultImage(workspace: OpenWorkspace, template: string | undefined): Promise<Result<string> | undefined> {
-  if (!template) return undefined;
-  const git = workspace.context.git;
-  const [sha, tags] = await Promise.all([git.resolveCommit('HEAD'), git.tags('HEAD')]);
-  const release = highestRelease(tags, workspace.context.settings.tagPrefix);
-  return imageFromTemplate(template, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
+/** The shared run's words as CLI lines. */
+export function cliOutput(io: Io, json: boolean): ValidationOutput {
+  const write = (text: string) => (json ? io.err(text) : io.out(text));
+  return {
+    progress: (message) => write(`${message}\n`),
+    output: (_step, line) => write(`  │ ${line}\n`),
+    line: (text) => write(`${text}\n`),
+  };
 }
 
 function interruptible(write: (text: string) => void): AbortSignal {

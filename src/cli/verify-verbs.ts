@@ -5,6 +5,7 @@ import { parseDuration } from '../core/config/targets';
 import { toGateMeasurement } from '../core/verify/gate';
 import { runVerify } from '../adapters/verify-run';
 import { EXIT, type ExitCode } from './exit-codes';
+import { incidentLinkLines } from './incident-link-lines';
 import { reporter } from './output';
 import type { Io } from './program';
 
@@ -57,8 +58,7 @@ export async function verifyVerb(io: Io, options: VerifyOptions): Promise<ExitCo
   if (outcome.kind === 'refused') return out.failure(outcome.reason, outcome.hint, outcome.usage ? EXIT.usage : EXIT.failed);
 
   const { report, incident } = outcome;
-  if (incident.note) out.line(`warning: the incident timeline was not updated: ${incident.note}`);
-  else if (incident.incident) out.line(`recorded in ${incident.incident}'s timeline`);
+  for (const line of incidentLinkLines(incident)) out.line(line);
   const json = { outcome: report.outcome, verdict: report.reason, rounds: report.rounds, ms: report.ms, measurements: report.measurements.map(toGateMeasurement), ...(incident.incident ? { incident: incident.incident } : {}) };
   switch (outcome.kind) {
     case 'verified':

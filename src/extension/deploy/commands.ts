@@ -4,18 +4,15 @@
 // takes an options object (from a tree item, another extension or a test) and returns its outcome.
 
 import * as vscode from 'vscode';
+import { incidentNotifyOptions } from '../incident/notify-secrets';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
 import type { DeployOutcome } from '../../core/deploy/deploy';
 import type { RollbackOutcome } from '../../core/deploy/rollback';
-import { pickRepository, showFailure } from '../ui';
-import type { Repositories } from '../repositories';
-import type { DeployService } from './service';
+import { showFailure } from '../ui';
+import { argsOf, cancelled, confirm, pickTarget, progress, type DeployCommandDeps, type Outcome } from './flow';
+import { planDeploy, validationGate, type DeployPlan } from './gate';
 
-export interface DeployCommandDeps {
-  readonly repositories: Repositories;
-  readonly deploys: DeployService;
-  readonly log: vscode.LogOutputChannel;
-}
+export type { DeployCommandDeps } from './flow';
 
 interface DeployArgs {
   readonly root?: string;
@@ -27,106 +24,45 @@ interface DeployArgs {
   readonly continue?: boolean;
   readonly toRevision?: number;
   readonly immediate?: boolean;
+  /** Deploy past a failed validation: why it cannot wait (a linked SEV0/SEV1 incident is needed). */
+  readonly overrideValidation?: string;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-const cancelled = { ok: false as const, reason: 'cancelled' };
-
-function args(arg: unknown): DeployArgs {
-  return typeof arg === 'object' && arg !== null ? (arg) : {};
-}
-
-async function pickTarget(deps: DeployCommandDeps, arg: unknown, verb: string): Promise<OpenDeploy | undefined> {
-  const root = await pickRepository(deps.repositories, arg);
-  if (root === undefined) return undefined;
-  const given = args(arg).target;
-  let name = typeof given === 'string' ? given : given?.name;
-  if (name === undefined) {
-    const repos = await deps.deploys.targets();
-    const targets = repos.find((r) => r.root === root)?.targets ?? [];
-    if (targets.length === 0) {
-      void showFailure(deps.log, 'No deploy targets are configured.', 'Add them under targets: in .hotfix/config.yaml (namespace, app, strategy).');
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(
-      targets.map((t) => ({ label: t.name, description: `${t.strategy} · ${t.context ?? 'current context'} / ${t.namespace}`, detail: t.protected ? '$(shield) protected: asks for a typed confirmation' : undefined, name: t.name })),
-      { title: `Hotfix: ${verb} which target?` },
-    );
-    name = pick?.name;
-  }
-  if (name === undefined) return undefined;
-  const opened = await deps.deploys.open(root, name, { progress: (m) => deps.log.info(m) });
-  if (!opened.ok) {
-    void showFailure(deps.log, opened.reason, opened.hint);
-    return undefined;
-  }
-  return opened.value;
-}
-
-/** Protected targets: type the target's name. Others: a modal that names the context and namespace. */
-async function confirm(target: OpenDeploy, what: string, given: boolean | undefined): Promise<boolean> {
-  if (given === true) return true;
-  const where = `context ${target.kube.context} (${target.kube.server}), namespace ${target.target.namespace}`;
-  if (target.target.protected) {
-    const typed = await vscode.window.showInputBox({
-      title: `Hotfix: ${what}`,
-      prompt: `${target.target.name} is protected. ${what} in ${where}. Type ${target.target.name} to confirm.`,
-      placeHolder: target.target.name,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value === '' || value === target.target.name ? undefined : `Type ${target.target.name} exactly, or press Escape.`),
-    });
-    return typed === target.target.name;
-  }
-  return (await vscode.window.showWarningMessage(`${what}?`, { modal: true, detail: `Through ${where}.` }, 'Continue')) === 'Continue';
-}
-
-function progress<T>(
-  title: string,
-  deps: DeployCommandDeps,
-  task: (report: (m: string) => void, signal: AbortSignal) => Promise<T>,
-  track?: { readonly root: string; readonly target: string },
-): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    const run = task((message) => {
-      deps.log.info(message);
-      report.report({ message });
-    }, abort.signal);
-    return track ? deps.deploys.track(track.root, track.target, abort, run) : run;
-  });
-}
+const args = (arg: unknown): Partial<DeployArgs> => argsOf<DeployArgs>(arg);
 
 export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<DeployOutcome>> {
   const target = await pickTarget(deps, arg, 'Deploy to');
   if (!target) return cancelled;
   const a = args(arg);
-  const { deploy, continueDeploy } = await import('../../core/deploy/deploy.js');
   let image = a.image;
   if (!a.continue) {
     image ??= await askImage(target);
     if (!image) return cancelled;
   }
   const what = a.continue ? `Resume the deploy to ${target.target.name}` : `Deploy ${image ?? ''} to ${target.target.name}`;
-  const root = target.workspace.location.root;
-  const { linkedIncident } = await import('../../adapters/incident-link.js');
-  let incident: string | undefined;
   if (!(await confirm(target, what, a.confirmed))) return cancelled;
-  const outcome = await progress(`Hotfix: ${what}`, deps, async (report, signal) => {
-    const ctx = { ...target.context, progress: report, signal };
-    if (a.continue) return continueDeploy(ctx, true);
-    const git = target.workspace.context.git;
-    const [sha, branch, link] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch(), linkedIncident(root)]);
-    incident = link.incident;
-    return deploy(ctx, { image: image ?? '', confirmed: true, meta: { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(incident ? { incident } : {}) } });
+  if (a.continue || image === undefined) return runDeploy(deps, target, what);
+  const plan = await planDeploy(deps, target, image);
+  const gate = await validationGate(deps, plan, a.overrideValidation, () => runDeploy(deps, target, what, plan));
+  if (!gate.ok) return gate;
+  return runDeploy(deps, target, what, plan);
+}
+
+/** The rollout under a cancellable progress notification (a resume without a plan), then its outcome shown. */
+async function runDeploy(deps: DeployCommandDeps, target: OpenDeploy, what: string, plan?: DeployPlan): Promise<Outcome<DeployOutcome>> {
+  const { deploy, continueDeploy } = await import('../../core/deploy/deploy.js');
+  const root = target.workspace.location.root;
+  const outcome = await progress(`Hotfix: ${what}`, deps, (report, signal) => {
+    if (!plan) return continueDeploy({ ...target.context, progress: report, signal }, true);
+    return deploy({ ...plan.opened.context, progress: report, signal }, { image: plan.image, confirmed: true, meta: plan.meta });
   }, { root, target: target.target.name });
-  await recordDeploy(deps, root, incident, target.target.name, image ?? '', outcome);
+  if (plan) await recordDeploy(deps, plan, outcome);
   deps.deploys.invalidate();
   switch (outcome.kind) {
     case 'deployed':
       void vscode.window.showInformationMessage(outcome.message);
       if (outcome.state.strategy === 'blue-green' && !outcome.state.retiredAt) {
-        deps.deploys.scheduleRetire(target.workspace.location.root, target.target.name, target.target.keepOldForMs);
+        deps.deploys.scheduleRetire(root, target.target.name, target.target.keepOldForMs);
       }
       return { ok: true, value: outcome };
     case 'rolled-back':
@@ -141,17 +77,15 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
   }
 }
 
-/** The deploy's events into the linked incident's timeline (deploys that were refused add nothing). */
-async function recordDeploy(deps: DeployCommandDeps, root: string, incident: string | undefined, target: string, image: string, outcome: DeployOutcome): Promise<void> {
-  if (incident === undefined || outcome.kind === 'refused' || outcome.kind === 'stopped') return;
+/** The deploy's events, with its canary gate verdicts in order, into the linked incident's timeline. */
+async function recordDeploy(deps: DeployCommandDeps, plan: DeployPlan, outcome: DeployOutcome): Promise<void> {
+  if (plan.incident === undefined || outcome.kind === 'refused' || outcome.kind === 'stopped') return;
   const { recordInIncident } = await import('../../adapters/incident-link.js');
-  const started = { type: 'deploy-started' as const, target, image, strategy: outcome.state.strategy };
-  const events =
-    outcome.kind === 'deployed'
-      ? [started, { type: 'deploy-succeeded' as const, target, image }]
-      : [started, { type: 'deploy-failed' as const, target, image, reason: outcome.reason }, { type: 'rollback' as const, target, reason: outcome.message }];
-  const recorded = await recordInIncident(root, incident, events);
-  deps.log.info(recorded.note ? `the incident timeline was not updated: ${recorded.note}` : `recorded in ${incident}'s timeline`);
+  const { deployEvents } = await import('../../adapters/deploy-events.js');
+  const name = plan.opened.target.name;
+  const events = deployEvents(name, plan.image, outcome.state.strategy, plan.verdicts, outcome);
+  const recorded = await recordInIncident(plan.opened.workspace.location.root, plan.incident, events, await incidentNotifyOptions());
+  deps.log.info(recorded.note ? `the incident timeline was not updated: ${recorded.note}` : `recorded in ${plan.incident}'s timeline`);
 }
 
 async function askImage(target: OpenDeploy): Promise<string | undefined> {
@@ -191,7 +125,7 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
     const { linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
     const root = target.workspace.location.root;
     const link = await linkedIncident(root);
-    const recorded = await recordInIncident(root, link.incident, [{ type: 'rollback', target: target.target.name, reason: outcome.message }]);
+    const recorded = await recordInIncident(root, link.incident, [{ type: 'rollback', target: target.target.name, reason: outcome.message }], await incidentNotifyOptions());
     if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);
     void vscode.window.showInformationMessage(`Rolled back ${target.target.name} in ${outcome.ms} ms: ${outcome.message}.`);
     return { ok: true, value: outcome };

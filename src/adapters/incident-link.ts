@@ -1,17 +1,28 @@
 // Fills an incident's timeline from what the tool does (a hotfix branch, a deploy, a rollback): into
 // the incident named, else the only open one. With none open nothing is recorded; with several open
-// and none named, the caller is told to say which (nothing is guessed).
+// and none named, the caller is told to say which (nothing is guessed). Deploys and rollbacks
+// recorded there are also sent to the notification channels (core/notify/policy); a channel that
+// fails is reported and audited, never undoes or blocks what was recorded.
 
+import type { FinishOutcome } from '../core/hotfix/finish';
 import type { EventPayload } from '../core/incident/events';
+import type { SinkReport } from '../core/incident/ports';
 import { recordIncidentEvents } from '../core/incident/engine';
 import { pickIncident } from '../core/incident/query';
 import { openIncidents } from './incident-workspace';
+import { openNotifyingIncidents, type NotifyOptions } from './notify/incident-sinks';
+
+export type { NotifyOptions };
 
 export interface IncidentLink {
   /** The incident the events went to, if any. */
   readonly incident?: string;
   /** Why nothing was recorded although something could have been (several open, a store error). */
   readonly note?: string;
+  /** What each notification channel reported for the recorded events (none when no channel sends them). */
+  readonly notified?: readonly SinkReport[];
+  /** Which channels failed and why, in one line, when any did: the events are recorded regardless. */
+  readonly notifyNote?: string;
 }
 
 /** The incident an action belongs to: the one named, else the only open one (undefined: none open). */
@@ -23,10 +34,27 @@ export async function linkedIncident(dir: string, named?: string): Promise<Incid
   return picked.kind === 'not-found' && named === undefined ? {} : { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}` };
 }
 
-export async function recordInIncident(dir: string, incident: string | undefined, payloads: readonly EventPayload[]): Promise<IncidentLink> {
+/**
+ * Appends events to the incident; the channels that hear them (deploys, rollbacks) are told, with
+ * secrets from `notify.env` (default process.env; SecretStorage values in VS Code).
+ */
+export async function recordInIncident(dir: string, incident: string | undefined, payloads: readonly EventPayload[], notify: NotifyOptions = {}): Promise<IncidentLink> {
   if (incident === undefined) return {};
-  const opened = await openIncidents(dir);
+  const opened = await openNotifyingIncidents(dir, {}, notify);
   if (!opened.ok) return { note: opened.reason };
   const recorded = await recordIncidentEvents(opened.value.context, incident, payloads);
-  return recorded.ok ? { incident } : { note: `${incident}: ${recorded.reason}` };
+  if (!recorded.ok) return { note: `${incident}: ${recorded.reason}` };
+  const notified = recorded.value.published;
+  const failed = notified.filter((p) => !p.ok);
+  return {
+    incident,
+    ...(notified.length > 0 ? { notified } : {}),
+    ...(failed.length > 0 ? { notifyNote: `${failed.length} of ${notified.length} notification channel${notified.length === 1 ? '' : 's'} failed: ${failed.map((p) => `${p.channel} (${p.detail})`).join('; ')}` } : {}),
+  };
+}
+
+/** A finished hotfix as a timeline event: the tag, the branches it went into, its commits. */
+export function finishedEvent(outcome: Extract<FinishOutcome, { kind: 'finished' }>): EventPayload {
+  const { state } = outcome;
+  return { type: 'hotfix-finished', branch: state.branch, ...(state.tag ? { tag: state.tag } : {}), into: outcome.into, commits: outcome.commits, pushed: outcome.pushed };
 }

@@ -1,7 +1,7 @@
 // `create`, `finish` and `status`: parse, open the repository, call the hotfix engine, print.
 
 import type { Command } from 'commander';
-import { linkedIncident, recordInIncident } from '../adapters/incident-link';
+import { finishedEvent, linkedIncident, recordInIncident } from '../adapters/incident-link';
 import { openWorkspace, type OpenWorkspace } from '../adapters/workspace';
 import type { BranchingModel } from '../core/config/types';
 import { createHotfix } from '../core/hotfix/create';
@@ -123,6 +123,14 @@ async function finish(io: Io, options: Common & { continue?: boolean; abort?: bo
     : options.abort
       ? await abortFinish(opened.context, progress)
       : await finishHotfix(opened.context, { push: options.push, ...(options.branch ? { branch: options.branch } : {}) }, progress);
+  if (outcome.kind === 'finished') {
+    // Into the linked incident's timeline: the tag, the branches and the fix's commits.
+    const root = opened.location.root;
+    const link = await linkedIncident(root);
+    const recorded = await recordInIncident(root, link.incident, [finishedEvent(outcome)]);
+    if (recorded.incident) out.line(`recorded in ${recorded.incident}'s timeline`);
+    else if (link.note ?? recorded.note) out.line(`note: not recorded in an incident: ${link.note ?? recorded.note ?? ''}`);
+  }
   return reportFinish(out, outcome, options.abort === true);
 }
 

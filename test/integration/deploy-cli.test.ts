@@ -100,6 +100,10 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
     const branch = plain('create', '--issue=PROD-77', '--title=guard null order');
     assert.equal(branch.code, 0, branch.err);
     assert.match(branch.out, new RegExp(`Recorded in ${id}'s timeline`));
+    const fix = repo.commit('order.js', 'export const guard = (o) => o ?? {};\n', 'Guard the null order');
+    const finished = plain('finish');
+    assert.equal(finished.code, 0, finished.err);
+    assert.match(finished.out, new RegExp(`recorded in ${id}'s timeline`));
     const deployed = cli('deploy', '--target=staging', '--image=checkout:1.4.4');
     assert.equal(deployed.code, 0, deployed.err);
     assert.match(deployed.out, new RegExp(`recorded in ${id}'s timeline`));
@@ -109,7 +113,12 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
     const shown = plain('incident', 'show', `--id=${id}`, '--json');
     const types = (JSON.parse(shown.out) as { incident: { timeline?: { type: string }[]; events?: { type: string }[] } }).incident;
     const events = (types.timeline ?? types.events ?? []).map((e) => e.type);
-    for (const type of ['hotfix-created', 'deploy-started', 'deploy-succeeded', 'rollback']) assert.ok(events.includes(type), `${type} in ${events.join(', ')}`);
+    for (const type of ['hotfix-created', 'hotfix-finished', 'deploy-started', 'deploy-succeeded', 'rollback']) assert.ok(events.includes(type), `${type} in ${events.join(', ')}`);
+    const done = (types.events ?? []).find((e) => e.type === 'hotfix-finished') as unknown as { branch: string; tag?: string; into: string[]; commits: { sha: string; subject: string }[]; pushed: boolean };
+    assert.equal(done.branch, 'hotfix/PROD-77-guard-null-order');
+    assert.match(done.tag ?? '', /^v\d+\.\d+\.\d+$/);
+    assert.deepEqual(done.into, ['production', 'develop', 'release/2.0'], 'gitflow: the open release branch gets the fix too');
+    assert.deepEqual(done.commits, [{ sha: fix, subject: 'Guard the null order' }]);
     assert.equal(plain('incident', 'resolve', `--id=${id}`, '--root-cause=null order', '--action-items=validate orders').code, 0);
   });
 

@@ -17,7 +17,15 @@ export interface FinishOptions {
 }
 
 export type FinishOutcome =
-  | { readonly kind: 'finished'; readonly state: FinishState; readonly pushed: boolean; readonly head: string }
+  | {
+      readonly kind: 'finished';
+      readonly state: FinishState;
+      readonly pushed: boolean;
+      readonly head: string;
+      /** The branches the fix went into, and its own commits (oldest first), for the incident timeline. */
+      readonly into: readonly string[];
+      readonly commits: readonly { readonly sha: string; readonly subject: string }[];
+    }
   | { readonly kind: 'stopped'; readonly state: FinishState; readonly step: FinishStepId; readonly files: readonly string[] }
   | (Failed & { readonly kind: 'failed'; readonly resumable: boolean });
 
@@ -197,7 +205,16 @@ async function complete(ctx: HotfixContext, state: FinishState, progress: Progre
     after: productionSha,
     details: { tag: state.tag ?? '', pushed: state.done.includes('push') && state.pushStarted === true, actor: await actorOf(ctx) },
   });
-  return { kind: 'finished', state, pushed: state.pushStarted === true, head: back ?? (await git.currentBranch()) ?? '' };
+  const base = state.original.branches[state.productionBranch];
+  const commits = base !== undefined ? (await git.commits(base, state.hotfixSha, { noMerges: true })).slice(-50).map((c) => ({ sha: c.sha, subject: c.subject })) : [];
+  return {
+    kind: 'finished',
+    state,
+    pushed: state.pushStarted === true,
+    head: back ?? (await git.currentBranch()) ?? '',
+    into: Object.keys(state.original.branches).filter((b) => b !== state.branch),
+    commits,
+  };
 }
 
 function planSteps(ctx: HotfixContext, targets: readonly string[], tag: boolean, push: boolean): FinishStepId[] {

@@ -75,6 +75,10 @@ export function describeEvent(event: IncidentEvent, incident: Pick<Incident, 'ev
       return `Note: ${f.block(event.text)}`;
     case 'hotfix-created':
       return `Hotfix branch ${f.text(event.branch)} created${event.issueKey !== undefined ? ` for ${f.text(event.issueKey)}` : ''}`;
+    case 'hotfix-finished': {
+      const commits = event.commits.length === 0 ? '' : `; ${event.commits.length} commit${event.commits.length === 1 ? '' : 's'}: ${event.commits.map((c) => `${c.sha.slice(0, 8)} ${f.text(c.subject)}`).join('; ')}`;
+      return `Hotfix ${f.text(event.branch)} finished${event.tag !== undefined ? `, tagged ${f.text(event.tag)}` : ''}, merged into ${event.into.map((b) => f.text(b)).join(', ')}${event.pushed ? ', pushed' : ', not pushed'}${commits}`;
+    }
     case 'deploy-started':
       return `Deploy of ${f.text(event.image)} to ${f.text(event.target)} started${event.strategy !== undefined ? ` (${f.text(event.strategy)})` : ''}`;
     case 'deploy-succeeded':

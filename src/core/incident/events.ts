@@ -28,6 +28,16 @@ export type EventPayload =
   | { readonly type: 'link-added'; readonly kind: LinkKind; readonly url: string; readonly label?: string }
   | { readonly type: 'note'; readonly text: string }
   | { readonly type: 'hotfix-created'; readonly branch: string; readonly issueKey?: string }
+  | {
+      readonly type: 'hotfix-finished';
+      readonly branch: string;
+      readonly tag?: string;
+      /** The branches the fix went into (production, then develop or main). */
+      readonly into: readonly string[];
+      /** The fix's commits, oldest first (at most 50). */
+      readonly commits: readonly { readonly sha: string; readonly subject: string }[];
+      readonly pushed: boolean;
+    }
   | { readonly type: 'deploy-started'; readonly target: string; readonly image: string; readonly strategy?: string }
   | { readonly type: 'deploy-succeeded'; readonly target: string; readonly image: string }
   | { readonly type: 'deploy-failed'; readonly target: string; readonly image?: string; readonly reason: string }
@@ -72,7 +82,7 @@ export type IncidentEvent = EventMeta & EventPayload;
 
 export const EVENT_TYPES: readonly EventType[] = [
   'declared', 'status-changed', 'reopened', 'title-changed', 'severity-changed', 'impact-set', 'eta-set',
-  'commander-set', 'responder-added', 'components-affected', 'link-added', 'note', 'hotfix-created',
+  'commander-set', 'responder-added', 'components-affected', 'link-added', 'note', 'hotfix-created', 'hotfix-finished',
   'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'gate-verdict', 'validated', 'validation-overridden', 'resolved',
   'postmortem-drafted', 'correction',
 ];
@@ -124,6 +134,9 @@ export function eventShapeError(value: unknown): string | undefined {
         return str(e.text);
       case 'hotfix-created':
         return str(e.branch) && optStr(e.issueKey);
+      case 'hotfix-finished':
+        return str(e.branch) && optStr(e.tag) && strings(e.into) && typeof e.pushed === 'boolean' && Array.isArray(e.commits) &&
+          e.commits.every((c) => typeof c === 'object' && c !== null && str((c as { sha?: unknown }).sha) && str((c as { subject?: unknown }).subject));
       case 'deploy-started':
       case 'deploy-succeeded':
         return str(e.target) && str(e.image) && optStr(e.strategy);

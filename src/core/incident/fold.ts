@@ -117,6 +117,8 @@ export function applyEvent(id: string, current: Incident | undefined, event: Inc
     }
     case 'rollback':
       return next({ rollbacks: [...current.rollbacks, { target: event.target, at: event.at, ...(event.to !== undefined ? { to: event.to } : {}) }] });
+    case 'hotfix-finished':
+      return next({ hotfixes: current.hotfixes.includes(event.branch) ? current.hotfixes : [...current.hotfixes, event.branch] });
     case 'gate-verdict':
     case 'validated':
     case 'validation-overridden':

@@ -162,11 +162,16 @@ export async function abortFinishCommand(deps: HotfixCommandDeps, arg?: unknown)
   return reportFinish(deps, workspace, outcome);
 }
 
-function reportFinish(deps: HotfixCommandDeps, workspace: OpenWorkspace, outcome: FinishOutcome): CommandResult<FinishOutcome> {
+async function reportFinish(deps: HotfixCommandDeps, workspace: OpenWorkspace, outcome: FinishOutcome): Promise<CommandResult<FinishOutcome>> {
   deps.service.invalidate();
   const root = workspace.location.root;
   if (outcome.kind === 'finished') {
     const { state } = outcome;
+    // Into the linked incident's timeline: the tag, the branches and the fix's commits.
+    const { finishedEvent, linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
+    const link = await linkedIncident(root);
+    const recorded = await recordInIncident(root, link.incident, [finishedEvent(outcome)]);
+    if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);
     const message = `Finished ${state.branch}${state.tag ? `, tagged ${state.tag}` : ''}${outcome.pushed ? `, pushed to ${state.remote ?? 'the remote'}` : ', nothing pushed'}.`;
     deps.log.info(message);
     void vscode.window.showInformationMessage(message);

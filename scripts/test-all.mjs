@@ -14,6 +14,8 @@ const tiers = [
   ] },
   { name: 'static', steps: [npx('eslint', '.', '--max-warnings=0'), ['node', 'scripts/check-commands.mjs']] },
   { name: 'unit', steps: [npx('mocha', '--config', 'test/unit/.mocharc.json')] },
+  // The panel's page alone in headless Chromium (Debian's, installed by the host set-up): rendering, CSP, XSS, 10k events.
+  { name: 'webview', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/webview/.mocharc.json')] },
   // build-kube.sh: the Kubernetes control plane the integration tests start (built once per machine, cached).
   { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
   { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['node', 'test/host/run-host-tests.mjs']] },

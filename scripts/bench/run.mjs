@@ -6,7 +6,7 @@
 // not a test: it prints figures and exits 0 unless something broke; `--strict` exits 1 when a target is
 // missed. `--only=create|rollback` runs one half. `--baseline=DIR` also times the create engine
 // compiled in another checkout (its out/), interleaved, for before/after figures.
-//   node scripts/bench/run.mjs [--only=create|rollback] [--iterations=20] [--warmup=3] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
+//   node scripts/bench/run.mjs [--only=create|rollback|panel] [--iterations=20] [--warmup=3] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -30,8 +30,8 @@ const { values: flags } = parseArgs({
 });
 const iterations = Number(flags.iterations);
 const warmup = Number(flags.warmup);
-if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || ![undefined, 'create', 'rollback'].includes(flags.only)) {
-  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
+if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || ![undefined, 'create', 'rollback', 'panel'].includes(flags.only)) {
+  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
   process.exit(2);
 }
 
@@ -122,8 +122,9 @@ async function benchCreate(build) {
   }
 }
 
-const create = flags.only !== 'rollback';
-const rollback = flags.only !== 'create';
+const create = flags.only === undefined || flags.only === 'create';
+const rollback = flags.only === undefined || flags.only === 'rollback';
+const panel = flags.only === undefined || flags.only === 'panel';
 const build = (create && !(flags['no-bundles'] && flags['no-cli'])) || (rollback && !flags['no-cli']) ? buildProduction(projectRoot) : undefined;
 process.once('exit', () => build?.dispose()); // also when Ctrl-C stops the rollback half (it exits after stopping its cluster)
 try {
@@ -133,6 +134,10 @@ try {
     const cli = build && !flags['no-cli'] ? path.join(build.dist, 'cli.js') : undefined;
     const { benchRollback } = await import('./rollback.mjs'); // loads client-node and the test cluster's script
     met = (await benchRollback({ projectRoot, iterations, warmup, table, ...(cli ? { cli } : {}) })).met && met;
+  }
+  if (panel) {
+    const { benchPanel } = await import('./panel.mjs'); // needs dist/webview.js (npm run build) and Debian's Chromium
+    met = (await benchPanel({ iterations: Math.min(iterations, 10), warmup: Math.min(warmup, 2), table })).met && met;
   }
   if (flags.strict && !met) {
     process.exitCode = 1;

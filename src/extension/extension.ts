@@ -6,6 +6,7 @@ import { OUTPUT_CHANNEL } from '../shared/ids';
 import { verifyAuditCommand } from './audit-command';
 import { registerCommands } from './commands';
 import { canaryCommand, deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
+import { validateCommand, verifyCommand } from './verify/commands';
 import { DeployService } from './deploy/service';
 import {
   abortFinishCommand,
@@ -24,12 +25,16 @@ import {
   updateIncidentCommand,
   type IncidentCommandDeps,
 } from './incident/commands';
+import { configureNotificationsCommand } from './incident/configure-notifications';
+import { NotificationSecrets } from './incident/notify-secrets';
 import { IncidentService } from './incident/service';
 import { IncidentStatusBar, type StatusBarState } from './incident/status-bar';
 import { Repositories } from './repositories';
 import type { DeployNode } from './views/deploy-tree';
 import type { HotfixNode } from './views/hotfix-nodes';
 import { Explorer } from './views/explorer';
+import { openPanelCommand } from './panel/commands';
+import { PanelHost, type PanelProbe } from './panel/panel';
 import type { IncidentTreeNode } from './views/incident-tree';
 
 /** What the extension offers other extensions (and its own host tests) through `exports`. */
@@ -44,6 +49,12 @@ export interface HotfixDeployerApi {
   incidentStatusBar(): Promise<StatusBarState>;
   /** The items of the Incidents view (incidents, or an incident's latest events). */
   incidentTreeItems(parent?: IncidentTreeNode): Promise<IncidentTreeNode[]>;
+  /** The panel as its host last drew it (the extension host cannot read the webview's DOM). */
+  panel(): PanelProbe;
+  /** Hands the panel's host a message as if its page sent it: checked like any other (tests). */
+  panelMessage(message: unknown): Promise<void>;
+  /** The extension's global storage folder (host tests check that no secret lands there). */
+  globalStoragePath(): string;
 }
 
 export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
@@ -52,10 +63,12 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   const repositories = new Repositories(log);
   const service = new HotfixService(repositories, log);
   const deploys = new DeployService(repositories, log);
-  const incidents = new IncidentService(repositories, log);
+  const notifySecrets = new NotificationSecrets(context.secrets);
+  const incidents = new IncidentService(repositories, log, notifySecrets);
   const statusBar = new IncidentStatusBar(incidents, log);
   const explorer = new Explorer(service, deploys, incidents);
-  context.subscriptions.push(log, repositories, service, deploys, incidents, statusBar, explorer);
+  const panel = new PanelHost({ extensionUri: context.extensionUri, repositories, incidents, deploys, log });
+  context.subscriptions.push(log, repositories, service, deploys, incidents, statusBar, explorer, panel);
 
   const deps: HotfixCommandDeps = { repositories, service, log };
   const deployDeps: DeployCommandDeps = { repositories, deploys, log };
@@ -80,12 +93,17 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
         promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
         abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),
+        validate: (arg) => validateCommand(deployDeps, arg),
+        verify: (arg) => verifyCommand(deployDeps, arg),
         verifyAudit: (arg) => verifyAuditCommand(repositories, log, arg),
         declareIncident: (arg) => declareIncidentCommand(incidentDeps, arg),
         updateIncident: (arg) => updateIncidentCommand(incidentDeps, arg),
         resolveIncident: (arg) => resolveIncidentCommand(incidentDeps, arg),
         draftPostmortem: (arg) => draftPostmortemCommand(incidentDeps, arg),
         openIncident: (arg) => openIncidentCommand(incidentDeps, arg),
+        configureNotifications: (arg) => configureNotificationsCommand({ repositories, secrets: notifySecrets, log }, arg),
+        openPanel: (arg) => openPanelCommand({ repositories, panel }, 'timeline', arg),
+        showCanary: (arg) => openPanelCommand({ repositories, panel }, 'canary', arg),
       },
       log,
     ),
@@ -114,6 +132,9 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
       await firstScan;
       return explorer.incidents.getChildren(parent);
     },
+    panel: () => panel.probe(),
+    panelMessage: (message) => panel.receive(message),
+    globalStoragePath: () => context.globalStorageUri.fsPath,
   };
 }
 

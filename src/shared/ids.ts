@@ -14,12 +14,17 @@ export const COMMANDS = {
   switchKubeContext: 'hotfixDeployer.switchKubeContext',
   promoteCanary: 'hotfixDeployer.promoteCanary',
   abortCanary: 'hotfixDeployer.abortCanary',
+  validate: 'hotfixDeployer.validate',
+  verify: 'hotfixDeployer.verify',
   verifyAudit: 'hotfixDeployer.verifyAudit',
   declareIncident: 'hotfixDeployer.declareIncident',
   updateIncident: 'hotfixDeployer.updateIncident',
   resolveIncident: 'hotfixDeployer.resolveIncident',
   draftPostmortem: 'hotfixDeployer.draftPostmortem',
   openIncident: 'hotfixDeployer.openIncident',
+  configureNotifications: 'hotfixDeployer.configureNotifications',
+  openPanel: 'hotfixDeployer.openPanel',
+  showCanary: 'hotfixDeployer.showCanary',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

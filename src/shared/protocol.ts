@@ -1,32 +1,220 @@
 // The typed protocol between the extension and its webview panel, imported by both sides.
-// Messages carry a `kind`; requests carry an `id` that their reply echoes. The panel's issue
-// grows this set; the host validates every message with the guards below and ignores the rest.
+// Messages carry a `kind`; requests from the webview carry an `id` that the host's `reply` echoes.
+// The host checks every message from the webview with isWebviewToHost (kind and every field) and
+// ignores anything else; the webview checks the host's messages with isHostToWebview.
+//
+// Everything here is data: strings from people, git and the cluster travel as plain strings and the
+// webview sets them as text (textContent), never as HTML.
 
-/** Webview -> extension: the page has loaded and can receive state. */
-export interface ReadyMessage {
-  readonly kind: 'ready';
+export const PROTOCOL_VERSION = 2;
+
+// ---- What the panel shows ----
+
+/** One measurement of a gate, with its numbers, as the timeline and the canary view show it. */
+export interface GateNumbersView {
+  readonly gate: string;
+  readonly value?: number;
+  readonly baseline?: number;
+  readonly threshold?: number;
+  /** How value must stand to threshold to pass: `<=` a maximum, `>=` a minimum. */
+  readonly comparison?: string;
+  readonly query?: string;
+  readonly window?: string;
+  /** pass, fail or inconclusive. */
+  readonly verdict?: string;
 }
 
-export type WebviewToHost = ReadyMessage;
-
-/** Extension -> webview: the protocol version, sent in answer to `ready`. */
-export interface HelloMessage {
-  readonly kind: 'hello';
-  readonly protocol: number;
+/** One timeline event: its type (for the filter), who, when, and a plain-text sentence. */
+export interface TimelineEntry {
+  readonly id: string;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly text: string;
+  /** Gate verdicts: passed or not, and the numbers. */
+  readonly pass?: boolean;
+  readonly numbers?: readonly GateNumbersView[];
+  /** Corrections made to this event later, as plain text. */
+  readonly corrections?: readonly string[];
 }
 
-export type HostToWebview = HelloMessage;
+export interface LinkView {
+  readonly kind: 'war-room' | 'status-page' | 'tracker' | 'other';
+  readonly label: string;
+  readonly url: string;
+}
 
-export const PROTOCOL_VERSION = 1;
+export interface IncidentView {
+  readonly id: string;
+  readonly title: string;
+  /** SEV0 .. SEV3. */
+  readonly severity: string;
+  readonly status: string;
+  readonly declaredAt: string;
+  readonly resolvedAt?: string;
+  readonly commander?: string;
+  readonly eta?: string;
+  readonly links: readonly LinkView[];
+  /** The statuses "Update status" may move to from here. */
+  readonly nextStatuses: readonly string[];
+}
 
+export interface TrackView {
+  readonly name: string;
+  readonly image: string;
+  readonly revision?: number;
+  readonly ready: number;
+  readonly replicas: number;
+}
+
+export interface VerdictView {
+  /** 1-based. */
+  readonly step: number;
+  readonly weight: number;
+  readonly pass: boolean;
+  readonly inconclusive?: boolean;
+  readonly reason: string;
+  readonly at?: string;
+  readonly numbers: readonly GateNumbersView[];
+}
+
+/** A gated metric over the deploy (Prometheus query_range), with its bound drawn on the chart. */
+export interface SeriesView {
+  readonly gate: string;
+  /** How to print values: ratio (as %), seconds (as ms/s) or a plain number. */
+  readonly unit: 'ratio' | 'seconds' | 'number';
+  readonly threshold?: number;
+  readonly comparison?: string;
+  /** [epoch ms, value]. */
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface CanaryView {
+  readonly target: string;
+  readonly image: string;
+  readonly strategy: string;
+  readonly startedAt: string;
+  readonly actor: string;
+  readonly steps: readonly number[];
+  /** The current step, 0-based; -1 before the first. */
+  readonly index: number;
+  /** The canary's share of traffic now, in percent. */
+  readonly weight: number;
+  /** ready, shifting, paused, passed, promoting, promoted. */
+  readonly phase: string;
+  /** When the current step's pause began (ISO); with pauseMs, the time left. */
+  readonly pausedAt?: string;
+  readonly pauseMs: number;
+  /** running (in this window or elsewhere), deployed, rolled-back, stopped, failed. */
+  readonly outcome: string;
+  readonly finishedAt?: string;
+  /** A deploy running in this window: Pause/Promote/Abort act on it directly. */
+  readonly controllable: boolean;
+  readonly stable?: TrackView;
+  readonly canary?: TrackView;
+  readonly verdicts: readonly VerdictView[];
+  readonly series: readonly SeriesView[];
+  /** Why something could not be read (the cluster, Prometheus), shown as a note. */
+  readonly note?: string;
+}
+
+/** What the webview keeps with getState/setState, and the serializer hands back after a reload. */
+export interface PanelState {
+  readonly root?: string;
+  readonly incident?: string;
+  readonly target?: string;
+  readonly tab?: 'timeline' | 'canary';
+  /** Event types hidden by the filter. */
+  readonly hidden?: readonly string[];
+}
+
+// ---- Extension -> webview ----
+
+export type HostToWebview =
+  | { readonly kind: 'hello'; readonly protocol: number; readonly tab: 'timeline' | 'canary' }
+  /** The whole incident: replaces what the panel shows. */
+  | { readonly kind: 'incident'; readonly incident: IncidentView | undefined; readonly entries: readonly TimelineEntry[]; readonly note?: string }
+  /** Events newer than the last ones sent, appended in order. */
+  | { readonly kind: 'timeline-append'; readonly incident: string; readonly entries: readonly TimelineEntry[] }
+  | { readonly kind: 'canary'; readonly canary: CanaryView | undefined; readonly note?: string }
+  | { readonly kind: 'reply'; readonly id: string; readonly ok: boolean; readonly message?: string };
+
+// ---- Webview -> extension ----
+
+export type CanaryAction = 'promote' | 'pause' | 'resume' | 'abort';
+
+export type WebviewToHost =
+  | { readonly kind: 'ready'; readonly state?: PanelState }
+  | { readonly kind: 'canary-action'; readonly id: string; readonly action: CanaryAction; readonly target: string }
+  | { readonly kind: 'add-note'; readonly id: string; readonly incident: string; readonly text: string }
+  | { readonly kind: 'update-status'; readonly id: string; readonly incident: string; readonly status: string }
+  | { readonly kind: 'open-link'; readonly url: string }
+  | { readonly kind: 'state'; readonly state: PanelState }
+  /** After the first render of a timeline: how many entries and how long it took (for the benchmark and tests). */
+  | { readonly kind: 'rendered'; readonly entries: number; readonly rows: number; readonly ms: number };
+
+// ---- Guards ----
+
+const MAX_TEXT = 10_000;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length <= max;
+const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const ACTIONS: readonly string[] = ['promote', 'pause', 'resume', 'abort'];
+const TABS: readonly string[] = ['timeline', 'canary'];
+
+export function isPanelState(value: unknown): value is PanelState {
+  if (!isObject(value)) return false;
+  const s = value;
+  return (
+    (s.root === undefined || isString(s.root, 4096)) &&
+    (s.incident === undefined || isId(s.incident)) &&
+    (s.target === undefined || isId(s.target)) &&
+    (s.tab === undefined || (typeof s.tab === 'string' && TABS.includes(s.tab))) &&
+    (s.hidden === undefined || (Array.isArray(s.hidden) && s.hidden.length <= 100 && s.hidden.every((h) => isString(h, 64))))
+  );
+}
+
+/** Everything the host accepts from the webview; anything else is ignored. */
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'ready';
+  if (!isObject(value)) return false;
+  const m = value;
+  switch (m.kind) {
+    case 'ready':
+      return m.state === undefined || isPanelState(m.state);
+    case 'canary-action':
+      return isId(m.id) && typeof m.action === 'string' && ACTIONS.includes(m.action) && isId(m.target);
+    case 'add-note':
+      return isId(m.id) && isId(m.incident) && isString(m.text, MAX_TEXT) && m.text.trim().length > 0;
+    case 'update-status':
+      return isId(m.id) && isId(m.incident) && isString(m.status, 32);
+    case 'open-link':
+      return isString(m.url, 2048);
+    case 'state':
+      return isPanelState(m.state);
+    case 'rendered':
+      return isNumber(m.entries) && isNumber(m.rows) && isNumber(m.ms);
+    default:
+      return false;
+  }
 }
 
 export function isHostToWebview(value: unknown): value is HostToWebview {
-  if (typeof value !== 'object' || value === null) {
-    return false;
+  if (!isObject(value)) return false;
+  const m = value;
+  switch (m.kind) {
+    case 'hello':
+      return isNumber(m.protocol) && typeof m.tab === 'string' && TABS.includes(m.tab);
+    case 'incident':
+      return (m.incident === undefined || isObject(m.incident)) && Array.isArray(m.entries);
+    case 'timeline-append':
+      return typeof m.incident === 'string' && Array.isArray(m.entries);
+    case 'canary':
+      return m.canary === undefined || isObject(m.canary);
+    case 'reply':
+      return typeof m.id === 'string' && typeof m.ok === 'boolean';
+    default:
+      return false;
   }
-  const message = value as { kind?: unknown; protocol?: unknown };
-  return message.kind === 'hello' && typeof message.protocol === 'number';
 }

@@ -70,7 +70,7 @@ describe('extension host: incidents in the status bar and the Incidents view', (
     assert.equal(state.visible, true);
     assert.match(state.text, /^\$\(flame\) SEV1 Payment Gateway Down · (<1m|1m) · investigating$/);
     assert.equal(state.background, 'statusBarItem.errorBackground');
-    assert.equal(state.command, 'hotfixDeployer.openIncident');
+    assert.equal(state.command, 'hotfixDeployer.openPanel');
     assert.equal(state.incident, payments);
     assert.match(state.tooltip, /Commander: Ada Oncall/);
   });

@@ -38,6 +38,28 @@ export class PrometheusSource implements MetricsSource {
   }
 }
 
+/** One series of a range query: [epoch ms, value] points. */
+export type RangeAnswer = { readonly ok: true; readonly points: readonly (readonly [number, number])[] } | { readonly ok: false; readonly error: string };
+
+/**
+ * GET /api/v1/query_range for a chart: the first series' points between `start` and `end` at
+ * `stepS`-second resolution (NaN points, where the rate had no requests, are left out).
+ */
+export async function queryRange(source: PrometheusSource, promql: string, start: Date, end: Date, stepS: number, signal?: AbortSignal): Promise<RangeAnswer> {
+  const params = new URLSearchParams({ query: promql, start: (start.getTime() / 1000).toFixed(3), end: (end.getTime() / 1000).toFixed(3), step: String(Math.max(1, Math.round(stepS))) });
+  const timeout = AbortSignal.timeout(10_000);
+  try {
+    const response = await fetch(`${source.where}/api/v1/query_range?${params.toString()}`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+    const body = (await response.json()) as ApiResponse;
+    if (body.status !== 'success' || body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) return { ok: false, error: body.error ?? `HTTP ${response.status}` };
+    const first = body.data.result[0] as { values?: readonly (readonly [number, string])[] } | undefined;
+    const points = (first?.values ?? []).map(([t, v]) => [t * 1000, Number(v)] as const).filter(([, v]) => !Number.isNaN(v));
+    return { ok: true, points };
+  } catch (error) {
+    return { ok: false, error: timeout.aborted ? 'no answer within 10000 ms' : error instanceof Error ? error.message : String(error) };
+  }
+}
+
 function numbers(data: ApiResponse['data']): MetricAnswer {
   const result = data?.result;
   if (data?.resultType === 'scalar' && Array.isArray(result)) return { ok: true, values: [Number(result[1])] };

@@ -164,7 +164,7 @@ export async function runCanarySteps(ctx: DeployContext, initial: DeployState, l
       const shifted = await shiftTo(ctx, state, weight, annotations, lock);
       if (!shifted.ok) {
         const { gate, verdict } = await judge(ctx, state, index, weight, false);
-        await put({ verdict });
+        await put({ verdict, verdicts: [...(state.canary?.verdicts ?? []), { step: index + 1, weight, gate, at: ctx.clock.now().toISOString(), verdict }] });
         return verdict.pass ? failed(`${label}: ${shifted.reason}`, shifted.hint) : failed(`${label} failed the ${gate} gate: ${verdict.reason}; ${shifted.reason}`);
       }
       await put({ phase: 'paused', pausedAt: ctx.clock.now().toISOString(), replicas: shifted.value });
@@ -175,7 +175,8 @@ export async function runCanarySteps(ctx: DeployContext, initial: DeployState, l
     const { gate, verdict } = await judge(ctx, state, index, weight, true);
     // A failed verdict leaves the step paused: if the abort that follows is interrupted, a resumed
     // run judges this step again rather than taking it as passed.
-    await put(verdict.pass ? { phase: 'passed', verdict } : { verdict });
+    const verdicts = [...(state.canary?.verdicts ?? []), { step: index + 1, weight, gate, at: ctx.clock.now().toISOString(), verdict }];
+    await put(verdict.pass ? { phase: 'passed', verdict, verdicts } : { verdict, verdicts });
     await recordStep(ctx, state, index, weight, gate, verdict);
     if (!verdict.pass) return failed(`${label} failed the ${gate} gate: ${verdict.reason}`);
     ctx.progress?.(`${label} passed the ${gate} gate: ${verdict.reason}`);

@@ -35,6 +35,17 @@ export interface CanaryProgress {
   readonly replicas?: { readonly stable: number; readonly canary: number };
   /** The last gate verdict, with its numbers. */
   readonly verdict?: GateVerdict;
+  /** Every step's verdict in order (a resumed step judged again appears twice), for the panel. */
+  readonly verdicts?: readonly StepVerdict[];
+}
+
+export interface StepVerdict {
+  /** 1-based. */
+  readonly step: number;
+  readonly weight: number;
+  readonly gate: string;
+  readonly at: string;
+  readonly verdict: GateVerdict;
 }
 
 export interface DeployMeta {

@@ -117,6 +117,11 @@ export class DeployService extends Disposable {
     return done;
   }
 
+  /** Whether a deploy of `target` runs in this window now. */
+  isRunning(root: string, target: string): boolean {
+    return this.running.has(`${root}#${target}`);
+  }
+
   /** Stops a deploy of `target` running in this window (cancel = a safe, resumable stop); true if one ran. */
   async stopRunning(root: string, target: string): Promise<boolean> {
     const running = this.running.get(`${root}#${target}`);

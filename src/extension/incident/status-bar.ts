@@ -1,6 +1,6 @@
 // The incident indicator: while an incident is open, `$(flame) SEV1 Payment Gateway Down · 23m ·
 // identified` on a background of its severity, ticking once a minute; several open show the most
-// severe and `+N`. Hidden when none is open. Clicking opens the incident's summary.
+// severe and `+N`. Hidden when none is open. Clicking opens the incident's timeline panel.
 
 import * as vscode from 'vscode';
 import { describeEvent, formatTime, plainText } from '../../core/incident/describe';
@@ -22,7 +22,7 @@ export interface StatusBarState {
 }
 
 const TICK_MS = 60_000;
-export const OPEN_TITLE = 'Open the incident summary (Markdown, until the timeline panel exists)';
+export const OPEN_TITLE = 'Open the incident timeline';
 
 export class IncidentStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -87,7 +87,7 @@ export class IncidentStatusBar extends Disposable {
     this.item.backgroundColor = this.background ? new vscode.ThemeColor(this.background) : undefined;
     this.item.tooltip = tooltip(first, others, now);
     this.item.accessibilityInformation = { label: `${incident.severity} incident open: ${plainText.text(incident.title)}, ${incident.status}${more ? `, and ${others.length} more open` : ''}` };
-    this.item.command = { command: COMMANDS.openIncident, title: OPEN_TITLE, arguments: [{ root, id: incident.id }] };
+    this.item.command = { command: COMMANDS.openPanel, title: OPEN_TITLE, arguments: [{ root, incident: incident.id }] };
     this.item.show();
     this.timer ??= setInterval(() => this.draw(), TICK_MS);
   }

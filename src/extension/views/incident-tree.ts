@@ -42,7 +42,7 @@ export class IncidentNode extends vscode.TreeItem {
       tooltip.appendText(plainText.text(incident.eta.text));
     }
     this.tooltip = tooltip;
-    this.command = { command: COMMANDS.openIncident, title: 'Open Incident Summary', arguments: [{ root, id: incident.id }] };
+    this.command = { command: COMMANDS.openPanel, title: 'Open Incident Timeline', arguments: [{ root, incident: incident.id }] };
   }
 }
 

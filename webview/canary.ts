@@ -1,0 +1,176 @@
+// The canary tab: what is rolling out against what is stable, the weight steps as a progress track,
+// the pause clock, each step's verdict with its numbers, a chart per gated metric, and the controls.
+
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { CanaryAction, CanaryView, TrackView, VerdictView } from '../src/shared/protocol';
+import { chart } from './chart';
+import { type Announcer, fill, h, requestId } from './dom';
+import { clock, gateLine, parseTime, utcTime, type Unit } from './format';
+import type { Host } from './host';
+
+const OUTCOME_CLASS: Readonly<Record<string, string>> = {
+  running: 'running', deployed: 'pass', 'rolled-back': 'fail', stopped: 'warn', failed: 'fail',
+};
+
+function control(label: string, aria: string, secondary: boolean): VscodeButton {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  b.setAttribute('aria-label', aria);
+  b.secondary = secondary;
+  return b;
+}
+
+export class CanaryTab {
+  readonly el = h('div', { class: 'canary-tab' });
+  private readonly body = h('div', { class: 'canary-body' });
+  private readonly pause = h('p', { class: 'pause' });
+  private readonly error = h('p', { class: 'error', attrs: { role: 'alert' } });
+  private readonly promote = control('Promote', 'Promote the canary to all traffic', false);
+  private readonly pauseResume = control('Pause', 'Pause the canary', true);
+  private readonly abort = control('Abort', 'Abort the canary and restore stable', true);
+  private canary: CanaryView | undefined;
+  private busy = false;
+  private lastStep: string | undefined;
+
+  constructor(private readonly host: Host, private readonly live: Announcer) {
+    this.promote.addEventListener('click', () => this.act('promote'));
+    this.pauseResume.addEventListener('click', () => this.act(this.resuming() ? 'resume' : 'pause'));
+    this.abort.addEventListener('click', () => this.act('abort'));
+    const controls = h('div', { class: 'controls', attrs: { role: 'group', 'aria-label': 'Canary controls' } },
+      this.promote, this.pauseResume, this.abort);
+    this.el.append(this.body, controls, this.error);
+    this.show(undefined, undefined);
+    window.setInterval(() => this.tick(), 1000);
+  }
+
+  /** A `canary` message: replaces the view. */
+  show(canary: CanaryView | undefined, note: string | undefined): void {
+    this.canary = canary;
+    const notes = [note, canary?.note].filter((n): n is string => Boolean(n))
+      .map((n) => h('p', { class: 'note', attrs: { role: 'note' }, text: n }));
+    if (!canary) {
+      fill(this.body, h('p', { class: 'muted', text: 'No canary deploy to show.' }), ...notes);
+      this.lastStep = undefined;
+      this.sync();
+      return;
+    }
+    const units = new Map<string, Unit>(canary.series.map((sr) => [sr.gate, sr.unit]));
+    const outcome = document.createElement('vscode-badge');
+    outcome.className = `outcome ${OUTCOME_CLASS[canary.outcome] ?? ''}`;
+    outcome.textContent = canary.outcome;
+    outcome.setAttribute('aria-label', `Outcome ${canary.outcome}`);
+    fill(this.body,
+      h('header', { class: 'canary-header' },
+        h('div', { class: 'title-line' }, h('h1', { class: 'title', text: canary.target }), outcome),
+        h('p', { class: 'muted', text: `${canary.strategy} · started ${this.when(canary.startedAt)} by ${canary.actor}${canary.finishedAt ? ` · finished ${this.when(canary.finishedAt)}` : ''}` })),
+      ...notes,
+      this.tracks(canary),
+      this.steps(canary),
+      h('p', { class: 'phase' }, 'Phase: ', h('strong', { text: canary.phase }), ` · canary weight ${canary.weight}%`),
+      this.pause,
+      canary.verdicts.length > 0 && h('section', { class: 'verdicts', attrs: { 'aria-label': 'Step verdicts' } },
+        h('h2', { text: 'Verdicts' }), ...canary.verdicts.map((v) => this.verdict(v, units))),
+      canary.series.length > 0 && h('section', { class: 'charts', attrs: { 'aria-label': 'Gated metrics' } }, ...canary.series.map(chart)));
+    const step = `${canary.target}:${canary.index}:${canary.outcome}`;
+    if (this.lastStep !== undefined && this.lastStep !== step) {
+      const weight = canary.steps[canary.index];
+      this.live.say(canary.outcome !== 'running' ? `Canary ${canary.outcome}.`
+        : `Canary at step ${canary.index + 1} of ${canary.steps.length}${weight !== undefined ? `, ${weight}%` : ''}.`);
+    }
+    this.lastStep = step;
+    this.tick();
+    this.sync();
+  }
+
+  private when(iso: string): string {
+    const t = parseTime(iso);
+    return t === undefined ? iso : `${utcTime(t)} UTC`;
+  }
+
+  private tracks(c: CanaryView): HTMLElement {
+    const row = (label: string, track: TrackView | undefined, image: string): HTMLElement[] => [
+      h('dt', { text: label }),
+      h('dd', {},
+        h('code', { text: track?.image ?? image }),
+        track?.revision !== undefined ? ` · revision ${track.revision}` : '',
+        track ? ` · ready ${track.ready}/${track.replicas}` : ''),
+    ];
+    return h('dl', { class: 'facts tracks' }, ...row('Canary (new)', c.canary, c.image), ...row('Stable', c.stable, c.stable?.image ?? 'unknown'));
+  }
+
+  private steps(c: CanaryView): HTMLElement {
+    const items = c.steps.map((weight, i) => {
+      const done = i < c.index || (i === c.index && c.outcome === 'deployed');
+      const state = done ? 'done' : i === c.index ? 'current' : 'pending';
+      const li = h('li', { class: `step ${state}`, attrs: { 'aria-label': `Step ${i + 1} of ${c.steps.length}, ${weight}%, ${state}` } },
+        h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }), h('span', { text: `${weight}%` }));
+      if (state === 'current') li.setAttribute('aria-current', 'step');
+      return li;
+    });
+    const bar = h('div', { class: 'weight-bar', attrs: { role: 'progressbar', 'aria-label': 'Canary traffic weight', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(c.weight) } },
+      h('div', { class: 'weight-fill' }));
+    const fillEl = bar.firstElementChild as HTMLElement;
+    fillEl.style.transform = `scaleX(${Math.max(0, Math.min(100, c.weight)) / 100})`;
+    const current = c.index >= 0 ? `Step ${c.index + 1} of ${c.steps.length}` : 'Not started';
+    return h('section', { class: 'progress', attrs: { 'aria-label': 'Rollout steps' } },
+      h('p', { class: 'step-of', text: `${current} · ${c.weight}% of traffic on the canary` }),
+      h('ol', { class: 'steps' }, ...items), bar);
+  }
+
+  private verdict(v: VerdictView, units: ReadonlyMap<string, Unit>): HTMLElement {
+    const label = v.inconclusive ? 'inconclusive' : v.pass ? 'pass' : 'fail';
+    return h('div', { class: `verdict ${label}` },
+      h('p', {}, h('span', { class: `chip ${label}`, text: label }), ` Step ${v.step} (${v.weight}%)`,
+        v.at ? h('span', { class: 'muted', text: ` · ${this.when(v.at)}` }) : '', ` — ${v.reason}`),
+      h('ul', { class: 'numbers' }, ...v.numbers.map((n) => {
+        const line = gateLine(n, units.get(n.gate));
+        const cls = n.verdict === 'fail' ? 'fail' : n.verdict === 'pass' ? 'pass' : '';
+        return h('li', { class: cls }, h('span', { class: 'main', text: line.main }), line.detail ? h('span', { class: 'muted', text: ` (${line.detail})` }) : '');
+      })));
+  }
+
+  /** The pause clock: how long this step has paused and how long is left, ticking locally. */
+  private tick(): void {
+    const c = this.canary;
+    const start = parseTime(c?.pausedAt);
+    if (!c || start === undefined || c.outcome !== 'running') {
+      this.pause.hidden = true;
+      return;
+    }
+    const now = Date.now();
+    this.pause.hidden = false;
+    this.pause.textContent = `Paused ${clock(now - start)} · ${clock(start + c.pauseMs - now)} left`;
+  }
+
+  private resuming(): boolean {
+    return this.canary?.outcome === 'stopped';
+  }
+
+  private sync(): void {
+    const c = this.canary;
+    const resume = this.resuming();
+    this.pauseResume.textContent = resume ? 'Resume' : 'Pause';
+    this.pauseResume.setAttribute('aria-label', resume ? 'Resume the canary' : 'Pause the canary');
+    const live = Boolean(c?.controllable) && !this.busy;
+    this.promote.disabled = !live;
+    this.pauseResume.disabled = !(live || (resume && !this.busy));
+    this.abort.disabled = !(live || (resume && !this.busy));
+  }
+
+  private act(action: CanaryAction): void {
+    const c = this.canary;
+    if (!c || this.busy) return;
+    const id = requestId();
+    this.busy = true;
+    this.error.textContent = '';
+    this.sync();
+    this.host.expect(id, (reply) => {
+      this.busy = false;
+      if (!reply.ok) this.error.textContent = reply.message ?? `Could not ${action} the canary.`;
+      this.sync();
+    });
+    this.host.post({ kind: 'canary-action', id, action, target: c.target });
+  }
+}

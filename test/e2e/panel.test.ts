@@ -61,6 +61,17 @@ describe('extension host: the incident timeline panel', function () {
     await eventually((p) => p.entries === before + 1, 'the note should reach the panel');
   });
 
+  it('hidden behind an editor and shown again, the page is made anew and shows the incident again', async () => {
+    const shown = probe();
+    assert.ok(shown.column !== undefined, 'the panel has a column');
+    const doc = await vscode.workspace.openTextDocument({ content: 'hide the panel' });
+    await vscode.window.showTextDocument(doc, { viewColumn: shown.column, preview: false });
+    await eventually((p) => !p.visible, 'the panel should be hidden');
+    const renders = probe().renders;
+    await run('hotfixDeployer.openPanel', { incident: id });
+    await eventually((p) => p.visible && p.renders > renders && p.incident?.id === id, 'the page should render the incident again');
+  });
+
   it('the status bar item opens the panel on its incident', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await eventually((p) => !p.open, 'the panel should close');

@@ -96,6 +96,14 @@ describe('UI: the incident timeline panel', function () {
     await theme('Dark Modern');
     await page().getByText('Note: canary at 25% looks clean').first().waitFor();
     await shot('panel-timeline-dark');
+  });
+
+  it('comes back after a window reload, on the same incident (the serializer and the saved state)', async () => {
+    const { page: wb } = workbench();
+    await wb.reload();
+    await wb.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page().getByText('Note: canary at 25% looks clean').first().waitFor({ timeout: 60_000 });
+    assert.match(await page().locator('h1, .incident-title').first().innerText(), /Checkout down/);
     cli('incident', 'resolve', `--id=${id}`, '--root-cause=bad config push', '--action-items=add a config check');
   });
 });

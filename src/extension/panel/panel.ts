@@ -39,6 +39,9 @@ export interface PanelProbe {
   readonly entries: number;
   readonly canaryStep?: string;
   readonly rendered?: { readonly entries: number; readonly rows: number; readonly ms: number };
+  /** How many times the page rendered an incident (a page re-created after hide/show renders again). */
+  readonly renders: number;
+  readonly column?: number;
   readonly ignored: number;
 }
 
@@ -49,6 +52,7 @@ export class PanelHost extends Disposable {
   private sent: { incident?: string; ids: string[]; view?: IncidentView } = { ids: [] };
   private canaryStep: string | undefined;
   private rendered: PanelProbe['rendered'];
+  private renders = 0;
   private ignored = 0;
   private pushing: Promise<void> | undefined;
   private again = false;
@@ -91,6 +95,8 @@ export class PanelHost extends Disposable {
       subject: this.subject,
       entries: this.sent.ids.length,
       ignored: this.ignored,
+      renders: this.renders,
+      ...(this.panel?.viewColumn !== undefined ? { column: this.panel.viewColumn } : {}),
       ...(this.sent.view ? { incident: this.sent.view } : {}),
       ...(this.canaryStep ? { canaryStep: this.canaryStep } : {}),
       ...(this.rendered ? { rendered: this.rendered } : {}),
@@ -150,6 +156,7 @@ export class PanelHost extends Disposable {
         return;
       case 'rendered':
         this.rendered = { entries: message.entries, rows: message.rows, ms: message.ms };
+        this.renders++;
         return;
       case 'open-link': {
         // Only links the incident itself carries, and only web addresses: the page cannot send the person elsewhere.

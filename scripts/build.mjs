@@ -17,16 +17,28 @@ const common = {
 };
 
 /**
- * The Kubernetes adapters (with @kubernetes/client-node, megabytes of code) are their own bundle,
- * dist/kube.js, required at run time by the first deploy: `import('./kube/index.js')` in the
- * sources becomes `require('./kube.js')` next to the bundle that asks for it. (`dynamic-import:
- * false` below makes it a require: through Node's ESM loader the same file cost ~400 ms more.)
+ * Heavy code that activation never needs is bundled apart and required at run time by its first user:
+ * `import('./kube/index.js')` in the sources becomes `require('./kube.js')` next to the bundle that
+ * asks for it. (`dynamic-import: false` below makes it a require: through Node's ESM loader the same
+ * file cost ~400 ms more.) A static import of the same module is still bundled inline.
+ * - kube: the Kubernetes adapters with @kubernetes/client-node, megabytes of code; the first deploy.
+ * - config: reading .hotfix/config.yaml (yaml, ajv and the JSON Schema, ~265 KB minified); the first
+ *   read of the team configuration, after activation.
+ * - kube-context: `Switch Kube Context` (it edits the kubeconfig with yaml, so it has its own copy).
  */
-const kubeApart = {
-  name: 'kube-apart',
+const SPLITS = [
+  { name: 'kube', entry: 'src/adapters/kube/index.ts', filter: /[/\\]kube[/\\]index(\.js)?$/ },
+  { name: 'config', entry: 'src/core/config/parse.ts', filter: /[/\\]core[/\\]config[/\\]parse(\.js)?$/ },
+  { name: 'kube-context', entry: 'src/adapters/kube/use-context.ts', filter: /[/\\]kube[/\\]use-context(\.js)?$/ },
+];
+
+const splitApart = {
+  name: 'split-apart',
   setup(build) {
-    build.onResolve({ filter: /[/\\]kube[/\\]index(\.js)?$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './kube.js', external: true } : undefined);
+    for (const split of SPLITS) {
+      build.onResolve({ filter: split.filter }, (args) =>
+        args.kind === 'dynamic-import' ? { path: `./${split.name}.js`, external: true } : undefined);
+    }
   },
 };
 
@@ -39,17 +51,17 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [kubeApart],
+    plugins: [splitApart],
     supported: { 'dynamic-import': false },
   },
-  {
+  ...SPLITS.map((split) => ({
     ...common,
-    entryPoints: { kube: 'src/adapters/kube/index.ts' },
+    entryPoints: { [split.name]: split.entry },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-  },
+  })),
   {
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
@@ -59,7 +71,7 @@ const builds = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     external: ['vscode'],
-    plugins: [kubeApart],
+    plugins: [splitApart],
     supported: { 'dynamic-import': false },
   },
   {

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
-export const BUNDLES = ['extension.js', 'cli.js', 'webview.js'];
+// The main bundles first, then the chunks they load on first use (scripts/build.mjs, SPLITS).
+export const BUNDLES = ['extension.js', 'cli.js', 'webview.js', 'kube.js', 'config.js', 'kube-context.js'];
 
 /**
  * @param {string} projectRoot
@@ -37,4 +38,16 @@ export function buildProduction(projectRoot) {
     return { file: `dist/${file}`, bytes: statSync(full).size, gzip: gzipSync(readFileSync(full), { level: 9 }).length };
   });
   return { dir, dist, sizes, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Packages the built copy as `npm run package` does (`vsce package --no-dependencies`, the bundles
+ * already built) and returns the .vsix's size. @param {{ dir: string }} build
+ * @returns {{ file: string, bytes: number }}
+ */
+export function packageVsix(build) {
+  const file = path.join(build.dir, 'hotfix-deployer.vsix');
+  const vsce = path.join(build.dir, 'node_modules', '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', file], { cwd: build.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { file, bytes: statSync(file).size };
 }

@@ -4,9 +4,10 @@
 // reports the production bundle sizes; then rollback latency per strategy on a test control plane
 // against `kubectl rollout undo` and one bare PATCH (issue #4, scripts/bench/rollback.mjs). A benchmark,
 // not a test: it prints figures and exits 0 unless something broke; `--strict` exits 1 when a target is
-// missed. `--only=create|rollback` runs one half. `--baseline=DIR` also times the create engine
-// compiled in another checkout (its out/), interleaved, for before/after figures.
-//   node scripts/bench/run.mjs [--only=create|rollback|panel] [--iterations=20] [--warmup=3] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
+// missed. `--only=create|rollback|panel|activation` runs one part. `--baseline=DIR` also times the create
+// engine compiled in another checkout (its out/), interleaved, for before/after figures. Last, activation
+// and size (issue #8, scripts/bench/activation.mjs): `--activations=N` fresh extension-host starts (5).
+//   node scripts/bench/run.mjs [--only=create|rollback|panel|activation] [--iterations=20] [--warmup=3] [--activations=5] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +22,7 @@ const { values: flags } = parseArgs({
   options: {
     iterations: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
+    activations: { type: 'string', default: '5' },
     'no-cli': { type: 'boolean', default: false },
     'no-bundles': { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
@@ -30,8 +32,9 @@ const { values: flags } = parseArgs({
 });
 const iterations = Number(flags.iterations);
 const warmup = Number(flags.warmup);
-if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || ![undefined, 'create', 'rollback', 'panel'].includes(flags.only)) {
-  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
+const activations = Number(flags.activations);
+if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(activations) || activations < 1 || ![undefined, 'create', 'rollback', 'panel', 'activation'].includes(flags.only)) {
+  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel|activation] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--activations=N (>= 1)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
   process.exit(2);
 }
 
@@ -125,7 +128,8 @@ async function benchCreate(build) {
 const create = flags.only === undefined || flags.only === 'create';
 const rollback = flags.only === undefined || flags.only === 'rollback';
 const panel = flags.only === undefined || flags.only === 'panel';
-const build = (create && !(flags['no-bundles'] && flags['no-cli'])) || (rollback && !flags['no-cli']) ? buildProduction(projectRoot) : undefined;
+const activation = flags.only === undefined || flags.only === 'activation';
+const build = (create && !(flags['no-bundles'] && flags['no-cli'])) || (rollback && !flags['no-cli']) || activation ? buildProduction(projectRoot) : undefined;
 process.once('exit', () => build?.dispose()); // also when Ctrl-C stops the rollback half (it exits after stopping its cluster)
 try {
   let met = true;
@@ -138,6 +142,10 @@ try {
   if (panel) {
     const { benchPanel } = await import('./panel.mjs'); // needs dist/webview.js (npm run build) and Debian's Chromium
     met = (await benchPanel({ iterations: Math.min(iterations, 10), warmup: Math.min(warmup, 2), table })).met && met;
+  }
+  if (activation && build) {
+    const { benchActivation } = await import('./activation.mjs'); // needs the extension host (test/host/setup-vscode-host.sh)
+    met = (await benchActivation({ build, rounds: activations, table })).met && met;
   }
   if (flags.strict && !met) {
     process.exitCode = 1;

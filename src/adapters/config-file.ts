@@ -1,8 +1,9 @@
 // Reads the team configuration file from the repository's work tree; parsing and checking are the engine's.
+// The parser (yaml, ajv, the JSON Schema) is loaded on the first read, not at activation: the build
+// bundles it apart (dist/config.js, see scripts/build.mjs).
 
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseConfig } from '../core/config/parse';
 import { CONFIG_PATH, type HotfixConfigFile } from '../core/config/types';
 import { failed, succeeded, type Result } from '../core/result';
 
@@ -24,6 +25,7 @@ export async function readConfigFile(root: string): Promise<Result<HotfixConfigF
       `Make ${CONFIG_PATH} a readable file in the repository root.`,
     );
   }
+  const { parseConfig } = await import('../core/config/parse.js');
   // The label is the path relative to the root: what a person sees in the explorer and in git.
   return parseConfig(text, CONFIG_PATH);
 }

@@ -1,14 +1,17 @@
 // The cluster side of the extension-host suite: the project's real control plane (test/kube), with
 // a namespace `shop` running Deployment `checkout` (3 replicas, target `staging`, rolling) and
 // `web` behind Service `web` (target `web`, canary), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG.
+// That kubeconfig goes through a counting relay (kube-counter.mjs): `connections` is the file with one
+// line per connection the extension host opened to the API server.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { findBinaries, startCluster, stopCluster } from '../kube/cluster.mjs';
+import { startKubeCounter } from './kube-counter.mjs';
 
 export const NAMESPACE = 'shop';
 
-/** Starts the cluster in `dir` and deploys the app; returns its kubeconfig and a stop function. */
+/** Starts the cluster in `dir` and deploys the app; returns the relayed kubeconfig, the connection log and a stop function. */
 export async function startHostCluster(dir, workspace) {
   if (findBinaries().missing.length > 0) {
     throw new Error('the Kubernetes test binaries are missing: run bash test/kube/build-kube.sh');
@@ -53,5 +56,9 @@ export async function startHostCluster(dir, workspace) {
     await stopCluster(handle);
     throw error;
   }
-  return { kubeconfig: handle.kubeconfig, stop: () => stopCluster(handle) };
+  const connections = path.join(dir, 'extension-host-connections.log');
+  const kubeconfig = path.join(dir, 'kubeconfig.relayed');
+  const counter = await startKubeCounter({ server: handle.server, from: handle.kubeconfig, kubeconfig, log: connections })
+    .catch(async (error) => { await stopCluster(handle); throw error; });
+  return { kubeconfig, connections, stop: async () => { await counter.close(); await stopCluster(handle); } };
 }

@@ -41,7 +41,7 @@ try {
   await session.startServer({
     env: { HOTFIX_TEST_RESULT: resultFile, HOTFIX_TEST_LOG: session.file('mocha.log'),
       HOTFIX_TEST_WORKSPACE: workspace, HOTFIX_TEST_GREP: process.env.HOTFIX_TEST_GREP || '',
-      ...(cluster ? { KUBECONFIG: cluster.kubeconfig, HOTFIX_TEST_CLUSTER: '1' } : {}) },
+      ...(cluster ? { KUBECONFIG: cluster.kubeconfig, HOTFIX_TEST_CLUSTER: '1', HOTFIX_TEST_KUBE_CONNECTIONS: cluster.connections } : {}) },
   });
   say(`code-server up on 127.0.0.1:${session.port} after ${elapsed()}`);
   await session.openWorkbench({

@@ -115,9 +115,10 @@ export class Session {
    * Opens the workbench on `folder` in headless Chromium with this extension under development and,
    * when given, a test entry (extensionTestsPath). `onConsole(text)` sees every browser console line
    * (all are also written to browser-console.log). `exited` resolves with the code the workbench
-   * passes to codeAutomationExit when a test entry finishes.
+   * passes to codeAutomationExit when a test entry finishes. `extensionPath` is the extension under
+   * development (default: this checkout; the bench passes a production build in a temporary copy).
    */
-  async openWorkbench({ folder, extensionTestsPath, onConsole, viewport = { width: 1400, height: 900 } }) {
+  async openWorkbench({ folder, extensionTestsPath, onConsole, viewport = { width: 1400, height: 900 }, extensionPath = EXT }) {
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
       env: { ...process.env, ...this.sandboxEnv },
@@ -134,7 +135,7 @@ export class Session {
       onConsole?.(text);
     });
     page.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.message}\n`));
-    const payload = [['extensionDevelopmentPath', this.remote(EXT)],
+    const payload = [['extensionDevelopmentPath', this.remote(extensionPath)],
       ...(extensionTestsPath ? [['extensionTestsPath', this.remote(extensionTestsPath)]] : []),
       ['skipWelcome', 'true'], ['skipReleaseNotes', 'true']];
     await page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);

@@ -1,8 +1,9 @@
 // Static manifest check (after vscode-pull-request-github's scripts/check-commands.js): the ids in
 // src/shared/ids.ts and the commands in package.json are the same set; every command has a title and
-// category "Hotfix"; internal commands are hidden from the palette; every view has a welcome text.
+// category "Hotfix"; internal commands are hidden from the palette; every view has a welcome text;
+// every walkthrough step has a button (command link) to a contributed command and media that exists.
 // The extension-host suite checks the same at run time against what was really registered.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const ids = readFileSync(new URL('../src/shared/ids.ts', import.meta.url), 'utf8');
@@ -30,6 +31,21 @@ const referenced = [
   ...Object.values(contributes.menus ?? {}).flat().map((m) => m.command),
   ...(contributes.viewsWelcome ?? []).flatMap((w) => [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1])),
 ].filter((id) => id?.startsWith('hotfixDeployer.'));
+// Walkthroughs: each step's button and completion events name contributed commands; its media exists.
+for (const walkthrough of contributes.walkthroughs ?? []) {
+  if (!walkthrough.id?.startsWith('hotfixDeployer.')) problems.push(`walkthrough ${walkthrough.id}: ids start with hotfixDeployer.`);
+  for (const step of walkthrough.steps ?? []) {
+    const where = `walkthrough ${walkthrough.id} step ${step.id}`;
+    const links = [...(step.description ?? '').matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+    if (links.length === 0) problems.push(`${where}: no button (a [Title](command:id) link in its description)`);
+    const events = (step.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+    for (const id of [...links, ...events]) if (id.startsWith('hotfixDeployer.') && !contributed.has(id)) problems.push(`${where}: ${id} is not a contributed command`);
+    const media = step.media?.markdown ?? step.media?.image ?? step.media?.svg;
+    if (typeof media !== 'string') problems.push(`${where}: no media`);
+    else if (!existsSync(new URL(`../${media}`, import.meta.url))) problems.push(`${where}: ${media} does not exist`);
+  }
+}
+
 for (const id of referenced) if (!contributed.has(id)) problems.push(`${id}: used in a menu or welcome text but not contributed`);
 
 const views = Object.entries(contributes.views ?? {});
@@ -54,4 +70,4 @@ if (problems.length > 0) {
   console.error(`manifest check: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`manifest check: ${contributed.size} commands, ${views.flatMap(([, l]) => l).length} views: ok`);
+console.log(`manifest check: ${contributed.size} commands, ${views.flatMap(([, l]) => l).length} views, ${(contributes.walkthroughs ?? []).length} walkthrough(s): ok`);

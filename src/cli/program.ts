@@ -4,10 +4,12 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { registerAuditCommands } from './audit-commands';
+import { registerCiCommands } from './ci-commands';
 import { EXIT, type ExitCode } from './exit-codes';
 import { registerDeployCommands } from './deploy-commands';
 import { registerHotfixCommands } from './hotfix-commands';
 import { registerIncidentCommands } from './incident-commands';
+import { registerInitCommands } from './init-commands';
 import { registerVerifyCommands } from './verify-commands';
 import { registerValidateCommands } from './validate-commands';
 
@@ -25,12 +27,14 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
     .enablePositionalOptions()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
+  registerInitCommands(program, io, setExit);
   registerHotfixCommands(program, io, setExit);
   registerValidateCommands(program, io, setExit);
   registerDeployCommands(program, io, setExit);
   registerIncidentCommands(program, io, setExit);
   registerVerifyCommands(program, io, setExit);
   registerAuditCommands(program, io, setExit);
+  registerCiCommands(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   }

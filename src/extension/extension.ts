@@ -34,6 +34,7 @@ import type { DeployNode } from './views/deploy-tree';
 import type { HotfixNode } from './views/hotfix-nodes';
 import { Explorer } from './views/explorer';
 import { openPanelCommand } from './panel/commands';
+import { setUpRepositoryCommand } from './init-command';
 import { PanelHost, type PanelProbe } from './panel/panel';
 import type { IncidentTreeNode } from './views/incident-tree';
 
@@ -58,7 +59,7 @@ export interface HotfixDeployerApi {
 }
 
 export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
-  const started = Date.now();
+  const started = performance.now(); // activate()'s own time, read by `npm run bench` (issue #8)
   const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   const repositories = new Repositories(log);
   const service = new HotfixService(repositories, log);
@@ -104,13 +105,14 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         configureNotifications: (arg) => configureNotificationsCommand({ repositories, secrets: notifySecrets, log }, arg),
         openPanel: (arg) => openPanelCommand({ repositories, panel }, 'timeline', arg),
         showCanary: (arg) => openPanelCommand({ repositories, panel }, 'canary', arg),
+        setUpRepository: (arg) => setUpRepositoryCommand(deployDeps, arg),
       },
       log,
     ),
   );
 
   const firstScan = repositories.refresh();
-  log.info(`activated in ${Date.now() - started} ms`);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return {
     repositories: async () => {
       await firstScan;

@@ -25,6 +25,7 @@ export const COMMANDS = {
   configureNotifications: 'hotfixDeployer.configureNotifications',
   openPanel: 'hotfixDeployer.openPanel',
   showCanary: 'hotfixDeployer.showCanary',
+  setUpRepository: 'hotfixDeployer.setUpRepository',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

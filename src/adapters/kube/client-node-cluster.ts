@@ -35,6 +35,7 @@ import {
   type WriteOptions,
 } from '../../core/deploy/ports';
 import { REVISION } from '../../core/deploy/rollout';
+import type { ServiceFacts, WorkloadFacts } from '../../core/config/init';
 
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -103,6 +104,17 @@ export class ClientNodeCluster implements Cluster {
   async getDeployment(namespace: string, name: string): Promise<DeploymentView | undefined> {
     const d = await read(`deployment ${namespace}/${name}`, () => this.apps.readNamespacedDeployment({ name, namespace }));
     return d ? deploymentView(d) : undefined;
+  }
+
+  /** For `init`: every Deployment of the namespace as name, pod labels and container names. */
+  async listDeployments(namespace: string): Promise<WorkloadFacts[]> {
+    const list = await call(`deployments in ${namespace}`, () => this.apps.listNamespacedDeployment({ namespace }));
+    return list.items.map((d) => ({ name: d.metadata?.name ?? '', podLabels: d.spec?.template.metadata?.labels ?? {}, containers: (d.spec?.template.spec?.containers ?? []).map((c) => c.name) }));
+  }
+
+  async listServices(namespace: string): Promise<ServiceFacts[]> {
+    const list = await call(`services in ${namespace}`, () => this.core.listNamespacedService({ namespace }));
+    return list.items.map((s) => ({ name: s.metadata?.name ?? '', selector: s.spec?.selector ?? {} }));
   }
 
   async replicaSets(deployment: DeploymentView): Promise<ReplicaSetView[]> {

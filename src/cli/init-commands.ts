@@ -1,0 +1,65 @@
+// `init`: writes a commented .hotfix/config.yaml from what the repository and (with --context or
+// --namespace) the cluster show. Never replaces an existing file without --force.
+
+import type { Command } from 'commander';
+import { EXIT, type ExitCode } from './exit-codes';
+import { reporter } from './output';
+import type { Io } from './program';
+
+interface InitCliOptions {
+  readonly dryRun?: boolean;
+  readonly force?: boolean;
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly kubeconfig?: string;
+  readonly repo?: string;
+  readonly json?: boolean;
+}
+
+export function registerInitCommands(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
+  program
+    .command('init')
+    .description('write a commented .hotfix/config.yaml: branching model, branches and tag prefix from git; targets and strategies from a cluster')
+    .option('--dry-run', 'print the file and write nothing')
+    .option('--force', 'replace an existing .hotfix/config.yaml')
+    .option('--context <name>', "suggest targets from this kube context's Deployments and Services")
+    .option('--namespace <ns>', "the namespace to look in (default: the context's namespace, else default)")
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: InitCliOptions) => {
+      setExit(await initVerb(io, options));
+    });
+}
+
+async function initVerb(io: Io, options: InitCliOptions): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  const { planInit, writeInitConfig } = await import('../adapters/init.js');
+  const plan = await planInit(options.repo ?? process.cwd(), {
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context !== undefined ? { context: options.context } : {}),
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+  });
+  if (!plan.ok) return out.failure(plan.reason, plan.hint, EXIT.failed);
+  const { file, text, targets, facts, exists } = plan.value;
+  const summary = {
+    path: file,
+    model: facts.git.model,
+    productionBranch: facts.git.productionBranch,
+    targets: targets.map((t) => ({ name: t.name, app: t.app, strategy: t.strategy, ...(t.service ? { service: t.service } : {}), ...(t.container ? { container: t.container } : {}) })),
+  };
+  const targetLines = targets.map((t) => `  ${t.name}: ${t.strategy} (${t.deployments.join(' + ')}${t.service ? `, service ${t.service}` : ''})`);
+  if (options.dryRun) {
+    if (out.json) return out.result({ ...summary, written: false, exists, text }, []);
+    io.out(text);
+    return EXIT.ok;
+  }
+  const written = await writeInitConfig(plan.value, options.force === true);
+  // An existing file without --force is a usage matter: the command line decides.
+  if (!written.ok) return out.failure(written.reason, written.hint, exists && !options.force ? EXIT.usage : EXIT.failed, { path: file });
+  return out.result({ ...summary, written: true, replaced: exists }, [
+    `${exists ? 'replaced' : 'wrote'} ${file} (${facts.git.model}, production branch ${facts.git.productionBranch})`,
+    ...(targets.length > 0 ? ['targets:', ...targetLines] : ['no targets: pass --context and --namespace to suggest them from a cluster']),
+    'Read the comments, adjust, and commit it.',
+  ]);
+}

@@ -2,7 +2,9 @@
 // the views and the commands, and hands them to VS Code to dispose. No business rules live here.
 
 import * as vscode from 'vscode';
-import { OUTPUT_CHANNEL } from '../shared/ids';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONTEXT_KEYS, OUTPUT_CHANNEL } from '../shared/ids';
 import { verifyAuditCommand } from './audit-command';
 import { registerCommands } from './commands';
 import { canaryCommand, deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
@@ -112,6 +114,11 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   );
 
   const firstScan = repositories.refresh();
+  // The walkthrough's first step completes when a repository has its team configuration (a file
+  // check per repository after the first scan; no parsing at activation).
+  void firstScan.then(() =>
+    vscode.commands.executeCommand('setContext', CONTEXT_KEYS.configured, repositories.all.some((r) => existsSync(path.join(r.root, '.hotfix', 'config.yaml')))),
+  );
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return {
     repositories: async () => {

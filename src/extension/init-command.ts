@@ -3,6 +3,7 @@
 // existing file is replaced only after an explicit "Overwrite". Also takes an options object (tests).
 
 import * as vscode from 'vscode';
+import { CONTEXT_KEYS } from '../shared/ids';
 import type { InitPlan, KubeContextList } from '../adapters/init';
 import { argsOf, type DeployCommandDeps } from './deploy/flow';
 import { pickRepository, showFailure } from './ui';
@@ -60,6 +61,7 @@ export async function setUpRepositoryCommand(deps: DeployCommandDeps, arg?: unkn
   }
   deps.log.info(`set up ${written.value}: ${plan.value.facts.git.model}, targets ${plan.value.targets.map((t) => `${t.name} (${t.strategy})`).join(', ') || 'none'}`);
   deps.deploys.invalidate();
+  await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.configured, true);
   await vscode.window.showTextDocument(vscode.Uri.file(written.value), { preview: false });
   return { ok: true, path: written.value };
 }

@@ -46,6 +46,8 @@ export const CONTEXT_KEYS = {
   repositoryCount: 'hotfixDeployer.repositoryCount',
   finishInProgress: 'hotfixDeployer.finishInProgress',
   openIncidentCount: 'hotfixDeployer.openIncidentCount',
+  /** A workspace repository has .hotfix/config.yaml (the walkthrough's first step is done). */
+  configured: 'hotfixDeployer.configured',
 } as const;
 
 export const EXTENSION_ID = 'hotfix-deployer.hotfix-deployer';

@@ -100,7 +100,11 @@ describe('UI: the incident timeline panel', function () {
 
   it('comes back after a window reload, on the same incident (the serializer and the saved state)', async () => {
     const { page: wb } = workbench();
-    await wb.reload();
+    // As a person reloads: the command shuts the workbench down properly (its editors are saved for
+    // the restore), where a bare browser reload may leave the saved editors behind.
+    const navigated = wb.waitForEvent('framenavigated', { predicate: (f) => f === wb.mainFrame(), timeout: 60_000 });
+    await runCommand(wb, 'Developer: Reload Window');
+    await navigated;
     await wb.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     await page().getByText('Note: canary at 25% looks clean').first().waitFor({ timeout: 60_000 });
     assert.match(await page().locator('h1, .incident-title').first().innerText(), /Checkout down/);

@@ -5,9 +5,9 @@
 // from this checkout, and the user setting `hotfixDeployer.kubeconfig` naming the sandbox's kubeconfig.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort, SETTINGS as QUIET_SETTINGS } from '../../test/host/session.mjs';
 
 /** Where setup-vscode-host.sh installs Node 24 and code-server (the normal cache, whatever --cache says). */
 export function hostPaths() {
@@ -16,26 +16,8 @@ export function hostPaths() {
   return { host, node: path.join(host, 'node/bin/node'), entry: path.join(host, 'cs/node_modules/code-server/out/node/entry.js') };
 }
 
-// Quiet, offline: no telemetry, updates, welcome pages or AI features; git on (the demo is a repository).
-const SETTINGS = {
-  'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false, 'extensions.ignoreRecommendations': true, 'update.mode': 'none',
-  'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'github.gitAuthentication': false,
-  'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false, 'git.autofetch': false,
-};
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The tests' quiet, offline settings (test/host/session.mjs), with git on: the demo is a repository.
+const SETTINGS = { ...QUIET_SETTINGS, 'git.enabled': true, 'git.autofetch': false };
 
 /** Merges our settings into the profile's user settings.json (what the user changed there is kept). @param {string} file @param {Record<string, unknown>} own */
 function writeSettings(file, own) {

@@ -32,14 +32,15 @@ export function missingFiles(extra = []) {
 }
 
 // Quiet, offline user settings: no telemetry, updates, welcome pages or AI features.
-const SETTINGS = {
+export const SETTINGS = {
   'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'extensions.autoUpdate': false,
   'extensions.autoCheckUpdates': false, 'extensions.ignoreRecommendations': true, 'update.mode': 'none',
   'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true, 'git.enabled': false,
   'github.gitAuthentication': false, 'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false,
 };
 
-function freePort() {
+/** A free port on 127.0.0.1 (bound, then released). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

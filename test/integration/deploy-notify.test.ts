@@ -3,7 +3,6 @@
 // (Slack Block Kit, the webhook, a PagerDuty change event; nothing on Statuspage). A receiver that
 // answers 500 is retried, reported as a warning and audited, and the deploy still exits 0.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import * as path from 'node:path';
 import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
 import { gitflowRepo, type Repo } from './fixtures/repos';
+import { runNode } from './fixtures/process';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -45,15 +45,7 @@ describe('deploy notifications: a CLI deploy linked to an incident reaches real 
     servers.push(r.server);
     return r;
   };
-  const cli = (env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: repo.work, env: { ...process.env, ...env } });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('close', (code) => resolve({ code, out, err }));
-    });
+  const cli = (env: Record<string, string>, ...args: string[]) => runNode([CLI, ...args], { cwd: repo.work, env });
   const kube = () => `--kubeconfig=${cluster.kubeconfig}`;
 
   before(async function () {

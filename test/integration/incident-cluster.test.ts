@@ -2,7 +2,6 @@
 // the resourceVersion as the compare-and-swap, two processes appending at once without losing an
 // event, ConfigMaps the tool did not create left alone, and the 1 MiB ConfigMap limit refused.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import type { IncidentContext, IncidentStore } from '../../src/core/incident/por
 import { listIncidents, readIncident } from '../../src/core/incident/query';
 import { systemClock } from '../../src/core/ports';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
+import { runNode, type Ran } from './fixtures/process';
 
 const WRITER_JS = path.resolve(__dirname, 'fixtures/incident-cluster-writer.js');
 const REPO = path.resolve(__dirname, '../../..');
@@ -29,16 +29,8 @@ function context(store: IncidentStore, actor = 'Ada'): IncidentContext {
   return { store, audit: { append: () => Promise.resolve() }, clock: systemClock, actor, random: (n) => randomBytes(n) };
 }
 
-function writer(kubeconfig: string, namespace: string, id: string, who: string, count: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER_JS, kubeconfig, namespace, id, who, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+function writer(kubeconfig: string, namespace: string, id: string, who: string, count: number): Promise<Ran> {
+  return runNode([WRITER_JS, kubeconfig, namespace, id, who, String(count)]);
 }
 
 describe('incident cluster store (labelled ConfigMaps, real control plane)', function () {

@@ -1,7 +1,7 @@
 // The embedded incident store on a real disk: atomic documents, the version check under a lock
 // file, stale locks of dead processes, and two processes appending to one incident at once.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import type { IncidentEvent } from '../../src/core/incident/events';
 import type { IncidentContext } from '../../src/core/incident/ports';
 import { listIncidents, readIncident } from '../../src/core/incident/query';
 import { systemClock } from '../../src/core/ports';
+import { runNode, type Ran } from './fixtures/process';
 
 const STORE_JS = path.resolve(__dirname, '../../src/adapters/store/incident-file-store.js');
 const ENGINE_JS = path.resolve(__dirname, '../../src/core/incident/engine.js');
@@ -26,7 +27,7 @@ function context(store: FileIncidentStore): IncidentContext {
 }
 
 /** Appends `count` notes through the engine in a separate Node process, as a second responder would. */
-function writer(dir: string, id: string, who: string, count: number): Promise<{ code: number | null; out: string; err: string }> {
+function writer(dir: string, id: string, who: string, count: number): Promise<Ran> {
   const script = `
     const { FileIncidentStore } = require(${JSON.stringify(STORE_JS)});
     const { updateIncident } = require(${JSON.stringify(ENGINE_JS)});
@@ -47,15 +48,7 @@ function writer(dir: string, id: string, who: string, count: number): Promise<{ 
       }
       console.log(JSON.stringify({ retries }));
     })();`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+  return runNode(['-e', script]);
 }
 
 describe('incident file store (.git/hotfix/incidents/, real files and processes)', () => {

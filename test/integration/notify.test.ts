@@ -3,12 +3,12 @@
 // the service documents; a 429 with Retry-After is retried; a dead channel is reported while the
 // incident still changes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { createGitFixture, type GitFixture } from './fixtures/git';
+import { runNode, type Ran } from './fixtures/process';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -70,15 +70,8 @@ function statuspageValid(b: Record<string, unknown>): string | undefined {
   return Object.values(c).every((s) => ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'].includes(s)) ? undefined : 'components';
 }
 
-function cli(cwd: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'incident', ...args], { cwd, env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+function cli(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Ran> {
+  return runNode([CLI, 'incident', ...args], { cwd, env });
 }
 
 describe('notifications: the CLI broadcasts to real receivers on 127.0.0.1', function () {

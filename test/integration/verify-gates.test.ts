@@ -4,7 +4,6 @@
 // kubelet stand-in fails pulls of tags containing "broken"; see fixtures/prometheus.ts).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
 import { metricsLoop, METRICS_START_TIMEOUT_MS, type MetricsLoop } from './fixtures/prometheus';
 import { gitflowRepo, type Repo } from './fixtures/repos';
+import { runNode } from './fixtures/process';
 
 /** A port nothing listens on: bound, then closed. */
 function closedPort(): Promise<number> {
@@ -84,17 +84,7 @@ describe('metric gates on a real Prometheus: canary steps and verify --auto-roll
    */
   const cli = (repo: Repo, ...args: string[]) => run(repo, [...args, `--kubeconfig=${cluster.kubeconfig}`]);
   const cliNoKube = (repo: Repo, ...args: string[]) => run(repo, args);
-  function run(repo: Repo, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: repo.work });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out, err }));
-    });
-  }
+  const run = (repo: Repo, args: string[]) => runNode([CLI, ...args], { cwd: repo.work });
   const audit = (repo: Repo) => readFileSync(path.join(repo.work, '.git', 'hotfix', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; details?: Record<string, unknown> });
   const state = (repo: Repo) => JSON.parse(readFileSync(path.join(repo.work, '.git', 'hotfix', 'deploys', 'staging.json'), 'utf8')) as DeployState;
 

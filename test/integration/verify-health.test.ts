@@ -2,12 +2,12 @@
 // (pods in the test cluster do not run, so probes point at loopback). The built CLI, a real repository.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { gitflowRepo, type Repo } from './fixtures/repos';
+import { runNode } from './fixtures/process';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -23,17 +23,7 @@ async function endpoint(statuses: number[], body = '{"status":"ok"}'): Promise<{
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`, probes: () => probes, server };
 }
 
-function run(repo: Repo, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: repo.work });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const run = (repo: Repo, args: string[]) => runNode([CLI, ...args], { cwd: repo.work });
 
 describe('CLI twin: verify polls health endpoints (real HTTP servers on 127.0.0.1, built dist/cli.js)', function () {
   this.timeout(30_000);

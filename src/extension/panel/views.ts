@@ -8,19 +8,12 @@ import type { DeployState } from '../../core/deploy/state';
 import { describeEvent, plainText } from '../../core/incident/describe';
 import type { IncidentEvent } from '../../core/incident/events';
 import { STATUSES, type Incident } from '../../core/incident/model';
+import { timelineNumbers } from '../../core/verify/gate';
 import type { CanaryView, GateNumbersView, IncidentView, LinkView, SeriesView, TimelineEntry, TrackView } from '../../shared/protocol';
 
+/** As the timeline keeps a measurement, plus stable's value beside the canary's. */
 export function numbersView(m: GateMeasurement): GateNumbersView {
-  return {
-    gate: m.name,
-    ...(m.value !== undefined ? { value: m.value } : {}),
-    ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
-    ...(m.threshold !== undefined ? { threshold: m.threshold } : {}),
-    ...(m.comparison !== undefined ? { comparison: m.comparison } : {}),
-    ...(m.query !== undefined ? { query: m.query } : {}),
-    ...(m.window !== undefined ? { window: m.window } : {}),
-    ...(m.outcome !== undefined ? { verdict: m.outcome } : {}),
-  };
+  return { ...timelineNumbers(m), ...(m.baseline !== undefined ? { baseline: m.baseline } : {}) };
 }
 
 export function timelineEntry(event: IncidentEvent, incident: Incident): TimelineEntry {

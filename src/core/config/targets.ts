@@ -4,7 +4,7 @@
 import { failed, succeeded, type Result } from '../result';
 import { parseDuration } from './duration';
 import { resolveVerify, type VerifySettings } from '../verify/settings';
-import { CONFIG_PATH, type CanaryTraffic, type DeployStrategy, type HotfixConfigFile, type SmokeConfig } from './types';
+import { CONFIG_PATH, type CanaryTraffic, type GitOpsAutoSync, type DeployStrategy, type HotfixConfigFile, type SmokeConfig } from './types';
 
 export interface Target {
   readonly name: string;
@@ -25,6 +25,16 @@ export interface Target {
   /** The validation suite a deploy needs first. */
   readonly validate?: string;
   readonly verify: VerifySettings;
+  /** How a running image maps to a commit: tagPattern, else the image template. */
+  readonly tagPattern?: string;
+  readonly gitops: GitOpsSettings;
+}
+
+export interface GitOpsSettings {
+  readonly autoSync: GitOpsAutoSync;
+  readonly argocdNamespace: string;
+  /** `repo` as written (the adapter resolves it against the repository root). */
+  readonly manifests?: { readonly repo: string; readonly path: string; readonly branch: string; readonly remote: string };
 }
 
 export { parseDuration };
@@ -69,6 +79,14 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
       route: raw.canary?.route ?? service,
     },
     verify: resolveVerify(config, raw),
+    gitops: {
+      autoSync: raw.gitops?.autoSync ?? 'ask',
+      argocdNamespace: raw.gitops?.argocdNamespace ?? 'argocd',
+      ...(raw.gitops?.manifests
+        ? { manifests: { repo: raw.gitops.manifests.repo, path: raw.gitops.manifests.path, branch: raw.gitops.manifests.branch ?? 'main', remote: raw.gitops.manifests.remote ?? 'origin' } }
+        : {}),
+    },
+    ...((raw.tagPattern ?? raw.image) !== undefined ? { tagPattern: raw.tagPattern ?? raw.image } : {}),
     ...(raw.validate !== undefined ? { validate: raw.validate } : {}),
     ...(raw.context !== undefined ? { context: raw.context } : {}),
     ...(raw.container !== undefined ? { container: raw.container } : {}),

@@ -165,6 +165,8 @@ export interface TargetConfig {
   readonly service?: string;
   readonly container?: string;
   readonly image?: string;
+  /** How a running image maps to a commit ({version}, {sha}, *); default the image template. */
+  readonly tagPattern?: string;
   readonly protected?: boolean;
   readonly progressDeadline?: string;
   readonly blueGreen?: { readonly keepOldFor?: string };
@@ -173,6 +175,30 @@ export interface TargetConfig {
   /** The validation suite a deploy to this target must pass first. */
   readonly validate?: string;
   readonly verify?: VerifyConfig;
+  readonly gitops?: GitOpsConfig;
+}
+
+/** What to do when Argo CD or Flux would revert an imperative change, and where the manifests live. */
+export interface GitOpsConfig {
+  /** ask (default): stop and ask / refuse without a flag; pause: pause auto-sync and track the restore; warn: say so and go on. */
+  readonly autoSync?: GitOpsAutoSync;
+  /** Where Argo CD Applications live; default argocd. */
+  readonly argocdNamespace?: string;
+  readonly manifests?: ManifestsConfig;
+}
+
+export type GitOpsAutoSync = 'ask' | 'pause' | 'warn';
+
+/** A local clone of the repository the controller syncs from, and the file that sets the image. */
+export interface ManifestsConfig {
+  /** Absolute, or relative to this repository's root. */
+  readonly repo: string;
+  /** A Deployment manifest (any document of the file) or a kustomization.yaml with images:. */
+  readonly path: string;
+  /** Default main. */
+  readonly branch?: string;
+  /** Default origin. */
+  readonly remote?: string;
 }
 
 export interface SmokeConfig {

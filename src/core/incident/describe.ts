@@ -93,6 +93,14 @@ export function describeEvent(event: IncidentEvent, incident: Pick<Incident, 'ev
       return `Validation ${f.text(event.suite)}${event.target !== undefined ? ` for ${f.text(event.target)}` : ''} ${event.pass ? 'passed' : 'failed'}: ${f.text(event.summary)}`;
     case 'validation-overridden':
       return `Failed validation ${f.text(event.suite)} overridden for ${f.text(event.target)}: ${f.block(event.reason)}`;
+    case 'drift-found':
+      return `Drift on ${f.text(event.target)}: it runs ${event.runningSha.slice(0, 8)} (${f.text(event.image)}, by ${f.text(event.via)}), not ${f.text(event.expected)} (${event.expectedSha.slice(0, 8)})`;
+    case 'gitops-paused':
+      return `Auto-sync paused for ${f.text(event.object)} (${f.text(event.target)}); was ${f.text(event.previous)}. Restore: ${f.text(event.restore)}`;
+    case 'gitops-restored':
+      return `Auto-sync restored for ${f.text(event.object)} (${f.text(event.target)})${event.reason !== undefined ? `: ${f.text(event.reason)}` : ''}`;
+    case 'manifests-prepared':
+      return `Manifests change for ${f.text(event.target)} prepared on ${f.text(event.branch)} (${event.commit.slice(0, 8)}) in ${f.text(event.repo)}: ${f.text(event.summary)}${event.pullRequest !== undefined ? `; pull request: ${f.text(event.pullRequest)}` : ''}`;
     case 'resolved':
       return `Resolved. Root cause: ${f.block(event.rootCause)}${event.actionItems.length > 0 ? ` (${event.actionItems.length} action item${event.actionItems.length === 1 ? '' : 's'})` : ''}`;
     case 'postmortem-drafted':

@@ -53,6 +53,39 @@ export type EventPayload =
     }
   | { readonly type: 'validated'; readonly suite: string; readonly target?: string; readonly pass: boolean; readonly summary: string; readonly sha?: string }
   | { readonly type: 'validation-overridden'; readonly suite: string; readonly target: string; readonly reason: string }
+  | {
+      readonly type: 'drift-found';
+      readonly target: string;
+      /** The commit the cluster runs, and the image it was read from. */
+      readonly runningSha: string;
+      readonly image: string;
+      /** Which rule mapped the image to the commit (annotation, oci-revision, tag-pattern, image-tag, image-sha). */
+      readonly via: string;
+      /** The production release tag (or branch tip) it differs from. */
+      readonly expected: string;
+      readonly expectedSha: string;
+    }
+  | {
+      readonly type: 'gitops-paused';
+      readonly target: string;
+      /** e.g. "Argo CD Application argocd/web" or "Flux Kustomization flux-system/apps". */
+      readonly object: string;
+      /** What was there before (the automated policy, or suspend: false), as JSON. */
+      readonly previous: string;
+      /** How it will be restored, for the person reading the timeline. */
+      readonly restore: string;
+    }
+  | { readonly type: 'gitops-restored'; readonly target: string; readonly object: string; readonly reason?: string }
+  | {
+      readonly type: 'manifests-prepared';
+      readonly target: string;
+      /** The manifests clone, the new branch and its commit. */
+      readonly repo: string;
+      readonly branch: string;
+      readonly commit: string;
+      readonly summary: string;
+      readonly pullRequest?: string;
+    }
   | { readonly type: 'resolved'; readonly rootCause: string; readonly actionItems: readonly ActionItem[] }
   | { readonly type: 'postmortem-drafted'; readonly file?: string }
   | { readonly type: 'correction'; readonly corrects: string; readonly text: string };
@@ -83,7 +116,8 @@ export type IncidentEvent = EventMeta & EventPayload;
 export const EVENT_TYPES: readonly EventType[] = [
   'declared', 'status-changed', 'reopened', 'title-changed', 'severity-changed', 'impact-set', 'eta-set',
   'commander-set', 'responder-added', 'components-affected', 'link-added', 'note', 'hotfix-created', 'hotfix-finished',
-  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'gate-verdict', 'validated', 'validation-overridden', 'resolved',
+  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'gate-verdict', 'validated', 'validation-overridden',
+  'drift-found', 'gitops-paused', 'gitops-restored', 'manifests-prepared', 'resolved',
   'postmortem-drafted', 'correction',
 ];
 
@@ -151,6 +185,14 @@ export function eventShapeError(value: unknown): string | undefined {
         return str(e.suite) && optStr(e.target) && typeof e.pass === 'boolean' && str(e.summary) && optStr(e.sha);
       case 'validation-overridden':
         return str(e.suite) && str(e.target) && str(e.reason);
+      case 'drift-found':
+        return str(e.target) && str(e.runningSha) && str(e.image) && str(e.via) && str(e.expected) && str(e.expectedSha);
+      case 'gitops-paused':
+        return str(e.target) && str(e.object) && str(e.previous) && str(e.restore);
+      case 'gitops-restored':
+        return str(e.target) && str(e.object) && optStr(e.reason);
+      case 'manifests-prepared':
+        return str(e.target) && str(e.repo) && str(e.branch) && str(e.commit) && str(e.summary) && optStr(e.pullRequest);
       case 'resolved':
         return str(e.rootCause) && Array.isArray(e.actionItems) &&
           e.actionItems.every((a) => typeof a === 'object' && a !== null && str((a as ActionItem).text) && optStr((a as ActionItem).owner));

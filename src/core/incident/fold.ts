@@ -122,6 +122,10 @@ export function applyEvent(id: string, current: Incident | undefined, event: Inc
     case 'gate-verdict':
     case 'validated':
     case 'validation-overridden':
+    case 'drift-found':
+    case 'gitops-paused':
+    case 'gitops-restored':
+    case 'manifests-prepared':
       return next({});
     case 'postmortem-drafted':
       return next({ postmortemDraftedAt: event.at });

@@ -2,7 +2,7 @@
 // loaded when one of these verbs runs.
 
 import type { Command } from 'commander';
-import type { Common } from './deploy-verbs';
+import type { Common, GitopsFlags } from './deploy-verbs';
 import type { ExitCode } from './exit-codes';
 import type { Io } from './program';
 
@@ -17,11 +17,13 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .option('--continue', 'resume an interrupted deploy of the target')
     .option('--promote', "promote the target's unfinished canary now, skipping its remaining steps")
     .option('--yes', 'confirm a deploy to a protected target (production)')
+    .option('--pause-gitops', 'Argo CD or Flux owns the target: pause its auto-sync first (restored if the operation rolls back, else by gitops restore or incident resolve)')
+    .option('--ignore-gitops', 'Argo CD or Flux owns the target: go on, knowing it will revert the change')
     .option('--override-validation <why>', "deploy although the target's validation suite failed; only for a linked SEV0/SEV1 incident, audited")
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string }) => {
+    .action(async (options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string } & GitopsFlags) => {
       const { deployVerb } = await import('./deploy-verbs.js');
       setExit(await deployVerb(io, options));
     });
@@ -33,10 +35,12 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .option('--version <which>', 'previous, or a Deployment revision number (rolling)', 'previous')
     .option('--immediate', 'do not wait for the restored version to be fully available')
     .option('--yes', 'confirm a rollback of a protected target')
+    .option('--pause-gitops', 'Argo CD or Flux owns the target: pause its auto-sync first (restored if the operation rolls back, else by gitops restore or incident resolve)')
+    .option('--ignore-gitops', 'Argo CD or Flux owns the target: go on, knowing it will revert the change')
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean }) => {
+    .action(async (options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean } & GitopsFlags) => {
       const { rollbackVerb } = await import('./deploy-verbs.js');
       setExit(await rollbackVerb(io, options));
     });

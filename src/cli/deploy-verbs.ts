@@ -17,10 +17,14 @@ import { linkedIncident, recordInIncident, type IncidentLink } from '../adapters
 import { deployEvents, verdictEvent } from '../adapters/deploy-events';
 import { incidentSeverity } from '../adapters/validate-run';
 import { EXIT, type ExitCode } from './exit-codes';
+import { afterLines, conflictingFlags, guardOrExit, manifestsLines, type GitopsFlags } from './gitops-guard-lines';
+import { pendingPauses } from '../adapters/gitops-guard';
 import { incidentLinkLines } from './incident-link-lines';
 import { reporter, type Reporter } from './output';
 import { validationGate } from './validate-gate';
 import type { Io } from './program';
+
+export type { GitopsFlags };
 
 export interface Common {
   readonly repo?: string;
@@ -61,9 +65,11 @@ async function open(out: Reporter, options: Common, target: string, onEvent?: (e
 
 export async function deployVerb(
   io: Io,
-  options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string },
+  options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string } & GitopsFlags,
 ): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
+  const contradiction = conflictingFlags(out, options);
+  if (contradiction !== undefined) return contradiction;
   if (options.strategy !== undefined && !STRATEGIES.includes(options.strategy as DeployStrategy)) {
     return out.failure(`"${options.strategy}" is not a strategy.`, `Use ${STRATEGIES.join(', ')}.`, EXIT.usage);
   }
@@ -76,8 +82,14 @@ export async function deployVerb(
   const opened = await open(out, options, options.target, onEvent);
   if (typeof opened === 'number') return opened;
   let ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
-  if (options.continue) return report(out, await continueDeploy(ctx, options.yes));
-  if (options.promote) return report(out, await promoteCanary(ctx, options.yes));
+  if (options.continue || options.promote) {
+    // A resumed operation carries what it paused in its state: restored if it now rolls back.
+    const resumed = options.continue ? await continueDeploy(ctx, options.yes) : await promoteCanary(ctx, options.yes);
+    if (resumed.kind !== 'refused') {
+      await afterLines(out, opened.workspace.location.root, ctx, { outcome: resumed.kind, paused: pendingPauses(resumed.state), state: resumed.state, ...(resumed.state.meta.incident ? { incident: resumed.state.meta.incident } : {}) });
+    }
+    return report(out, resumed);
+  }
 
   const git = opened.workspace.context.git;
   const [sha, branch, tags] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch(), git.tags('HEAD')]);
@@ -111,9 +123,20 @@ export async function deployVerb(
     ...(options.overrideValidation !== undefined ? { override: options.overrideValidation } : {}),
   });
   if (gate !== undefined) return gate;
-  const outcome = await deploy(ctx, { image, meta, confirmed: options.yes === true });
+  // Argo CD or Flux would put the manifests back over this deploy: ask, warn or pause, by config and flags.
+  const paused = await guardOrExit(out, root, ctx, { verb: `deploying ${image}`, flags: options, confirmed: options.yes === true, ...(link.incident ? { incident: link.incident } : {}) });
+  if (typeof paused === 'number') return paused;
+  const outcome = await deploy(ctx, { image, meta: { ...meta, ...(paused.length > 0 ? { gitopsPaused: paused } : {}) }, confirmed: options.yes === true });
   const events = deployEvents(opened.target.name, image, ctx.target.strategy, verdicts, outcome);
   if (events.length > 0) noteIncident(out, await recordInIncident(root, link.incident, events));
+  await afterLines(out, root, ctx, {
+    outcome: outcome.kind,
+    paused,
+    ...(outcome.kind !== 'refused' ? { state: outcome.state } : {}),
+    ...(link.incident ? { incident: link.incident } : {}),
+    reason: outcome.kind === 'rolled-back' ? `the deploy of ${image} rolled back: the target is back at what git says` : `the deploy of ${image} did not write anything: ${outcome.kind === 'refused' ? outcome.reason : ''}`.slice(0, 300),
+  });
+  if (outcome.kind === 'deployed') await manifestsLines(out, { ...opened, context: ctx }, { kind: 'deploy', state: outcome.state }, link.incident);
   return report(out, outcome);
 }
 
@@ -134,8 +157,10 @@ function report(out: Reporter, outcome: Awaited<ReturnType<typeof deploy>>): Exi
   }
 }
 
-export async function rollbackVerb(io: Io, options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean }): Promise<ExitCode> {
+export async function rollbackVerb(io: Io, options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean } & GitopsFlags): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
+  const contradiction = conflictingFlags(out, options);
+  if (contradiction !== undefined) return contradiction;
   let toRevision: number | undefined;
   if (options.version !== 'previous') {
     toRevision = Number(options.version);
@@ -143,11 +168,22 @@ export async function rollbackVerb(io: Io, options: Common & { target: string; v
   }
   const opened = await open(out, options, options.target);
   if (typeof opened === 'number') return opened;
+  const root = opened.workspace.location.root;
+  const link = await linkedIncident(root);
+  // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
+  const paused = await guardOrExit(out, root, opened.context, { verb: 'rolling back', flags: options, confirmed: options.yes === true, ...(link.incident ? { incident: link.incident } : {}) });
+  if (typeof paused === 'number') return paused;
   const outcome = await rollback(opened.context, { ...(toRevision !== undefined ? { toRevision } : {}), immediate: options.immediate === true, confirmed: options.yes === true });
+  // Rolled back: the cluster now differs from git, so the pause stays; refused: nothing changed, restore.
+  await afterLines(out, root, opened.context, {
+    outcome: outcome.kind === 'refused' ? 'refused' : 'changed',
+    paused,
+    ...(link.incident ? { incident: link.incident } : {}),
+    reason: `the rollback did not write anything${outcome.kind === 'refused' ? `: ${outcome.reason}` : ''}`.slice(0, 300),
+  });
   if (outcome.kind === 'rolled-back') {
-    const root = opened.workspace.location.root;
-    const link = await linkedIncident(root);
     noteIncident(out, await recordInIncident(root, link.incident, [{ type: 'rollback', target: opened.target.name, reason: outcome.message }]));
+    await manifestsLines(out, opened, { kind: 'rollback' }, link.incident);
     return out.result({ rolledBack: true, message: outcome.message, ms: outcome.ms, ...(link.incident ? { incident: link.incident } : {}) }, [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`]);
   }
   return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);

@@ -12,6 +12,7 @@ import { parseSeverity, type Severity } from '../core/severity';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, short, type Reporter } from './output';
 import type { Io } from './program';
+import { baseFromRunning, fromRunningUsage } from './running-commands';
 
 interface Common {
   readonly repo?: string;
@@ -20,19 +21,24 @@ interface Common {
 
 type Runner = (code: ExitCode) => void;
 
+type CreateOptions = Common & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string; target?: string; onDrift?: string; kubeconfig?: string };
+
 export function registerHotfixCommands(program: Command, io: Io, setExit: Runner): void {
   program
     .command('create')
     .description('create a hotfix branch hotfix/ISSUE-title from the production release (gitflow) or production tip (trunk)')
     .requiredOption('--issue <key>', 'the tracker issue, e.g. PROD-2847 (or a plain id such as 2847)')
     .option('--title <text>', 'a short description; becomes the branch slug', '')
-    .option('--from <ref>', 'base: production, a tag or any ref (default: the latest release tag in gitflow, production in trunk)')
+    .option('--from <ref>', 'base: production, a tag, any ref, or running (the commit --target runs now) (default: the latest release tag in gitflow, production in trunk)')
+    .option('--target <name>', 'with --from=running: the target whose running commit to branch from')
+    .option('--on-drift <base>', 'with --from=running, when the target runs another commit than the production release: running or tag')
+    .option('--kubeconfig <file>', 'with --from=running: the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--severity <level>', 'SEV0 to SEV3 (or critical, high, medium, low)')
     .option('--model <model>', 'gitflow or trunk, overriding .hotfix/config.yaml')
     .option('--incident <id>', 'the incident the hotfix is for (default: the only open incident, if any)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string }) => {
+    .action(async (options: CreateOptions) => {
       setExit(await create(io, options));
     });
 
@@ -70,7 +76,7 @@ async function open(out: Reporter, options: Common, model?: BranchingModel): Pro
   return opened.value;
 }
 
-async function create(io: Io, options: Common & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string }): Promise<ExitCode> {
+async function create(io: Io, options: CreateOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   const key = parseIssueKey(options.issue);
   if (!key.ok) {
@@ -86,14 +92,36 @@ async function create(io: Io, options: Common & { issue: string; title: string; 
   if (options.model !== undefined && options.model !== 'gitflow' && options.model !== 'trunk') {
     return out.failure(`"${options.model}" is not a branching model.`, 'Use --model=gitflow or --model=trunk.', EXIT.usage);
   }
+  const fromRunning = options.from === 'running';
+  const usage = fromRunning ? fromRunningUsage(options) : options.onDrift !== undefined ? '--on-drift goes with --from=running.' : undefined;
+  if (usage) return out.failure(usage, 'e.g. hotfix-deployer create --issue=PROD-1 --from=running --target=production', EXIT.usage);
   const opened = await open(out, options, options.model);
   if (typeof opened === 'number') return opened;
   // The incident the hotfix is for: the one named (checked before anything is created), else the only open one.
   const link = await linkedIncident(opened.location.root, options.incident);
   if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
+  // --from=running: the commit the target runs, unless it drifted from the release and the person chose the tag.
+  const base = fromRunning
+    ? await baseFromRunning(out, opened.location.root, link.incident, {
+        issue: key.value,
+        title: options.title,
+        target: options.target ?? '',
+        ...(options.onDrift !== undefined ? { onDrift: options.onDrift } : {}),
+        ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+        ...(options.repo !== undefined ? { repo: options.repo } : {}),
+        ...(options.model !== undefined ? { model: options.model } : {}),
+      })
+    : { from: options.from };
+  if (typeof base === 'number') return base;
   const result = await createHotfix(
     opened.context,
-    { issue: key.value, title: options.title, ...(options.from !== undefined ? { from: options.from } : {}), ...(severity ? { severity } : {}) },
+    {
+      issue: key.value,
+      title: options.title,
+      ...(base.from !== undefined ? { from: base.from } : {}),
+      ...('baseRef' in base && base.baseRef !== undefined ? { baseRef: base.baseRef } : {}),
+      ...(severity ? { severity } : {}),
+    },
     (m) => out.progress(m),
   );
   if (!result.ok) {
@@ -101,8 +129,9 @@ async function create(io: Io, options: Common & { issue: string; title: string; 
   }
   const r = result.value;
   const recorded = link.incident ? await recordInIncident(opened.location.root, link.incident, [{ type: 'hotfix-created', branch: r.branch, issueKey: r.issueKey }]) : link;
-  return out.result({ hotfix: r, ...(recorded.incident ? { incident: recorded.incident } : {}) }, [
-    `Created ${r.branch} from ${r.baseline.tag ?? r.baseline.ref} (${short(r.baseline.sha)}) and checked it out.`,
+  const running = 'report' in base ? base.report : undefined;
+  return out.result({ hotfix: r, ...(recorded.incident ? { incident: recorded.incident } : {}), ...(running ? { running: running.running, drift: running.drift ?? null } : {}) }, [
+    `Created ${r.branch} from ${r.baseline.ref.startsWith('running:') ? `the commit ${r.baseline.ref.slice('running:'.length)} runs` : (r.baseline.tag ?? r.baseline.ref)} (${short(r.baseline.sha)}) and checked it out.`,
     ...(r.issueUrl ? [`Issue: ${r.issueUrl}`] : []),
     ...(recorded.incident ? [`Recorded in ${recorded.incident}'s timeline.`] : []),
     ...(recorded.note ? [`note: not recorded in an incident: ${recorded.note}`] : []),

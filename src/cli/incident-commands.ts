@@ -67,6 +67,8 @@ export function registerIncidentCommands(program: Command, io: Io, setExit: (cod
     .option('--root-cause <text>', 'what caused it (required; "unknown, investigation continues in PROD-2900" is honest)')
     .option('--action-items <items>', 'follow-ups separated by ";", each optionally ending in @owner: "add validation @ada; alert on 5xx @bo"')
     .option('--note <text>', 'a closing note for the timeline')
+    .option('--keep-gitops-paused <why>', 'keep the Argo CD/Flux auto-sync paused for this incident (it is restored otherwise); each becomes an action item')
+    .option('--kubeconfig <file>', 'for the GitOps restore: the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--broadcast', BROADCAST)
     .option('--repo <path>', REPO)
     .option('--json', 'machine-readable output')

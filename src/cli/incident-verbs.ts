@@ -8,7 +8,7 @@ import { describeEvent, elapsed, formatDuration, formatTime, plainText } from '.
 import { declareIncident, draftPostmortem, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
 import type { IncidentFailed } from '../core/incident/failures';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, isOpen, type Incident } from '../core/incident/model';
-import type { DeclareInput, ResolveInput, UpdateInput } from '../core/incident/plan';
+import { planResolve, type DeclareInput, type ResolveInput, type UpdateInput } from '../core/incident/plan';
 import type { IncidentContext } from '../core/incident/ports';
 import { bySeverity, listIncidents, pickIncident } from '../core/incident/query';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -24,7 +24,7 @@ interface Changing extends Common {
 }
 export type CreateOptions = Changing & Omit<DeclareInput, 'severity' | 'impact' | 'title'> & { readonly title: string; readonly severity: string; readonly impact: string };
 export type UpdateOptions = Changing & UpdateInput & { readonly id?: string };
-export type ResolveOptions = Changing & ResolveInput & { readonly id?: string };
+export type ResolveOptions = Changing & ResolveInput & { readonly id?: string; readonly keepGitopsPaused?: string; readonly kubeconfig?: string };
 export type ListOptions = Common & { readonly all?: boolean };
 export type ShowOptions = Common & { readonly id?: string };
 export type PostmortemOptions = Common & { readonly id?: string; readonly output?: string; readonly force?: boolean };
@@ -121,11 +121,26 @@ export async function resolveVerb(io: Io, options: ResolveOptions): Promise<Exit
   const out = reporter(io, options.json === true);
   const ctx = await open(out, options);
   if (typeof ctx === 'number') return ctx;
-  const { id, repo: _repo, json: _json, broadcast: wanted, ...input } = options;
+  const { id, repo: _repo, json: _json, broadcast: wanted, keepGitopsPaused, kubeconfig, ...asked } = options;
+  let input: ResolveInput = asked;
+  const gitops: string[] = [];
+  // GitOps auto-sync paused for this incident is restored first, or (kept) becomes an action item.
+  const picked = await pickIncident(ctx, id, { prefer: 'open' });
+  if (picked.ok && isOpen(picked.value.incident) && planResolve(picked.value.incident, asked).ok) {
+    const { restoreForIncident } = await import('../adapters/gitops-restore.js');
+    const { incidentLinkLines } = await import('./incident-link-lines.js');
+    const restore = await restoreForIncident(options.repo ?? process.cwd(), picked.value.incident.id, {
+      ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+      ...(keepGitopsPaused !== undefined ? { keep: keepGitopsPaused } : {}),
+    });
+    gitops.push(...restore.lines.map((l) => `  ${t(l)}`), ...restore.links.flatMap((link) => incidentLinkLines(link)).map((l) => `  ${l}`));
+    if (restore.actionItems.length > 0) input = { ...asked, actionItems: [asked.actionItems ?? '', ...restore.actionItems].filter((a) => a.trim() !== '').join('; ') };
+  }
   const result = await resolveIncident(ctx, id, input, { broadcast: wanted === true });
   if (!result.ok) return refused(out, result);
   const i = result.value.incident;
   return reportChange(out, ctx, result.value, wanted, 'Resolved', [
+    ...gitops,
     `  Declared to resolved: ${formatDuration(Date.parse(i.resolvedAt ?? i.updatedAt) - Date.parse(i.declaredAt))}.`,
     ...i.actionItems.map((a) => `  [ ] ${t(a.text)}${a.owner !== undefined ? ` @${t(a.owner)}` : ''}`),
     `Next: hotfix-deployer incident postmortem --id=${i.id} --output=postmortem-${i.id}.md`,

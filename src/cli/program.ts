@@ -7,9 +7,12 @@ import { registerAuditCommands } from './audit-commands';
 import { registerCiCommands } from './ci-commands';
 import { EXIT, type ExitCode } from './exit-codes';
 import { registerDeployCommands } from './deploy-commands';
+import { registerGitopsCommands } from './gitops-commands';
+import { registerGitopsPrepare } from './gitops-prepare';
 import { registerHotfixCommands } from './hotfix-commands';
 import { registerIncidentCommands } from './incident-commands';
 import { registerInitCommands } from './init-commands';
+import { registerRunningCommands } from './running-commands';
 import { registerVerifyCommands } from './verify-commands';
 import { registerValidateCommands } from './validate-commands';
 
@@ -31,7 +34,9 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
   registerHotfixCommands(program, io, setExit);
   registerValidateCommands(program, io, setExit);
   registerDeployCommands(program, io, setExit);
+  registerRunningCommands(program, io, setExit);
   registerIncidentCommands(program, io, setExit);
+  registerGitopsPrepare(registerGitopsCommands(program, io, setExit), io, setExit);
   registerVerifyCommands(program, io, setExit);
   registerAuditCommands(program, io, setExit);
   registerCiCommands(program, io, setExit);

@@ -315,18 +315,20 @@ function serviceView(s: V1Service): ServiceView {
     namespace: s.metadata?.namespace ?? '',
     selector: s.spec?.selector ?? {},
     annotations: s.metadata?.annotations ?? {},
+    labels: s.metadata?.labels ?? {},
     ports,
   };
 }
 
 function customView(object: unknown): CustomObjectView {
-  const o = (typeof object === 'object' && object !== null ? object : {}) as { metadata?: { name?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+  const o = (typeof object === 'object' && object !== null ? object : {}) as { metadata?: { name?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown>; status?: Record<string, unknown> };
   return {
     name: o.metadata?.name ?? '',
     resourceVersion: o.metadata?.resourceVersion ?? '',
     labels: o.metadata?.labels ?? {},
     annotations: o.metadata?.annotations ?? {},
     spec: o.spec ?? {},
+    ...(o.status !== undefined ? { status: o.status } : {}),
   };
 }
 

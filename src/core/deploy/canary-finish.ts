@@ -11,7 +11,7 @@ import { readRoute, resolveRoute, setRouteWeight } from './canary-traffic';
 import type { DeployLock } from './lock';
 import { planUndo } from './rollout';
 import type { DeployState, RouteRef } from './state';
-import { managedByLabel, mustGet, writeAnnotations } from './steps';
+import { commitAnnotations, managedByLabel, mustGet, writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
 import type { Save } from './canary';
 
@@ -29,7 +29,13 @@ export async function promoteCanaryStep(ctx: DeployContext, initial: DeployState
   if (stable.containers.find((c) => c.name === container)?.image !== state.image) {
     ctx.progress?.(`Promoting: ${target.app} takes ${state.image}`);
     const labels = managedByLabel(stable);
-    await cluster.setImages(target.namespace, target.app, { images: { [container]: state.image }, annotations: writeAnnotations(ctx, state), ...(labels ? { labels } : {}) }, { dryRun: false });
+    const templateAnnotations = commitAnnotations(state);
+    await cluster.setImages(
+      target.namespace,
+      target.app,
+      { images: { [container]: state.image }, annotations: writeAnnotations(ctx, state), ...(templateAnnotations ? { templateAnnotations } : {}), ...(labels ? { labels } : {}) },
+      { dryRun: false },
+    );
   }
   if (stable.replicas < total) {
     ctx.progress?.(`Scaling ${target.app} back to ${total} replicas`);

@@ -11,7 +11,7 @@ import { readRoute, resolveRoute, setRouteWeight, shiftTo } from './canary-traff
 import { MANAGED_BY, type DeployLock } from './lock';
 import { revisionOf } from './rollout';
 import type { CanaryProgress, DeployState } from './state';
-import { containerOf, mustGet, writeAnnotations } from './steps';
+import { commitAnnotations, containerOf, mustGet, writeAnnotations } from './steps';
 
 type StepResult = Result<DeployState>;
 export type Save = (next: DeployState) => Promise<void>;
@@ -78,7 +78,8 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
     const dry = await setRouteWeight(ctx, route.value, 0, annotations, { dryRun: true });
     if (!dry.ok) return dry;
   }
-  await cluster.setImages(target.namespace, target.app, { images: { [container.value]: state.image }, annotations }, { dryRun: true });
+  const templateAnnotations = commitAnnotations(state);
+  await cluster.setImages(target.namespace, target.app, { images: { [container.value]: state.image }, annotations, ...(templateAnnotations ? { templateAnnotations } : {}) }, { dryRun: true });
 
   const revision = revisionOf(stable);
   const canary: CanaryProgress = {

@@ -58,6 +58,8 @@ export interface ServiceView {
   readonly namespace: string;
   readonly selector: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** The Service's own labels (a GitOps controller's instance label, for one). */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly ports?: readonly ServicePort[];
   /** For a compare-and-swap write: it fails (409) if the Service changed since this read. */
   readonly resourceVersion?: string;
@@ -77,6 +79,8 @@ export interface CustomObjectView {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   readonly spec: Readonly<Record<string, unknown>>;
+  /** What the object's controller reports (a GitOps object's applied revision); empty when none. */
+  readonly status?: Readonly<Record<string, unknown>>;
 }
 
 export interface LeaseView {

@@ -48,10 +48,27 @@ export interface StepVerdict {
   readonly verdict: GateVerdict;
 }
 
+/**
+ * A GitOps object whose auto-sync was paused for this operation (core/gitops): restored at once when
+ * the operation rolls back or is refused, else its restore is pending (gitops restore, incident resolve).
+ */
+export interface GitOpsPaused {
+  readonly controller: 'argocd' | 'flux';
+  readonly kind: 'Application' | 'Kustomization' | 'HelmRelease';
+  readonly namespace: string;
+  readonly name: string;
+  /** `Argo CD Application argocd/web`. */
+  readonly label: string;
+  /** The policy before the pause, as JSON (also on the object, which is the source of truth). */
+  readonly previous: string;
+  readonly restoredAt?: string;
+}
+
 export interface DeployMeta {
   readonly gitSha?: string;
   readonly branch?: string;
   readonly incident?: string;
+  readonly gitopsPaused?: readonly GitOpsPaused[];
 }
 
 export interface DeployState {

@@ -8,6 +8,7 @@ import type { DeployLock } from './lock';
 import { MANAGED_BY } from './lock';
 import type { DeploymentView } from './ports';
 import { colours, revisionOf } from './rollout';
+import { BRANCH, GIT_SHA, IMAGE } from '../running/types';
 import type { DeployState } from './state';
 import { waitForRollout } from './wait';
 
@@ -24,6 +25,15 @@ export function writeAnnotations(ctx: DeployContext, state: DeployState): Record
     ...(state.meta.branch ? { 'hotfix-deployer.io/branch': state.meta.branch } : {}),
     ...(state.meta.incident ? { 'hotfix-deployer.io/incident': state.meta.incident } : {}),
   };
+}
+
+/**
+ * Pod-template annotations: the commit, branch and image deployed. ReplicaSets keep them (and rollout
+ * undo restores them), unlike the Deployment's; the image lets a reader see when `kubectl set image`
+ * has made them stale. Without a known commit none are written, so older ones turn stale by the image.
+ */
+export function commitAnnotations(state: DeployState): Record<string, string> | undefined {
+  return state.meta.gitSha ? { [GIT_SHA]: state.meta.gitSha, [BRANCH]: state.meta.branch ?? '', [IMAGE]: state.image } : undefined;
 }
 
 /** Our managed-by label, unless another manager (Helm, Argo CD, ...) owns the object: never take it from them. */
@@ -84,7 +94,13 @@ export async function preflight(ctx: DeployContext, state: DeployState): Promise
     return failed(`${d.name} already runs ${state.image}.`, 'Nothing to deploy; pass another --image.');
   }
   // The server checks the write (admission, validation, quota) without making it.
-  await cluster.setImages(target.namespace, d.name, { images: { [container.value]: state.image }, annotations: writeAnnotations(ctx, state) }, { dryRun: true });
+  const templateAnnotations = commitAnnotations(state);
+  await cluster.setImages(
+    target.namespace,
+    d.name,
+    { images: { [container.value]: state.image }, annotations: writeAnnotations(ctx, state), ...(templateAnnotations ? { templateAnnotations } : {}) },
+    { dryRun: true },
+  );
   const images = Object.fromEntries(d.containers.map((c) => [c.name, c.image]));
   const revision = revisionOf(d);
   return succeeded({
@@ -104,7 +120,13 @@ export async function update(ctx: DeployContext, state: DeployState): Promise<St
   if (d.value.containers.find((c) => c.name === container)?.image !== state.image) {
     const labels = managedByLabel(d.value);
     ctx.progress?.(`Setting ${name} ${container} to ${state.image}`);
-    await cluster.setImages(target.namespace, name, { images: { [container]: state.image }, annotations: writeAnnotations(ctx, state), ...(labels ? { labels } : {}) }, { dryRun: false });
+    const templateAnnotations = commitAnnotations(state);
+    await cluster.setImages(
+      target.namespace,
+      name,
+      { images: { [container]: state.image }, annotations: writeAnnotations(ctx, state), ...(templateAnnotations ? { templateAnnotations } : {}), ...(labels ? { labels } : {}) },
+      { dryRun: false },
+    );
   }
   if (state.strategy === 'blue-green') {
     const live = await mustGet(ctx, `${target.app}-${state.before?.liveColour ?? 'blue'}`);

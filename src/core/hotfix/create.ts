@@ -16,6 +16,8 @@ export interface CreateInput {
   readonly title: string;
   /** `production`, a tag or any ref; default: the model's base. */
   readonly from?: string;
+  /** How the record names the base when `from` is a commit found elsewhere (`running:production`). */
+  readonly baseRef?: string;
   readonly severity?: Severity;
   readonly model?: BranchingModel;
 }
@@ -78,12 +80,13 @@ export async function createHotfix(
   }
 
   progress('Finding the base');
-  const baseline = settled(baselineRead);
-  if (!baseline.ok) {
-    return baseline;
+  const chosen = settled(baselineRead);
+  if (!chosen.ok) {
+    return chosen;
   }
+  const baseline = input.baseRef !== undefined && input.from !== undefined ? succeeded({ ...chosen.value, ref: input.baseRef }) : chosen;
 
-  progress(`Creating ${branch} from ${baseline.value.tag ?? baseline.value.ref} (${baseline.value.sha.slice(0, 8)})`);
+  progress(`Creating ${branch} from ${input.baseRef ?? baseline.value.tag ?? baseline.value.ref} (${baseline.value.sha.slice(0, 8)})`);
   const before = settled(beforeRead);
   await git.createAndCheckout(branch, baseline.value.sha);
 
@@ -106,7 +109,7 @@ export async function createHotfix(
     after: baseline.value.sha,
     details: {
       issue: key.value,
-      base: baseline.value.tag ?? baseline.value.ref,
+      base: input.baseRef ?? baseline.value.tag ?? baseline.value.ref,
       model,
       ...(before !== undefined ? { previousBranch: before } : {}),
       ...(input.severity !== undefined ? { severity: input.severity } : {}),

@@ -19,6 +19,8 @@ import {
   type HotfixCommandDeps,
 } from './hotfix/commands';
 import { HotfixService } from './hotfix/service';
+import { createFromProductionCommand } from './hotfix/from-production';
+import { pauseAutoSyncCommand, prepareManifestsCommand, restoreAutoSyncCommand } from './gitops/commands';
 import {
   declareIncidentCommand,
   draftPostmortemCommand,
@@ -87,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         },
         showLog: () => log.show(),
         createHotfix: (arg) => createHotfixCommand(deps, arg),
+        createHotfixFromProduction: (arg) => createFromProductionCommand({ ...deps, deploys }, arg),
         finishHotfix: (arg) => finishHotfixCommand(deps, arg),
         continueFinish: (arg) => continueFinishCommand(deps, arg),
         abortFinish: (arg) => abortFinishCommand(deps, arg),
@@ -96,6 +99,9 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
         promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
         abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),
+        pauseAutoSync: (arg) => pauseAutoSyncCommand(deployDeps, arg),
+        restoreAutoSync: (arg) => restoreAutoSyncCommand(deployDeps, arg),
+        prepareManifestsChange: (arg) => prepareManifestsCommand(deployDeps, arg),
         validate: (arg) => validateCommand(deployDeps, arg),
         verify: (arg) => verifyCommand(deployDeps, arg),
         verifyAudit: (arg) => verifyAuditCommand(repositories, log, arg),

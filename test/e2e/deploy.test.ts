@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { DeployNode } from '../../src/extension/views/deploy-tree';
 import { extension } from './manifest';
@@ -26,7 +27,10 @@ describe('extension host: deploy and rollback through the kube context (real con
     const target = (await items()).find((n) => n.label === 'staging');
     assert.equal(target?.description, 'rolling · current context / shop');
     assert.equal(target?.contextValue, 'hotfix.target.rolling');
-    assert.deepEqual(await stagingRows(), ['checkout | checkout:1.4.0 · rev 1 · 3/3 available']);
+    const [root = ''] = await extension().exports.repositories();
+    const release = execFileSync('git', ['rev-parse', 'v1.4.0^{commit}'], { cwd: root, encoding: 'utf8' }).trim();
+    // The image template checkout:{version} reads 1.4.0 back as the release v1.4.0: no drift.
+    assert.deepEqual(await stagingRows(), ['checkout | checkout:1.4.0 · rev 1 · 3/3 available', `Running ${release.slice(0, 12)} | = v1.4.0 · tag-pattern`]);
   });
 
   it('Deploy… rolls out the new image, and the view shows it', async () => {

@@ -3,6 +3,7 @@
 // `web` behind Service `web` (target `web`, canary), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG.
 // That kubeconfig goes through a counting relay (kube-counter.mjs): `connections` is the file with one
 // line per connection the extension host opened to the API server.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -41,7 +42,8 @@ export async function startHostCluster(dir, workspace) {
       spec: { replicas: 2, progressDeadlineSeconds: 10, selector: { matchLabels: web },
         template: { metadata: { labels: web }, spec: { containers: [{ name: 'app', image: 'web:2.0' }] } } } } });
     await core.createNamespacedService({ namespace: NAMESPACE, body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } });
-    for (const name of ['checkout', 'web']) {
+    await gitopsApp(kc, workspace, apps);
+    for (const name of ['checkout', 'web', 'payments']) {
       for (let i = 0; i < 100; i++) {
         const d = await apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
         if (d.status?.availableReplicas === d.spec?.replicas) break;
@@ -51,7 +53,8 @@ export async function startHostCluster(dir, workspace) {
     mkdirSync(path.join(workspace, '.hotfix'), { recursive: true });
     writeFileSync(path.join(workspace, '.hotfix', 'config.yaml'),
       `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n` +
-      `  web:\n    namespace: ${NAMESPACE}\n    app: web\n    strategy: canary\n    canary: { steps: [50, 100], pause: 60s }\n`);
+      `  web:\n    namespace: ${NAMESPACE}\n    app: web\n    strategy: canary\n    canary: { steps: [50, 100], pause: 60s }\n` +
+      `  payments:\n    namespace: ${NAMESPACE}\n    app: payments\n    gitops: { autoSync: ask }\n`);
   } catch (error) {
     await stopCluster(handle);
     throw error;
@@ -61,4 +64,45 @@ export async function startHostCluster(dir, workspace) {
   const counter = await startKubeCounter({ server: handle.server, from: handle.kubeconfig, kubeconfig, log: connections })
     .catch(async (error) => { await stopCluster(handle); throw error; });
   return { kubeconfig, connections, stop: async () => { await counter.close(); await stopCluster(handle); } };
+}
+
+/**
+ * A GitOps-managed target: Deployment `payments`, labelled as Argo CD's Application `payments` (in
+ * namespace argocd, auto-sync with selfHeal), running an image tagged with a commit that is not the
+ * production release (drift). Only the Application's CRD and object: no Argo CD controller runs here.
+ * Returns that commit, made with commit-tree on a branch `experiment` so no other branch moves.
+ */
+async function gitopsApp(kc, workspace, apps) {
+  const git = (...args) => execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
+  const sha = git('commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'experiment: try a faster checkout');
+  git('update-ref', 'refs/heads/experiment', sha);
+  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  // client-node serializes typed bodies by its own names: x_kubernetes_preserve_unknown_fields goes out dashed.
+  const open = { type: 'object', x_kubernetes_preserve_unknown_fields: true };
+  await ext.createCustomResourceDefinition({ body: {
+    metadata: { name: 'applications.argoproj.io' },
+    spec: { group: 'argoproj.io', scope: 'Namespaced', names: { plural: 'applications', singular: 'application', kind: 'Application', listKind: 'ApplicationList' },
+      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: open, status: open } } } }] } } });
+  await core.createNamespace({ body: { metadata: { name: 'argocd' } } });
+  const application = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'payments', namespace: 'argocd' },
+    spec: { project: 'default', destination: { namespace: NAMESPACE, server: 'https://kubernetes.default.svc' }, source: { repoURL: 'https://git.example/infra.git', path: 'apps/payments', targetRevision: 'main' },
+      syncPolicy: { automated: { prune: true, selfHeal: true } } } };
+  for (let i = 0; ; i++) {
+    try {
+      await custom.createNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', body: application });
+      break;
+    } catch (error) {
+      // The new CRD is served a moment after it is created.
+      if (i > 100) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const labels = { app: 'payments' };
+  await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: {
+    metadata: { name: 'payments', labels: { ...labels, 'argocd.argoproj.io/instance': 'payments' } },
+    spec: { replicas: 1, progressDeadlineSeconds: 10, selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `payments:${sha.slice(0, 12)}` }] } } } } });
+  return sha;
 }

@@ -11,6 +11,8 @@ import type { RollbackOutcome } from '../../core/deploy/rollback';
 import { showFailure } from '../ui';
 import { argsOf, cancelled, confirm, pickTarget, progress, type DeployCommandDeps, type Outcome } from './flow';
 import { planDeploy, validationGate, type DeployPlan } from './gate';
+import { gitopsAfter, gitopsBefore, manifestsAfter } from './gitops';
+import type { GitOpsChoice } from '../../adapters/gitops-guard';
 
 export type { DeployCommandDeps } from './flow';
 
@@ -26,6 +28,8 @@ interface DeployArgs {
   readonly immediate?: boolean;
   /** Deploy past a failed validation: why it cannot wait (a linked SEV0/SEV1 incident is needed). */
   readonly overrideValidation?: string;
+  /** Argo CD or Flux would revert it: pause auto-sync first, or go on anyway (no modal). */
+  readonly gitops?: GitOpsChoice;
 }
 
 const args = (arg: unknown): Partial<DeployArgs> => argsOf<DeployArgs>(arg);
@@ -43,9 +47,15 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
   if (!(await confirm(target, what, a.confirmed))) return cancelled;
   if (a.continue || image === undefined) return runDeploy(deps, target, what);
   const plan = await planDeploy(deps, target, image);
-  const gate = await validationGate(deps, plan, a.overrideValidation, () => runDeploy(deps, target, what, plan));
+  const guarded = async (): Promise<Outcome<DeployOutcome>> => {
+    // Argo CD or Flux would put the manifests back over this deploy: ask, warn or pause, by config.
+    const paused = await gitopsBefore(deps, target, { verb: `deploying ${plan.image}`, button: 'Deploy', ...(a.gitops ? { choice: a.gitops } : {}), ...(plan.incident ? { incident: plan.incident } : {}) });
+    if (!paused.ok) return paused;
+    return runDeploy(deps, target, what, paused.value.length > 0 ? { ...plan, meta: { ...plan.meta, gitopsPaused: paused.value } } : plan);
+  };
+  const gate = await validationGate(deps, plan, a.overrideValidation, guarded);
   if (!gate.ok) return gate;
-  return runDeploy(deps, target, what, plan);
+  return guarded();
 }
 
 /** The rollout under a cancellable progress notification (a resume without a plan), then its outcome shown. */
@@ -57,10 +67,16 @@ async function runDeploy(deps: DeployCommandDeps, target: OpenDeploy, what: stri
     return deploy({ ...plan.opened.context, progress: report, signal }, { image: plan.image, confirmed: true, meta: plan.meta });
   }, { root, target: target.target.name });
   if (plan) await recordDeploy(deps, plan, outcome);
+  const { pendingPauses } = await import('../../adapters/gitops-guard.js');
+  // What was paused for it (a resumed deploy carries that in its state): restored if it rolled back.
+  const state = outcome.kind === 'refused' ? undefined : outcome.state;
+  const incident = plan?.incident ?? state?.meta.incident;
+  await gitopsAfter(deps, target, { outcome: outcome.kind, paused: state ? pendingPauses(state) : (plan?.meta.gitopsPaused ?? []), ...(state ? { state } : {}), ...(incident ? { incident } : {}) });
   deps.deploys.invalidate();
   switch (outcome.kind) {
     case 'deployed':
       void vscode.window.showInformationMessage(outcome.message);
+      await manifestsAfter(deps, target, { kind: 'deploy', state: outcome.state }, incident);
       if (outcome.state.strategy === 'blue-green' && !outcome.state.retiredAt) {
         deps.deploys.scheduleRetire(root, target.target.name, target.target.keepOldForMs);
       }
@@ -116,18 +132,25 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
   const a = args(arg);
   const how = target.target.strategy === 'blue-green' ? 'switch the Service back to the other colour' : 'undo to the previous revision';
   if (!(await confirm(target, `Roll back ${target.target.name} (${how})`, a.confirmed))) return cancelled;
+  const { linkedIncident } = await import('../../adapters/incident-link.js');
+  const link = await linkedIncident(target.workspace.location.root);
+  // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
+  const paused = await gitopsBefore(deps, target, { verb: 'rolling back', button: 'Roll Back', ...(a.gitops ? { choice: a.gitops } : {}), ...(link.incident ? { incident: link.incident } : {}) });
+  if (!paused.ok) return paused;
   const { rollback } = await import('../../core/deploy/rollback.js');
   const outcome = await progress(`Hotfix: rolling back ${target.target.name}`, deps, (report, signal) =>
     rollback({ ...target.context, progress: report, signal }, { confirmed: true, ...(a.toRevision !== undefined ? { toRevision: a.toRevision } : {}), ...(a.immediate ? { immediate: true } : {}) }),
   );
+  // Rolled back: the cluster now differs from git, so the pause stays; refused: nothing changed, restore.
+  await gitopsAfter(deps, target, { outcome: outcome.kind === 'refused' ? 'refused' : 'changed', paused: paused.value, ...(link.incident ? { incident: link.incident } : {}) });
   deps.deploys.invalidate();
   if (outcome.kind === 'rolled-back') {
-    const { linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
+    const { recordInIncident } = await import('../../adapters/incident-link.js');
     const root = target.workspace.location.root;
-    const link = await linkedIncident(root);
     const recorded = await recordInIncident(root, link.incident, [{ type: 'rollback', target: target.target.name, reason: outcome.message }], await incidentNotifyOptions());
     if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);
     void vscode.window.showInformationMessage(`Rolled back ${target.target.name} in ${outcome.ms} ms: ${outcome.message}.`);
+    await manifestsAfter(deps, target, { kind: 'rollback' }, link.incident);
     return { ok: true, value: outcome };
   }
   void showFailure(deps.log, outcome.reason, outcome.hint);

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import type { DeployOpenOptions, OpenDeploy } from '../../adapters/deploy-workspace';
 import type { Target } from '../../core/config/targets';
 import type { TargetLiveState } from '../../core/deploy/describe';
+import type { RunningReport } from '../../adapters/running';
+import type { GitOpsOwner } from '../../core/gitops/detect';
 import type { Result } from '../../core/result';
 import { SETTINGS } from '../../shared/settings';
 import { Disposable } from '../lifecycle';
@@ -16,6 +18,13 @@ export interface RepoTargets {
   readonly root: string;
   readonly targets: readonly Target[];
   readonly error?: string;
+}
+
+/** A target as the Deployments view shows it: live state, the commit it runs, and its GitOps owners. */
+export interface TargetOverview {
+  readonly live: TargetLiveState | { readonly error: string };
+  readonly running?: Result<RunningReport>;
+  readonly gitops?: readonly GitOpsOwner[] | { readonly error: string };
 }
 
 export class DeployService extends Disposable {
@@ -72,6 +81,34 @@ export class DeployService extends Disposable {
       this.log.error(`reading ${target}`, error);
       return { error: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /**
+   * For the Deployments view, from one opening of the kube context: the live state, the commit that
+   * runs (and its drift from the production release, recorded once in the open incident's timeline),
+   * and the Argo CD / Flux objects that own the target.
+   */
+  async overview(root: string, target: string): Promise<TargetOverview> {
+    const opened = await this.open(root, target);
+    if (!opened.ok) return { live: { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` } };
+    const [{ describeTarget }, { runningOf, recordDrift }, { detectOwners }, { linkedIncident }] = await Promise.all([
+      import('../../core/deploy/describe.js'),
+      import('../../adapters/running.js'),
+      import('../../core/gitops/detect.js'),
+      import('../../adapters/incident-link.js'),
+    ]);
+    const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    const [live, running, gitops] = await Promise.all([
+      describeTarget(opened.value.context).catch((error: unknown) => ({ error: message(error) })),
+      runningOf(opened.value).catch((error: unknown) => ({ ok: false as const, reason: message(error) })),
+      detectOwners(opened.value.context.cluster, opened.value.target).catch((error: unknown) => ({ error: message(error) })),
+    ]);
+    if (running.ok && running.value.drift) {
+      const link = await linkedIncident(root);
+      const recorded = await recordDrift(running.value, link.incident);
+      if (recorded.incident) this.log.info(`drift of ${target} recorded in ${recorded.incident}'s timeline`);
+    }
+    return { live, running, gitops };
   }
 
   invalidate(): void {

@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { OpenWorkspace } from '../../adapters/workspace';
+import type { CreateInput } from '../../core/hotfix/create';
 import type { FinishOutcome } from '../../core/hotfix/finish';
 import type { HotfixRecord } from '../../core/hotfix/records';
 import { pickRepository, showFailure } from '../ui';
@@ -56,11 +57,17 @@ export async function createHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
   const { context } = workspace;
   const input = await askCreateInput(context, createArgs(arg));
   if (!input) return cancelled;
+  return runCreate(deps, workspace, input, createArgs(arg).stash);
+}
+
+/** Creates the branch (offering to stash a dirty tree), records it in the open incident, and says so. */
+export async function runCreate(deps: HotfixCommandDeps, workspace: OpenWorkspace, input: CreateInput, stashGiven: boolean | undefined): Promise<CommandResult<HotfixRecord>> {
+  const { context } = workspace;
   const { createHotfix } = await import('../../core/hotfix/create.js');
   const run = () => withProgress(`Hotfix: creating a branch for ${input.issue}`, deps, (progress) => createHotfix(context, input, progress));
   let result = await run();
   if (!result.ok && 'dirtyFiles' in result) {
-    const stash = createArgs(arg).stash ?? (await vscode.window.showWarningMessage(
+    const stash = stashGiven ?? (await vscode.window.showWarningMessage(
       `${result.reason} Stash them and create the hotfix branch?`,
       { modal: true, detail: 'They are kept in a named stash (git stash list) to restore later with git stash pop.' },
       'Stash and Create',
@@ -77,7 +84,8 @@ export async function createHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
     return { ok: false, reason: result.reason };
   }
   const created = result.value;
-  deps.log.info(`created ${created.branch} from ${created.baseline.tag ?? created.baseline.ref} (${created.baseline.sha})`);
+  const from = created.baseline.ref.startsWith('running:') ? `the commit ${created.baseline.ref.slice('running:'.length)} runs` : (created.baseline.tag ?? created.baseline.ref);
+  deps.log.info(`created ${created.branch} from ${from} (${created.baseline.sha})`);
   // Into the open incident's timeline (the only open one; with several, the log says so).
   const { linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
   const root = workspace.location.root;
@@ -86,7 +94,7 @@ export async function createHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
   if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);
   if (link.note ?? recorded.note) deps.log.info(`not recorded in an incident: ${link.note ?? recorded.note ?? ''}`);
   void vscode.window
-    .showInformationMessage(`Created ${created.branch} from ${created.baseline.tag ?? created.baseline.ref}. Commit the fix, then run Hotfix: Finish Hotfix.`, ...(created.issueUrl ? ['Open Issue'] : []))
+    .showInformationMessage(`Created ${created.branch} from ${from} (${created.baseline.sha.slice(0, 8)}). Commit the fix, then run Hotfix: Finish Hotfix.`, ...(created.issueUrl ? ['Open Issue'] : []))
     .then((choice) => (choice === 'Open Issue' && created.issueUrl ? vscode.env.openExternal(vscode.Uri.parse(created.issueUrl)) : undefined));
   return { ok: true, value: created };
 }

@@ -25,12 +25,17 @@ const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
   SEV3: 'Minor: small impact, fix soon',
 };
 
-export async function askCreateInput(ctx: HotfixContext, args: CreateArgs): Promise<CreateInput | undefined> {
+/**
+ * `base`, when the base is already chosen (Create Hotfix from Production: the commit that runs), skips
+ * the base step and names it in the record.
+ */
+export async function askCreateInput(ctx: HotfixContext, args: CreateArgs, base?: { readonly sha: string; readonly ref: string }): Promise<CreateInput | undefined> {
+  const fixed = base ? { from: base.sha, baseRef: base.ref } : undefined;
   if (args.issue !== undefined) {
     const severity = args.severity !== undefined ? parseSeverity(args.severity) : undefined;
-    return { issue: args.issue, title: args.title ?? '', ...(args.from !== undefined ? { from: args.from } : {}), ...(severity ? { severity } : {}) };
+    return { issue: args.issue, title: args.title ?? '', ...(args.from !== undefined ? { from: args.from } : {}), ...fixed, ...(severity ? { severity } : {}) };
   }
-  const steps = 4;
+  const steps = fixed ? 3 : 4;
   const issue = await vscode.window.showInputBox({
     title: `Hotfix: Create Hotfix Branch (1/${steps})`,
     prompt: 'The issue in your tracker',
@@ -54,15 +59,15 @@ export async function askCreateInput(ctx: HotfixContext, args: CreateArgs): Prom
   });
   if (title === undefined) return undefined;
 
-  const from = await askBase(ctx, steps);
+  const from = fixed ? fixed.from : await askBase(ctx, steps);
   if (from === null) return undefined;
 
   const severityPick = await vscode.window.showQuickPick(
     [...SEVERITIES.map((level) => ({ label: level, description: SEVERITY_TEXT[level], level })), { label: 'No severity', description: 'Record none for this hotfix', level: undefined }],
-    { title: `Hotfix: Create Hotfix Branch (4/${steps})`, placeHolder: 'How severe is the production problem?', ignoreFocusOut: true },
+    { title: `Hotfix: Create Hotfix Branch (${steps}/${steps})`, placeHolder: 'How severe is the production problem?', ignoreFocusOut: true },
   );
   if (!severityPick) return undefined;
-  return { issue: key.value, title, ...(from !== undefined ? { from } : {}), ...(severityPick.level ? { severity: severityPick.level } : {}) };
+  return { issue: key.value, title, ...(from !== undefined ? { from } : {}), ...(fixed ? { baseRef: fixed.baseRef } : {}), ...(severityPick.level ? { severity: severityPick.level } : {}) };
 }
 
 /** The base as `--from` would take it; undefined means the detected default, null means cancelled. */

@@ -14,6 +14,7 @@ import { argsOf, askBroadcast, askDeclare, askResolve, askUpdate, chooseIncident
 import { kubeconfigSetting } from '../settings';
 import type { IncidentService } from './service';
 import type { IncidentStatusBar } from './status-bar';
+import type { ResolveGitopsArgs } from './resolve-gitops';
 
 export interface IncidentCommandDeps {
   readonly repositories: Repositories;
@@ -140,7 +141,16 @@ export async function resolveIncidentCommand(deps: IncidentCommandDeps, arg?: un
   };
   const broadcast = await broadcastFor(opened.location.root, args.broadcast, interactive, 'Resolve Incident');
   if (broadcast === undefined) return cancelled;
-  const result = await resolveIncident(opened.context, which.id, input, { broadcast });
+  // Auto-sync paused for this incident is restored first (or kept, as an action item): only for a resolution the engine will accept.
+  const { planResolve } = await import('../../core/incident/plan.js');
+  let resolution: typeof input = input;
+  if (which.incident && isOpen(which.incident) && planResolve(which.incident, input).ok) {
+    const { gitopsAtResolve } = await import('./resolve-gitops.js');
+    const items = await gitopsAtResolve(deps.log, opened.location.root, which.incident, argsOf<ResolveGitopsArgs>(arg), interactive);
+    if (items === undefined) return cancelled;
+    if (items.length > 0) resolution = { ...input, actionItems: [input.actionItems ?? '', ...items].filter((a) => a.trim() !== '').join('; ') };
+  }
+  const result = await resolveIncident(opened.context, which.id, resolution, { broadcast });
   if (!result.ok) return refused(deps, result);
   const i = result.value.incident;
   return changed(deps, result.value, `Resolved ${i.id} "${i.title}". Draft the post-mortem with Hotfix: Draft Post-Mortem.`);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Target } from '../../core/config/targets';
 import type { TargetLiveState } from '../../core/deploy/describe';
-import type { DeployService } from '../deploy/service';
+import type { DeployService, TargetOverview } from '../deploy/service';
 
 export type DeployNode = TargetNode | LiveNode;
 
@@ -66,8 +66,8 @@ export class DeployTree implements vscode.TreeDataProvider<DeployNode> {
       return repos.flatMap((repo) => repo.targets.map((t) => new TargetNode(repo.root, t)));
     }
     if (node instanceof TargetNode) {
-      const live = await this.service.live(node.root, node.target.name);
-      return liveNodes(node, live);
+      const overview = await this.service.overview(node.root, node.target.name);
+      return [...liveNodes(node, overview.live), ...runningNodes(node, overview), ...gitopsNodes(node, overview)];
     }
     return [];
   }
@@ -112,4 +112,44 @@ function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: s
     nodes.push(new LiveNode(root, name, `Last: ${last.outcome ?? 'deploy'} ${last.image}`, `${last.finishedAt ?? ''} · ${last.actor}`, last.outcome === 'deployed' ? 'check' : 'history', 'hotfix.live.last', last.rolledBack));
   }
   return nodes;
+}
+
+/** The commit the target runs, and whether it is the production release. */
+function runningNodes(node: TargetNode, overview: TargetOverview): LiveNode[] {
+  const { root } = node;
+  const name = node.target.name;
+  const running = overview.running;
+  if (!running || 'error' in overview.live) return [];
+  if (!running.ok) {
+    const first = running.reason.split('\n')[0] ?? running.reason;
+    return [new LiveNode(root, name, 'Running commit unknown', first, 'question', 'hotfix.live.running.unknown', `${running.reason}${running.hint ? `\n\n${running.hint}` : ''}`)];
+  }
+  const { running: r, production, drift } = running.value;
+  const release = production.tag ?? production.ref;
+  const sha = r.commit.sha.slice(0, 12);
+  const tooltip = `${r.deployment} runs ${r.image.image}\n${r.commit.detail}\nproduction release: ${release} (${production.sha.slice(0, 12)})`;
+  if (!drift) {
+    return [new LiveNode(root, name, `Running ${sha}`, `= ${release} · ${r.commit.via}`, 'git-commit', 'hotfix.live.running', tooltip)];
+  }
+  const n = (count: number) => `${count} commit${count === 1 ? '' : 's'}`;
+  const how = drift.relation === 'diverged' ? `diverged from ${release} (${n(drift.ahead)} not in it, ${n(drift.behind)} missing)` : drift.relation === 'ahead' ? `${n(drift.ahead)} ahead of ${release}` : `${n(drift.behind)} behind ${release}`;
+  return [new LiveNode(root, name, `Running ${sha}`, `drift: ${how} · ${r.commit.via}`, 'warning', 'hotfix.live.running.drift', `${tooltip}\nDrift: production runs another commit than its release.`)];
+}
+
+/** The Argo CD / Flux objects that own the target: whether they would revert a change, or are paused. */
+function gitopsNodes(node: TargetNode, overview: TargetOverview): LiveNode[] {
+  const { root } = node;
+  const name = node.target.name;
+  const gitops = overview.gitops;
+  if (!gitops) return [];
+  if ('error' in gitops) return [new LiveNode(root, name, 'GitOps owners unknown', gitops.error, 'warning', 'hotfix.live.gitops.error', gitops.error)];
+  return gitops.map((o) => {
+    if (o.paused) {
+      const since = `auto-sync paused by ${o.paused.by} since ${o.paused.at}${o.paused.incident ? ` for ${o.paused.incident}` : ''}`;
+      return new LiveNode(root, name, o.label, since, 'debug-pause', 'hotfix.live.gitops.paused', `${since}\nBefore: ${o.paused.previous}\nFound by ${o.via}.`);
+    }
+    if (!o.exists) return new LiveNode(root, name, o.label, 'not found', 'warning', 'hotfix.live.gitops.missing', o.revertsWhen);
+    const what = o.autoSync ? `auto-sync${o.selfHeal ? ' + selfHeal' : ''}: reverts changes made here` : 'no auto-sync';
+    return new LiveNode(root, name, o.label, what, o.autoSync ? 'sync' : 'circle-slash', o.autoSync ? 'hotfix.live.gitops.syncing' : 'hotfix.live.gitops', `Reverts an imperative change ${o.revertsWhen}.\nFound by ${o.via}.`);
+  });
 }

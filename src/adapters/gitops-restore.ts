@@ -15,6 +15,8 @@ import { restoreLine } from './gitops-guard';
 import { linkedIncident, recordInIncident, type IncidentLink } from './incident-link';
 import { openIncidents } from './incident-workspace';
 import { openWorkspace } from './workspace';
+import { imageInGit } from './gitops/manifests-repo';
+import { readRunning } from '../core/running/read';
 
 export interface ObjectOutcome<O> {
   readonly target: string;
@@ -74,13 +76,32 @@ async function restoreOwners(opened: OpenDeploy, owners: readonly GitOpsOwner[],
   return { results, links };
 }
 
-/** gitops restore: the target's paused objects get their previous policy back. */
-export async function restoreTarget(opened: OpenDeploy, options: { readonly confirmed: boolean; readonly reason?: string }): Promise<Result<{ results: ObjectOutcome<RestoreOutcome>[]; links: IncidentLink[] }>> {
+/**
+ * Whether restoring auto-sync would put something else back: with gitops.manifests, the image git says
+ * (the synced branch, fetched) against the one that runs. `blocked` says why not to restore yet;
+ * `note` what could not be checked.
+ */
+export async function gitAgreement(opened: OpenDeploy): Promise<{ readonly blocked?: string; readonly note?: string }> {
+  const { target, context, workspace } = opened;
+  if (!target.gitops.manifests) return { note: `not checked that git says what ${target.name} runs (no targets.${target.name}.gitops.manifests): the controller applies git again as it is` };
+  const running = await readRunning({ cluster: context.cluster, git: workspace.context.git }, target, { tagPrefix: workspace.context.settings.tagPrefix });
+  if (!running.ok) return { note: `not checked that git says what ${target.name} runs: ${running.reason}` };
+  const inGit = await imageInGit(workspace.location.root, target, running.value.image.image);
+  if (!inGit.ok) return { note: `not checked that git says what ${target.name} runs: ${inGit.reason}` };
+  const g = inGit.value;
+  if (g.agrees) return {};
+  return { blocked: `git still says ${g.image} (${g.file} on ${g.base}) while ${running.value.image.image} runs, so auto-sync would put ${g.image} back; merge the manifests change first` };
+}
+
+/** gitops restore: the target's paused objects get their previous policy back, once git says what runs (or forced). */
+export async function restoreTarget(opened: OpenDeploy, options: { readonly confirmed: boolean; readonly reason?: string; readonly force?: boolean }): Promise<Result<{ results: ObjectOutcome<RestoreOutcome>[]; links: IncidentLink[]; notes: string[] }>> {
   const { target } = opened;
   if (target.protected && !options.confirmed) return failed(`${target.name} is protected: restoring its GitOps auto-sync needs your confirmation.`, 'Confirm with --yes.');
   const owners = await detectOwners(opened.context.cluster, target);
+  const agreement = owners.some((o) => o.paused) ? await gitAgreement(opened) : {};
+  if (agreement.blocked && !options.force) return failed(`Not restored: ${agreement.blocked}.`, `gitops prepare makes the change; or restore anyway with --force (the controller will apply what git says).`);
   const done = await restoreOwners(opened, owners, options.reason ?? `restored by hand (gitops restore) by ${opened.context.actor}`);
-  return succeeded(done);
+  return succeeded({ ...done, notes: [...(agreement.note ? [agreement.note] : []), ...(agreement.blocked ? [`restored although ${agreement.blocked} (--force)`] : [])] });
 }
 
 export interface IncidentRestore {
@@ -99,6 +120,8 @@ export interface IncidentRestoreOptions {
   readonly kubeconfig?: string;
   /** Keep them paused, saying why: each becomes an action item of the resolution. */
   readonly keep?: string;
+  /** Restore even where git does not yet say what runs (the controller then puts git's image back). */
+  readonly force?: boolean;
 }
 
 /**
@@ -113,6 +136,7 @@ export async function restoreForIncident(root: string, incidentId: string, optio
   const kept: { target: string; object: string; why: string }[] = [];
   const unchecked: { target: string; reason: string }[] = [];
   const links: IncidentLink[] = [];
+  const notes: string[] = [];
   const handled = new Set<string>();
   for (const name of names) {
     const opened = await openDeploy(root, name, options.kubeconfig ? { kubeconfig: options.kubeconfig } : {});
@@ -132,6 +156,13 @@ export async function restoreForIncident(root: string, incidentId: string, optio
       kept.push(...owners.map((o) => ({ target: name, object: o.label, why: `kept paused at the resolution of ${incidentId}: ${options.keep ?? ''}` })));
       continue;
     }
+    // Restoring while git still says the bad image would undo the fix: kept paused, as an action item.
+    const agreement = owners.length > 0 ? await gitAgreement(opened.value) : {};
+    if (agreement.note) notes.push(agreement.note);
+    if (agreement.blocked && !options.force) {
+      kept.push(...owners.map((o) => ({ target: name, object: o.label, why: agreement.blocked ?? '' })));
+      continue;
+    }
     const done = await restoreOwners(opened.value, owners, `${incidentId} resolved`, incidentId);
     restored.push(...done.results);
     links.push(...done.links);
@@ -145,6 +176,7 @@ export async function restoreForIncident(root: string, incidentId: string, optio
   }
   const actionItems = kept.map((k) => restoreActionItem(k.object, k.target, k.why));
   const lines = [
+    ...notes.map((n) => `note: ${n}`),
     ...restored.map((r) => r.line),
     ...kept.map((k) => `Auto-sync of ${k.object} stays paused (${k.why}): an action item of the resolution.`),
   ];

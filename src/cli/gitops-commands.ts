@@ -42,13 +42,14 @@ export function registerGitopsCommands(program: Command, io: Io, setExit: (code:
 
   gitops
     .command('restore')
-    .description('put back the auto-sync policy recorded when it was paused; one turned back on meanwhile is left as it is')
+    .description('put back the auto-sync policy recorded when it was paused, once git says what runs; one turned back on meanwhile is left as it is')
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
     .option('--yes', 'confirm for a protected target')
+    .option('--force', 'restore although git (gitops.manifests) still says another image: the controller will put it back')
     .option('--kubeconfig <file>', KUBECONFIG)
     .option('--repo <path>', REPO)
     .option('--json', 'machine-readable output')
-    .action(async (options: GitopsOptions & { yes?: boolean }) => {
+    .action(async (options: GitopsOptions & { yes?: boolean; force?: boolean }) => {
       const { restoreVerb } = await import('./gitops-verbs.js');
       setExit(await restoreVerb(io, options));
     });

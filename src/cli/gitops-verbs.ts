@@ -69,15 +69,15 @@ export async function pauseVerb(io: Io, options: GitopsOptions & { incident?: st
   }
 }
 
-export async function restoreVerb(io: Io, options: GitopsOptions & { yes?: boolean }): Promise<ExitCode> {
+export async function restoreVerb(io: Io, options: GitopsOptions & { yes?: boolean; force?: boolean }): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   const opened = await open(out, options);
   if (typeof opened === 'number') return opened;
   try {
-    const done = await restoreTarget(opened, { confirmed: options.yes === true });
+    const done = await restoreTarget(opened, { confirmed: options.yes === true, force: options.force === true });
     if (!done.ok) return out.failure(done.reason, done.hint, /protected/.test(done.reason) ? EXIT.usage : EXIT.failed);
-    const { results, links } = done.value;
-    const lines = results.length === 0 ? [`Nothing of ${opened.target.name} is paused by hotfix-deployer.`] : [...results.map((r) => r.line), ...links.flatMap(incidentLinkLines)];
+    const { results, links, notes } = done.value;
+    const lines = [...notes.map((n) => `note: ${n}`), ...(results.length === 0 ? [`Nothing of ${opened.target.name} is paused by hotfix-deployer.`] : [...results.map((r) => r.line), ...links.flatMap(incidentLinkLines)])];
     if (results.some((r) => r.outcome.kind === 'failed')) return out.failure(lines.join('\n'), undefined, EXIT.failed, { results });
     return out.result({ results }, lines);
   } catch (error) {

@@ -68,6 +68,7 @@ export function registerIncidentCommands(program: Command, io: Io, setExit: (cod
     .option('--action-items <items>', 'follow-ups separated by ";", each optionally ending in @owner: "add validation @ada; alert on 5xx @bo"')
     .option('--note <text>', 'a closing note for the timeline')
     .option('--keep-gitops-paused <why>', 'keep the Argo CD/Flux auto-sync paused for this incident (it is restored otherwise); each becomes an action item')
+    .option('--restore-gitops-anyway', 'restore auto-sync even where git (gitops.manifests) still says another image than what runs')
     .option('--kubeconfig <file>', 'for the GitOps restore: the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--broadcast', BROADCAST)
     .option('--repo <path>', REPO)

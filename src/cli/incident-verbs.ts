@@ -24,7 +24,7 @@ interface Changing extends Common {
 }
 export type CreateOptions = Changing & Omit<DeclareInput, 'severity' | 'impact' | 'title'> & { readonly title: string; readonly severity: string; readonly impact: string };
 export type UpdateOptions = Changing & UpdateInput & { readonly id?: string };
-export type ResolveOptions = Changing & ResolveInput & { readonly id?: string; readonly keepGitopsPaused?: string; readonly kubeconfig?: string };
+export type ResolveOptions = Changing & ResolveInput & { readonly id?: string; readonly keepGitopsPaused?: string; readonly restoreGitopsAnyway?: boolean; readonly kubeconfig?: string };
 export type ListOptions = Common & { readonly all?: boolean };
 export type ShowOptions = Common & { readonly id?: string };
 export type PostmortemOptions = Common & { readonly id?: string; readonly output?: string; readonly force?: boolean };
@@ -121,7 +121,7 @@ export async function resolveVerb(io: Io, options: ResolveOptions): Promise<Exit
   const out = reporter(io, options.json === true);
   const ctx = await open(out, options);
   if (typeof ctx === 'number') return ctx;
-  const { id, repo: _repo, json: _json, broadcast: wanted, keepGitopsPaused, kubeconfig, ...asked } = options;
+  const { id, repo: _repo, json: _json, broadcast: wanted, keepGitopsPaused, restoreGitopsAnyway, kubeconfig, ...asked } = options;
   let input: ResolveInput = asked;
   const gitops: string[] = [];
   // GitOps auto-sync paused for this incident is restored first, or (kept) becomes an action item.
@@ -132,6 +132,7 @@ export async function resolveVerb(io: Io, options: ResolveOptions): Promise<Exit
     const restore = await restoreForIncident(options.repo ?? process.cwd(), picked.value.incident.id, {
       ...(kubeconfig !== undefined ? { kubeconfig } : {}),
       ...(keepGitopsPaused !== undefined ? { keep: keepGitopsPaused } : {}),
+      ...(restoreGitopsAnyway === true ? { force: true } : {}),
     });
     gitops.push(...restore.lines.map((l) => `  ${t(l)}`), ...restore.links.flatMap((link) => incidentLinkLines(link)).map((l) => `  ${l}`));
     if (restore.actionItems.length > 0) input = { ...asked, actionItems: [asked.actionItems ?? '', ...restore.actionItems].filter((a) => a.trim() !== '').join('; ') };

@@ -1,7 +1,8 @@
 // The whole GitOps-safe rollback as an on-call engineer runs it: Argo CD (auto-sync with selfHeal)
 // deployed a bad image from the manifests repository; `rollback --pause-gitops` pauses auto-sync,
 // undoes the rollout, and prepares in the manifests clone the revert of the commit Argo CD applied;
-// `incident resolve` restores auto-sync exactly as it was. Real control plane with the Application
+// auto-sync is not restored while git still says the bad image; once the revert is merged,
+// `incident resolve` restores it exactly as it was. Real control plane with the Application
 // CRD (no Argo CD controller runs here), real git repositories with a bare remote, the built CLI.
 
 import assert from 'node:assert/strict';
@@ -86,6 +87,14 @@ describe('GitOps-safe rollback end to end: pause, roll back, revert in the manif
     assert.equal(body(infra.git('diff', `${branch}^`, branch)), body(infra.git('diff', bad, `${bad}^`)));
     assert.match(infra.git('log', '-1', '--format=%B', branch), new RegExp(`This reverts commit ${bad}`));
     assert.equal(infra.git('branch', '--show-current'), 'main', 'the clone stays on its branch');
+
+    // Git still says web:2.0: restoring auto-sync now would put it back, so it is refused until the change is merged.
+    const early = await cli('gitops', 'restore', '--target=web');
+    assert.equal(early.code, 1, early.err + early.out);
+    assert.match(early.err, /Not restored: git still says web:2\.0 \(apps\/web\/deployment\.yaml on origin\/main\) while web:1\.3 runs/);
+    assert.equal(((await g.get(ns, APPLICATION, 'web')).spec['syncPolicy'] as { automated?: unknown }).automated, undefined, 'still paused');
+    // The pull request is merged: main now says web:1.3.
+    infra.git('push', '--quiet', 'origin', `${branch}:main`);
 
     const resolved = await cli('incident', 'resolve', `--id=${id}`, '--root-cause=web 2.0 broke checkout', '--action-items=merge the manifests revert');
     assert.equal(resolved.code, 0, resolved.err + resolved.out);

@@ -54,7 +54,21 @@ interface Culprit {
   readonly subject: string;
 }
 
-export async function prepareManifestsChange(root: string, target: Target, change: ManifestsChange, options: PrepareOptions = {}): Promise<Result<PreparedManifests>> {
+interface OpenedClone {
+  readonly manifests: NonNullable<Target['gitops']['manifests']>;
+  readonly repo: string;
+  readonly git: Git;
+  /** The file, relative to the clone's top level. */
+  readonly file: string;
+  readonly hasRemote: boolean;
+  readonly base: string;
+  readonly baseSha: string;
+  readonly baseText: string;
+  readonly warnings: string[];
+}
+
+/** The configured clone, fetched (offline: a warning), at the branch the controller syncs, with the file as it is there. */
+async function openClone(root: string, target: Target, progress: (message: string) => void): Promise<Result<OpenedClone>> {
   const manifests = target.gitops.manifests;
   const key = `targets.${target.name}.gitops.manifests`;
   if (!manifests) return failed(`${key} is not set: there is no manifests repository to prepare the change in.`, `Add ${key}: { repo: ../infra, path: apps/${target.app}/deployment.yaml } to .hotfix/config.yaml.`);
@@ -69,10 +83,7 @@ export async function prepareManifestsChange(root: string, target: Target, chang
     return notRepo;
   }
   const file = path.posix.normalize(path.posix.join(path.relative(top, repo).split(path.sep).join('/'), manifests.path));
-  const progress = options.progress ?? (() => undefined);
   const warnings: string[] = [];
-
-  if (!(await hasIdentity(git))) return failed(`No git identity for commits: set user.name/user.email in ${manifests.repo}.`, `git -C ${repo} config user.name "Your Name" && git -C ${repo} config user.email you@example.com`);
   if (!(await succeeds(git, ['check-ref-format', '--branch', manifests.branch]))) return failed(`${key}.branch: ${manifests.branch} is not a branch name.`);
 
   const remotes = (await git(['remote'])).split('\n').map((r) => r.trim()).filter(Boolean);
@@ -91,6 +102,28 @@ export async function prepareManifestsChange(root: string, target: Target, chang
   if (!baseSha) return failed(`Neither ${tracking} nor ${manifests.branch} exists in ${manifests.repo}.`, `Set ${key}.branch to the branch the GitOps controller watches.`);
   const baseText = await show(git, baseSha, file);
   if (baseText === undefined) return failed(`${file} does not exist on ${base} in ${manifests.repo}.`, `Set ${key}.path to the file that sets the image.`);
+  return succeeded({ manifests, repo, git, file, hasRemote, base, baseSha, baseText, warnings });
+}
+
+/**
+ * The image git says for the target (on the branch the controller syncs, freshly fetched): whether
+ * restoring auto-sync would keep what runs or put something else back.
+ */
+export async function imageInGit(root: string, target: Target, running: string): Promise<Result<{ readonly image: string; readonly base: string; readonly file: string; readonly agrees: boolean }>> {
+  const opened = await openClone(root, target, () => undefined);
+  if (!opened.ok) return opened;
+  const selector: ImageSelector = { image: running, workload: target.app, ...(target.container !== undefined ? { container: target.container } : {}) };
+  const site = readManifestImage(opened.value.baseText, opened.value.file, selector);
+  if (!site.ok) return site;
+  return succeeded({ image: site.value.image, base: opened.value.base, file: opened.value.file, agrees: site.value.image === running });
+}
+
+export async function prepareManifestsChange(root: string, target: Target, change: ManifestsChange, options: PrepareOptions = {}): Promise<Result<PreparedManifests>> {
+  const progress = options.progress ?? (() => undefined);
+  const opened = await openClone(root, target, progress);
+  if (!opened.ok) return opened;
+  const { manifests, repo, git, file, hasRemote, base, baseSha, baseText, warnings } = opened.value;
+  if (!(await hasIdentity(git))) return failed(`No git identity for commits: set user.name/user.email in ${manifests.repo}.`, `git -C ${repo} config user.name "Your Name" && git -C ${repo} config user.email you@example.com`);
 
   const image = change.kind === 'rollback' ? change.to : change.image;
   const selector: ImageSelector = { image, workload: target.app, ...(target.container !== undefined ? { container: target.container } : {}) };

@@ -48,15 +48,22 @@ export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unkn
   const target = await opened(deps, arg, 'Restore GitOps auto-sync of', (t) => `Restore GitOps auto-sync of ${t.target.name}: the controller applies what git says again`);
   if (!target) return cancelled;
   const { restoreTarget } = await import('../../adapters/gitops-restore.js');
-  const done = await restoreTarget(target, { confirmed: true, reason: `restored by hand (Restore GitOps Auto-Sync) by ${target.context.actor}` });
+  const force = argsOf<GitopsArgs & { force: boolean }>(arg).force === true;
+  const done = await restoreTarget(target, { confirmed: true, force, reason: `restored by hand (Restore GitOps Auto-Sync) by ${target.context.actor}` });
   deps.deploys.invalidate();
   if (!done.ok) {
-    void showFailure(deps.log, done.reason, done.hint);
+    // Git still says another image: restoring would undo the fix. Offer the change, or restoring anyway.
+    const root = target.workspace.location.root;
+    const name = target.target.name;
+    void showFailure(deps.log, done.reason, 'Prepare the manifests change and merge it first, or restore anyway: the controller then applies what git says.', /git still says/.test(done.reason) ? [
+      { title: 'Prepare Manifests Change…', run: () => vscode.commands.executeCommand('hotfixDeployer.prepareManifestsChange', { root, target: name }) },
+      { title: 'Restore Anyway', run: () => vscode.commands.executeCommand('hotfixDeployer.restoreAutoSync', { root, target: name, confirmed: true, force: true }) },
+    ] : []);
     return { ok: false, reason: done.reason };
   }
   const lines = done.value.results.map((r) => r.line);
   if (lines.length === 0) lines.push(`Nothing of ${target.target.name} is paused by Hotfix Deployer.`);
-  report(deps, lines, done.value.links.flatMap((l) => (l.note ? [`the incident timeline was not updated: ${l.note}`] : [])));
+  report(deps, lines, [...done.value.notes, ...done.value.links.flatMap((l) => (l.note ? [`the incident timeline was not updated: ${l.note}`] : []))]);
   return { ok: true, value: lines };
 }
 

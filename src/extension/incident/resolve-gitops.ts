@@ -9,6 +9,8 @@ import { kubeconfigSetting } from '../settings';
 export interface ResolveGitopsArgs {
   /** Keep auto-sync paused, saying why (an action item), instead of restoring it (tests, automation). */
   readonly keepGitopsPaused?: string;
+  /** Restore even where git does not yet say what runs. */
+  readonly restoreGitopsAnyway?: boolean;
 }
 
 /** The action items the resolution must carry for objects left paused; undefined when cancelled. */
@@ -23,7 +25,7 @@ export async function gitopsAtResolve(log: vscode.LogOutputChannel, root: string
     const objects = paused.map((p) => p.object).join(', ');
     const choice = await vscode.window.showWarningMessage(
       `Resolving ${incident.id} restores GitOps auto-sync of ${objects}.`,
-      { modal: true, detail: 'The controller then applies what git says. Merge the manifests change first (Prepare Manifests Change… makes it), or keep auto-sync paused: then restoring it becomes an action item of the resolution.' },
+      { modal: true, detail: 'The controller then applies what git says. Where gitops.manifests is set and git does not say what runs yet, the object stays paused and its restore becomes an action item. Merge the manifests change first (Prepare Manifests Change… makes it), or keep auto-sync paused.' },
       restore,
       keepIt,
     );
@@ -35,8 +37,9 @@ export async function gitopsAtResolve(log: vscode.LogOutputChannel, root: string
   }
   const { restoreForIncident } = await import('../../adapters/gitops-restore.js');
   const kubeconfig = kubeconfigSetting();
-  const done = await restoreForIncident(root, incident.id, { ...(kubeconfig ? { kubeconfig } : {}), ...(keep !== undefined ? { keep: keep.trim() } : {}) });
+  const done = await restoreForIncident(root, incident.id, { ...(kubeconfig ? { kubeconfig } : {}), ...(keep !== undefined ? { keep: keep.trim() } : {}), ...(args.restoreGitopsAnyway ? { force: true } : {}) });
   for (const line of done.lines) log.info(line);
+  if (done.kept.length > 0) void vscode.window.showWarningMessage(`Auto-sync stays paused for ${done.kept.map((k) => k.object).join(', ')}: ${done.kept[0]?.why ?? ''}. Its restore is an action item of the resolution.`);
   for (const link of done.links) if (link.note) log.info(`the incident timeline was not updated: ${link.note}`);
   return done.actionItems;
 }

@@ -121,4 +121,27 @@ describe('init: facts -> .hotfix/config.yaml', () => {
     const odd: GitSettings = { model: 'gitflow', productionBranch: 'on', developBranch: '2024', mainBranch: 'on', tagPrefix: 'rel-', remote: 'up#stream' };
     assert.deepEqual(parsed(renderInitConfig({ git: odd }).text).git, { model: 'gitflow', productionBranch: 'on', developBranch: '2024', tagPrefix: 'rel-', remote: 'up#stream' });
   });
+
+  it('gives an Argo CD or Flux managed app a gitops: section that names its owner and parses; others a commented line', () => {
+    const managed: ClusterFacts = {
+      context: 'prod-eu',
+      namespace: 'payments',
+      deployments: [
+        { name: 'pay', podLabels: { app: 'pay' }, containers: ['pay'], labels: { 'argocd.argoproj.io/instance': 'team-a_pay' } },
+        { name: 'ledger', podLabels: { app: 'ledger' }, containers: ['ledger'], labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } },
+        { name: 'search', podLabels: { app: 'search' }, containers: ['search'] },
+      ],
+      services: [],
+    };
+    const { text } = renderInitConfig({ git: trunk, cluster: managed });
+    const config = parsed(text);
+    const pay = resolveTarget(config, 'pay');
+    assert.ok(pay.ok);
+    assert.deepEqual([pay.value.gitops.autoSync, pay.value.gitops.argocdNamespace], ['ask', 'team-a']);
+    assert.match(text, /# Managed by Argo CD Application team-a\/pay \(label argocd\.argoproj\.io\/instance=team-a_pay on Deployment pay\)/);
+    assert.match(text, /# Managed by Flux Kustomization flux-system\/apps/);
+    assert.equal(config.targets?.['ledger']?.gitops?.autoSync, 'ask');
+    assert.equal(config.targets?.['search']?.gitops, undefined, 'no owner: only the commented hint');
+    assert.match(text, /# gitops: \{ autoSync: ask \}/);
+  });
 });

@@ -106,10 +106,16 @@ export class ClientNodeCluster implements Cluster {
     return d ? deploymentView(d) : undefined;
   }
 
-  /** For `init`: every Deployment of the namespace as name, pod labels and container names. */
+  /** For `init`: every Deployment of the namespace as name, pod labels, container names, and its own labels and annotations. */
   async listDeployments(namespace: string): Promise<WorkloadFacts[]> {
     const list = await call(`deployments in ${namespace}`, () => this.apps.listNamespacedDeployment({ namespace }));
-    return list.items.map((d) => ({ name: d.metadata?.name ?? '', podLabels: d.spec?.template.metadata?.labels ?? {}, containers: (d.spec?.template.spec?.containers ?? []).map((c) => c.name) }));
+    return list.items.map((d) => ({
+      name: d.metadata?.name ?? '',
+      podLabels: d.spec?.template.metadata?.labels ?? {},
+      containers: (d.spec?.template.spec?.containers ?? []).map((c) => c.name),
+      labels: d.metadata?.labels ?? {},
+      annotations: d.metadata?.annotations ?? {},
+    }));
   }
 
   async listServices(namespace: string): Promise<ServiceFacts[]> {

@@ -2,15 +2,18 @@
 // with a comment on every key saying why it holds that value and what the other choices would do.
 
 import { canaryName, selects, TRACK } from '../deploy/canary-plan';
+import { ownerLabel, ownerRefs } from '../gitops/detect';
 import type { DeployStrategy, GitSettings } from './types';
 
 type Labels = Readonly<Record<string, string>>;
 
-/** A Deployment as init sees it: its name, its pods' labels and its containers. */
+/** A Deployment as init sees it: its name, its pods' labels and its containers (and its own labels, for GitOps owners). */
 export interface WorkloadFacts {
   readonly name: string;
   readonly podLabels: Labels;
   readonly containers: readonly string[];
+  readonly labels?: Labels;
+  readonly annotations?: Labels;
 }
 
 export interface ServiceFacts {
@@ -52,6 +55,10 @@ export interface TargetSuggestion {
   readonly containers: readonly string[];
   /** Why this strategy, in words for the comment. */
   readonly why: string;
+  /** The Argo CD / Flux objects its labels name (`Argo CD Application argocd/web (label … on Deployment web)`). */
+  readonly gitops?: readonly string[];
+  /** Argo CD applications found in another namespace than argocd. */
+  readonly argocdNamespace?: string;
 }
 
 /** Target names, apps and Services in the file (the schema's k8sName); a dotted Deployment name cannot be an app. */
@@ -75,6 +82,8 @@ export function suggestTargets(cluster: ClusterFacts): TargetSuggestion[] {
     workloads.forEach((w) => used.add(w.name));
     const containers = workloads[0]?.containers ?? [];
     const service = matchingService(cluster.services, app, workloads);
+    const owners = ownerRefs(workloads.map((w) => ({ what: `Deployment ${w.name}`, labels: w.labels ?? {}, annotations: w.annotations ?? {} })), 'argocd', cluster.namespace);
+    const argo = owners.find((o) => o.controller === 'argocd' && o.namespace !== 'argocd');
     suggestions.push({
       name: uniqueName(app, names),
       app,
@@ -84,6 +93,8 @@ export function suggestTargets(cluster: ClusterFacts): TargetSuggestion[] {
       ...(containers.length > 1 && containers[0] !== undefined ? { container: containers[0] } : {}),
       containers,
       why,
+      ...(owners.length > 0 ? { gitops: owners.map((o) => `${ownerLabel(o)} (${o.via})`) } : {}),
+      ...(argo ? { argocdNamespace: argo.namespace } : {}),
     });
   };
 
@@ -269,10 +280,29 @@ function targetLines(cluster: ClusterFacts, t: TargetSuggestion): string[] {
     '    # protected: true             # ask for confirmation before a deploy or rollback',
     '    # validate: critical-path     # a suite under validate: that must pass first',
   );
+  lines.push(...gitopsLines(t));
   if (t.strategy === 'canary') {
     lines.push('    # The defaults; traffic: gateway-api or istio (with route:) where the cluster has them.', '    # canary: { steps: [10, 25, 50, 75, 100], pause: 5m, traffic: replicas }');
   } else if (t.strategy === 'blue-green') {
     lines.push('    # How long the old colour stays scaled up for an instant rollback (`retire` scales it down).', '    # blueGreen: { keepOldFor: 10m }');
   }
   return lines;
+}
+
+/** A GitOps-managed app gets its gitops: section, explained; others a commented line saying when it matters. */
+function gitopsLines(t: TargetSuggestion): string[] {
+  if (!t.gitops) {
+    return ['    # gitops: { autoSync: ask }     # when Argo CD or Flux manages it: what to do before a deploy here'];
+  }
+  return [
+    `    # Managed by ${t.gitops.join('; ')}: a deploy or rollback made here`,
+    '    # is reverted at its next sync. ask: VS Code asks, the CLI needs --pause-gitops or --ignore-gitops;',
+    '    # pause: pause auto-sync by itself (restored when the incident resolves); warn: say so and go on.',
+    '    gitops:',
+    '      autoSync: ask',
+    ...(t.argocdNamespace !== undefined ? [`      argocdNamespace: ${scalar(t.argocdNamespace)}`] : []),
+    '      # The clone of the repository the controller syncs, and the file that sets the image: each deploy',
+    '      # and rollback prepares there the commit that makes git say what runs.',
+    `      # manifests: { repo: ../infra, path: apps/${t.app}/deployment.yaml, branch: main }`,
+  ];
 }

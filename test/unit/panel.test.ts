@@ -13,6 +13,8 @@ const events: IncidentEvent[] = [
   { id: 'e1', at: at(0), actor: 'Ada <ada@example.com>', type: 'declared', title: '<img src=x onerror=alert(1)>', severity: 'SEV1', impact: { level: 'high' }, warRoom: 'https://meet.example/war', commander: 'Ada' },
   { id: 'e2', at: at(1), actor: 'Ada', type: 'hotfix-created', branch: 'hotfix/PROD-2847-payment', issueKey: 'PROD-2847' },
   { id: 'e3', at: at(2), actor: 'Ada', type: 'link-added', kind: 'other', url: 'javascript:alert(1)', label: 'bad' },
+  { id: 'e5', at: at(4), actor: 'Ada', type: 'manifests-prepared', target: 'production', repo: '/src/infra', branch: 'hotfix/production-rollback-1-3', commit: 'a'.repeat(40), summary: 'Reverted', pullRequest: 'https://github.com/acme/infra/compare/main...hotfix/production-rollback-1-3?expand=1' },
+  { id: 'e6', at: at(5), actor: 'Ada', type: 'manifests-prepared', target: 'production', repo: '/src/infra', branch: 'b', commit: 'b'.repeat(40), summary: 'x', pullRequest: 'file:///etc/passwd' },
   { id: 'e4', at: at(3), actor: 'Ada', type: 'gate-verdict', target: 'production', pass: false, reason: 'error-rate 7.9% > 1%', step: 'step 2 of 5 (25%)', measurements: [{ gate: 'error-rate', value: 0.079, threshold: 0.01, comparison: '<=' }] },
 ];
 
@@ -36,9 +38,13 @@ describe('panel: protocol guards and views', () => {
     assert.ok(folded.ok, folded.ok ? '' : folded.reason);
     const view = incidentView(folded.value, (key) => `https://tracker.example/browse/${key}`);
     assert.equal(view.title, '<img src=x onerror=alert(1)>', 'the title as written: the page sets it as text');
-    assert.deepEqual(view.links.map((l) => [l.kind, l.url]), [['war-room', 'https://meet.example/war'], ['tracker', 'https://tracker.example/browse/PROD-2847']]);
+    assert.deepEqual(view.links.map((l) => [l.kind, l.url]), [
+      ['war-room', 'https://meet.example/war'],
+      ['other', 'https://github.com/acme/infra/compare/main...hotfix/production-rollback-1-3?expand=1'],
+      ['tracker', 'https://tracker.example/browse/PROD-2847'],
+    ], 'the manifests pull request is a link; a file: address is not');
     assert.deepEqual(view.nextStatuses, ['identified', 'monitoring']);
-    const entries = timelineEntries(folded.value);
+    const entries = timelineEntries(folded.value).filter((e) => e.type !== 'manifests-prepared');
     assert.equal(entries.length, 4);
     assert.equal(entries[3]?.pass, false);
     assert.deepEqual(entries[3]?.numbers, [{ gate: 'error-rate', value: 0.079, threshold: 0.01, comparison: '<=' }]);

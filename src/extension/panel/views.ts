@@ -46,6 +46,8 @@ export function incidentView(incident: Incident, trackerUrl?: (issue: string) =>
   if (incident.warRoom) add({ kind: 'war-room', label: 'War room', url: incident.warRoom });
   if (incident.statusPage) add({ kind: 'status-page', label: 'Status page', url: incident.statusPage });
   for (const l of incident.links) add({ kind: l.kind, label: l.label ?? (l.kind === 'other' ? l.url : l.kind === 'war-room' ? 'War room' : 'Status page'), url: l.url });
+  // The manifests changes prepared for the incident: their pull requests, to merge before auto-sync is back.
+  for (const e of incident.events) if (e.type === 'manifests-prepared' && e.pullRequest) add({ kind: 'other', label: `Manifests PR: ${e.branch}`, url: e.pullRequest });
   for (const branch of incident.hotfixes) {
     const key = /^hotfix\/([A-Z][A-Z0-9]*-\d+)/.exec(branch)?.[1];
     const url = key ? trackerUrl?.(key) : undefined;

@@ -72,8 +72,8 @@ describe('UI: Hotfix: Create Hotfix Branch… from the command palette', functio
 
   it('reports the branch in a notification with the next step', async function () {
     if (!created) this.skip();
-    const message = await seeNotification(workbench().page, `Created ${BRANCH} from v1.4.0.`);
-    assert.match(await message.innerText(), /^Created hotfix\/PROD-2847-payment-null-pointer from v1\.4\.0\. .*Hotfix: Finish Hotfix/);
+    const message = await seeNotification(workbench().page, `Created ${BRANCH} from v1.4.0 (`);
+    assert.match(await message.innerText(), /^Created hotfix\/PROD-2847-payment-null-pointer from v1\.4\.0 \([0-9a-f]{8}\)\. .*Hotfix: Finish Hotfix/);
   });
 });
 

@@ -67,6 +67,9 @@ targets:
     app: api
     image: "api:{version}"
     progressDeadline: 20s
+    gitops:                     # Argo CD's Application argocd/api syncs it from ../infra, with selfHeal
+      autoSync: ask             # a deploy here asks first: pause auto-sync (--pause-gitops) or not
+      manifests: { repo: ../infra, path: apps/api/deployment.yaml, branch: main }
   blue-green:                   # checkout-blue / checkout-green behind Service checkout
     namespace: ${o.namespace}
     app: checkout
@@ -144,4 +147,42 @@ export function ensureRepository(dir, options) {
   git(work, 'switch', '--quiet', 'production');
   git(work, 'push', '--quiet', '--follow-tags', '--set-upstream', 'origin', 'production', 'develop');
   return { work, remote, created: true, prometheusUrl: options.prometheusUrl };
+}
+
+const API_MANIFEST = (/** @type {string} */ image) => `# api, as Argo CD applies it (Application argocd/api)
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+      - name: app
+        image: ${image}
+`;
+
+/**
+ * The GitOps manifests repository Argo CD would sync api from: \`infra/\` (a clone) and \`infra.git\`
+ * (its remote), reused when they exist.
+ * @param {string} dir
+ */
+export function ensureInfra(dir) {
+  const work = path.join(dir, 'infra');
+  const remote = path.join(dir, 'infra.git');
+  if (existsSync(path.join(work, '.git')) && existsSync(remote)) return { work, remote };
+  rmSync(work, { recursive: true, force: true });
+  rmSync(remote, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  git(work, 'init', '--quiet', '--initial-branch=main');
+  git(work, 'config', 'user.name', GIT_ENV.GIT_AUTHOR_NAME);
+  git(work, 'config', 'user.email', GIT_ENV.GIT_AUTHOR_EMAIL);
+  git(work, 'config', 'commit.gpgsign', 'false');
+  git(work, 'remote', 'add', 'origin', remote);
+  commit(work, 'apps/api/deployment.yaml', API_MANIFEST('api:1.3.0'), 'api 1.3.0');
+  commit(work, 'apps/api/deployment.yaml', API_MANIFEST('api:1.4.0'), 'api 1.4.0');
+  git(work, 'push', '--quiet', '--set-upstream', 'origin', 'main');
+  return { work, remote };
 }

@@ -24,7 +24,7 @@ import { startTraffic } from '../../test/prometheus/traffic.mjs';
 import { clients, deployDemoApps, unavailable } from './demo-apps.mjs';
 import { checkWorkbench, editorInstalled, startEditor } from './editor.mjs';
 import { guide } from './guide.mjs';
-import { ensureRepository } from './repo.mjs';
+import { ensureInfra, ensureRepository } from './repo.mjs';
 
 const EXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NAMESPACE = 'demo';
@@ -191,6 +191,7 @@ async function main() {
     const prometheusUrl = repo.prometheusUrl ?? `http://127.0.0.1:${prometheusPort}`;
     writeFileSync(statePath, `${JSON.stringify({ prometheusPort: Number(new URL(prometheusUrl).port) }, null, 2)}\n`);
     say(`${repo.created ? 'created' : 'reusing'} the demo repository ${repo.work}`);
+    const infra = ensureInfra(state);
 
     say('starting the local cluster (etcd, kube-apiserver, controller-manager, scheduler, kubelet stand-in)');
     const cluster = await startCluster({ dir: path.join(state, 'cluster') });
@@ -233,7 +234,7 @@ async function main() {
     }
 
     console.log(guide({
-      url: editor.url, work: repo.work, kubeconfig: cluster.kubeconfig, extension: EXT, prometheusUrl,
+      url: editor.url, work: repo.work, infra: infra.work, kubeconfig: cluster.kubeconfig, extension: EXT, prometheusUrl,
       trafficUrl: traffic.url, state, namespace: NAMESPACE,
     }));
     say(`ready in ${secs()}; Ctrl-C to stop everything`);

@@ -87,6 +87,7 @@ export async function deployVerb(
     const resumed = options.continue ? await continueDeploy(ctx, options.yes) : await promoteCanary(ctx, options.yes);
     if (resumed.kind !== 'refused') {
       await afterLines(out, opened.workspace.location.root, ctx, { outcome: resumed.kind, paused: pendingPauses(resumed.state), state: resumed.state, ...(resumed.state.meta.incident ? { incident: resumed.state.meta.incident } : {}) });
+      if (resumed.kind === 'deployed') await manifestsLines(out, { ...opened, context: ctx }, { kind: 'deploy', state: resumed.state }, resumed.state.meta.incident);
     }
     return report(out, resumed);
   }

@@ -205,6 +205,12 @@ describe('GitOps manifests repository: the durable fix', function () {
     assert.match(result.pushError ?? '', /git push mirror hotfix\/production-rollback-1-3-0 failed: .*missing\.git/);
     assert.match(result.warnings.join('\n'), /Could not fetch main from mirror/);
     assert.equal(repo.git('rev-parse', result.branch ?? ''), result.commit);
+
+    // A remote the clone does not have: the branch is prepared, and the warning says to add it before pushing.
+    const nowhere = value(await prepareManifestsChange(repo.dir, target({ remote: 'upstream' }), { kind: 'rollback', to: 'registry.example.com/web:1.3.0' }, { push: true }));
+    assert.equal(nowhere.pushed, false);
+    assert.match(nowhere.pushError ?? '', /has no remote upstream/);
+    assert.match(nowhere.warnings.join('\n'), /has no remote upstream: add it first \(git -C .* remote add upstream <URL>\)/);
   });
 
   it('reverts a kustomization images: change', async () => {

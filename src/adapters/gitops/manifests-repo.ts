@@ -187,6 +187,8 @@ export async function prepareManifestsChange(root: string, target: Target, chang
       ? `Reverted ${short(made.reverted.sha)} "${made.reverted.subject}" on ${branch}: ${file} sets ${image} again (was ${was}).`
       : `${file} sets ${image} on ${branch} (was ${was})${made.why ? `; an edit, not a revert: ${made.why}` : ''}.`;
   const pushCommand = ['git', '-C', repo, 'push', '-u', manifests.remote, branch];
+  // Without the remote, the push cannot work until it is added: said before the push command.
+  if (!hasRemote) warnings.push(`${manifests.repo} has no remote ${manifests.remote}: add it first (git -C ${repo} remote add ${manifests.remote} <URL>), or set targets.${target.name}.gitops.manifests.remote.`);
   // The URL as configured, not rewritten by url.*.insteadOf: the address a person knows the project by.
   const remoteUrl = hasRemote ? (await git(['config', '--get', `remote.${manifests.remote}.url`]).catch(() => '')).trim() : '';
   const prUrl = remoteUrl ? pullRequestUrl(remoteUrl, prBase, branch) : undefined;

@@ -12,6 +12,7 @@ import type { Result } from '../../core/result';
 import { SETTINGS } from '../../shared/settings';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
+import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
 
 export interface RepoTargets {
@@ -27,6 +28,9 @@ export interface TargetOverview {
   readonly gitops?: readonly GitOpsOwner[] | { readonly error: string };
 }
 
+/** How long an opening for reading is reused; a config, kubeconfig-setting or repository change drops it sooner. */
+const READER_TTL_MS = 30_000;
+
 export class DeployService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
@@ -36,10 +40,14 @@ export class DeployService extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(repositories.onDidChange(() => this.changed.fire()));
+    this.register(repositories.onDidChange(() => this.invalidate()));
+    // An edited .hotfix/config.yaml (a target's namespace, its gitops:) drops the kept openings at once.
+    this.register(
+      new RepoWatcher(repositories, { patterns: (repo) => [new vscode.RelativePattern(vscode.Uri.file(repo.root), '.hotfix/config.yaml')], settleMs: 200 }, () => this.invalidate()),
+    );
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.kubeconfig}`)) this.changed.fire();
+        if (e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.kubeconfig}`)) this.invalidate();
       }),
     );
   }
@@ -71,8 +79,25 @@ export class DeployService extends Disposable {
     );
   }
 
+  /** Openings for reading (the view, the panel's refresh every 3 s), kept a while: each costs git processes and a new client. */
+  private readonly readers = new Map<string, { readonly until: number; readonly opened: Promise<Result<OpenDeploy>> }>();
+
+  private openForReading(root: string, target: string): Promise<Result<OpenDeploy>> {
+    const key = `${root}\n${target}\n${this.kubeconfigSetting() ?? ''}`;
+    const now = Date.now();
+    const kept = this.readers.get(key);
+    if (kept && kept.until > now) return kept.opened;
+    const opened = this.open(root, target);
+    this.readers.set(key, { until: now + READER_TTL_MS, opened });
+    // A failure (no cluster yet, a config error being fixed) is asked again next time.
+    void opened.then((r) => {
+      if (!r.ok && this.readers.get(key)?.opened === opened) this.readers.delete(key);
+    });
+    return opened;
+  }
+
   async live(root: string, target: string): Promise<TargetLiveState | { readonly error: string }> {
-    const opened = await this.open(root, target);
+    const opened = await this.openForReading(root, target);
     if (!opened.ok) return { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` };
     const { describeTarget } = await import('../../core/deploy/describe.js');
     try {
@@ -89,7 +114,7 @@ export class DeployService extends Disposable {
    * and the Argo CD / Flux objects that own the target.
    */
   async overview(root: string, target: string): Promise<TargetOverview> {
-    const opened = await this.open(root, target);
+    const opened = await this.openForReading(root, target);
     if (!opened.ok) return { live: { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` } };
     const [{ describeTarget }, { runningOf, recordDrift }, { detectOwners }, { linkedIncident }] = await Promise.all([
       import('../../core/deploy/describe.js'),
@@ -112,6 +137,7 @@ export class DeployService extends Disposable {
   }
 
   invalidate(): void {
+    this.readers.clear();
     this.changed.fire();
   }
 

@@ -8,6 +8,7 @@ import { describeEvent, elapsed, formatDuration, formatTime, plainText } from '.
 import { declareIncident, draftPostmortem, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
 import type { IncidentFailed } from '../core/incident/failures';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, isOpen, type Incident } from '../core/incident/model';
+import { pausedInTimeline } from '../core/gitops/guard';
 import { planResolve, type DeclareInput, type ResolveInput, type UpdateInput } from '../core/incident/plan';
 import type { IncidentContext } from '../core/incident/ports';
 import { bySeverity, listIncidents, pickIncident } from '../core/incident/query';
@@ -203,6 +204,8 @@ export async function showVerb(io: Io, options: ShowOptions): Promise<ExitCode> 
     ...field('hotfixes', i.hotfixes.map(t).join(', ')),
     ...field('root cause', i.rootCause !== undefined ? t(i.rootCause) : undefined),
     ...i.actionItems.map((a) => `  [ ] ${t(a.text)}${a.owner !== undefined ? ` @${t(a.owner)}` : ''}`),
+    // What the incident paused and nobody restored yet: resolving restores it, or makes it an action item.
+    ...pausedInTimeline(i.events).map((p) => `  paused   auto-sync of ${t(p.object)} (${t(p.target)}), was ${t(p.previous)}: hotfix-deployer gitops restore --target=${t(p.target)}`),
     'Timeline:',
     ...i.events.map((e, n) => `  #${String(n + 1).padEnd(3)} ${formatTime(e.at).slice(0, 16)} ${elapsed(i.declaredAt, e.at).padEnd(9)} ${t(e.actor)}: ${describeEvent(e, i, plainText)}`),
   ]);

@@ -88,6 +88,10 @@ describe('GitOps-safe rollback end to end: pause, roll back, revert in the manif
     assert.match(infra.git('log', '-1', '--format=%B', branch), new RegExp(`This reverts commit ${bad}`));
     assert.equal(infra.git('branch', '--show-current'), 'main', 'the clone stays on its branch');
 
+    // The incident shows what it has paused and how to restore it, until it is restored.
+    const open = await runNode([CLI, 'incident', 'show', `--id=${id}`], { cwd: service.work });
+    assert.match(open.out, /paused {3}auto-sync of Argo CD Application .*\/web \(web\), was \{"prune":true,"selfHeal":true\}: hotfix-deployer gitops restore --target=web/);
+
     // Git still says web:2.0: restoring auto-sync now would put it back, so it is refused until the change is merged.
     const early = await cli('gitops', 'restore', '--target=web');
     assert.equal(early.code, 1, early.err + early.out);
@@ -103,6 +107,7 @@ describe('GitOps-safe rollback end to end: pause, roll back, revert in the manif
     assert.deepEqual((restored.spec['syncPolicy'] as { automated?: unknown }).automated, { prune: true, selfHeal: true });
     assert.equal(restored.metadata.annotations?.['hotfix-deployer.io/paused-by'], undefined);
 
+    assert.doesNotMatch((await runNode([CLI, 'incident', 'show', `--id=${id}`], { cwd: service.work })).out, /paused {3}auto-sync/, 'restored: no longer listed');
     const shown = await runNode([CLI, 'incident', 'show', `--id=${id}`, '--json'], { cwd: service.work });
     const types = (JSON.parse(shown.out) as { incident: { events: { type: string }[] } }).incident.events.map((e) => e.type);
     for (const type of ['gitops-paused', 'rollback', 'manifests-prepared', 'gitops-restored', 'resolved']) assert.ok(types.includes(type), `${type} in ${types.join(', ')}`);

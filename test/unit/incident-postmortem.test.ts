@@ -106,4 +106,17 @@ describe('incident post-mortem', () => {
   it('formats durations for people', () => {
     assert.deepEqual([45_000, 12 * 60_000, 125 * 60_000, (27 * 60 + 7) * 60_000, -5].map(formatDuration), ['45s', '12m', '2h 05m', '1d 3h 07m', '0s']);
   });
+
+  it('lists a GitOps auto-sync still paused for the incident as an action item, once, and not one restored since', () => {
+    const declared = ev(0, { type: 'declared', title: 'Checkout 500s', severity: 'SEV1', impact: { level: 'high' } });
+    const paused = (object: string) => ev(5, { type: 'gitops-paused', target: 'production', object, previous: '{"selfHeal":true}', restore: 'incident resolve' });
+    const open = postmortem(incident([declared, paused('Argo CD Application argocd/web'), paused('Flux Kustomization flux-system/apps'), ev(9, { type: 'gitops-restored', target: 'production', object: 'Flux Kustomization flux-system/apps' })]));
+    const items = open.split('\n').filter((l) => l.startsWith('- [ ] '));
+    assert.equal(items.length, 1, items.join('\n'));
+    assert.match(items[0] ?? '', /^- \[ \] Restore auto-sync of Argo CD Application argocd\/web \(still paused when this draft was made\): hotfix-deployer gitops restore --target=production \(owner: _to assign_\)$/);
+
+    // Kept paused at the resolution: already an action item, not listed twice.
+    const kept = postmortem(incident([declared, paused('Argo CD Application argocd/web'), ev(20, { type: 'resolved', rootCause: 'x', actionItems: [{ text: 'Restore auto-sync of Argo CD Application argocd/web (kept): hotfix-deployer gitops restore --target=production' }] })]));
+    assert.equal(kept.split('\n').filter((l) => l.includes('Restore auto-sync of Argo CD Application argocd/web')).length, 1);
+  });
 });

@@ -5,6 +5,7 @@
 import { describeEvent, elapsed, formatDuration, formatTime, type Formatter } from './describe';
 import { escapeMarkdown, escapeMarkdownBlock, markdownLink } from './markdown';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, isOpen, type Incident, type SeverityDescriptions } from './model';
+import { pausedInTimeline, restoreActionItem } from '../gitops/guard';
 
 export interface PostmortemOptions {
   /** When the draft is made: the end of the duration of an incident still open. */
@@ -77,7 +78,13 @@ function timeline(incident: Incident): string[] {
 export function postmortem(incident: Incident, options: PostmortemOptions = {}): string {
   const severities = options.severities ?? DEFAULT_SEVERITY_DESCRIPTIONS;
   const end = incident.resolvedAt ?? (options.now ?? new Date(incident.updatedAt)).toISOString();
-  const items = incident.actionItems.map((a) => `- [ ] ${escapeMarkdown(a.text)}${a.owner !== undefined ? ` (owner: @${escapeMarkdown(a.owner)})` : ' (owner: _to assign_)'}`);
+  const items = [
+    ...incident.actionItems.map((a) => `- [ ] ${escapeMarkdown(a.text)}${a.owner !== undefined ? ` (owner: @${escapeMarkdown(a.owner)})` : ' (owner: _to assign_)'}`),
+    // GitOps auto-sync still paused for it, and not already an action item: it must not be forgotten.
+    ...pausedInTimeline(incident.events)
+      .filter((p) => !incident.actionItems.some((a) => a.text.startsWith(`Restore auto-sync of ${p.object}`)))
+      .map((p) => `- [ ] ${escapeMarkdown(restoreActionItem(p.object, p.target, 'still paused when this draft was made'))} (owner: _to assign_)`),
+  ];
   return [
     `# Post-mortem: ${escapeMarkdown(incident.title)} (${incident.id})`,
     '',

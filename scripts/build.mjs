@@ -25,11 +25,14 @@ const common = {
  * - config: reading .hotfix/config.yaml (yaml, ajv and the JSON Schema, ~265 KB minified); the first
  *   read of the team configuration, after activation.
  * - kube-context: `Switch Kube Context` (it edits the kubeconfig with yaml, so it has its own copy).
+ * - gitops-manifests: the GitOps manifests clone (edits manifests with yaml: its own copy too); the first
+ *   manifests change prepared, or the check that git says what runs before auto-sync is restored.
  */
 const SPLITS = [
   { name: 'kube', entry: 'src/adapters/kube/index.ts', filter: /[/\\]kube[/\\]index(\.js)?$/ },
   { name: 'config', entry: 'src/core/config/parse.ts', filter: /[/\\]core[/\\]config[/\\]parse(\.js)?$/ },
   { name: 'kube-context', entry: 'src/adapters/kube/use-context.ts', filter: /[/\\]kube[/\\]use-context(\.js)?$/ },
+  { name: 'gitops-manifests', entry: 'src/adapters/gitops/manifests-repo.ts', filter: /[/\\]gitops[/\\]manifests-repo(\.js)?$/ },
 ];
 
 const splitApart = {

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
 // The main bundles first, then the chunks they load on first use (scripts/build.mjs, SPLITS).
-export const BUNDLES = ['extension.js', 'cli.js', 'webview.js', 'kube.js', 'config.js', 'kube-context.js'];
+export const BUNDLES = ['extension.js', 'cli.js', 'webview.js', 'kube.js', 'config.js', 'kube-context.js', 'gitops-manifests.js'];
 
 /**
  * @param {string} projectRoot

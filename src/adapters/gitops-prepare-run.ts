@@ -9,7 +9,7 @@ import type { Target } from '../core/config/targets';
 import { succeeded, type Result } from '../core/result';
 import { readRunning } from '../core/running/read';
 import type { OpenDeploy } from './deploy-workspace';
-import { prepareManifestsChange, type ManifestsChange, type PreparedManifests } from './gitops/manifests-repo';
+import type { ManifestsChange, PreparedManifests } from './gitops/manifests-repo';
 import { recordInIncident, type IncidentLink } from './incident-link';
 
 export interface PrepareRequest {
@@ -33,7 +33,9 @@ export function changeAfter(opened: OpenDeploy, operation: { readonly kind: 'dep
   if (!opened.target.gitops.manifests) return undefined;
   if (operation.kind === 'rollback') return 'from-cluster';
   const { state } = operation;
-  return { kind: 'deploy', image: state.image, ...(state.meta.branch ? { branchName: state.meta.branch } : {}) };
+  // A deploy from a hotfix branch names the manifests branch after it; from production or main, the default name.
+  const branch = state.meta.branch?.startsWith('hotfix/') ? state.meta.branch : undefined;
+  return { kind: 'deploy', image: state.image, ...(branch ? { branchName: branch } : {}) };
 }
 
 export async function prepareForTarget(opened: OpenDeploy, request: PrepareRequest = {}): Promise<Result<PrepareResult>> {
@@ -56,6 +58,8 @@ export async function prepareForTarget(opened: OpenDeploy, request: PrepareReque
 
 /** Prepares `change` in the target's manifests clone and records it in the incident's timeline. */
 export async function prepareAndRecord(root: string, target: Target, change: ManifestsChange, request: PrepareRequest = {}): Promise<Result<PrepareResult>> {
+  // Its own bundle (dist/gitops-manifests.js, with yaml): loaded here, not at activation.
+  const { prepareManifestsChange } = await import('./gitops/manifests-repo.js');
   const prepared = await prepareManifestsChange(root, target, change, {
     ...(request.push !== undefined ? { push: request.push } : {}),
     ...(request.branch !== undefined ? { branch: request.branch } : {}),

@@ -15,7 +15,6 @@ import { restoreLine } from './gitops-guard';
 import { linkedIncident, recordInIncident, type IncidentLink } from './incident-link';
 import { openIncidents } from './incident-workspace';
 import { openWorkspace } from './workspace';
-import { imageInGit } from './gitops/manifests-repo';
 import { readRunning } from '../core/running/read';
 
 export interface ObjectOutcome<O> {
@@ -86,6 +85,7 @@ export async function gitAgreement(opened: OpenDeploy): Promise<{ readonly block
   if (!target.gitops.manifests) return { note: `not checked that git says what ${target.name} runs (no targets.${target.name}.gitops.manifests): the controller applies git again as it is` };
   const running = await readRunning({ cluster: context.cluster, git: workspace.context.git }, target, { tagPrefix: workspace.context.settings.tagPrefix });
   if (!running.ok) return { note: `not checked that git says what ${target.name} runs: ${running.reason}` };
+  const { imageInGit } = await import('./gitops/manifests-repo.js');
   const inGit = await imageInGit(workspace.location.root, target, running.value.image.image);
   if (!inGit.ok) return { note: `not checked that git says what ${target.name} runs: ${inGit.reason}` };
   const g = inGit.value;

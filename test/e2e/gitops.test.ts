@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployNode } from '../../src/extension/views/deploy-tree';
 import { extension } from './manifest';
@@ -19,6 +20,8 @@ describe('extension host: hotfix from what runs, and GitOps-safe deploys (real c
   this.timeout(90_000);
   let root = '';
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  /** The launcher's manifests clone beside the workspace (targets.payments.gitops.manifests.repo: ../infra). */
+  const infra = (...args: string[]) => execFileSync('git', ['-C', path.join(path.dirname(root), 'infra'), ...args], { encoding: 'utf8' }).trim();
 
   before(async function () {
     if (process.env['HOTFIX_TEST_CLUSTER'] !== '1') throw new Error('no test cluster: the launcher starts one unless HOTFIX_HOST_CLUSTER=0');
@@ -51,12 +54,20 @@ describe('extension host: hotfix from what runs, and GitOps-safe deploys (real c
     git('switch', '--quiet', 'production');
   });
 
-  it('Deploy… with auto-sync paused for it, then Restore GitOps Auto-Sync… puts selfHeal back', async () => {
+  it('Deploy… with auto-sync paused prepares the manifests commit; Restore GitOps Auto-Sync… waits for it to be merged, then puts selfHeal back', async () => {
     const deployed = await vscode.commands.executeCommand<{ ok: boolean; reason?: string }>('hotfixDeployer.deploy', { target: 'payments', image: 'payments:1.4.1', confirmed: true, gitops: 'pause' });
     assert.equal(deployed.ok, true, JSON.stringify(deployed));
     const paused = await rows();
     assert.ok(paused.some((r) => /^Argo CD Application argocd\/payments \| auto-sync paused by Ada Oncall <ada@example\.com> since \d{4}-/.test(r)), paused.join('\n'));
     assert.ok(paused.some((r) => /^payments \| payments:1\.4\.1 · rev 2 /.test(r)), paused.join('\n'));
+    // The manifests clone beside the workspace got a branch whose file says what now runs.
+    const branch = 'hotfix/payments-deploy-1-4-1';
+    assert.match(infra('show', `${branch}:apps/payments/deployment.yaml`), /image: payments:1\.4\.1$/m);
+
+    const early = await vscode.commands.executeCommand<{ ok: boolean; reason?: string }>('hotfixDeployer.restoreAutoSync', { target: 'payments', confirmed: true });
+    assert.equal(early.ok, false);
+    assert.match(early.reason ?? '', /^Not restored: git still says payments:[0-9a-f]{12} \(apps\/payments\/deployment\.yaml on origin\/main\) while payments:1\.4\.1 runs/);
+    infra('push', '--quiet', 'origin', `${branch}:main`); // what merging its pull request does
 
     const restored = await vscode.commands.executeCommand<{ ok: boolean; value?: string[] }>('hotfixDeployer.restoreAutoSync', { target: 'payments', confirmed: true });
     assert.equal(restored.ok, true, JSON.stringify(restored));
@@ -72,6 +83,7 @@ describe('extension host: hotfix from what runs, and GitOps-safe deploys (real c
     const deployed = await vscode.commands.executeCommand<{ ok: boolean }>('hotfixDeployer.deploy', { target: 'payments', image: 'payments:1.4.2', confirmed: true, gitops: 'pause' });
     assert.equal(deployed.ok, true, JSON.stringify(deployed));
     assert.ok((await rows()).some((r) => new RegExp(`^Argo CD Application argocd/payments \\| auto-sync paused by .* for ${id}$`).test(r)));
+    infra('push', '--quiet', 'origin', 'hotfix/payments-deploy-1-4-2:main');
 
     const resolved = await vscode.commands.executeCommand<Outcome>('hotfixDeployer.resolveIncident', { id, rootCause: 'a slow payments provider', broadcast: false });
     assert.equal(resolved.ok, true, JSON.stringify(resolved));

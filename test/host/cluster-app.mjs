@@ -54,7 +54,7 @@ export async function startHostCluster(dir, workspace) {
     writeFileSync(path.join(workspace, '.hotfix', 'config.yaml'),
       `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n` +
       `  web:\n    namespace: ${NAMESPACE}\n    app: web\n    strategy: canary\n    canary: { steps: [50, 100], pause: 60s }\n` +
-      `  payments:\n    namespace: ${NAMESPACE}\n    app: payments\n    gitops: { autoSync: ask }\n`);
+      `  payments:\n    namespace: ${NAMESPACE}\n    app: payments\n    gitops:\n      autoSync: ask\n      manifests: { repo: ../infra, path: apps/payments/deployment.yaml }\n`);
   } catch (error) {
     await stopCluster(handle);
     throw error;
@@ -99,10 +99,28 @@ async function gitopsApp(kc, workspace, apps) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  manifestsRepo(path.join(path.dirname(workspace), 'infra'), `payments:${sha.slice(0, 12)}`);
   const labels = { app: 'payments' };
   await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: {
     metadata: { name: 'payments', labels: { ...labels, 'argocd.argoproj.io/instance': 'payments' } },
     spec: { replicas: 1, progressDeadlineSeconds: 10, selector: { matchLabels: labels },
       template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `payments:${sha.slice(0, 12)}` }] } } } } });
   return sha;
+}
+
+/** The manifests repository Argo CD would sync payments from: `infra/` (a clone) beside the workspace, `infra.git` its remote. */
+function manifestsRepo(work, image) {
+  const remote = `${work}.git`;
+  const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+  mkdirSync(path.join(work, 'apps', 'payments'), { recursive: true });
+  git(path.dirname(work), 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+  git(work, 'init', '--quiet', '--initial-branch=main');
+  git(work, 'config', 'user.name', 'Ada Oncall');
+  git(work, 'config', 'user.email', 'ada@example.com');
+  git(work, 'remote', 'add', 'origin', remote);
+  writeFileSync(path.join(work, 'apps', 'payments', 'deployment.yaml'),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: ${image}\n`);
+  git(work, 'add', '.');
+  git(work, 'commit', '--quiet', '-m', 'payments: the experiment build');
+  git(work, 'push', '--quiet', 'origin', 'main');
 }

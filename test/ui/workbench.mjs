@@ -113,10 +113,10 @@ export class TreeView {
     return rows.length > 0 ? rows.map((r) => `"${r}"`).join(', ') : '(no rows)';
   }
 
-  /** Waits for a row labelled exactly `label` (and, when given, described exactly `description`). */
+  /** Waits for a row labelled exactly `label` (and, when given, described exactly `description`, or matching it when a RegExp). */
   async seeRow(label, description) {
     let row = this.rows.filter({ has: this.page.locator('.label-name', { hasText: exact(label) }) });
-    if (description !== undefined) row = row.filter({ has: this.page.locator('.label-description', { hasText: exact(description) }) });
+    if (description !== undefined) row = row.filter({ has: this.page.locator('.label-description', { hasText: description instanceof RegExp ? description : exact(description) }) });
     const what = `expected the ${this.name} view to show "${label}"${description !== undefined ? ` described "${description}"` : ''}`;
     await see(row, what, () => this.shown());
     return row;

@@ -6,28 +6,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { BUILD_SCRIPT, findBinaries, KUBE_VERSION, startCluster } from '../../test/kube/cluster.mjs';
+import { waitFor } from '../../test/kube/wait.mjs';
 
 export const BLUE_GREEN = Object.freeze({ target: 'blue-green', app: 'web', service: 'web', replicas: 2, images: { blue: 'web:1.0', green: 'web:1.1' } });
 export const ROLLING = Object.freeze({ target: 'rolling', app: 'api', replicas: 2, images: ['api:1.0', 'api:1.1'] });
 export const SELECTOR = Object.freeze({ blue: { app: 'web', colour: 'blue' }, green: { app: 'web', colour: 'green' } });
 
-/** @param {string} what @param {() => Promise<unknown>} probe @param {number} [timeoutMs] */
-async function waitFor(what, probe, timeoutMs = 60_000) {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch (error) {
-      last = /** @type {Error} */ (error).message;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ''}`);
-    await sleep(50);
-  }
-}
+/** Setup polls quickly: it is not measured, but it runs before every round. */
+const FAST = { intervalMs: 50 };
 
 /** Builds the Kubernetes binaries first if this machine has not yet (once, cached), as the integration tier does. @param {(line: string) => void} log */
 function ensureBinaries(log) {
@@ -78,7 +66,7 @@ function available(apps, namespace, name) {
     const d = await apps.readNamespacedDeployment({ name, namespace });
     const want = d.spec?.replicas ?? 1;
     return d.status?.observedGeneration === d.metadata?.generation && d.status?.updatedReplicas === want && d.status?.replicas === want && d.status?.availableReplicas === want;
-  });
+  }, FAST);
 }
 
 /**
@@ -89,7 +77,7 @@ function available(apps, namespace, name) {
 export async function createApps(k) {
   const namespace = `bench-rollback-${Date.now().toString(36)}`;
   await k.core.createNamespace({ body: { metadata: { name: namespace } } });
-  await waitFor(`the default ServiceAccount of ${namespace}`, async () => ((await k.core.readNamespacedServiceAccount({ name: 'default', namespace })).secrets?.length ?? 0) > 0);
+  await waitFor(`the default ServiceAccount of ${namespace}`, async () => ((await k.core.readNamespacedServiceAccount({ name: 'default', namespace })).secrets?.length ?? 0) > 0, FAST);
   await deployment(k.apps, namespace, `${BLUE_GREEN.app}-blue`, BLUE_GREEN.images.blue, SELECTOR.blue, BLUE_GREEN.replicas);
   await deployment(k.apps, namespace, `${BLUE_GREEN.app}-green`, BLUE_GREEN.images.green, SELECTOR.green, BLUE_GREEN.replicas);
   await k.core.createNamespacedService({ namespace, body: { metadata: { name: BLUE_GREEN.service }, spec: { selector: { ...SELECTOR.green }, ports: [{ port: 80, targetPort: 8080 }] } } });

@@ -5,6 +5,7 @@
 //   checkout-blue / checkout-green    behind Service checkout, selecting colour blue (target blue-green)
 //   web                               stable track (track: stable), 4 replicas, behind Service web (target canary)
 import * as k8s from '@kubernetes/client-node';
+import { createArgoApplication } from '../../test/kube/argocd.mjs';
 
 export const DEMO_DEPLOYMENTS = ['api', 'checkout-blue', 'checkout-green', 'web'];
 
@@ -14,7 +15,7 @@ const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
 export function clients(kubeconfig) {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
-  return { apps: kc.makeApiClient(k8s.AppsV1Api), core: kc.makeApiClient(k8s.CoreV1Api), ext: kc.makeApiClient(k8s.ApiextensionsV1Api), custom: kc.makeApiClient(k8s.CustomObjectsApi) };
+  return { kc, apps: kc.makeApiClient(k8s.AppsV1Api), core: kc.makeApiClient(k8s.CoreV1Api) };
 }
 
 /**
@@ -59,7 +60,7 @@ export async function unavailable(apps, namespace) {
 
 /** Creates the namespace and the apps and waits until every Deployment is available. @param {string} kubeconfig @param {string} namespace */
 export async function deployDemoApps(kubeconfig, namespace) {
-  const { apps, core, ext, custom } = clients(kubeconfig);
+  const { kc, apps, core } = clients(kubeconfig);
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   // Pods are rejected until the namespace's default ServiceAccount has its token.
   for (let i = 0; i < 200; i++) {
@@ -67,7 +68,8 @@ export async function deployDemoApps(kubeconfig, namespace) {
     if ((account?.secrets?.length ?? 0) > 0) break;
     await sleep(100);
   }
-  await argoApplication(ext, core, custom, namespace);
+  // Argo CD's Application argocd/api (auto-sync with selfHeal): what makes a deploy of api here ask first.
+  await createArgoApplication(kc, { name: 'api', destinationNamespace: namespace, repoURL: 'infra.git', path: 'apps/api' });
   await deployment(apps, namespace, 'api', 'api:1.4.0', { app: 'api' }, 3, { 'argocd.argoproj.io/instance': 'api' });
   await deployment(apps, namespace, 'checkout-blue', 'checkout:1.4.0', { app: 'checkout', colour: 'blue' }, 3);
   await deployment(apps, namespace, 'checkout-green', 'checkout:1.3.0', { app: 'checkout', colour: 'green' }, 1);
@@ -80,31 +82,4 @@ export async function deployDemoApps(kubeconfig, namespace) {
     if (waiting.length > 0) await sleep(100);
   }
   if (waiting.length > 0) throw new Error(`demo Deployments not available after 30 s: ${waiting.join(', ')}`);
-}
-
-/**
- * Argo CD's Application CRD and the object `argocd/api` (auto-sync with selfHeal), as Argo CD would have
- * them: what makes a deploy of api here stop and ask first. No Argo CD runs: nothing syncs for real.
- * @param {k8s.ApiextensionsV1Api} ext @param {k8s.CoreV1Api} core @param {k8s.CustomObjectsApi} custom @param {string} namespace
- */
-async function argoApplication(ext, core, custom, namespace) {
-  // client-node writes typed bodies by its own names: x_kubernetes_preserve_unknown_fields goes out dashed.
-  const open = { type: 'object', x_kubernetes_preserve_unknown_fields: true };
-  await ext.createCustomResourceDefinition({ body: {
-    metadata: { name: 'applications.argoproj.io' },
-    spec: { group: 'argoproj.io', scope: 'Namespaced', names: { plural: 'applications', singular: 'application', kind: 'Application', listKind: 'ApplicationList' },
-      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: open, status: open } } } }] } } });
-  await core.createNamespace({ body: { metadata: { name: 'argocd' } } });
-  const body = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'api', namespace: 'argocd' },
-    spec: { project: 'default', source: { repoURL: 'infra.git', path: 'apps/api', targetRevision: 'main' }, destination: { namespace, server: 'https://kubernetes.default.svc' },
-      syncPolicy: { automated: { prune: true, selfHeal: true } } } };
-  for (let i = 0; ; i++) {
-    try {
-      await custom.createNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', body });
-      return;
-    } catch (error) {
-      if (i > 100) throw error; // a new CRD is served a moment after it is created
-      await sleep(100);
-    }
-  }
 }

@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_SCRIPT, findBinaries, startCluster, stopCluster } from '../../test/kube/cluster.mjs';
+import { waitFor } from '../../test/kube/wait.mjs';
 import { query, startPrometheus } from '../../test/prometheus/prometheus.mjs';
 import { startTraffic } from '../../test/prometheus/traffic.mjs';
 import { clients, deployDemoApps, unavailable } from './demo-apps.mjs';
@@ -137,21 +138,6 @@ function relay(port, target) {
   });
 }
 
-/** @param {() => Promise<boolean>} probe @param {number} ms @param {string} what */
-async function waitFor(probe, ms, what) {
-  const end = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch (error) {
-      last = /** @type {Error} */ (error).message;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? ` (${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function main() {
   const options = parseArgs();
   const state = options.cache;
@@ -221,10 +207,10 @@ async function main() {
       const waiting = await unavailable(clients(cluster.kubeconfig).apps, NAMESPACE);
       if (waiting.length > 0) throw new Error(`demo Deployments not available: ${waiting.join(', ')}`);
       const promql = `sum(rate(http_requests_total{namespace="${NAMESPACE}",app="web"}[5s]))`;
-      await waitFor(async () => {
+      await waitFor(`Prometheus to answer ${promql} with traffic`, async () => {
         const data = await query(prometheusUrl, promql);
         return Array.isArray(data.result) && data.result.length > 0 && Number(data.result[0].value[1]) > 0;
-      }, 30_000, `Prometheus to answer ${promql} with traffic`);
+      }, { timeoutMs: 30_000 });
       say(`Prometheus answers: ${promql} > 0`);
       const ms = await checkWorkbench(editor.url, path.join(state, 'editor'));
       say(`the workbench shows the Hotfix view (${(ms / 1000).toFixed(1)}s)`);

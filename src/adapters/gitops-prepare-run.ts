@@ -28,14 +28,20 @@ export interface PrepareResult {
   readonly link: IncidentLink;
 }
 
-/** The change a finished deploy or rollback owes git; undefined when the target has no manifests repository. */
-export function changeAfter(opened: OpenDeploy, operation: { readonly kind: 'deploy'; readonly state: DeployState } | { readonly kind: 'rollback' }): ManifestsChange | 'from-cluster' | undefined {
+export type FinishedOperation = { readonly kind: 'deploy'; readonly state: DeployState } | { readonly kind: 'rollback' };
+
+/**
+ * The change a finished deploy or rollback owes git, prepared; undefined when the target has no
+ * manifests repository. A rollback makes git say what runs now (read from the cluster); a deploy
+ * sets the image it deployed, on a branch named after the hotfix branch it came from.
+ */
+export async function prepareAfter(opened: OpenDeploy, operation: FinishedOperation, request: PrepareRequest = {}): Promise<Result<PrepareResult> | undefined> {
   if (!opened.target.gitops.manifests) return undefined;
-  if (operation.kind === 'rollback') return 'from-cluster';
+  if (operation.kind === 'rollback') return prepareForTarget(opened, request);
   const { state } = operation;
-  // A deploy from a hotfix branch names the manifests branch after it; from production or main, the default name.
+  // From production or main (not a hotfix branch), the manifests branch gets the default name.
   const branch = state.meta.branch?.startsWith('hotfix/') ? state.meta.branch : undefined;
-  return { kind: 'deploy', image: state.image, ...(branch ? { branchName: branch } : {}) };
+  return prepareForTarget(opened, { ...request, change: { kind: 'deploy', image: state.image, ...(branch ? { branchName: branch } : {}) } });
 }
 
 export async function prepareForTarget(opened: OpenDeploy, request: PrepareRequest = {}): Promise<Result<PrepareResult>> {

@@ -3,7 +3,7 @@
 
 import type { OpenDeploy } from '../adapters/deploy-workspace';
 import { afterGitopsOperation, gitopsGuard, type AfterOperation, type GitOpsChoice } from '../adapters/gitops-guard';
-import { changeAfter, preparedLines, prepareForTarget } from '../adapters/gitops-prepare-run';
+import { prepareAfter, preparedLines, type FinishedOperation } from '../adapters/gitops-prepare-run';
 import type { DeployContext } from '../core/deploy/context';
 import type { GitOpsPaused } from '../core/deploy/state';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -67,11 +67,9 @@ export async function afterLines(out: Reporter, root: string, ctx: DeployContext
  * now runs is prepared in the manifests clone (not pushed) and printed; a failure there is a warning,
  * never a failed deploy.
  */
-export async function manifestsLines(out: Reporter, opened: OpenDeploy, operation: Parameters<typeof changeAfter>[1], incident: string | undefined): Promise<void> {
-  const change = changeAfter(opened, operation);
-  if (change === undefined) return;
-  const request = { ...(incident ? { incident } : {}), progress: (m: string) => out.progress(m) };
-  const done = await prepareForTarget(opened, change === 'from-cluster' ? request : { ...request, change });
+export async function manifestsLines(out: Reporter, opened: OpenDeploy, operation: FinishedOperation, incident: string | undefined): Promise<void> {
+  const done = await prepareAfter(opened, operation, { ...(incident ? { incident } : {}), progress: (m: string) => out.progress(m) });
+  if (!done) return;
   if (!done.ok) {
     out.line(`warning: the manifests change was not prepared: ${done.reason}${done.hint ? ` ${done.hint}` : ''}`);
     return;

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { createArgoApplication } from '../kube/argocd.mjs';
 import { findBinaries, startCluster, stopCluster } from '../kube/cluster.mjs';
 import { startKubeCounter } from './kube-counter.mjs';
 
@@ -76,29 +77,7 @@ async function gitopsApp(kc, workspace, apps) {
   const git = (...args) => execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
   const sha = git('commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'experiment: try a faster checkout');
   git('update-ref', 'refs/heads/experiment', sha);
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  // client-node serializes typed bodies by its own names: x_kubernetes_preserve_unknown_fields goes out dashed.
-  const open = { type: 'object', x_kubernetes_preserve_unknown_fields: true };
-  await ext.createCustomResourceDefinition({ body: {
-    metadata: { name: 'applications.argoproj.io' },
-    spec: { group: 'argoproj.io', scope: 'Namespaced', names: { plural: 'applications', singular: 'application', kind: 'Application', listKind: 'ApplicationList' },
-      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: open, status: open } } } }] } } });
-  await core.createNamespace({ body: { metadata: { name: 'argocd' } } });
-  const application = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'payments', namespace: 'argocd' },
-    spec: { project: 'default', destination: { namespace: NAMESPACE, server: 'https://kubernetes.default.svc' }, source: { repoURL: 'https://git.example/infra.git', path: 'apps/payments', targetRevision: 'main' },
-      syncPolicy: { automated: { prune: true, selfHeal: true } } } };
-  for (let i = 0; ; i++) {
-    try {
-      await custom.createNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', body: application });
-      break;
-    } catch (error) {
-      // The new CRD is served a moment after it is created.
-      if (i > 100) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await createArgoApplication(kc, { name: 'payments', destinationNamespace: NAMESPACE, repoURL: 'https://git.example/infra.git', path: 'apps/payments' });
   manifestsRepo(path.join(path.dirname(workspace), 'infra'), `payments:${sha.slice(0, 12)}`);
   const labels = { app: 'payments' };
   await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: {

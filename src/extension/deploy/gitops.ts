@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
 import type { AfterOperation, GitOpsChoice } from '../../adapters/gitops-guard';
-import type { DeployState, GitOpsPaused } from '../../core/deploy/state';
+import type { FinishedOperation } from '../../adapters/gitops-prepare-run';
+import type { GitOpsPaused } from '../../core/deploy/state';
+import { showPrepared } from '../gitops/commands';
 import { showFailure } from '../ui';
 import type { DeployCommandDeps, Outcome } from './flow';
 import { cancelled } from './flow';
@@ -73,17 +75,14 @@ export async function gitopsAfter(deps: DeployCommandDeps, target: OpenDeploy, a
 }
 
 /** A deploy or rollback that changed a target with gitops.manifests: the manifests commit, prepared (not pushed). */
-export async function manifestsAfter(deps: DeployCommandDeps, target: OpenDeploy, operation: { readonly kind: 'deploy'; readonly state: DeployState } | { readonly kind: 'rollback' }, incident: string | undefined): Promise<void> {
+export async function manifestsAfter(deps: DeployCommandDeps, target: OpenDeploy, operation: FinishedOperation, incident: string | undefined): Promise<void> {
   if (!target.target.gitops.manifests) return;
-  const { changeAfter, prepareForTarget } = await import('../../adapters/gitops-prepare-run.js');
-  const change = changeAfter(target, operation);
-  if (change === undefined) return;
-  const request = { ...(incident ? { incident } : {}), progress: (m: string) => deps.log.info(m) };
-  const done = await prepareForTarget(target, change === 'from-cluster' ? request : { ...request, change });
+  const { prepareAfter } = await import('../../adapters/gitops-prepare-run.js');
+  const done = await prepareAfter(target, operation, { ...(incident ? { incident } : {}), progress: (m: string) => deps.log.info(m) });
+  if (!done) return;
   if (!done.ok) {
     deps.log.warn(`the manifests change was not prepared: ${done.reason}${done.hint ? ` ${done.hint}` : ''}`);
     return;
   }
-  const { showPrepared } = await import('../gitops/commands.js');
   showPrepared(deps, done.value.prepared);
 }

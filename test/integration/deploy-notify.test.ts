@@ -133,8 +133,9 @@ describe('deploy notifications: a CLI deploy linked to an incident reaches real 
     assert.ok(!deployed.out.includes('DEADSECRET'));
 
     const audit = readFileSync(path.join(repo.work, '.git', 'hotfix', 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { action: string; subject: string; after?: string; details: Record<string, unknown> });
-    const notified = audit.filter((r) => r.action === 'incident.notify' && r.subject === id);
-    assert.deepEqual(notified.map((r) => [r.details.channel, r.after]), [['slack', 'delivered'], ['pagerduty', 'failed'], ['webhook', 'failed']]);
+    // Channels are sent at once, so their records land in the order they finished.
+    const notified = audit.filter((r) => r.action === 'incident.notify' && r.subject === id).sort((a, b) => String(a.details.channel).localeCompare(String(b.details.channel)));
+    assert.deepEqual(notified.map((r) => [r.details.channel, r.after]), [['pagerduty', 'failed'], ['slack', 'delivered'], ['webhook', 'failed']]);
     assert.equal(notified[2]?.details.status, 500);
     assert.ok(!JSON.stringify(audit).includes('DEADSECRET'));
     const shown = JSON.parse((await cli({}, 'incident', 'show', `--id=${id}`, '--json')).out) as { incident: { events: { type: string }[] } };

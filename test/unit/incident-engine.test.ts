@@ -190,6 +190,25 @@ describe('incident engine', () => {
     assert.equal(h.audit.length, 2);
   });
 
+  it('tells the sinks all at once and reports them in their order', async () => {
+    const h = new Harness();
+    // Each sink answers only once every sink has been asked: one after another, none would ever answer.
+    let asked = 0;
+    let release = (): void => undefined;
+    const everyoneAsked = new Promise<void>((resolve) => (release = resolve));
+    const sink = (name: string): IncidentSink => ({
+      name,
+      publish: async () => {
+        if (++asked === 3) release();
+        await everyoneAsked;
+        return [{ channel: name, ok: true, detail: 'sent' }];
+      },
+    });
+    const declared = await declareIncident(h.ctx({ sinks: [sink('slack'), sink('pagerduty'), sink('webhook')] }), { title: 'Checkout down', severity: 'sev1', impact: 'high' }, { broadcast: true });
+    assert.ok(declared.ok);
+    assert.deepEqual(declared.value.published.map((p) => p.channel), ['slack', 'pagerduty', 'webhook']);
+  });
+
   it('records what the tool did, and drafts the post-mortem of the last resolved incident', async () => {
     const h = new Harness();
     const id = await declare(h);

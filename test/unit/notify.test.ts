@@ -141,7 +141,7 @@ describe('notify: payload shapes', () => {
 });
 
 describe('notify: http sender helpers', () => {
-  it('redacts URLs to scheme and host, scrubs secrets, reads Retry-After both ways', () => {
+  it('redacts URLs to scheme and host, redacts secrets, reads Retry-After both ways', () => {
     assert.equal(redactUrl('https://hooks.slack.com/services/T0/B0/SECRET'), 'https://hooks.slack.com');
     assert.equal(scrub('failed https://x/hook/SECRETX and SECRETX', ['SECRETX']), 'failed https://x/hook/[redacted] and [redacted]');
     assert.equal(retryAfterMs('3', 0), 3000);
@@ -163,5 +163,40 @@ describe('notify: http sender helpers', () => {
     assert.equal(thrown.report.ok, false);
     assert.equal(thrown.report.attempts, 2);
     assert.ok(!JSON.stringify(thrown.report).includes('KEY'));
+  });
+  it('within a deadline: a Retry-After or a backoff past it gives up without waiting; a redirect and credentials are refused', async () => {
+    const slept: number[] = [];
+    const sleep = (ms: number) => Promise.resolve(void slept.push(ms));
+    const url = 'https://hooks.example/services/T0/B0/SECRETTOKEN1';
+    const deadline = { deadlineAt: Date.now() + 5000, deadlineText: '5s', sleep };
+    const later = await sendHttp({ channel: 'slack', url, body: {}, secrets: [url] }, { ...deadline, fetch: () => Promise.resolve(new Response('busy', { status: 429, headers: { 'retry-after': '99999' } })) });
+    assert.equal(later.report.attempts, 1);
+    assert.match(later.report.detail, /HTTP 429 from https:\/\/hooks\.example: busy; Retry-After 99999s is beyond the 5s deadline: not retried/);
+    const backoff = await sendHttp({ channel: 'slack', url, body: {}, secrets: [url] }, { ...deadline, baseDelayMs: 20_000, random: () => 0.5, fetch: () => Promise.resolve(new Response('', { status: 503 })) });
+    assert.equal(backoff.report.attempts, 1);
+    assert.match(backoff.report.detail, /no time left to try again within the 5s deadline/);
+    assert.deepEqual(slept, []);
+
+    let asked = 0;
+    const moved = await sendHttp({ channel: 'slack', url, body: {}, secrets: [url] }, { sleep, fetch: (_u, init) => {
+      asked++;
+      assert.equal(init?.redirect, 'manual');
+      return Promise.resolve(new Response('', { status: 307, headers: { location: 'https://elsewhere.example/x' } }));
+    } });
+    assert.equal(asked, 1);
+    assert.equal(moved.report.detail, 'https://hooks.example answered with a redirect (HTTP 307) to another address; notifications never follow redirects: configure the final URL');
+
+    const withCredentials = await sendHttp({ channel: 'webhook', url: 'https://me:pa55word@hooks.example/hook', body: {}, secrets: ['https://me:pa55word@hooks.example/hook'] }, { fetch: () => Promise.reject(new Error('must not be called')) });
+    assert.equal(withCredentials.report.attempts, 0);
+    assert.match(withCredentials.report.detail, /^not sent: a user name or password in the URL/);
+    assert.ok(!withCredentials.report.detail.includes('pa55word'));
+  });
+  it('a delivery still pending at the deadline is abandoned and reported', async () => {
+    const hanging: typeof fetch = (_u, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'TimeoutError'))));
+    const started = Date.now();
+    const sent = await sendHttp({ channel: 'teams', url: 'https://hooks.example/t', body: {}, secrets: [] }, { deadlineAt: Date.now() + 100, deadlineText: '100ms', fetch: hanging });
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(sent.report.ok, false);
+    assert.equal(sent.report.detail, 'no answer within 100ms from https://hooks.example (the notification deadline)');
   });
 });

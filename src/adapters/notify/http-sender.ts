@@ -1,16 +1,17 @@
 // Delivers one notification over HTTP: a timeout per attempt, retries with exponential backoff and
-// jitter on 429, 5xx and network failures (honouring Retry-After), none on other 4xx. Never throws:
-// the outcome is a report. Secrets (webhook URLs, routing keys, tokens) never reach a report, a log
-// or an error: URLs are shown as scheme and host, and every secret is scrubbed from any text.
+// jitter on 429, 5xx and network failures (honouring Retry-After), none on other 4xx, all within an
+// overall deadline. Never throws: the outcome is a report. Secrets (webhook URLs, routing keys, tokens)
+// never reach a report: URLs are shown as scheme and host, and every part of every secret is redacted.
 
 import type { SinkReport } from '../../core/incident/ports';
+import { REDACTED, redactor } from '../../core/secrets/redact';
 
 export interface DeliveryReport extends SinkReport {
   /** How many requests were made. */
   readonly attempts: number;
   /** The last HTTP status, when a response came. */
   readonly status?: number;
-  /** Why it failed, scrubbed of secrets. */
+  /** Why it failed, redacted. */
   readonly error?: string;
 }
 
@@ -38,6 +39,13 @@ export interface SendOptions {
   readonly random?: () => number;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
+  /**
+   * When (as `now()` counts) the whole delivery must be over, retries and waits included: a request
+   * still pending then is abandoned, and a wait that would end after it is not started.
+   */
+  readonly deadlineAt?: number;
+  /** The deadline as the person configured it (`15s`), for the report. */
+  readonly deadlineText?: string;
 }
 
 export interface SendResult {
@@ -56,13 +64,9 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Every secret (and its URL-encoded form) replaced by `[redacted]`. */
+/** Every part of every secret replaced by `[redacted]` (core/secrets/redact). */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('[redacted]');
-  }
-  return out;
+  return redactor(secrets)(text);
 }
 
 /** Retry-After as milliseconds from now: delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -75,6 +79,20 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
 }
 
 const retriable = (status: number): boolean => status === 429 || status >= 500;
+const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304;
+
+/** Why a URL is refused before any request: credentials in it (fetch would refuse, quoting the URL). */
+function refusedUrl(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.username !== '' || u.password !== '') {
+      return 'not sent: a user name or password in the URL (user:password@host) would go with every request and into error messages; notifications never send them: configure the URL without them';
+    }
+    return undefined;
+  } catch {
+    return 'not sent: the URL is not valid';
+  }
+}
 
 function describeError(error: unknown): string {
   if (error instanceof Error) {
@@ -88,7 +106,10 @@ function describeError(error: unknown): string {
 }
 
 export async function sendHttp(delivery: HttpDelivery, options: SendOptions = {}): Promise<SendResult> {
-  const secrets = [...delivery.secrets, delivery.url];
+  // The URL is redacted whole; its parts only when it is itself the secret (webhooks list it in
+  // `secrets`): a PagerDuty or Statuspage URL is public, its key travels in the body or a header.
+  const redactSecrets = redactor(delivery.secrets);
+  const redact = (text: string): string => redactSecrets(text.split(delivery.url).join(REDACTED));
   const where = redactUrl(delivery.url);
   const attempts = Math.max(1, options.attempts ?? 4);
   const base = options.baseDelayMs ?? 500;
@@ -97,25 +118,33 @@ export async function sendHttp(delivery: HttpDelivery, options: SendOptions = {}
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const doFetch = options.fetch ?? fetch;
+  const deadline = options.deadlineAt;
+  const remaining = (): number => (deadline === undefined ? Infinity : deadline - now());
+  const within = options.deadlineText ?? (deadline === undefined ? '' : `${Math.max(0, Math.round(remaining() / 1000))}s`);
   const report = (ok: boolean, attempt: number, detail: string, status?: number, error?: string): DeliveryReport => ({
     channel: delivery.channel,
     ok,
-    detail: scrub(detail, secrets),
+    detail: redact(detail),
     attempts: attempt,
     ...(status !== undefined ? { status } : {}),
-    ...(error !== undefined ? { error: scrub(error, secrets) } : {}),
+    ...(error !== undefined ? { error: redact(error) } : {}),
   });
 
+  const refused = refusedUrl(delivery.url);
+  if (refused !== undefined) return { report: report(false, 0, refused, undefined, refused) };
   let last = { detail: '', status: undefined as number | undefined, error: '' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let wait: number | undefined;
+    const perAttempt = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+    const overall = deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, remaining()));
     try {
       const response = await doFetch(delivery.url, {
         method: delivery.method ?? 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'hotfix-deployer', ...delivery.headers },
         body: JSON.stringify(delivery.body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        redirect: 'error', // a redirect would resend the payload somewhere nobody configured
+        signal: overall ? AbortSignal.any([perAttempt, overall]) : perAttempt,
+        // Answered, never followed: a redirect would resend the payload somewhere nobody configured.
+        redirect: 'manual',
       });
       const text = await response.text().catch(() => '');
       if (response.ok) {
@@ -128,20 +157,37 @@ export async function sendHttp(delivery: HttpDelivery, options: SendOptions = {}
         const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
         return { report: report(true, attempt, `delivered to ${where} (HTTP ${response.status}${tries})`, response.status), ...(parsed !== undefined ? { response: parsed } : {}) };
       }
+      if (isRedirect(response.status) || response.type === 'opaqueredirect') {
+        const why = `answered with a redirect (HTTP ${response.status || 'redirect'}) to another address; notifications never follow redirects: configure the final URL`;
+        return { report: report(false, attempt, `${where} ${why}`, response.status, why) };
+      }
       const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
       last = { detail: `HTTP ${response.status} from ${where}${snippet ? `: ${snippet}` : ''}`, status: response.status, error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}` };
       if (!retriable(response.status)) {
         return { report: report(false, attempt, `${last.detail} (not retried: the request itself was refused)`, response.status, last.error) };
       }
-      wait = retryAfterMs(response.headers.get('retry-after'), now());
+      const asked = response.headers.get('retry-after')?.trim() ?? '';
+      wait = retryAfterMs(asked, now());
+      if (wait !== undefined && wait >= remaining()) {
+        // The server said when to come back, and that is after the deadline: waiting would only hold the command.
+        const after = /^\d+$/.test(asked) ? `${asked}s` : asked;
+        return { report: report(false, attempt, `${last.detail}; Retry-After ${after} is beyond the ${within} deadline: not retried`, response.status, last.error) };
+      }
     } catch (error) {
+      if (overall?.aborted) {
+        return { report: report(false, attempt, `no answer within ${within} from ${where} (the notification deadline)`, undefined, `no answer within ${within}`) };
+      }
       const why = describeError(error);
       last = { detail: `${why} (${where})`, status: undefined, error: why };
     }
     if (attempt < attempts) {
       // Exponential backoff with equal jitter; Retry-After when the server said how long.
       const backoff = base * 2 ** (attempt - 1);
-      await sleep(Math.min(max, wait ?? backoff / 2 + random() * (backoff / 2)));
+      const pause = Math.min(max, wait ?? backoff / 2 + random() * (backoff / 2));
+      if (pause >= remaining()) {
+        return { report: report(false, attempt, `${last.detail}; no time left to try again within the ${within} deadline`, last.status, last.error) };
+      }
+      await sleep(pause);
     }
   }
   return { report: report(false, attempts, `${last.detail}; gave up after ${attempts} attempts`, last.status, last.error) };

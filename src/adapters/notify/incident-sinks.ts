@@ -8,7 +8,9 @@ import { openIncidents, type IncidentOpenOptions, type OpenIncidents } from '../
 import { recordIncidentEvents } from '../../core/incident/engine';
 import type { IncidentContext, IncidentSink } from '../../core/incident/ports';
 import type { Result } from '../../core/result';
+import { redactingAuditLog, redactingIncidentStore } from '../../core/secrets/redacting-ports';
 import type { SendOptions } from './http-sender';
+import { secretRedactor } from './secret-env';
 import { buildSinks, type NotifyEnv } from './sinks';
 
 export interface NotifyOptions {
@@ -41,12 +43,19 @@ export async function notificationSinks(ctx: IncidentContext, root: string, opti
   });
 }
 
-/** openIncidents, with the notification channels among the context's sinks. */
+/**
+ * openIncidents, with the notification channels among the context's sinks, and the channels' secrets
+ * redacted from every audit record and incident event before it is written: a receiver's error page
+ * may echo a secret into a report, and those records are permanent and shared.
+ */
 export async function openNotifyingIncidents(dir: string, options: IncidentOpenOptions = {}, notify: NotifyOptions = {}): Promise<Result<OpenIncidents>> {
   const channels: IncidentSink[] = [...(options.sinks ?? [])];
   // The channels need the context (its audit log, actor, clock), so they join the array it holds once it exists.
   const opened = await openIncidents(dir, { ...options, sinks: channels });
   if (!opened.ok) return opened;
-  channels.push(...(await notificationSinks(opened.value.context, opened.value.location.root, notify)));
-  return opened;
+  const redact = secretRedactor(notify.env ?? process.env);
+  const { context } = opened.value;
+  const redacting = { ...context, store: redactingIncidentStore(context.store, redact), audit: redactingAuditLog(context.audit, redact) };
+  channels.push(...(await notificationSinks(redacting, opened.value.location.root, notify)));
+  return { ok: true, value: { ...opened.value, context: redacting } };
 }

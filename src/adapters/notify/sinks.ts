@@ -2,11 +2,10 @@
 // or SecretStorage (their secrets). Each sink sends what the policy says it hears (core/notify/policy:
 // incident changes when broadcast, deploys and rollbacks always), renders the
 // team's template (`.hotfix/templates/<kind>.md`) or the default, builds the channel's payload,
-// delivers it (http-sender) and records the outcome in the audit trail. Used by the CLI and the
-// VS Code extension (which passes its SecretStorage values in `env`).
+// delivers it (http-sender) within the notification deadline and records the outcome in the audit
+// trail. Used by the CLI and the VS Code extension (which passes its SecretStorage values in `env`).
 
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { parseDuration } from '../../core/config/duration';
 import type { HotfixConfigFile, NotificationsConfig } from '../../core/config/types';
 import type { EventPayload } from '../../core/incident/events';
 import type { IncidentChange, IncidentSink } from '../../core/incident/ports';
@@ -15,20 +14,15 @@ import { channelSends, NOTIFY_CHANNELS, type NotifyChannel } from '../../core/no
 import { pagerDutyRequest, slackPayload, statuspageRequest, teamsPayload, webhookPayload } from '../../core/notify/payloads';
 import { defaultTemplate, MESSAGE_KINDS, messageKind, parseTemplate, renderMessage, statuspageIncidentId, STATUSPAGE_LINK_LABEL, type MessageKind, type NotifyMessage, type Template } from '../../core/notify/templates';
 import { sendHttp, type DeliveryReport, type SendOptions } from './http-sender';
+import { SECRET_ENV, type NotifyEnv } from './secret-env';
+import { readTemplateFile } from './template-file';
 
+export { SECRET_ENV, type NotifyEnv };
 export type Channel = NotifyChannel;
 export const CHANNELS: readonly Channel[] = NOTIFY_CHANNELS;
 
-/** The environment variable that holds each channel's secret. */
-export const SECRET_ENV: Readonly<Record<Channel, string>> = {
-  slack: 'HOTFIX_SLACK_WEBHOOK_URL',
-  teams: 'HOTFIX_TEAMS_WEBHOOK_URL',
-  pagerduty: 'HOTFIX_PAGERDUTY_ROUTING_KEY',
-  statuspage: 'HOTFIX_STATUSPAGE_API_KEY',
-  webhook: 'HOTFIX_WEBHOOK_URL',
-};
-
-export type NotifyEnv = Readonly<Record<string, string | undefined>>;
+/** How long a change's notifications may take, all channels at once, when `notifications.deadline` does not say. */
+export const DEFAULT_NOTIFY_DEADLINE = '15s';
 
 export interface SinkOptions {
   /** The repository root, for `.hotfix/templates/`; without it the default texts are used. */
@@ -64,6 +58,7 @@ const isUrl = (value: string): boolean => {
 export function buildSinks(config: HotfixConfigFile, env: NotifyEnv, options: SinkOptions = {}): IncidentSink[] {
   const notifications = config.notifications ?? undefined;
   const templates = templateLoader(options.root);
+  const deadline = notifyDeadline(notifications);
   return enabledChannels(notifications).map((channel) => {
     const secret = env[SECRET_ENV[channel]]?.trim() ?? '';
     const deliver = channelDelivery(channel, secret, notifications ?? {}, env, options);
@@ -72,14 +67,19 @@ export function buildSinks(config: HotfixConfigFile, env: NotifyEnv, options: Si
       publish: async (change: IncidentChange) => {
         const kind = messageKind(change);
         if (!channelSends(channel, kind, change.broadcast)) return [];
+        // The engine publishes to every channel at once, so each one's deadline is the change's.
+        const send: SendOptions = { ...options.send, deadlineAt: (options.send?.now ?? Date.now)() + deadline.ms, deadlineText: deadline.text };
         let report: DeliveryReport;
         let warnings: readonly string[] = [];
+        const template = typeof deliver === 'string' ? undefined : await templates(kind);
         if (typeof deliver === 'string') {
           report = { channel, ok: false, detail: deliver, attempts: 0 };
+        } else if (template && 'refused' in template) {
+          report = { channel, ok: false, detail: template.refused, attempts: 0 };
         } else {
-          const message = renderMessage(change, await templates(kind));
+          const message = renderMessage(change, template);
           warnings = message.warnings;
-          report = await deliver(message, change).catch((error: unknown) => ({
+          report = await deliver(message, change, send).catch((error: unknown) => ({
             channel, ok: false, detail: `could not send: ${error instanceof Error ? error.message : String(error)}`, attempts: 0,
           }));
         }
@@ -91,25 +91,31 @@ export function buildSinks(config: HotfixConfigFile, env: NotifyEnv, options: Si
   });
 }
 
-type Deliver = (message: NotifyMessage, change: IncidentChange) => Promise<DeliveryReport>;
+type Deliver = (message: NotifyMessage, change: IncidentChange, send: SendOptions) => Promise<DeliveryReport>;
+
+/** `notifications.deadline` (the schema checks its form), else the default. */
+function notifyDeadline(notifications: NotificationsConfig | undefined): { ms: number; text: string } {
+  const text = notifications?.deadline?.trim() || DEFAULT_NOTIFY_DEADLINE;
+  const ms = parseDuration(text);
+  return ms !== undefined && ms > 0 ? { ms, text } : { ms: parseDuration(DEFAULT_NOTIFY_DEADLINE) ?? 15_000, text: DEFAULT_NOTIFY_DEADLINE };
+}
 
 /** The function that delivers on a channel, or why it cannot (a missing or malformed secret). */
 function channelDelivery(channel: Channel, secret: string, n: NotificationsConfig, env: NotifyEnv, options: SinkOptions): Deliver | string {
   const variable = SECRET_ENV[channel];
   if (secret === '') return `not configured: set ${variable}`;
-  const send = options.send;
   switch (channel) {
     case 'slack':
     case 'teams':
     case 'webhook': {
       if (!isUrl(secret)) return `not configured: ${variable} is not an http(s) URL`;
       const build = channel === 'slack' ? slackPayload : channel === 'teams' ? teamsPayload : undefined;
-      return async (m, change) => (await sendHttp({ channel, url: secret, body: build ? build(m) : webhookPayload(m, change), secrets: [secret] }, send)).report;
+      return async (m, change, send) => (await sendHttp({ channel, url: secret, body: build ? build(m) : webhookPayload(m, change), secrets: [secret] }, send)).report;
     }
     case 'pagerduty': {
       const base = (env.HOTFIX_PAGERDUTY_API_BASE?.trim() || 'https://events.pagerduty.com').replace(/\/+$/, '');
       if (!isUrl(base)) return 'not configured: HOTFIX_PAGERDUTY_API_BASE is not an http(s) URL';
-      return async (m, change) => {
+      return async (m, change, send) => {
         const request = pagerDutyRequest(m, change, { routingKey: secret, ...(n.pagerduty?.source !== undefined ? { source: n.pagerduty.source } : {}) });
         return (await sendHttp({ channel, url: `${base}${request.path}`, body: request.body, secrets: [secret] }, send)).report;
       };
@@ -119,7 +125,7 @@ function channelDelivery(channel: Channel, secret: string, n: NotificationsConfi
       if (!isUrl(base)) return 'not configured: HOTFIX_STATUSPAGE_API_BASE is not an http(s) URL';
       const page = n.statuspage;
       if (!page?.pageId) return 'not configured: notifications.statuspage.pageId is missing in .hotfix/config.yaml';
-      return async (m, change) => {
+      return async (m, change, send) => {
         const existingId = statuspageIncidentId(change.incident);
         const request = statuspageRequest(m, change, { pageId: page.pageId, ...(page.components ? { components: page.components } : {}), ...(existingId !== undefined ? { existingId } : {}) });
         if (!request) return { channel, ok: true, detail: `nothing to post for ${m.kind} (deploys are not shown on the public page)`, attempts: 0 };
@@ -141,15 +147,19 @@ function channelDelivery(channel: Channel, secret: string, n: NotificationsConfi
   }
 }
 
-/** Reads `.hotfix/templates/<kind>.md` once per kind; a missing file means the default text. */
-function templateLoader(root: string | undefined): (kind: MessageKind) => Promise<Template> {
-  const cache = new Map<MessageKind, Promise<Template>>();
+/**
+ * Reads `.hotfix/templates/<kind>.md` once per kind; a missing file means the default text. One that
+ * is not a regular file inside the repository (template-file) is refused: that message is not sent,
+ * since the default text would hide that someone committed a link to a secret.
+ */
+function templateLoader(root: string | undefined): (kind: MessageKind) => Promise<Template | { readonly refused: string }> {
+  const cache = new Map<MessageKind, Promise<Template | { readonly refused: string }>>();
   return (kind) => {
     let found = cache.get(kind);
     if (!found) {
       found = root === undefined || !MESSAGE_KINDS.includes(kind)
         ? Promise.resolve(defaultTemplate(kind))
-        : readFile(path.join(root, '.hotfix', 'templates', `${kind}.md`), 'utf8').then((text) => parseTemplate(text, kind), () => defaultTemplate(kind));
+        : readTemplateFile(root, kind).then((file) => (!file.ok ? { refused: file.reason } : file.text === undefined ? defaultTemplate(kind) : parseTemplate(file.text, kind)));
       cache.set(kind, found);
     }
     return found;

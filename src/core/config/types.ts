@@ -121,6 +121,11 @@ export interface VerifyConfig {
  * `slack: {}` is on; `enabled: false` turns it off without deleting it.
  */
 export interface NotificationsConfig {
+  /**
+   * How long one change's notifications may take, every channel at once, retries included (`15s` by
+   * default): a channel still pending then is reported failed, so a dead receiver never holds a command.
+   */
+  readonly deadline?: string;
   readonly slack?: NotificationChannelConfig | null;
   readonly teams?: NotificationChannelConfig | null;
   readonly pagerduty?: PagerDutyChannelConfig | null;

@@ -1,6 +1,6 @@
 // The incident engine: declare, update, resolve and record, each as immutable events appended with
 // optimistic concurrency (a lost race re-reads and re-applies the same events), then one audit
-// record and the sinks (the notifier) told. Refusals are values and leave nothing written.
+// record and the sinks (the notifier) told, all at once. Refusals are values and leave nothing written.
 
 import type { Failed } from '../result';
 import { refuse, type IncidentResult } from './failures';
@@ -165,13 +165,17 @@ async function succeed(ctx: IncidentContext, action: string, outcome: IncidentOu
       broadcast: options.broadcast === true,
     },
   });
-  const published: SinkReport[] = [];
-  for (const sink of ctx.sinks ?? []) {
-    try {
-      published.push(...(await sink.publish({ incident, ...(previous ? { previous } : {}), events, broadcast: options.broadcast === true })));
-    } catch (error) {
-      published.push({ channel: sink.name, ok: false, detail: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return { ok: true, value: { ...outcome, published } };
+  // Every sink at once, reports in the sinks' order: the wait is the slowest channel's (each bounded
+  // by its own deadline), not the sum of them all.
+  const told = { incident, ...(previous ? { previous } : {}), events, broadcast: options.broadcast === true };
+  const reports = await Promise.all(
+    (ctx.sinks ?? []).map(async (sink): Promise<readonly SinkReport[]> => {
+      try {
+        return await sink.publish(told);
+      } catch (error) {
+        return [{ channel: sink.name, ok: false, detail: error instanceof Error ? error.message : String(error) }];
+      }
+    }),
+  );
+  return { ok: true, value: { ...outcome, published: reports.flat() } };
 }

@@ -1,15 +1,18 @@
-// `audit verify` and `audit export`: check the hash chain of .git/hotfix/audit.jsonl, or write its
-// records out as JSON, CSV or Markdown. Small and free of heavy dependencies, so nothing is lazy here.
+// `audit verify`, `audit export` and `audit anchor`: check the trail of .git/hotfix/audit.jsonl (its
+// chain, its anchors in git, the incident events it must cover), write its records out as JSON, CSV
+// or Markdown, or anchor its head in git. Small and free of heavy dependencies, so nothing is lazy.
 
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { describeAnchor } from '../core/audit/anchor';
 import { exportRecords, parseExportFormat, parseSince, readEntries, selectSince } from '../core/audit/export';
-import { verifyChain, type ChainProblem } from '../core/audit/verify';
-import { locateRepository } from '../adapters/git/discovery';
+import { verifyChain } from '../core/audit/verify';
+import { anchorAudit } from '../adapters/audit-anchor';
+import { auditFile, checkAudit, pickRemote, type AuditCheck, type AuditProblem } from '../adapters/audit-check';
+import { locateRepository, type RepositoryLocation } from '../adapters/git/discovery';
 import { readAuditLog } from '../adapters/store/audit-file';
-import { stateDir } from '../adapters/workspace';
 import { EXIT, type ExitCode } from './exit-codes';
+import { writeOutputFile } from './output-file';
 import { reporter, type Reporter } from './output';
 import type { Io } from './program';
 
@@ -18,21 +21,38 @@ interface Common {
   readonly json?: boolean;
 }
 
+interface VerifyOptions extends Common {
+  readonly remote?: string;
+  readonly offline?: boolean;
+}
+
 interface ExportOptions extends Common {
   readonly since?: string;
   readonly format: string;
   readonly output?: string;
+  readonly force?: boolean;
 }
 
+interface AnchorOptions extends Common {
+  readonly remote?: string;
+  /** commander's --no-push: false when given. */
+  readonly push: boolean;
+}
+
+/** At most this many problems are listed in words; --json lists them all. */
+const LISTED = 50;
+
 export function registerAuditCommands(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
-  const audit = program.command('audit').description('the hash-chained audit trail of every action (.git/hotfix/audit.jsonl): verify, export');
+  const audit = program.command('audit').description('the hash-chained audit trail of every action (.git/hotfix/audit.jsonl): verify, export, anchor');
 
   audit
     .command('verify')
-    .description('check the hash chain: exit 0 when intact, 1 naming the first edited, deleted, reordered, inserted, torn or malformed line')
+    .description('check the hash chain, its anchors in git and that every incident event has its record: exit 0 when all hold, 1 naming each problem')
+    .option('--remote <name>', 'the remote whose anchor is checked too (default: git.remote, else origin)')
+    .option('--offline', 'check the local anchors only, without asking the remote')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common) => {
+    .action(async (options: VerifyOptions) => {
       setExit(await verify(io, options));
     });
 
@@ -42,48 +62,86 @@ export function registerAuditCommands(program: Command, io: Io, setExit: (code: 
     .option('--since <when>', 'only records since an ISO date/time (2026-03-01T09:00:00Z) or a duration back from now (90m, 24h, 7d)')
     .option('--format <format>', 'json (records as stored), csv or md (a Markdown table)', 'json')
     .option('--output <file>', 'write to FILE instead of standard output')
+    .option('--force', 'overwrite --output if it exists')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .action(async (options: ExportOptions) => {
       setExit(await exportVerb(io, options));
     });
+
+  audit
+    .command('anchor')
+    .description('anchor the chain head in git (refs/hotfix/audit/<chain>) and push it, as finish does, so a rewrite of the log shows')
+    .option('--remote <name>', 'push the anchor there (default: git.remote, else origin)')
+    .option('--no-push', 'write the anchor locally only')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: AnchorOptions) => {
+      setExit(await anchorVerb(io, options));
+    });
 }
 
-async function logFile(out: Reporter, options: Common): Promise<string | ExitCode> {
+async function repository(out: Reporter, options: Common): Promise<RepositoryLocation | ExitCode> {
   const dir = options.repo ?? process.cwd();
   const location = await locateRepository(dir);
   if (!location) {
     return out.failure(`${dir} is not inside a git repository.`, 'Run it from the repository of the service, or pass --repo=PATH.', EXIT.failed);
   }
-  return path.join(stateDir(location), 'audit.jsonl');
+  return location;
 }
 
-async function verify(io: Io, options: Common): Promise<ExitCode> {
+async function verify(io: Io, options: VerifyOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const file = await logFile(out, options);
-  if (typeof file === 'number') return file;
-  const text = await readAuditLog(file);
-  if (text === undefined) {
-    return out.result({ file, records: 0, legacy: 0 }, [`0 records: no audit log yet (${file})`]);
+  const location = await repository(out, options);
+  if (typeof location === 'number') return location;
+  const check = await checkAudit(location, { remote: options.offline === true ? false : options.remote });
+  const { file, chain, coverage, anchors, notes, problems } = check;
+  const details = { file, ...(coverage ? { coverage } : {}), anchors, notes };
+  const [first] = problems;
+  if (first !== undefined) {
+    const chainFields = chain.ok ? {} : { line: chain.line, kind: chain.kind, verified: chain.verified };
+    const extra = { ...details, ...chainFields, problems };
+    if (out.json) return out.failure(first.message, hintFor(first, check), EXIT.failed, extra);
+    const more = problems.slice(1, LISTED).map((p) => `  ${p.message}`);
+    if (problems.length > LISTED) more.push(`  … and ${problems.length - LISTED} more (--json lists them all).`);
+    io.err(`hotfix-deployer: ${first.message}\n${more.map((line) => `${line}\n`).join('')}`);
+    io.err(`  ${hintFor(first, check)}\n${notes.map((n) => `  note: ${n}\n`).join('')}`);
+    return EXIT.failed;
   }
-  const report = verifyChain(text);
-  if (!report.ok) {
-    const { line, kind, verified, legacy } = report;
-    return out.failure(report.message, hintFor(report), EXIT.failed, { file, line, kind, verified, legacy });
+  // No problem means the chain is intact; the narrowing below only tells the compiler so.
+  if (!chain.ok) return out.failure(chain.message, undefined, EXIT.failed);
+  if (!check.exists && anchors.length === 0) {
+    return out.result({ ...chain, ...details }, [`0 records: no audit log yet (${file})`, ...notes.map((n) => `  note: ${n}`)]);
   }
-  const human = [report.head ? `${report.records} records, chain intact, head ${report.head}` : `${report.records} records, chain intact`, `  file ${file}`];
-  if (report.first !== undefined) human.push(`  from ${report.first} to ${report.last ?? report.first}`);
-  if (report.legacy > 0) {
-    human.push(`  ${report.legacy} unchained legacy record${report.legacy === 1 ? '' : 's'} before line ${report.legacy + 1}: written before the hash chain, counted but not protected`);
+  const count = `${chain.records} record${chain.records === 1 ? '' : 's'}, chain intact`;
+  const human = [chain.head ? `${count}, head ${chain.head}` : count, `  file ${file}`];
+  if (chain.first !== undefined) human.push(`  from ${chain.first} to ${chain.last ?? chain.first}`);
+  if (coverage) human.push(`  incidents: ${coverage.events} event${coverage.events === 1 ? '' : 's'} stored, each named by an audit record`);
+  for (const a of anchors) {
+    if (a.verdict.ok) human.push(`  anchored at record ${a.verdict.seq} (${a.ref}, ${a.where}; ${a.anchors} anchor${a.anchors === 1 ? '' : 's'} checked)${a.verdict.since > 0 ? `: ${a.verdict.since} record${a.verdict.since === 1 ? '' : 's'} since, not anchored yet` : ''}`);
   }
-  return out.result({ file, ...report }, human);
+  human.push(...notes.map((n) => `  note: ${n}`));
+  return out.result({ ...chain, ...details }, human);
 }
 
-function hintFor(problem: ChainProblem): string {
-  const checked = `${problem.verified} chained record${problem.verified === 1 ? '' : 's'} before it verified; nothing after it was checked.`;
-  if (problem.kind === 'torn') {
-    return `An append was interrupted (a crash, a full disk): the fragment is not a record, and later records chain around it. Keep the file as evidence, or delete line ${problem.line} by hand to make the chain verify again. ${checked}`;
+function hintFor(problem: AuditProblem, check: AuditCheck): string {
+  const verified = check.chain.ok ? check.chain.records : check.chain.verified;
+  const checked = `${verified} chained record${verified === 1 ? '' : 's'} verified before the first chain problem.`;
+  switch (problem.kind) {
+    case 'torn':
+      return `An append was interrupted (a crash, a full disk): the fragment is not a record, and later records chain around it. Keep the file as evidence, or delete line ${problem.line ?? '?'} by hand to make the chain verify again. ${checked}`;
+    case 'unchained':
+      return `The chain does not cover that line. If it is a log from before the chain, move that file aside and keep it as evidence. ${checked}`;
+    case 'unrecorded':
+    case 'unstored':
+      return 'An incident command was stopped (a crash, a kill) between storing its events and recording them, or an incident or audit file was edited by hand. `incident show` lists each event with its time and actor; keep both files as evidence.';
+    case 'rewritten':
+    case 'truncated':
+    case 'other-chain':
+    case 'unreadable':
+      return 'The log no longer holds what was anchored in git: it was rewritten, cut short or replaced after the anchor was written. Restore it from a backup, or compare it with the anchored head; keep this copy as evidence.';
+    default:
+      return `The log was changed after it was written. Compare it with a backup to see what changed. ${checked}`;
   }
-  return `The log was changed after it was written. Compare it with a backup to see what changed. ${checked}`;
 }
 
 async function exportVerb(io: Io, options: ExportOptions): Promise<ExitCode> {
@@ -96,9 +154,9 @@ async function exportVerb(io: Io, options: ExportOptions): Promise<ExitCode> {
     if (!parsed.ok) return out.failure(parsed.reason, parsed.hint, EXIT.usage);
     since = parsed.value;
   }
-  const file = await logFile(out, options);
-  if (typeof file === 'number') return file;
-  const text = (await readAuditLog(file)) ?? '';
+  const location = await repository(out, options);
+  if (typeof location === 'number') return location;
+  const text = (await readAuditLog(auditFile(location))) ?? '';
   const report = verifyChain(text);
   if (!report.ok) {
     // Export anyway (a post-mortem needs the records), but never quietly.
@@ -111,7 +169,23 @@ async function exportVerb(io: Io, options: ExportOptions): Promise<ExitCode> {
     return EXIT.ok;
   }
   const target = path.resolve(options.output);
-  await writeFile(target, content, { mode: 0o600 });
+  const written = await writeOutputFile(target, content, { force: options.force === true, mode: 0o600 });
+  if (!written.ok) return out.failure(written.reason, undefined, written.usage ? EXIT.usage : EXIT.failed);
   io.out(`exported ${selectSince(entries, since).length} records (${format.value}) to ${target}\n`);
   return EXIT.ok;
+}
+
+async function anchorVerb(io: Io, options: AnchorOptions): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  const location = await repository(out, options);
+  if (typeof location === 'number') return location;
+  const remote = options.push ? await pickRemote(location, options.remote) : undefined;
+  const outcome = await anchorAudit(location.root, auditFile(location), remote);
+  if (!outcome.ok) return out.failure(`The audit log was not anchored: ${outcome.reason}`, 'Run `hotfix-deployer audit verify` to see what is wrong with it.', EXIT.failed);
+  if (outcome.pushError !== undefined) {
+    return out.failure(describeAnchor(outcome, remote), `The local anchor stands; push it later: git push ${remote ?? 'origin'} ${outcome.ref}:${outcome.ref}`, EXIT.failed, { ...outcome });
+  }
+  const human = [describeAnchor(outcome, remote)];
+  if (options.push && remote === undefined) human.push('  note: this repository has no remote to push the anchor to; a local anchor alone can be rewritten along with the log.');
+  return out.result({ ...outcome }, human);
 }

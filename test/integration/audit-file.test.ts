@@ -20,7 +20,7 @@ const entries = (file: string) => lines(file).map((line) => JSON.parse(line) as 
 
 function report(file: string) {
   const result = verifyChain(readFileSync(file, 'utf8'));
-  return result.ok ? { ok: true, records: result.records, legacy: result.legacy } : { ok: false, line: result.line, kind: result.kind };
+  return result.ok ? { ok: true, records: result.records } : { ok: false, line: result.line, kind: result.kind };
 }
 
 describe('audit log file (ChainedFileAuditLog, real files)', () => {
@@ -37,7 +37,7 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
     await log.append(record(1));
     await log.append(record(2, { osUser: 'root' }));
     await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(record(10 + i))));
-    assert.deepEqual(report(file), { ok: true, records: 22, legacy: 0 });
+    assert.deepEqual(report(file), { ok: true, records: 22 });
     const stored = entries(file);
     assert.deepEqual(stored.map((e) => e.seq), Array.from({ length: 22 }, (_, i) => i + 1));
     assert.deepEqual([stored[0]?.osUser, stored[1]?.osUser], ['ada', 'root']);
@@ -46,15 +46,16 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
     assert.equal(existsSync(`${file}.lock`), false, 'the lock is released');
   });
 
-  it('continues after legacy records, and reads only the tail of a large log, past a line longer than the tail', async () => {
+  it('appends after unchained lines (which verify refuses), and reads only the tail of a large log, past a line longer than the tail', async () => {
     mkdirSync(path.dirname(file), { recursive: true });
-    const legacy = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ ...record(i), details: { pad: 'x'.repeat(60) } }));
-    writeFileSync(file, `${legacy.join('\n')}\n`);
+    const unchained = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ ...record(i), details: { pad: 'x'.repeat(60) } }));
+    writeFileSync(file, `${unchained.join('\n')}\n`);
     const log = new ChainedFileAuditLog(file, { osUser: 'ada' });
     await log.append(record(1)); // no chained line in the tail: reads back to the start, begins at seq 1
     await log.append(record(2, { details: { big: 'y'.repeat(200_000) } }));
     await log.append(record(3));
-    assert.deepEqual(report(file), { ok: true, records: 3, legacy: 2000 });
+    assert.deepEqual(report(file), { ok: false, line: 1, kind: 'unchained' });
+    assert.deepEqual(verifyChain(lines(file).slice(2000).map((line) => `${line}\n`).join('')).ok, true, 'the appended records chain from seq 1');
 
     // 3,000 chained lines (~1 MB) written directly, then appends that must chain from the last one.
     let anchor: ChainAnchor = GENESIS;
@@ -65,7 +66,7 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
     });
     writeFileSync(file, `${chained.join('\n')}\n`);
     await log.append(record(4));
-    assert.deepEqual(report(file), { ok: true, records: 3001, legacy: 0 });
+    assert.deepEqual(report(file), { ok: true, records: 3001 });
   });
 
   it('keeps one intact chain when two processes append 200 records each at the same time', async function () {
@@ -93,7 +94,7 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
         }),
     );
     assert.deepEqual(await Promise.all(writers), [0, 0]);
-    assert.deepEqual(report(file), { ok: true, records: 400, legacy: 0 });
+    assert.deepEqual(report(file), { ok: true, records: 400 });
     const stored = entries(file);
     const switches = stored.filter((e, i) => i > 0 && e.actor !== stored[i - 1]?.actor).length;
     assert.ok(switches >= 10, `the writers interleaved (${switches} switches), so the lock was contended`);
@@ -118,7 +119,7 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
 
     // Deleting the fragment by hand (the operator's call) leaves an intact chain.
     writeFileSync(file, `${after.filter((_, i) => i !== 3).join('\n')}\n`);
-    assert.deepEqual(report(file), { ok: true, records: 4, legacy: 0 });
+    assert.deepEqual(report(file), { ok: true, records: 4 });
   });
 
   it('ends a whole record that lost only its newline, and chains from it', async () => {
@@ -127,7 +128,7 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
     writeFileSync(file, readFileSync(file, 'utf8').trimEnd());
     assert.deepEqual(report(file), { ok: false, line: 1, kind: 'torn' });
     await log.append(record(2));
-    assert.deepEqual(report(file), { ok: true, records: 2, legacy: 0 });
+    assert.deepEqual(report(file), { ok: true, records: 2 });
   });
 
   it('takes over a lock whose holder is gone or that is stale, and times out on a live one, naming it', async function () {
@@ -143,7 +144,7 @@ describe('audit log file (ChainedFileAuditLog, real files)', () => {
     const old = new Date(Date.now() - 5_000);
     utimesSync(lock, old, old);
     await log.append(record(2));
-    assert.deepEqual(report(file), { ok: true, records: 2, legacy: 0 });
+    assert.deepEqual(report(file), { ok: true, records: 2 });
 
     writeFileSync(lock, `${process.pid} ${hostname()} held`);
     const patient = new ChainedFileAuditLog(file, { lockTimeoutMs: 300, staleLockMs: 60_000 });

@@ -43,11 +43,11 @@ describe('audit hash chain', () => {
     assert.equal(parsed[3]?.prev, createHash('sha256').update(lines[2] as string).digest('hex'));
     assert.equal(parsed[0]?.osUser, 'ada');
     const report = verifyChain(text(lines));
-    assert.deepEqual(report, { ok: true, records: 5, legacy: 0, first: '2026-03-01T10:01:00.000Z', last: '2026-03-01T10:05:00.000Z', head: parsed[4]?.hash });
+    assert.deepEqual(report, { ok: true, records: 5, first: '2026-03-01T10:01:00.000Z', last: '2026-03-01T10:05:00.000Z', head: parsed[4]?.hash });
   });
 
   it('accepts an empty log, and replaces any seq/prev/hash a caller passes', () => {
-    assert.deepEqual(verifyChain(''), { ok: true, records: 0, legacy: 0 });
+    assert.deepEqual(verifyChain(''), { ok: true, records: 0 });
     const forged = { ...record(1), seq: 99, prev: 'x', hash: 'y' } as AuditRecord;
     const { line } = chainLine(forged, GENESIS);
     assert.equal((JSON.parse(line) as { seq: number }).seq, 1);
@@ -96,7 +96,7 @@ describe('audit hash chain', () => {
     assert.deepEqual(pick(verifyChain(text(moved))), { line: 2, kind: 'reordered' });
   });
 
-  it('names an inserted record: a copy, a record chained in with a valid hash, an unchained line', () => {
+  it('names an inserted record: a copy, a record chained in with a valid hash, an unchained line in the middle', () => {
     const lines = chain(5);
     const copy = edit(lines[1] as string, (v) => (v.subject = 'forged'));
     assert.deepEqual(pick(verifyChain(text([...lines.slice(0, 2), copy, ...lines.slice(2)]))), { line: 3, kind: 'inserted' });
@@ -107,7 +107,7 @@ describe('audit hash chain', () => {
     assert.match(found.message, /line 4 holds the genuine seq 3/);
 
     const unchained = JSON.stringify(record(7));
-    assert.deepEqual(pick(verifyChain(text([...lines.slice(0, 4), unchained, lines[4] as string]))), { line: 5, kind: 'inserted' });
+    assert.deepEqual(pick(verifyChain(text([...lines.slice(0, 4), unchained, lines[4] as string]))), { line: 5, kind: 'unchained' });
     assert.deepEqual(pick(verifyChain(text([...lines, lines[4] as string]))), { line: 6, kind: 'inserted' });
   });
 
@@ -149,14 +149,15 @@ describe('audit hash chain', () => {
     assert.deepEqual(pick(verifyChain(text(lines))), { line: 2, kind: 'edited' });
   });
 
-  it('counts legacy records before the chain and verifies the chain after them', () => {
-    const legacy = [JSON.stringify({ at: '2026-02-01T08:00:00.000Z', actor: 'Ada', action: 'hotfix.create', subject: 'hotfix/PROD-1' }), JSON.stringify(record(0))];
-    const report = verifyChain(text([...legacy, ...chain(3)]));
-    assert.equal(report.ok, true);
-    assert.deepEqual(report.ok && [report.records, report.legacy, report.first], [3, 2, '2026-02-01T08:00:00.000Z']);
+  it('refuses a record without chain fields anywhere, the top of the file included, and names its line', () => {
+    const unchained = JSON.stringify({ at: '2026-02-01T08:00:00.000Z', actor: 'Mallory', action: 'hotfix.create', subject: 'hotfix/PROD-1' });
+    const atTop = problem(verifyChain(text([unchained, ...chain(3)])));
+    assert.deepEqual([atTop.line, atTop.kind], [1, 'unchained']);
+    assert.match(atTop.message, /line 1 is a record without seq\/prev\/hash/);
+    assert.deepEqual(pick(verifyChain(text([unchained, JSON.stringify(record(0)), ...chain(3)]))), { line: 1, kind: 'unchained' });
+    assert.deepEqual(pick(verifyChain(text([unchained]))), { line: 1, kind: 'unchained' });
     const lines = chain(3);
-    lines[1] = edit(lines[1] as string, (v) => (v.actor = 'Mallory'));
-    assert.deepEqual(pick(verifyChain(text([...legacy, ...lines]))), { line: 4, kind: 'edited' });
+    assert.deepEqual(pick(verifyChain(text([...lines, unchained]))), { line: 4, kind: 'unchained' });
   });
 
   it('hashes a canonical form: key order does not matter, content does', () => {
@@ -179,7 +180,7 @@ describe('audit hash chain', () => {
     assert.deepEqual(pick(verifyChain(text(middle))), { line: 2, kind: 'edited' });
   });
 
-  it('finds where an append continues: the last well-formed chained line, past fragments and legacy lines', () => {
+  it('finds where an append continues: the last well-formed chained line, past fragments and unchained lines', () => {
     const lines = chain(3);
     assert.deepEqual(anchorIn([...lines, '{"seq":4,"at', JSON.stringify(record(5))]), { seq: 3, lineHash: lineHash(lines[2] as string) });
     assert.equal(anchorIn([JSON.stringify(record(1)), 'garbage']), undefined);

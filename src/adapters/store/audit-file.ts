@@ -10,12 +10,14 @@
 // chained from, since nothing of it was lost.
 
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { anchorIn, chainLine, GENESIS, lineHash, parseLine, type ChainAnchor } from '../../core/audit/chain';
 import type { AuditLog, AuditRecord } from '../../core/ports';
+import { redactingAuditLog } from '../../core/secrets/redacting-ports';
+import { secretRedactor, type NotifyEnv } from '../notify/secret-env';
 
 export interface ChainedAuditLogOptions {
   /** Recorded as `osUser` when a record has none; default: the account running this process. */
@@ -48,6 +50,7 @@ export class ChainedFileAuditLog implements AuditLog {
     await mkdir(path.dirname(this.file), { recursive: true });
     const release = await acquireLock(`${this.file}.lock`, this.options.lockTimeoutMs ?? 15_000, this.options.staleLockMs ?? 10_000);
     try {
+      await removeAbandonedAsides(`${this.file}.lock`);
       const handle = await open(this.file, 'a+', 0o600);
       try {
         const { anchor, terminated } = await readTail(handle);
@@ -191,6 +194,22 @@ async function takeOver(lockFile: string, staleContent: string): Promise<void> {
   await unlink(aside);
 }
 
+/**
+ * A process killed inside takeOver leaves its `<lock>.<hex>.stale` file. Only one renamed a minute ago
+ * goes (ctime: the rename, not the stale lock's own age): a waiter may be between its rename and its
+ * unlink this instant, and a takeover takes microseconds.
+ */
+async function removeAbandonedAsides(lockFile: string): Promise<void> {
+  const dir = path.dirname(lockFile);
+  const prefix = `${path.basename(lockFile)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.stale'))) {
+    const file = path.join(dir, name);
+    const age = await stat(file).then((s) => Date.now() - s.ctimeMs, () => 0);
+    if (age > 60_000) await rm(file, { force: true }).catch(() => undefined);
+  }
+}
+
 async function releaseLock(lockFile: string, token: string): Promise<void> {
   // Only our own lock: after a hang of more than staleMs it may belong to someone else now.
   if ((await readHolder(lockFile))?.content === token) {
@@ -205,4 +224,12 @@ function currentOsUser(): string | undefined {
     // No passwd entry (some containers): the environment is the best we have.
     return process.env.USER ?? process.env.USERNAME ?? process.env.LOGNAME;
   }
+}
+
+/**
+ * The repository's audit log as every operation opens it: secrets of the environment's notification
+ * channels are redacted from a record before it is chained, since a chained line can never be mended.
+ */
+export function auditLogAt(file: string, env: NotifyEnv = process.env): AuditLog {
+  return redactingAuditLog(new ChainedFileAuditLog(file), secretRedactor(env));
 }

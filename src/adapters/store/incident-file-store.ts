@@ -1,6 +1,7 @@
 // The embedded incident store: one JSON file per incident under .git/hotfix/incidents/, written
 // atomically (FileStateStore: temp file, fsync, rename), with the version checked and bumped under
-// an exclusive lock file so concurrent processes never lose an event.
+// an exclusive lock file so concurrent processes never lose an event. Every write of an incident
+// happens under its lock, so whoever holds the lock removes the temporary files a killed writer left.
 
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
@@ -149,6 +150,7 @@ export class FileIncidentStore implements IncidentStore {
       await sleep(2 + randomInt(8 * Math.min(attempt, 5) + 1));
     }
     try {
+      await this.files.removeTemporaries(id, 0);
       return await work();
     } finally {
       // Remove the lock only while it is still ours (it is never broken while our pid lives, short of a 2-minute hold).

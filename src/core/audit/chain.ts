@@ -5,17 +5,16 @@
 // - `hash` covers the record with `seq` and `prev` but without `hash`, serialized by canonicalJson,
 //   so an edited field changes it; `prev` covers the previous line byte for byte, so a deleted,
 //   inserted or reordered line breaks the link.
-// - Lines written before the chain existed (no seq/prev/hash) may only precede the first chained
-//   record: they are counted as legacy records and are not protected.
-// - Without an outside anchor, dropping the last records cannot be seen from the file alone: note
-//   the head (count and last hash) that `audit verify` prints to compare later.
+// - A line without seq/prev/hash is refused by verify wherever it stands (see verify.ts).
+// - From the file alone, dropping the last records, or rewriting the whole file with recomputed
+//   hashes, cannot be seen: anchor.ts keeps the head outside the file, in git.
 
 import type { AuditRecord } from '../ports';
 import { canonicalJson, sha256Hex } from './canonical';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** A record as it is stored: chained records carry seq/prev/hash, legacy ones do not. */
+/** A record as it is stored: chained records carry seq/prev/hash; a line without them is refused by verify. */
 export type AuditEntry = AuditRecord & { readonly seq?: number; readonly prev?: string; readonly hash?: string };
 
 export type ChainedRecord = AuditRecord & { readonly seq: number; readonly prev: string; readonly hash: string };

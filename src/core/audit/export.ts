@@ -1,6 +1,8 @@
 // Exports audit records for compliance and post-mortems: JSON (the records as stored, chain fields
 // included), CSV (RFC 4180) and a Markdown table. Every value is text: CSV cells that a spreadsheet
-// would run as a formula are neutralized, Markdown punctuation and `|` are escaped.
+// would run as a formula are neutralized, Markdown punctuation and `|` are escaped, and control
+// characters (a git user.name carrying ESC sequences) are shown as \u escapes, never sent raw to a
+// terminal, a pager or a spreadsheet.
 
 import { failed, succeeded, type Result } from '../result';
 import { parseLine, type AuditEntry } from './chain';
@@ -31,7 +33,7 @@ export function parseSince(text: string, now: Date): Result<Date> {
   return failed(`--since=${text} is neither an ISO date/time nor a duration.`, 'Use e.g. --since=24h, --since=7d or --since=2026-03-01T00:00:00Z.');
 }
 
-/** The records in a log's text, chained or legacy; lines that are not JSON objects are skipped (verify reports them). */
+/** The records in a log's text, chained or not; lines that are not JSON objects are skipped (verify reports them). */
 export function readEntries(text: string): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const line of text.split('\n')) {
@@ -50,7 +52,8 @@ export function exportRecords(records: readonly AuditEntry[], format: ExportForm
   const selected = selectSince(records, since);
   switch (format) {
     case 'json':
-      return `${JSON.stringify(selected, null, 2)}\n`;
+      // JSON.stringify leaves DEL, C1 and bidi characters raw; as \u escapes the JSON means the same.
+      return `${neutralizeControls(JSON.stringify(selected, null, 2))}\n`;
     case 'csv':
       return toCsv(selected);
     case 'md':
@@ -63,7 +66,7 @@ const CSV_COLUMNS = ['seq', 'at', 'actor', 'osUser', 'action', 'subject', 'befor
 function toCsv(records: readonly AuditEntry[]): string {
   const rows = [CSV_COLUMNS.join(',')];
   for (const r of records) {
-    const details = r.details === undefined ? '' : JSON.stringify(r.details);
+    const details = r.details === undefined ? '' : r.details;
     const cells = [r.seq, r.at, r.actor, r.osUser ?? '', r.action, r.subject, r.before ?? '', r.after ?? '', details, r.hash ?? ''];
     rows.push(cells.map(csvCell).join(','));
   }
@@ -94,10 +97,21 @@ export function mdCell(value: unknown): string {
   return asText(value).replace(/[\\`*_[\]<>|&~#!()]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '<br>');
 }
 
+// C0 controls but tab, LF and CR (CSV and Markdown handle those), DEL, C1 controls (U+009B is a
+// one-character CSI) and bidi overrides: ESC alone starts CSI and OSC sequences, which can retitle
+// a terminal, recolour it or, in some terminals, write to the clipboard.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Control characters as visible `\u001b` escapes: the text stays readable and nothing in it acts. */
+export function neutralizeControls(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Records come from a file a person may have edited: any value prints as text. */
 function asText(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return neutralizeControls(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value) ?? '';
+  return neutralizeControls(JSON.stringify(value) ?? '');
 }

@@ -5,20 +5,18 @@
 // inserted (a line the chain does not account for: it runs around it, or the seq is taken), torn (an
 // interrupted write: a last line without newline or not valid JSON, or a fragment in the middle that
 // the chain continues around, which is what an append after a crash leaves), malformed (a line in
-// the middle that is not a JSON object and is not such a fragment).
-// Legacy records (no seq/prev/hash) are accepted only before the first chained record, and counted.
+// the middle that is not a JSON object and is not such a fragment), unchained (a record without
+// seq/prev/hash, anywhere: the chain cannot vouch for it, so a line that opts out of it is refused).
 
 import { GENESIS, lineHash, parseLine, recordHash, type AuditEntry, type ChainAnchor, type ParsedLine } from './chain';
 
-export type ProblemKind = 'edited' | 'deleted' | 'reordered' | 'inserted' | 'torn' | 'malformed';
+export type ProblemKind = 'edited' | 'deleted' | 'reordered' | 'inserted' | 'torn' | 'malformed' | 'unchained';
 
 export interface ChainIntact {
   readonly ok: true;
   /** Chained records, all verified. */
   readonly records: number;
-  /** Unchained records written before the chain began (lines 1..legacy): counted, not protected. */
-  readonly legacy: number;
-  /** `at` of the first and last record in the file (legacy included). */
+  /** `at` of the first and last record in the file. */
   readonly first?: string;
   readonly last?: string;
   /** `hash` of the last chained record: note it to detect a later truncation of the log. */
@@ -34,7 +32,6 @@ export interface ChainProblem {
   readonly message: string;
   /** Chained records verified before the problem. */
   readonly verified: number;
-  readonly legacy: number;
 }
 
 export type ChainReport = ChainIntact | ChainProblem;
@@ -47,18 +44,17 @@ export function verifyChain(text: string): ChainReport {
   for (let i = 0; i < lines.length; i++) {
     const problem = walk.step(i);
     if (problem) {
-      return { ok: false, ...problem, verified: walk.accepted, legacy: walk.legacy };
+      return { ok: false, ...problem, verified: walk.accepted };
     }
   }
   if (unterminated !== '') {
     const line = lines.length + 1;
     const message = `line ${line} is torn: the last line has no newline (an append was interrupted)${parseLine(unterminated).kind === 'invalid' ? ' and is not a complete record' : ''}.`;
-    return { ok: false, line, kind: 'torn', message, verified: walk.accepted, legacy: walk.legacy };
+    return { ok: false, line, kind: 'torn', message, verified: walk.accepted };
   }
   return {
     ok: true,
     records: walk.accepted,
-    legacy: walk.legacy,
     ...(walk.first !== undefined ? { first: walk.first } : {}),
     ...(walk.last !== undefined ? { last: walk.last } : {}),
     ...(walk.head !== undefined ? { head: walk.head } : {}),
@@ -70,7 +66,6 @@ type Found = Pick<ChainProblem, 'line' | 'kind' | 'message'>;
 class Walk {
   anchor: ChainAnchor = GENESIS;
   accepted = 0;
-  legacy = 0;
   first: string | undefined;
   last: string | undefined;
   head: string | undefined;
@@ -91,12 +86,9 @@ class Walk {
       case 'invalid':
         return this.invalid(i, p.why);
       case 'unchained':
-        if (this.accepted > 0) {
-          return { line: n, kind: 'inserted', message: `line ${n} is a record without seq/prev/hash after the chain began: added by hand or by a hotfix-deployer older than the chain.` };
-        }
-        this.legacy++;
-        this.seen(p.entry);
-        return undefined;
+        // Accepting such lines anywhere (even at the top, as "legacy") would let anyone prepend records
+        // the chain never covered; a log written before the chain existed has to be set aside instead.
+        return { line: n, kind: 'unchained', message: `line ${n} is a record without seq/prev/hash: the hash chain does not cover it (added by hand, or written by a hotfix-deployer older than the chain).` };
       case 'chained':
         return p.well ? this.chained(i, p.entry) : { line: n, kind: 'edited', message: `line ${n} was edited: its seq, prev or hash field is missing or malformed.` };
     }

@@ -1,5 +1,6 @@
 // Everything an engine operation needs, passed in by the front end: ports and resolved settings.
 
+import type { AuditAnchoring } from '../audit/anchor';
 import type { GitSettings } from '../config/types';
 import type { AuditLog, AuditRecord, Clock, StateStore } from '../ports';
 import type { GitRepo } from './ports';
@@ -19,6 +20,8 @@ export interface HotfixContext {
   readonly settings: GitSettings;
   /** `https://tracker.example/browse/{issue}`, when configured. */
   readonly trackerUrlTemplate?: string;
+  /** Keeps the audit chain's head in git, beside what finish pushes; none: finish does not anchor. */
+  readonly auditAnchor?: AuditAnchoring;
 }
 
 export async function actorOf(ctx: HotfixContext): Promise<string> {

@@ -7,7 +7,8 @@
 // missed. `--only=create|rollback|panel|activation` runs one part. `--baseline=DIR` also times the create
 // engine compiled in another checkout (its out/), interleaved, for before/after figures. Last, activation
 // and size (issue #8, scripts/bench/activation.mjs): `--activations=N` fresh extension-host starts (5).
-//   node scripts/bench/run.mjs [--only=create|rollback|panel|activation] [--iterations=20] [--warmup=3] [--activations=5] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
+// Config (scripts/bench/config.mjs): parseConfig on 16,000 targets (under 1 s) and on files at the 1 MiB cap.
+//   node scripts/bench/run.mjs [--only=create|rollback|panel|activation|config] [--iterations=20] [--warmup=3] [--activations=5] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -33,8 +34,8 @@ const { values: flags } = parseArgs({
 const iterations = Number(flags.iterations);
 const warmup = Number(flags.warmup);
 const activations = Number(flags.activations);
-if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(activations) || activations < 1 || ![undefined, 'create', 'rollback', 'panel', 'activation'].includes(flags.only)) {
-  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel|activation] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--activations=N (>= 1)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
+if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(activations) || activations < 1 || ![undefined, 'create', 'rollback', 'panel', 'activation', 'config'].includes(flags.only)) {
+  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel|activation|config] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--activations=N (>= 1)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
   process.exit(2);
 }
 
@@ -129,6 +130,7 @@ const create = flags.only === undefined || flags.only === 'create';
 const rollback = flags.only === undefined || flags.only === 'rollback';
 const panel = flags.only === undefined || flags.only === 'panel';
 const activation = flags.only === undefined || flags.only === 'activation';
+const config = flags.only === undefined || flags.only === 'config';
 const build = (create && !(flags['no-bundles'] && flags['no-cli'])) || (rollback && !flags['no-cli']) || activation ? buildProduction(projectRoot) : undefined;
 process.once('exit', () => build?.dispose()); // also when Ctrl-C stops the rollback half (it exits after stopping its cluster)
 try {
@@ -142,6 +144,10 @@ try {
   if (panel) {
     const { benchPanel } = await import('./panel.mjs'); // needs dist/webview.js (npm run build) and Debian's Chromium
     met = (await benchPanel({ iterations: Math.min(iterations, 10), warmup: Math.min(warmup, 2), table })).met && met;
+  }
+  if (config) {
+    const { benchConfig } = await import('./config.mjs'); // the compiled parser in out/ (npm run compile-tests)
+    met = (await benchConfig({ projectRoot, iterations: Math.min(iterations, 10), warmup: Math.min(warmup, 2), table })).met && met;
   }
   if (activation && build) {
     const { benchActivation } = await import('./activation.mjs'); // needs the extension host (test/host/setup-vscode-host.sh)

@@ -2,10 +2,17 @@
 // every problem at file:line:col with its key path, so a person can fix it without guessing.
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError, type YAMLWarning } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLError, type YAMLMap, type YAMLWarning } from 'yaml';
 import schema from '../../../schemas/config.schema.json';
 import { failed, succeeded, type Result } from '../result';
+import { CONFIG_MAX_BYTES, configTooLarge, utf8Length } from './size';
 import type { HotfixConfigFile } from './types';
+import { checkShape } from './yaml-shape';
+
+/** A person reads the first ones and fixes them; thousands of lines would hide them. */
+const MAX_LISTED = 100;
+/** How much of a refused value a message quotes. */
+const MAX_QUOTED = 100;
 
 /** One problem in the file, 1-based like editors count. */
 interface Problem {
@@ -28,8 +35,25 @@ function schemaValidator(): ValidateFunction {
     verbose: true, // gives errors their data and parent schema, for "found ..." and patternErrorMessage
     allowUnionTypes: true, // sections may be null: `git:` with every key commented out
     keywords: ['patternErrorMessage', 'enumDescriptions'], // VS Code schema extensions, shown in the editor too
-  }).compile(schema);
+  }).compile(inlined(schema, schema.definitions) as object);
   return validator;
+}
+
+/**
+ * The schema with each `{ $ref: '#/definitions/x' }` replaced by the definition. ajv checks a referenced
+ * definition in a function of its own and appends its errors with concat: with allErrors that is quadratic
+ * in the failing entries (38,000 targets each missing `app`: two minutes). Inline, each error is one push.
+ */
+function inlined(node: unknown, definitions: Readonly<Record<string, unknown>>, within: readonly string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlined(item, definitions, within));
+  if (typeof node !== 'object' || node === null) return node;
+  const entries = Object.entries(node);
+  const ref = entries.length === 1 && entries[0]?.[0] === '$ref' ? /^#\/definitions\/([^/]+)$/.exec(String(entries[0][1]))?.[1] : undefined;
+  if (ref !== undefined && Object.hasOwn(definitions, ref)) {
+    // A definition that refers to itself stays a $ref (the root keeps its definitions for it).
+    return within.includes(ref) ? node : inlined(definitions[ref], definitions, [...within, ref]);
+  }
+  return Object.fromEntries(entries.map(([key, value]) => [key, key === 'definitions' ? value : inlined(value, definitions, within)]));
 }
 
 /**
@@ -37,18 +61,25 @@ function schemaValidator(): ValidateFunction {
  * repository root). An empty file, or one with only comments, is a valid empty configuration.
  */
 export function parseConfig(text: string, file: string): Result<HotfixConfigFile> {
+  // Text handed in directly (an editor's buffer) gets the cap the file adapter checks before reading.
+  const bytes = utf8Length(text);
+  if (bytes > CONFIG_MAX_BYTES) {
+    return configTooLarge(file, bytes);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // The library's duplicate-key check compares each key with every earlier one (quadratic in a mapping's
+  // size): checkShape finds duplicates with a Set instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
 
+  const shape = checkShape(doc.contents);
   // Warnings count too: an unknown tag such as `!env X` would otherwise be read silently as the text "X".
-  const syntax = [...doc.errors, ...doc.warnings];
-  if (syntax.length > 0) {
-    return report(file, syntax.map((error) => ({ ...at(error.pos[0]), text: syntaxMessage(error, doc) })));
+  const syntax = [...doc.errors, ...doc.warnings].map((error) => ({ ...at(error.pos[0]), text: syntaxMessage(error) }));
+  if (syntax.length + shape.structure.length > 0) {
+    return report(file, [...syntax, ...shape.structure.map((problem) => ({ ...at(problem.offset), text: problem.text }))]);
   }
-  const unresolved = unresolvedAliases(doc).map((alias) => ({ ...at(alias.offset), text: `alias *${alias.name} has no anchor &${alias.name} before it` }));
-  if (unresolved.length > 0) {
-    return report(file, unresolved);
+  if (shape.aliases.length > 0) {
+    return report(file, shape.aliases.map((problem) => ({ ...at(problem.offset), text: problem.text })));
   }
 
   let data: unknown;
@@ -64,7 +95,8 @@ export function parseConfig(text: string, file: string): Result<HotfixConfigFile
 
   const validate = schemaValidator();
   if (!validate(data)) {
-    return report(file, onePerKey((validate.errors ?? []).map((error) => describe(error, doc, at))));
+    const pairs = pairIndex();
+    return report(file, onePerKey((validate.errors ?? []).map((error) => describe(error, doc, at, pairs))));
   }
   return succeeded(withoutEmptySections(data as Record<string, unknown>) as HotfixConfigFile);
 }
@@ -84,40 +116,28 @@ function onePerKey(problems: readonly SchemaProblem[]): Problem[] {
 }
 
 function report(file: string, problems: readonly Problem[]): Result<never> {
-  const lines = [...problems]
-    .sort((a, b) => a.line - b.line || a.col - b.col)
-    .map((problem) => `${file}:${problem.line}:${problem.col}: ${problem.text}`);
+  const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+  const lines = sorted.slice(0, MAX_LISTED).map((problem) => `${file}:${problem.line}:${problem.col}: ${problem.text}`);
+  if (sorted.length > MAX_LISTED) {
+    lines.push(`… and ${(sorted.length - MAX_LISTED).toLocaleString('en')} more problems`);
+  }
   return failed(
     lines.join('\n'),
-    `Fix ${lines.length === 1 ? 'it' : `these ${lines.length} problems`} in ${file} and run again.`,
+    `Fix ${sorted.length === 1 ? 'it' : `these ${sorted.length.toLocaleString('en')} problems`} in ${file} and run again.`,
   );
 }
 
 /** The parser's words, except where they speak to a programmer rather than to the file's author. */
-function syntaxMessage(error: YAMLError | YAMLWarning, doc: Document): string {
+function syntaxMessage(error: YAMLError | YAMLWarning): string {
   switch (error.code) {
     case 'MULTIPLE_DOCS':
       return 'YAML syntax: the file must hold one document; remove this --- line and what follows, or merge it into the first';
-    case 'DUPLICATE_KEY':
-      return `YAML syntax: the key ${keyAt(doc, error.pos[0]) ?? 'here'} appears twice in the same mapping; keep one`;
+    case 'RESOURCE_EXHAUSTION':
+      // The library's words are the JavaScript stack's ("Maximum call stack size exceeded").
+      return 'YAML syntax: nested too deeply to read; the configuration has only a few levels';
     default:
       return `YAML syntax: ${error.message}`;
   }
-}
-
-/** The key that starts at `offset`, as its value (the error's own range covers only its first character). */
-function keyAt(doc: Document, offset: number): string | undefined {
-  let key: string | undefined;
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        key = String(pair.key.value);
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return key;
 }
 
 /** A section left with every key commented out reads as null; it means the same as leaving it out. */
@@ -125,20 +145,27 @@ function withoutEmptySections(data: Record<string, unknown>): Record<string, unk
   return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== null));
 }
 
-function unresolvedAliases(doc: Document): { name: string; offset: number }[] {
-  const found: { name: string; offset: number }[] = [];
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) === undefined) {
-        found.push({ name: alias.source, offset: alias.range?.[0] ?? 0 });
+/** A mapping's pair by key, indexed on first use: looking up each of thousands of problems stays linear. */
+type PairIndex = (map: YAMLMap, key: string) => Pair | undefined;
+
+function pairIndex(): PairIndex {
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  return (map, key) => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        // The first pair wins, as a search from the top would find it (duplicates are refused before).
+        if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair);
       }
-    },
-  });
-  return found;
+      indexes.set(map, index);
+    }
+    return index.get(key);
+  };
 }
 
 /** Turns one ajv error into words: the key path, what is expected, and what was found. */
-function describe(error: ErrorObject, doc: Document, at: (offset: number) => { line: number; col: number }): SchemaProblem {
+function describe(error: ErrorObject, doc: Document, at: (offset: number) => { line: number; col: number }, pairs: PairIndex): SchemaProblem {
   const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const parent = error.parentSchema as { properties?: Record<string, unknown>; patternErrorMessage?: string } | undefined;
   const params = error.params as Record<string, unknown>;
@@ -169,7 +196,7 @@ function describe(error: ErrorObject, doc: Document, at: (offset: number) => { l
     default:
       text = `${error.message ?? 'is not allowed'} (found ${found(error.data)})`;
   }
-  const offset = locate(doc, keyPath, onKey);
+  const offset = locate(doc, keyPath, onKey, pairs);
   const prefix = keyPath.length > 0 && !onKey ? `${keyPath.join('.')}: ` : '';
   return { ...at(offset), path: keyPath.join('.'), text: `${prefix}${text}` };
 }
@@ -202,6 +229,9 @@ function found(data: unknown): string {
   if (data === null || data === undefined) return 'an empty value';
   if (Array.isArray(data)) return 'a list';
   if (typeof data === 'object') return 'a mapping';
+  if (typeof data === 'string' && data.length > MAX_QUOTED) {
+    return `${JSON.stringify(data.slice(0, MAX_QUOTED))}… (${data.length.toLocaleString('en')} characters)`;
+  }
   return JSON.stringify(data); // strings quoted, so "1" and 1 read differently
 }
 
@@ -209,13 +239,13 @@ function found(data: unknown): string {
  * The offset of the node at `keyPath`: its key when `onKey`, else its value (or its key when the value
  * was left empty, since an empty value has no text of its own to point at).
  */
-function locate(doc: Document, keyPath: readonly string[], onKey: boolean): number {
+function locate(doc: Document, keyPath: readonly string[], onKey: boolean, pairs: PairIndex): number {
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   for (const segment of keyPath) {
     pair = undefined;
     if (isMap(node)) {
-      pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+      pair = pairs(node, segment);
       node = pair?.value;
     } else if (isSeq(node)) {
       node = node.items[Number(segment)];

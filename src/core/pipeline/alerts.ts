@@ -1,6 +1,7 @@
 // Prometheus alerting rules from the targets' metric gates, so what blocks a canary also pages after
 // the deploy: the gate's own query (without the canary track) above its bound, and a regression
-// against the same query an hour earlier (`offset 1h` on its range selectors).
+// against the same query an hour earlier (`offset 1h` on its range selectors). Text from the config is
+// kept literal in labels and annotations, which Prometheus expands as Go templates.
 
 import { Document } from 'yaml';
 import { resolveTarget, type Target } from '../config/targets';
@@ -39,17 +40,31 @@ function bound(gate: MetricGate, value: number): string {
   return gate.kind === 'error-rate' ? `${+(value * 100).toFixed(4)}%` : gate.kind === 'latency' ? `${value}s` : String(value);
 }
 
-/** `$value` as a person reads it: a share as a percentage, seconds as a duration. */
+/**
+ * `text` as Go template text that prints itself. Prometheus expands labels and annotations as templates
+ * when an alert fires, so a `{{` from the config would start an action: `{{ with query "…" }}` would run
+ * a query against the server and put its answer in the page. Each `{{`, and a last `{` (which a template
+ * after it would complete), becomes a string constant that prints it: `{{ "{{" }}`. Escaped pieces can be
+ * joined: none ends with a bare `{` or holds a bare `{{`.
+ */
+export function templateText(text: string): string {
+  return text.replace(/\{\{|\{$/g, (braces) => `{{ "${braces}" }}`);
+}
+
+/** `$value` as a person reads it: a share as a percentage, seconds as a duration; the only templates here. */
 function shown(gate: MetricGate): string {
   return gate.kind === 'error-rate' ? '{{ $value | humanizePercentage }}' : gate.kind === 'latency' ? '{{ $value | humanizeDuration }}' : '{{ $value }}';
 }
 
 function rulesFor(target: Target): AlertRule[] {
-  const labels = (gate: MetricGate, severity: string) => ({ severity, target: target.name, namespace: target.namespace, app: target.app, gate: gate.name });
-  const where = `${target.name} (${target.namespace}/${target.app})`;
+  const t = templateText;
+  const labels = (gate: MetricGate, severity: string) => ({ severity, target: t(target.name), namespace: t(target.namespace), app: t(target.app), gate: t(gate.name) });
+  const where = t(`${target.name} (${target.namespace}/${target.app})`);
   const rules: AlertRule[] = [];
   for (const gate of target.verify.metrics) {
     const query = alertQuery(gate);
+    const name = t(gate.name);
+    const shownQuery = t(query);
     if (gate.max !== undefined) {
       rules.push({
         alert: ALERT_NAME[gate.kind],
@@ -57,8 +72,8 @@ function rulesFor(target: Target): AlertRule[] {
         for: '5m',
         labels: labels(gate, target.protected ? 'critical' : 'warning'),
         annotations: {
-          summary: `${gate.name} of ${where} is above ${bound(gate, gate.max)}`,
-          description: `${gate.name} is ${shown(gate)} over ${gate.window}, above the deploy gate's max ${gate.max}. Query: ${query}`,
+          summary: `${name} of ${where} is above ${bound(gate, gate.max)}`,
+          description: `${name} is ${shown(gate)} over ${t(gate.window)}, above the deploy gate's max ${gate.max}. Query: ${shownQuery}`,
         },
       });
     }
@@ -69,8 +84,8 @@ function rulesFor(target: Target): AlertRule[] {
         for: '5m',
         labels: labels(gate, target.protected ? 'critical' : 'warning'),
         annotations: {
-          summary: `${gate.name} of ${where} is below ${bound(gate, gate.min)}`,
-          description: `${gate.name} is ${shown(gate)} over ${gate.window}, below the deploy gate's min ${gate.min}. Query: ${query}`,
+          summary: `${name} of ${where} is below ${bound(gate, gate.min)}`,
+          description: `${name} is ${shown(gate)} over ${t(gate.window)}, below the deploy gate's min ${gate.min}. Query: ${shownQuery}`,
         },
       });
     }
@@ -85,8 +100,8 @@ function rulesFor(target: Target): AlertRule[] {
         for: '10m',
         labels: labels(gate, 'warning'),
         annotations: {
-          summary: `${gate.name} of ${where} is ${REGRESSION_FACTOR}x what it was an hour ago`,
-          description: `${gate.name} is ${shown(gate)}, more than ${REGRESSION_FACTOR} times its value 1h earlier and above half the gate's max (${floor}): a regression after a deploy? Roll back with: hotfix-deployer rollback --target=${target.name}`,
+          summary: `${name} of ${where} is ${REGRESSION_FACTOR}x what it was an hour ago`,
+          description: `${name} is ${shown(gate)}, more than ${REGRESSION_FACTOR} times its value 1h earlier and above half the gate's max (${floor}): a regression after a deploy? Roll back with: hotfix-deployer rollback --target=${t(target.name)}`,
         },
       });
     }

@@ -14,7 +14,7 @@ import type { VerifyPorts } from '../core/verify/judge';
 import type { VerifySettings } from '../core/verify/settings';
 import { httpProber } from './verify/http-probe';
 import { PrometheusSource } from './verify/prometheus';
-import { ChainedFileAuditLog } from './store/audit-file';
+import { auditLogAt } from './store/audit-file';
 import { FileStateStore } from './store/file-store';
 import { openWorkspace, stateDir, type OpenWorkspace } from './workspace';
 
@@ -64,7 +64,7 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
     context: {
       cluster: new ClientNodeCluster(kc, { context, server, ...(user ? { user } : {}) }),
       store: new FileStateStore(state),
-      audit: new ChainedFileAuditLog(path.join(state, 'audit.jsonl')),
+      audit: auditLogAt(path.join(state, 'audit.jsonl')),
       clock: systemClock,
       target: target.value,
       actor,

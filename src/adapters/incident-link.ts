@@ -19,19 +19,30 @@ export interface IncidentLink {
   readonly incident?: string;
   /** Why nothing was recorded although something could have been (several open, a store error). */
   readonly note?: string;
+  /**
+   * Several incidents are (or, unreadable, may be) open and none was named: the action must not
+   * guess. Front ends refuse (the CLI) or ask which (VS Code) before anything is touched.
+   */
+  readonly ambiguous?: { readonly reason: string };
   /** What each notification channel reported for the recorded events (none when no channel sends them). */
   readonly notified?: readonly SinkReport[];
   /** Which channels failed and why, in one line, when any did: the events are recorded regardless. */
   readonly notifyNote?: string;
 }
 
+/** The value of an incident option that links an action to no incident. */
+export const NO_INCIDENT = 'none';
+
 /** The incident an action belongs to: the one named, else the only open one (undefined: none open). */
 export async function linkedIncident(dir: string, named?: string): Promise<IncidentLink> {
   const opened = await openIncidents(dir);
   if (!opened.ok) return { note: opened.reason };
+  // `none`: the person says this action belongs to no incident (with several open, that is a choice too).
+  if (named !== undefined && named.trim().toLowerCase() === NO_INCIDENT) return {};
   const picked = await pickIncident(opened.value.context, named, { prefer: 'open' });
   if (picked.ok) return { incident: picked.value.incident.id };
-  return picked.kind === 'not-found' && named === undefined ? {} : { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}` };
+  if (picked.kind === 'not-found' && named === undefined) return {};
+  return { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}`, ...(picked.kind === 'ambiguous' && named === undefined ? { ambiguous: { reason: picked.reason } } : {}) };
 }
 
 /**

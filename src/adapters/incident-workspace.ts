@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, type SeverityDescriptions } from '../core/incident/model';
 import type { IncidentContext, IncidentSink, IncidentStore } from '../core/incident/ports';
 import { systemClock } from '../core/ports';
-import { failed, succeeded, type Result } from '../core/result';
-import { locateRepository, type RepositoryLocation } from './git/discovery';
+import { badInput, succeeded, type Result } from '../core/result';
+import { locateRepository, whyNoRepository, type RepositoryLocation } from './git/discovery';
 import { SimpleGitRepo } from './git/simple-git-repo';
 import { readConfigFile } from './config-file';
 import { incidentsDir, incidentStore } from './incident-store';
-import { ChainedFileAuditLog } from './store/audit-file';
+import { auditLogAt } from './store/audit-file';
 import { stateDir } from './workspace';
 
 export { incidentsDir };
@@ -39,14 +39,15 @@ export interface OpenIncidents {
 /** The store `.hotfix/config.yaml` chooses for this repository: files (default) or the team's cluster. */
 export async function configuredIncidentStore(location: RepositoryLocation, kubeconfig?: string): Promise<Result<IncidentStore>> {
   const config = await readConfigFile(location.root);
-  if (!config.ok) return config;
+  if (!config.ok) return { ...config, failure: 'input' };
   return incidentStore(config.value, location, kubeconfig ? { kubeconfig } : {});
 }
 
 export async function openIncidents(dir: string, options: IncidentOpenOptions = {}): Promise<Result<OpenIncidents>> {
   const location = await locateRepository(dir);
   if (!location) {
-    return failed(`${dir} is not inside a git repository.`, options.hint ?? 'Incidents are kept under the git directory: open the repository of the service.');
+    const why = await whyNoRepository(dir);
+    return badInput(why.reason, why.plain ? (options.hint ?? why.hint) : why.hint);
   }
   const state = stateDir(location);
   let store: IncidentStore;
@@ -64,7 +65,7 @@ export async function openIncidents(dir: string, options: IncidentOpenOptions = 
     dir: incidents,
     context: {
       store,
-      audit: new ChainedFileAuditLog(path.join(state, 'audit.jsonl')),
+      audit: auditLogAt(path.join(state, 'audit.jsonl')),
       clock: systemClock,
       actor: identity ?? os.userInfo().username,
       random: (bytes) => randomBytes(bytes),

@@ -8,13 +8,14 @@ import { resolveTarget } from '../core/config/targets';
 import { rollback } from '../core/deploy/rollback';
 import type { EventPayload } from '../core/incident/events';
 import { systemClock } from '../core/ports';
+import { isInputFailure } from '../core/result';
 import { timelineNumbers, toGateMeasurement } from '../core/verify/gate';
 import type { Round } from '../core/verify/judge';
 import type { HealthEndpoint } from '../core/verify/settings';
 import { watch, type WatchReport } from '../core/verify/watch';
 import { openDeploy, verifyPorts } from './deploy-workspace';
 import { linkedIncident, recordInIncident, type IncidentLink } from './incident-link';
-import { ChainedFileAuditLog } from './store/audit-file';
+import { auditLogAt } from './store/audit-file';
 import { openWorkspace, stateDir } from './workspace';
 
 export interface VerifyRunInput {
@@ -62,7 +63,7 @@ function pickEndpoints(groups: Readonly<Record<string, readonly HealthEndpoint[]
 
 export async function runVerify(input: VerifyRunInput): Promise<VerifyRunOutcome> {
   const ws = await openWorkspace(input.dir);
-  if (!ws.ok) return refused(ws.reason, ws.hint, false);
+  if (!ws.ok) return refused(ws.reason, ws.hint, isInputFailure(ws));
   const target = resolveTarget(ws.value.config, input.target);
   if (!target.ok) return refused(target.reason, target.hint, true);
   const name = target.value.name;
@@ -77,7 +78,7 @@ export async function runVerify(input: VerifyRunInput): Promise<VerifyRunOutcome
   }
   // The kube context is opened up front when a rollback may follow, so a bad context fails now, not after the watch.
   const opened = input.autoRollback ? await openDeploy(input.dir, name, { ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}), ...(input.progress ? { progress: input.progress } : {}) }) : undefined;
-  if (opened && !opened.ok) return refused(opened.reason, opened.hint, false);
+  if (opened && !opened.ok) return refused(opened.reason, opened.hint, isInputFailure(opened));
   const root = ws.value.location.root;
   const link = await linkedIncident(root, input.incident);
   if (link.note && input.incident !== undefined) return refused(link.note, undefined, true);
@@ -88,7 +89,7 @@ export async function runVerify(input: VerifyRunInput): Promise<VerifyRunOutcome
   const report = await watch(verifyPorts(settings), settings, { durationMs: input.durationMs, intervalMs, endpoints, ...(input.signal ? { signal: input.signal } : {}), ...(input.onRound ? { onRound: input.onRound } : {}) });
 
   const actor = (await ws.value.context.git.identity()) ?? os.userInfo().username;
-  const audit = new ChainedFileAuditLog(path.join(stateDir(ws.value.location), 'audit.jsonl'));
+  const audit = auditLogAt(path.join(stateDir(ws.value.location), 'audit.jsonl'));
   const numbers = Object.fromEntries(report.measurements.flatMap((m) => (m.value !== undefined ? [[m.gate, m.value]] : [])));
   const subject = opened?.ok ? `${opened.value.kube.context}/${target.value.namespace}/${name}` : `${target.value.context ?? 'current-context'}/${target.value.namespace}/${name}`;
   await audit.append({ at: systemClock.now().toISOString(), actor, action: 'verify.watch', subject, details: { outcome: report.outcome, rounds: report.rounds, ms: report.ms, reason: report.reason.slice(0, 500), ...numbers } });

@@ -7,11 +7,12 @@ import { resolveGitSettings } from '../core/config/defaults';
 import type { GitConfigFile, HotfixConfigFile } from '../core/config/types';
 import type { HotfixContext } from '../core/hotfix/context';
 import { systemClock } from '../core/ports';
-import { failed, succeeded, type Result } from '../core/result';
+import { badInput, succeeded, type Result } from '../core/result';
+import { gitAuditAnchoring } from './audit-anchor';
 import { readConfigFile } from './config-file';
-import { locateRepository, type RepositoryLocation } from './git/discovery';
+import { locateRepository, whyNoRepository, type RepositoryLocation } from './git/discovery';
 import { SimpleGitRepo } from './git/simple-git-repo';
-import { ChainedFileAuditLog } from './store/audit-file';
+import { auditLogAt } from './store/audit-file';
 import { FileStateStore } from './store/file-store';
 
 export interface OpenWorkspace {
@@ -35,11 +36,13 @@ export function stateDir(location: RepositoryLocation): string {
 export async function openWorkspace(dir: string, options: OpenOptions = {}): Promise<Result<OpenWorkspace>> {
   const location = await locateRepository(dir);
   if (!location) {
-    return failed(`${dir} is not inside a git repository.`, 'Run it from the repository of the service, or pass --repo=PATH.');
+    const why = await whyNoRepository(dir);
+    return badInput(why.reason, why.hint);
   }
   const config = await readConfigFile(location.root);
   if (!config.ok) {
-    return config;
+    // The team's file is wrong (or unreadable): fix it and run again; nothing was touched.
+    return { ...config, failure: 'input' };
   }
   const git = new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) });
   const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
@@ -55,10 +58,12 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
     context: {
       git,
       store: new FileStateStore(state),
-      audit: new ChainedFileAuditLog(path.join(state, 'audit.jsonl')),
+      audit: auditLogAt(path.join(state, 'audit.jsonl')),
       clock: systemClock,
       settings: settings.value,
       ...(trackerUrlTemplate !== undefined ? { trackerUrlTemplate } : {}),
+      // finish anchors the audit chain in git beside its push (src/core/audit/anchor.ts).
+      auditAnchor: gitAuditAnchoring(location.root, path.join(state, 'audit.jsonl')),
     },
   });
 }

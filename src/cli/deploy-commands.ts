@@ -13,7 +13,7 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml (e.g. production)')
     .option('--image <ref>', "the image (default: the target's image template with this release's version)")
     .option('--strategy <name>', 'override the target strategy: rolling, blue-green or canary')
-    .option('--incident <id>', 'the incident this deploy belongs to (annotated on every object written)')
+    .option('--incident <id>', 'the incident this deploy belongs to, annotated on every object written (default: the only open one; none: no incident)')
     .option('--continue', 'resume an interrupted deploy of the target')
     .option('--promote', "promote the target's unfinished canary now, skipping its remaining steps")
     .option('--yes', 'confirm a deploy to a protected target (production)')
@@ -34,13 +34,14 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
     .option('--version <which>', 'previous, or a Deployment revision number (rolling)', 'previous')
     .option('--immediate', 'do not wait for the restored version to be fully available')
+    .option('--incident <id>', 'the incident this rollback belongs to (default: the only open one; none: no incident)')
     .option('--yes', 'confirm a rollback of a protected target')
     .option('--pause-gitops', 'Argo CD or Flux owns the target: pause its auto-sync first (restored if the operation rolls back, else by gitops restore or incident resolve)')
     .option('--ignore-gitops', 'Argo CD or Flux owns the target: go on, knowing it will revert the change')
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean } & GitopsFlags) => {
+    .action(async (options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean; incident?: string } & GitopsFlags) => {
       const { rollbackVerb } = await import('./deploy-verbs.js');
       setExit(await rollbackVerb(io, options));
     });

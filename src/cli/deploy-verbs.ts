@@ -13,13 +13,15 @@ import { emergencyPlan } from '../core/verify/emergency';
 import { retireOldColour } from '../core/deploy/retire';
 import { rollback } from '../core/deploy/rollback';
 import { highestRelease } from '../core/hotfix/versions';
-import { linkedIncident, recordInIncident, type IncidentLink } from '../adapters/incident-link';
+import { linkedIncident, NO_INCIDENT, recordInIncident, type IncidentLink } from '../adapters/incident-link';
+import { checkImageReference } from '../core/image-ref';
 import { deployEvents, verdictEvent } from '../adapters/deploy-events';
 import { incidentSeverity } from '../adapters/validate-run';
 import { EXIT, type ExitCode } from './exit-codes';
 import { afterLines, conflictingFlags, guardOrExit, manifestsLines, type GitopsFlags } from './gitops-guard-lines';
 import { pendingPauses } from '../adapters/gitops-guard';
 import { incidentLinkLines } from './incident-link-lines';
+import { interruptibly } from './interrupt';
 import { reporter, type Reporter } from './output';
 import { validationGate } from './validate-gate';
 import type { Io } from './program';
@@ -34,40 +36,30 @@ export interface Common {
 
 const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary'];
 
-/**
- * Ctrl-C (or SIGTERM from a CI runner) is a safe stop, as Cancel is in VS Code: the engine stops at
- * the next safe point, saves its state and releases the lock; a second Ctrl-C exits at once.
- */
-function interruptible(out: Reporter): AbortSignal {
-  const abort = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(130);
-    out.progress(`${signal}: stopping at the next safe point (again to exit now)`);
-    abort.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return abort.signal;
-}
-
-async function open(out: Reporter, options: Common, target: string, onEvent?: (event: DeployEvent) => void): Promise<OpenDeploy | ExitCode> {
+async function open(out: Reporter, options: Common, target: string, signal: AbortSignal, onEvent?: (event: DeployEvent) => void): Promise<OpenDeploy | ExitCode> {
   const opened = await openDeploy(options.repo ?? process.cwd(), target, {
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(onEvent ? { onEvent } : {}),
     progress: (m) => out.progress(m),
-    signal: interruptible(out),
+    signal,
   });
-  if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
+  if (!opened.ok) return out.refused(opened);
   const { kube, target: t } = opened.value;
   out.line(`target ${t.name} (${t.strategy}${t.protected ? ', protected' : ''}): context ${kube.context} (${kube.server}), namespace ${t.namespace}`);
   return opened.value;
 }
 
-export async function deployVerb(
-  io: Io,
-  options: Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string } & GitopsFlags,
-): Promise<ExitCode> {
+type DeployOptions = Common & { target: string; image?: string; strategy?: string; incident?: string; continue?: boolean; promote?: boolean; yes?: boolean; overrideValidation?: string } & GitopsFlags;
+
+/** What the first Ctrl-C says, on stderr. */
+const stopping = (out: Reporter) => (signal: NodeJS.Signals) => out.progress(`${signal}: stopping at the next safe point (again to exit now)`);
+
+export function deployVerb(io: Io, options: DeployOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
+  return interruptibly(stopping(out), (signal) => deployWith(out, io, options, signal));
+}
+
+async function deployWith(out: Reporter, io: Io, options: DeployOptions, signal: AbortSignal): Promise<ExitCode> {
   const contradiction = conflictingFlags(out, options);
   if (contradiction !== undefined) return contradiction;
   if (options.strategy !== undefined && !STRATEGIES.includes(options.strategy as DeployStrategy)) {
@@ -76,10 +68,15 @@ export async function deployVerb(
   if (options.promote && (options.continue || options.image !== undefined)) {
     return out.failure('--promote acts on the unfinished canary alone.', 'Run deploy --target=NAME --promote without --continue or --image.', EXIT.usage);
   }
+  // Checked before the config or the cluster are read: nothing is contacted for an image that cannot be one.
+  if (options.image !== undefined) {
+    const checked = checkImageReference(options.image, '--image');
+    if (!checked.ok) return out.refused(checked);
+  }
   // Canary gate verdicts, with their numbers, for the incident timeline.
   const verdicts: EventPayload[] = [];
   const onEvent = (event: DeployEvent) => verdicts.push(verdictEvent(options.target, event));
-  const opened = await open(out, options, options.target, onEvent);
+  const opened = await open(out, options, options.target, signal, onEvent);
   if (typeof opened === 'number') return opened;
   let ctx = options.strategy ? { ...opened.context, target: { ...opened.target, strategy: options.strategy as DeployStrategy } } : opened.context;
   if (options.continue || options.promote) {
@@ -99,14 +96,16 @@ export async function deployVerb(
     if (!opened.target.image) return out.failure('No image to deploy.', `Pass --image, or set targets.${opened.target.name}.image (e.g. registry.example/app:{version}).`, EXIT.usage);
     const release = highestRelease(tags, opened.workspace.context.settings.tagPrefix);
     const resolved = imageFromTemplate(opened.target.image, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
-    if (!resolved.ok) return out.failure(resolved.reason, resolved.hint, EXIT.usage);
+    if (!resolved.ok) return out.refused(resolved);
+    const checked = checkImageReference(resolved.value, `targets.${opened.target.name}.image (${opened.target.image} filled in)`);
+    if (!checked.ok) return out.refused(checked);
     image = resolved.value;
   }
   // The incident this deploy belongs to (named, else the only open one) is annotated and gets the events.
   const root = opened.workspace.location.root;
   const link = await linkedIncident(root, options.incident);
-  if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
-  if (link.note) out.line(`note: not recorded in an incident: ${link.note}`);
+  const unlinked = refuseUnlinked(out, link, options.incident);
+  if (unlinked !== undefined) return unlinked;
   const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(link.incident ? { incident: link.incident } : {}) };
   const emergency = emergencyPlan(ctx.target, (await incidentSeverity(root, link.incident)).value);
   if (emergency) {
@@ -141,6 +140,19 @@ export async function deployVerb(
   return report(out, outcome);
 }
 
+/**
+ * The incident named could not be used, or several may be open and none was named: refused before
+ * anything is touched, since emergency mode, the validation override and the timeline depend on it.
+ * A store that cannot be read is only a note: the deploy or rollback must not wait on it.
+ */
+function refuseUnlinked(out: Reporter, link: IncidentLink, named: string | undefined): ExitCode | undefined {
+  if (link.note === undefined) return undefined;
+  if (named !== undefined) return out.failure(link.note, undefined, EXIT.usage);
+  if (link.ambiguous) return out.failure(link.ambiguous.reason, `Say which with --incident=ID, or --incident=${NO_INCIDENT} to record it in none.`, EXIT.usage);
+  out.line(`note: not recorded in an incident: ${link.note}`);
+  return undefined;
+}
+
 function noteIncident(out: Reporter, link: IncidentLink): void {
   for (const line of incidentLinkLines(link)) out.line(line);
 }
@@ -158,8 +170,14 @@ function report(out: Reporter, outcome: Awaited<ReturnType<typeof deploy>>): Exi
   }
 }
 
-export async function rollbackVerb(io: Io, options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean } & GitopsFlags): Promise<ExitCode> {
+type RollbackOptions = Common & { target: string; version: string; immediate?: boolean; yes?: boolean; incident?: string } & GitopsFlags;
+
+export function rollbackVerb(io: Io, options: RollbackOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
+  return interruptibly(stopping(out), (signal) => rollbackWith(out, options, signal));
+}
+
+async function rollbackWith(out: Reporter, options: RollbackOptions, signal: AbortSignal): Promise<ExitCode> {
   const contradiction = conflictingFlags(out, options);
   if (contradiction !== undefined) return contradiction;
   let toRevision: number | undefined;
@@ -167,10 +185,12 @@ export async function rollbackVerb(io: Io, options: Common & { target: string; v
     toRevision = Number(options.version);
     if (!Number.isInteger(toRevision) || toRevision < 1) return out.failure(`"${options.version}" is not a revision.`, 'Use --version=previous or a revision number (hotfix-deployer targets shows them).', EXIT.usage);
   }
-  const opened = await open(out, options, options.target);
+  const opened = await open(out, options, options.target, signal);
   if (typeof opened === 'number') return opened;
   const root = opened.workspace.location.root;
-  const link = await linkedIncident(root);
+  const link = await linkedIncident(root, options.incident);
+  const unlinked = refuseUnlinked(out, link, options.incident);
+  if (unlinked !== undefined) return unlinked;
   // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
   const paused = await guardOrExit(out, root, opened.context, { verb: 'rolling back', flags: options, confirmed: options.yes === true, ...(link.incident ? { incident: link.incident } : {}) });
   if (typeof paused === 'number') return paused;
@@ -194,7 +214,7 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   const { openWorkspace } = await import('../adapters/workspace.js');
   const ws = await openWorkspace(options.repo ?? process.cwd());
-  if (!ws.ok) return out.failure(ws.reason, ws.hint, EXIT.failed);
+  if (!ws.ok) return out.refused(ws);
   const names = targetNames(ws.value.config);
   if (names.length === 0) return out.result({ targets: [] }, ['No deploy targets: add them under targets: in .hotfix/config.yaml.']);
   const states = [];
@@ -217,12 +237,22 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
     if (s.error) lines.push(`  ${s.error}`);
     if (s.last && s.last.finishedAt === undefined) lines.push(`  unfinished deploy of ${s.last.image} by ${s.last.actor} since ${s.last.startedAt}: deploy --continue or rollback`);
   }
+  // A pipeline that records or backs up the live state must not pass with a target it could not read.
+  const unread = states.filter((s) => !('deployments' in s) || s.unreachable === true).map((s) => s.target);
+  if (unread.length > 0) {
+    for (const line of lines) out.line(line);
+    return out.failure(`${unread.length} of ${names.length} target${names.length === 1 ? '' : 's'} could not be read: ${unread.join(', ')}.`, 'Check the kube context and the connection; the others are listed.', EXIT.failed, { targets: states });
+  }
   return out.result({ targets: states }, lines);
 }
 
-export async function retireVerb(io: Io, options: Common & { target: string; now?: boolean; yes?: boolean }): Promise<ExitCode> {
+export function retireVerb(io: Io, options: Common & { target: string; now?: boolean; yes?: boolean }): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const opened = await open(out, options, options.target);
+  return interruptibly(stopping(out), (signal) => retireWith(out, options, signal));
+}
+
+async function retireWith(out: Reporter, options: Common & { target: string; now?: boolean; yes?: boolean }, signal: AbortSignal): Promise<ExitCode> {
+  const opened = await open(out, options, options.target, signal);
   if (typeof opened === 'number') return opened;
   const outcome = await retireOldColour(opened.context, { now: options.now === true, confirmed: options.yes === true });
   if (outcome.kind === 'refused') return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);

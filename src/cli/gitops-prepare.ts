@@ -76,7 +76,7 @@ export async function gitopsPrepareVerb(io: Io, options: GitopsPrepareOptions): 
   } else {
     // Nothing named: make git say what runs now, read through the kube context.
     const opened = await openDeploy(root, options.target, options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {});
-    if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
+    if (!opened.ok) return out.refused(opened);
     prepared = await prepareForTarget(opened.value, request);
   }
   if (!prepared.ok) return out.failure(prepared.reason, prepared.hint, EXIT.failed);

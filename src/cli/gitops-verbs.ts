@@ -21,7 +21,7 @@ async function open(out: Reporter, options: GitopsOptions): Promise<OpenDeploy |
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     progress: (m) => out.progress(m),
   });
-  if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
+  if (!opened.ok) return out.refused(opened);
   const { kube, target: t } = opened.value;
   out.line(`target ${t.name} (${t.strategy}${t.protected ? ', protected' : ''}): context ${kube.context} (${kube.server}), namespace ${t.namespace}`);
   return opened.value;

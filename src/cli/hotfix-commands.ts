@@ -69,7 +69,7 @@ export function registerHotfixCommands(program: Command, io: Io, setExit: Runner
 async function open(out: Reporter, options: Common, model?: BranchingModel): Promise<OpenWorkspace | ExitCode> {
   const opened = await openWorkspace(options.repo ?? process.cwd(), model ? { git: { model } } : {});
   if (!opened.ok) {
-    return out.failure(opened.reason, opened.hint, EXIT.failed);
+    return out.refused(opened);
   }
   const { location, context } = opened.value;
   out.line(`repository ${location.root} (${context.settings.model}, production: ${context.settings.productionBranch})`);

@@ -41,7 +41,7 @@ async function open(out: Reporter, options: Common): Promise<IncidentContext | E
   const opened = await openNotifyingIncidents(options.repo ?? process.cwd(), {
     hint: 'Incidents are kept under the git directory: run it from the repository, or pass --repo=PATH.',
   });
-  if (!opened.ok) return out.failure(opened.reason, opened.hint, EXIT.failed);
+  if (!opened.ok) return out.refused(opened);
   return opened.value.context;
 }
 

@@ -40,7 +40,7 @@ async function initVerb(io: Io, options: InitCliOptions): Promise<ExitCode> {
     ...(options.context !== undefined ? { context: options.context } : {}),
     ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
   });
-  if (!plan.ok) return out.failure(plan.reason, plan.hint, EXIT.failed);
+  if (!plan.ok) return out.refused(plan);
   const { file, text, targets, facts, exists } = plan.value;
   const summary = {
     path: file,

@@ -1,6 +1,7 @@
 // How the CLI twin reports: human lines, or one JSON document with --json; failures carry the
 // reason and what to do, and map to the documented exit codes.
 
+import { isInputFailure, type Failed } from '../core/result';
 import type { Io } from './program';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -11,6 +12,13 @@ export interface Reporter {
   line(text: string): void;
   result(value: unknown, human: string[]): ExitCode;
   failure(reason: string, hint: string | undefined, code: ExitCode, extra?: Record<string, unknown>): ExitCode;
+  /** A typed failure, its exit code chosen by its kind: 2 for bad input or an ambiguity, else 1. */
+  refused(failure: Failed, extra?: Record<string, unknown>): ExitCode;
+}
+
+/** The exit code of a typed failure: what the person gave is wrong (2), or the operation failed (1). */
+export function exitFor(failure: Failed): ExitCode {
+  return isInputFailure(failure) ? EXIT.usage : EXIT.failed;
 }
 
 export function reporter(io: Io, json: boolean): Reporter {
@@ -33,6 +41,9 @@ export function reporter(io: Io, json: boolean): Reporter {
         io.err(`hotfix-deployer: ${reason}\n${hint ? `  ${hint}\n` : ''}`);
       }
       return code;
+    },
+    refused(failure, extra = {}) {
+      return this.failure(failure.reason, failure.hint, exitFor(failure), { ...(failure.failure ? { kind: failure.failure } : {}), ...extra });
     },
   };
 }

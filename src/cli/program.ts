@@ -46,21 +46,53 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
   return program;
 }
 
-/** Runs the CLI and returns its exit code instead of exiting, so it can be embedded and tested. */
+/** `--json` anywhere before a lone `--`: the caller parses stdout, whatever happens. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end >= 0 ? argv.slice(0, end) : argv).includes('--json');
+}
+
+/** The first line of a message, without commander's `error: ` prefix. */
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').replace(/^error: /, '').trim();
+}
+
+/**
+ * Runs the CLI and returns its exit code instead of exiting, so it can be embedded and tested.
+ * With `--json`, stdout carries exactly one JSON document whatever fails: a usage error found by the
+ * parser, or an error nobody expected (EISDIR, a git failure), as `{"ok": false, ...}`.
+ */
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
-  const program = buildProgram(io, (c) => {
+  let printed = false;
+  const counted: Io = {
+    out: (text) => {
+      printed = true;
+      io.out(text);
+    },
+    err: (text) => io.err(text),
+  };
+  const program = buildProgram(counted, (c) => {
     code = c;
   });
+  const json = wantsJson(argv);
+  const document = (reason: string, kind: string) => {
+    if (json && !printed) counted.out(`${JSON.stringify({ ok: false, reason, kind }, null, 2)}\n`);
+  };
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with code 0; anything else is usage.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      document(firstLine(error.message), 'usage');
+      return EXIT.usage;
     }
-    io.err(`hotfix-deployer: ${error instanceof Error ? error.message : String(error)}\n`);
+    // One line, never a stack: a git or file-system message keeps its words, folded.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 1000);
+    if (json) document(reason, 'unexpected');
+    else io.err(`hotfix-deployer: ${reason}\n`);
     return EXIT.failed;
   }
 }

@@ -53,7 +53,7 @@ async function runningVerb(io: Io, options: RunningOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   const dir = options.repo ?? process.cwd();
   const report = await runningReport(dir, options.target, options.kubeconfig ? { kubeconfig: options.kubeconfig } : {});
-  if (!report.ok) return out.failure(report.reason, report.hint, EXIT.failed);
+  if (!report.ok) return out.refused(report);
   const recorded = report.value.drift ? await recordDrift(report.value, (await linkedIncident(report.value.root, options.incident)).incident) : {};
   const { running, production, drift } = report.value;
   return out.result({ running, production, drift: drift ?? null, ...(recorded.incident ? { incident: recorded.incident } : {}) }, [...runningLines(report.value), ...incidentLines(recorded)]);
@@ -82,7 +82,7 @@ export function fromRunningUsage(options: Pick<FromRunningOptions, 'target' | 'o
 export async function baseFromRunning(out: Reporter, dir: string, incident: string | undefined, options: FromRunningOptions & { readonly target: string }): Promise<RunningBase | ExitCode> {
   out.progress(`Reading what ${options.target} runs`);
   const report = await runningReport(dir, options.target, { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), ...(options.model ? { model: options.model } : {}) });
-  if (!report.ok) return out.failure(report.reason, report.hint, EXIT.failed);
+  if (!report.ok) return out.refused(report);
   const r = report.value;
   for (const line of runningLines(r)) out.line(line);
   const recorded = await recordDrift(r, incident);

@@ -5,11 +5,15 @@ import { openDeploy } from '../adapters/deploy-workspace';
 import { linkedIncident } from '../adapters/incident-link';
 import { defaultImage, runValidation as runShared, type ValidationOutput, type ValidationRun } from '../adapters/validate-run';
 import type { DeployContext } from '../core/deploy/context';
-import type { Failed } from '../core/result';
+import { isInputFailure, type Failed } from '../core/result';
+import { unknownNames } from '../core/verify/validate-checks';
+import { checkImageReference } from '../core/image-ref';
 import { summary, type ValidationReport } from '../core/verify/validate';
 import type { Common } from './deploy-verbs';
 import { EXIT, type ExitCode } from './exit-codes';
-import { reporter, short } from './output';
+import { interruptibly } from './interrupt';
+import { reporter, short, type Reporter } from './output';
+import type { OpenWorkspace } from '../adapters/workspace';
 import type { Io } from './program';
 
 export interface ValidateOptions extends Common {
@@ -36,18 +40,6 @@ export function cliOutput(io: Io, json: boolean): ValidationOutput {
   };
 }
 
-function interruptible(write: (text: string) => void): AbortSignal {
-  const abort = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(130);
-    write(`${signal}: stopping the running step (again to exit now)\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return abort.signal;
-}
-
 export async function validateVerb(io: Io, options: ValidateOptions): Promise<ExitCode> {
   const json = options.json === true;
   const out = reporter(io, json);
@@ -58,16 +50,30 @@ export async function validateVerb(io: Io, options: ValidateOptions): Promise<Ex
   if (target === undefined && options.testSuite === undefined) {
     return out.failure('Nothing to validate.', 'Pass --environment=TARGET (its validate: suite and cluster checks) and/or --test-suite=NAME.', EXIT.usage);
   }
+  if (options.image !== undefined) {
+    const checked = checkImageReference(options.image, '--image');
+    if (!checked.ok) return out.refused(checked);
+  }
   const dir = options.repo ?? process.cwd();
   const { openWorkspace } = await import('../adapters/workspace.js');
   const workspace = await openWorkspace(dir);
-  if (!workspace.ok) return out.failure(workspace.reason, workspace.hint, EXIT.failed);
-  const signal = interruptible((text) => io.err(text));
+  if (!workspace.ok) return out.refused(workspace);
+  const unknown = unknownNames(workspace.value.config, target, options.testSuite);
+  if (unknown) return out.refused(unknown);
+  return interruptibly((signal) => io.err(`${signal}: stopping the running step (again to exit now)\n`), (signal) => validateIn(io, out, options, { dir, workspace: workspace.value, ...(target !== undefined ? { target } : {}) }, signal));
+}
+
+async function validateIn(io: Io, out: Reporter, options: ValidateOptions, where: { dir: string; workspace: OpenWorkspace; target?: string }, signal: AbortSignal): Promise<ExitCode> {
+  const json = options.json === true;
+  const { dir, target } = where;
+  const workspace = { ok: true as const, value: where.workspace };
 
   let deploy: DeployContext | Failed | undefined;
   let image = options.image;
   if (target !== undefined) {
     const opened = await openDeploy(dir, target, { ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}), signal });
+    // A wrong kubeconfig or context is the person's to fix; a cluster that does not answer is a failed check.
+    if (!opened.ok && isInputFailure(opened)) return out.refused(opened);
     deploy = opened.ok ? opened.value.context : opened;
     if (opened.ok) {
       const { kube, target: t } = opened.value;

@@ -38,7 +38,7 @@ describe('CLI twin: hotfix-deployer incident (built dist/cli.js, real git)', () 
   };
   const audit = () => readFileSync(path.join(repo.work, '.git', 'hotfix', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; subject: string });
 
-  it('refuses bad input with exit 2 and writes nothing; outside a repository exits 1', () => {
+  it('refuses bad input with exit 2 and writes nothing, outside a repository too', () => {
     for (const [args, why] of [
       [['create', '--severity=sev9', '--title=Payment Gateway Down', '--impact=high'], /"sev9" is not a severity[\s\S]*SEV0, SEV1/],
       [['create', '--severity=sev1', '--title=  ', '--impact=high'], /title is empty/],
@@ -56,7 +56,7 @@ describe('CLI twin: hotfix-deployer incident (built dist/cli.js, real git)', () 
     const outside = mkdtempSync(path.join(tmpdir(), 'hotfix-no-repo-'));
     try {
       const result = cli(outside, 'incident', 'list');
-      assert.equal(result.code, 1);
+      assert.equal(result.code, 2);
       assert.match(result.err, /not inside a git repository/);
     } finally {
       rmSync(outside, { recursive: true, force: true });

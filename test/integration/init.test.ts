@@ -121,7 +121,7 @@ describe('init: a commented .hotfix/config.yaml from real repositories and the r
     assert.equal(existsSync(path.join(repo.work, '.hotfix')), false);
 
     const wrong = kube(repo, 'init', '--context=nope', '--namespace=x');
-    assert.equal(wrong.code, 1);
+    assert.equal(wrong.code, 2, "a context the kubeconfig lacks is bad input");
     assert.match(wrong.err, /The kube context "nope" is not in/);
     assert.equal(existsSync(path.join(repo.work, '.hotfix')), false);
   });

@@ -1,6 +1,6 @@
 // Finds the git repository a folder belongs to, through simple-git (arguments as arrays, no shell).
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 
@@ -18,7 +18,7 @@ export interface RepositoryLocation {
  * (a plain folder, a bare repository, a folder that does not exist).
  */
 export async function locateRepository(dir: string): Promise<RepositoryLocation | undefined> {
-  if (!existsSync(dir)) {
+  if (!isFolder(dir)) {
     return undefined;
   }
   const git = simpleGit({ baseDir: dir, trimmed: true });
@@ -34,4 +34,28 @@ export async function locateRepository(dir: string): Promise<RepositoryLocation 
     return undefined;
   }
   return { root, gitDir: path.normalize(gitDir), commonDir: path.normalize(commonDir) };
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why `dir` has no work tree to work in, in words a person can act on; for when locateRepository found none. */
+export async function whyNoRepository(dir: string): Promise<{ reason: string; hint: string; plain: boolean }> {
+  const pass = 'Run it from the repository of the service, or pass --repo=PATH.';
+  if (!existsSync(dir)) return { reason: `${dir} does not exist.`, hint: pass, plain: false };
+  if (!isFolder(dir)) return { reason: `${dir} is a file, not a folder.`, hint: pass, plain: false };
+  let bare: boolean;
+  try {
+    bare = (await simpleGit({ baseDir: dir, trimmed: true }).raw(['rev-parse', '--is-bare-repository'])).trim() === 'true';
+  } catch {
+    bare = false;
+  }
+  if (bare) return { reason: `${dir} is a bare repository: it has no work tree to branch, commit or merge in.`, hint: `Clone it (git clone ${dir} <folder>) and run it in the clone.`, plain: false };
+  // `plain`: an ordinary folder outside any repository, where a caller's own hint fits best.
+  return { reason: `${dir} is not inside a git repository.`, hint: pass, plain: true };
 }

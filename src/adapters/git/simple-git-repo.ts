@@ -29,7 +29,7 @@ const INHERITED_GIT_ENV = [
   'GIT_CONFIG_NOSYSTEM',
 ];
 /** Commands that only read: they keep the read cache; any other command clears it. */
-const READ_ONLY = new Set(['for-each-ref', 'show-ref', 'rev-parse', 'status', 'log', 'config', 'remote', 'symbolic-ref', 'merge-base', 'rev-list']);
+const READ_ONLY = new Set(['ls-remote', 'for-each-ref', 'show-ref', 'rev-parse', 'status', 'log', 'config', 'remote', 'symbolic-ref', 'merge-base', 'rev-list']);
 
 /** Cached reads that no command of ours changes (we never write config or remotes). */
 const STABLE = new Set(['identity', 'remotes']);
@@ -352,6 +352,29 @@ export class SimpleGitRepo implements GitRepo {
 
   async push(remote: string, refspecs: readonly string[]): Promise<void> {
     await this.run(['push', '--atomic', '--porcelain', remote, ...refspecs]);
+  }
+
+  async isShallow(): Promise<boolean> {
+    return (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  }
+
+  async remoteTags(remote: string): Promise<Map<string, string> | undefined> {
+    let out: string;
+    try {
+      out = await this.run(['ls-remote', '--tags', '--end-of-options', remote]);
+    } catch {
+      return undefined; // offline, or the remote refused: the caller goes on with what it has
+    }
+    const tags = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const [sha, ref] = line.trim().split(/\s+/);
+      if (!sha || !ref?.startsWith('refs/tags/')) continue;
+      // `v1.0.0^{}` is the commit an annotated tag peels to: the one that matters.
+      const peeled = ref.endsWith('^{}');
+      const name = ref.slice('refs/tags/'.length, peeled ? -3 : undefined);
+      if (peeled || !tags.has(name)) tags.set(name, sha);
+    }
+    return tags;
   }
 
   private async head(): Promise<string> {

@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { failed, succeeded, type Result } from '../../core/result';
+import { badInput, succeeded, type Result } from '../../core/result';
 import { kubeconfigFiles, type KubeconfigSource } from './kubeconfig-files';
 
 export type { KubeconfigSource };
@@ -23,7 +23,7 @@ export function loadKubeconfig(source: KubeconfigSource, context?: string): Resu
   const files = kubeconfigFiles(source);
   const present = files.filter((f) => existsSync(f));
   if (present.length === 0) {
-    return failed(
+    return badInput(
       `No kubeconfig found (looked at ${files.join(', ')}).`,
       'Point the hotfixDeployer.kubeconfig setting, --kubeconfig or $KUBECONFIG at your kubeconfig file.',
     );
@@ -39,13 +39,13 @@ export function loadKubeconfig(source: KubeconfigSource, context?: string): Resu
       kc.mergeConfig(more, kc.getCurrentContext() !== '');
     }
   } catch (error) {
-    return failed(`Cannot read the kubeconfig ${present.join(', ')}: ${error instanceof Error ? error.message : String(error)}`, 'Fix the file or point to another one.');
+    return badInput(`Cannot read the kubeconfig ${present.join(', ')}: ${error instanceof Error ? error.message : String(error)}`, 'Fix the file or point to another one.');
   }
   const name = context ?? kc.getCurrentContext();
   const ctx = kc.getContextObject(name);
   if (!name || !ctx) {
     const known = kc.getContexts().map((c) => c.name);
-    return failed(
+    return badInput(
       context ? `The kube context "${context}" is not in ${present.join(', ')}.` : `The kubeconfig ${present.join(', ')} has no current context.`,
       known.length > 0 ? `Contexts there: ${known.join(', ')}. Fix the target's context in .hotfix/config.yaml or switch context.` : 'Add a context to the kubeconfig.',
     );
@@ -53,7 +53,7 @@ export function loadKubeconfig(source: KubeconfigSource, context?: string): Resu
   kc.setCurrentContext(name);
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster) {
-    return failed(`The kube context "${name}" names a cluster "${ctx.cluster}" that the kubeconfig does not define.`, 'Fix the kubeconfig.');
+    return badInput(`The kube context "${name}" names a cluster "${ctx.cluster}" that the kubeconfig does not define.`, 'Fix the kubeconfig.');
   }
   return succeeded({
     kc,

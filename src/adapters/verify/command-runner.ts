@@ -2,7 +2,7 @@
 // stops the whole tree (SIGTERM, then SIGKILL 3 s later), output streamed line by line, its tail kept.
 
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CommandRun, CommandRunner, CommandRunOptions } from '../../core/verify/command-port';
 
@@ -22,6 +22,9 @@ export class ChildProcessRunner implements CommandRunner {
     const early = (error: string): CommandRun => ({ exitCode: null, timedOut: false, error, output: '', ms: Date.now() - started });
     if (file === undefined || file === '') return early('the step has no command');
     if (!(await stat(cwd).then((s) => s.isDirectory(), () => false))) return early(`folder not found: ${options.cwd} (${cwd})`);
+    // Through symlinks too: a step runs inside the repository it was configured in, never elsewhere.
+    const [realRoot, realCwd] = await Promise.all([realpath(this.root), realpath(cwd)]);
+    if (realCwd !== realRoot && !realCwd.startsWith(`${realRoot}${path.sep}`)) return early(`the folder ${options.cwd} is outside the repository (${realCwd}): give cwd as a folder inside it`);
     if (options.signal?.aborted) return { ...early('cancelled before it started'), aborted: true };
 
     return new Promise<CommandRun>((resolve) => {

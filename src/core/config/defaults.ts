@@ -2,7 +2,7 @@
 // the repository's branches, tags and remotes say. A configured name that the repository lacks is refused.
 
 import * as semver from 'semver';
-import { failed, succeeded, type Result } from '../result';
+import { badInput, succeeded, type Result } from '../result';
 import { CONFIG_PATH, type GitConfigFile, type GitSettings, type RepoFacts } from './types';
 
 /** The branches tried, in order, when git.productionBranch is not set. */
@@ -23,7 +23,7 @@ export function resolveGitSettings(file: GitConfigFile | undefined, facts: RepoF
   const configured = (key: keyof GitConfigFile, branch: string | undefined): Result<string | undefined> =>
     branch === undefined || exists(branch)
       ? succeeded(branch)
-      : failed(
+      : badInput(
           `git.${key}: branch "${branch}" does not exist ${where}.`,
           `Create the branch${remote.value === undefined ? '' : `, fetch it (git fetch ${remote.value})`}, or change git.${key} in ${CONFIG_PATH}.`,
         );
@@ -34,7 +34,7 @@ export function resolveGitSettings(file: GitConfigFile | undefined, facts: RepoF
   }
   const productionBranch = production.value ?? PRODUCTION_CANDIDATES.find(exists);
   if (productionBranch === undefined) {
-    return failed(
+    return badInput(
       `No production branch: none of ${PRODUCTION_CANDIDATES.join(', ')} exists ${where}.`,
       `Set git.productionBranch in ${CONFIG_PATH} to the branch that holds what runs in production.`,
     );
@@ -51,14 +51,14 @@ export function resolveGitSettings(file: GitConfigFile | undefined, facts: RepoF
   if (model === 'gitflow' && developBranch === undefined) {
     // `git branch` does not resolve a remote-only branch by its short name.
     const startPoint = facts.localBranches.includes(productionBranch) ? productionBranch : `${remote.value}/${productionBranch}`;
-    return failed(
+    return badInput(
       `git.model is gitflow, but there is no develop branch ${where}.`,
       `Create it (git branch ${DEVELOP_CANDIDATE} ${startPoint}${remote.value === undefined ? '' : ` && git push ${remote.value} ${DEVELOP_CANDIDATE}`}), ` +
         `set git.developBranch to your integration branch, or set git.model: trunk in ${CONFIG_PATH}.`,
     );
   }
   if (model === 'gitflow' && developBranch === productionBranch) {
-    return failed(
+    return badInput(
       `git.developBranch and git.productionBranch are both "${productionBranch}"; gitflow merges a hotfix from one into the other.`,
       `Name two different branches in ${CONFIG_PATH}, or set git.model: trunk.`,
     );
@@ -87,7 +87,7 @@ function resolveRemote(configured: string | undefined, remotes: readonly string[
   if (remotes.includes(configured)) {
     return succeeded(configured);
   }
-  return failed(
+  return badInput(
     `git.remote: there is no remote named "${configured}" (${remotes.length === 0 ? 'this repository has no remotes' : `remotes: ${remotes.join(', ')}`}).`,
     `Add it (git remote add ${configured} <url>) or change git.remote in ${CONFIG_PATH}.`,
   );

@@ -1,7 +1,7 @@
 // Deploy targets with every default decided: strategy, service, protection, durations in
 // milliseconds, canary steps. The schema has already checked the shapes; this checks what it cannot.
 
-import { failed, succeeded, type Result } from '../result';
+import { badInput, succeeded, type Result } from '../result';
 import { parseDuration } from './duration';
 import { resolveVerify, type VerifySettings } from '../verify/settings';
 import { CONFIG_PATH, type CanaryTraffic, type GitOpsAutoSync, type DeployStrategy, type HotfixConfigFile, type SmokeConfig } from './types';
@@ -49,18 +49,18 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
   const raw = config.targets?.[name];
   if (!raw) {
     const known = targetNames(config);
-    return failed(
+    return badInput(
       `There is no deploy target "${name}".`,
       known.length > 0 ? `Known targets: ${known.join(', ')}.` : `Add it under targets: in ${CONFIG_PATH}, e.g. ${name}: { namespace: payments, app: checkout }.`,
     );
   }
   const steps = [...(raw.canary?.steps ?? DEFAULT_CANARY_STEPS)];
   if (steps.some((step, i) => i > 0 && step <= (steps[i - 1] ?? 0)) || steps[steps.length - 1] !== 100) {
-    return failed(`targets.${name}.canary.steps: ${steps.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [10, 25, 50, 75, 100].`);
+    return badInput(`targets.${name}.canary.steps: ${steps.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [10, 25, 50, 75, 100].`);
   }
   const emergency = raw.verify?.emergency?.steps;
   if (emergency && (emergency.some((step, i) => i > 0 && step <= (emergency[i - 1] ?? 0)) || emergency[emergency.length - 1] !== 100)) {
-    return failed(`targets.${name}.verify.emergency.steps: ${emergency.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [50, 100].`);
+    return badInput(`targets.${name}.verify.emergency.steps: ${emergency.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [50, 100].`);
   }
   const service = raw.service ?? raw.app;
   const progressDeadlineMs = raw.progressDeadline !== undefined ? parseDuration(raw.progressDeadline) : undefined;
@@ -104,5 +104,5 @@ export function imageFromTemplate(template: string, values: { version?: string; 
     if (value === undefined) missing = key;
     return value ?? '';
   });
-  return missing === undefined ? succeeded(image) : failed(`The image template ${template} needs {${missing}}, which is not known here.`, 'Pass the image with --image.');
+  return missing === undefined ? succeeded(image) : badInput(`The image template ${template} needs {${missing}}, which is not known here.`, 'Pass the image with --image.');
 }

@@ -4,6 +4,7 @@
 // automatically; an interruption (cancel, lost connection, crash) leaves a resumable state:
 // deploy --continue picks it up, rollback undoes it.
 
+import { checkImageReference } from '../image-ref';
 import { failed, type Failed } from '../result';
 import { record, type DeployContext } from './context';
 import { preflightCanary, runCanarySteps, updateCanary } from './canary';
@@ -34,9 +35,8 @@ const refused = (reason: string, hint?: string): DeployOutcome => ({ ...failed(r
 export async function deploy(ctx: DeployContext, input: DeployInput): Promise<DeployOutcome> {
   const denied = protectionRefusal(ctx, input.confirmed, `deploying ${input.image}`);
   if (denied) return refused(denied.reason, denied.hint);
-  if (!/^\S+$/.test(input.image)) {
-    return refused(`"${input.image}" is not an image reference.`, 'Pass an image such as registry.example/checkout:1.4.2 with --image.');
-  }
+  const image = checkImageReference(input.image);
+  if (!image.ok) return refused(image.reason, image.hint);
   const reach = await reachable(ctx);
   if (reach) return reach;
   const open = await unfinished(ctx);

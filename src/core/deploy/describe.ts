@@ -40,6 +40,8 @@ export interface TargetLiveState {
   readonly liveColour?: string;
   readonly canary?: CanaryLiveState;
   readonly error?: string;
+  /** The cluster could not be read at all (as opposed to: read, and nothing deployed there). */
+  readonly unreachable?: boolean;
   readonly last?: DeployState;
 }
 
@@ -80,7 +82,7 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
     const canary = target.strategy === 'canary' ? await describeCanary(ctx, found[0], found[1], last) : undefined;
     return { ...base, deployments, ...(liveColour ? { liveColour } : {}), ...(canary ? { canary } : {}), ...withLast };
   } catch (error) {
-    return { ...base, deployments: [], error: error instanceof Error ? error.message : String(error), ...withLast };
+    return { ...base, deployments: [], error: error instanceof Error ? error.message : String(error), unreachable: true, ...withLast };
   }
 }
 

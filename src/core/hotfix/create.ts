@@ -143,6 +143,13 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
   if (releaseBase) {
     const release = settled(releaseRead);
     if (!release) {
+      // A shallow clone (CI's default) stops its history early: the tags exist, they are just not here.
+      if (await git.isShallow()) {
+        return failed(
+          `No release tag (${settings.tagPrefix}X.Y.Z) is reachable from ${production} in this shallow clone.`,
+          `Fetch the whole history and the tags (git fetch --unshallow --tags), then run it again; do not tag the release again.`,
+        );
+      }
       return failed(
         `No release tag (${settings.tagPrefix}X.Y.Z) is reachable from ${production}.`,
         `Tag the release running in production, or branch from the production tip with --from=production.`,

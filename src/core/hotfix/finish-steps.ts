@@ -123,7 +123,9 @@ async function tag(ctx: HotfixContext, state: FinishState, progress: Progress): 
   if (state.tag !== undefined && (await git.resolveCommit(`refs/tags/${state.tag}`)) === productionSha) {
     return { kind: 'done', state };
   }
-  const taken = new Set((await git.tags()).map((t) => t.name));
+  // The remote's tags count too: one pushed there meanwhile would make our push fail on every --continue.
+  const remoteTags = state.remote !== undefined ? await git.remoteTags(state.remote) : undefined;
+  const taken = new Set([...(await git.tags()).map((t) => t.name), ...(remoteTags?.keys() ?? [])]);
   const name = nextPatchTag(state.baselineVersion, state.tagPrefix, taken);
   progress(`Tagging ${state.productionBranch} as ${name}`);
   const withTag: FinishState = { ...state, tag: name };
@@ -171,7 +173,27 @@ async function push(ctx: HotfixContext, state: FinishState, progress: Progress):
   const started: FinishState = { ...state, pushStarted: true };
   await ctx.store.write(FINISH_KEY, started);
   progress(`Pushing ${[...branches, ...(state.tag ? [state.tag] : [])].join(', ')} to ${remote}`);
-  await git.push(remote, refspecs);
+  try {
+    await git.push(remote, refspecs);
+  } catch (error) {
+    throw await explainPushFailure(ctx, state, error);
+  }
   await audit(ctx, { action: 'hotfix.finish.push', subject: remote, details: { refs: refspecs.join(' ') } });
   return { kind: 'done', state: started };
+}
+
+/**
+ * A push refused because the remote already has our tag at another commit (someone finished a
+ * hotfix meanwhile) would fail the same way on every --continue: say so, and how to get out.
+ */
+async function explainPushFailure(ctx: HotfixContext, state: FinishState, error: unknown): Promise<Error> {
+  const message = error instanceof Error ? error.message.trim() : String(error);
+  if (state.tag === undefined || state.remote === undefined) return new Error(message);
+  const [theirs, ours] = await Promise.all([ctx.git.remoteTags(state.remote), ctx.git.resolveCommit(`refs/tags/${state.tag}`)]);
+  const remoteSha = theirs?.get(state.tag);
+  if (remoteSha === undefined || remoteSha === ours) return new Error(message);
+  return new Error(
+    `${state.remote} already has the tag ${state.tag}, at ${remoteSha.slice(0, 8)}, not this finish's ${ours?.slice(0, 8) ?? ''}: ` +
+      `someone released it meanwhile, and --continue would repeat this push. Abort (finish --abort), fetch (git fetch --tags ${state.remote}), then finish again.`,
+  );
 }

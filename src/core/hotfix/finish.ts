@@ -3,12 +3,13 @@
 // deletes the branch and pushes; trunk fast-forwards production, tags, cherry-picks onto main.
 // A conflict stops with the files listed; --continue resumes, --abort puts every ref back.
 
+import { describeAnchor, type AnchorOutcome } from '../audit/anchor';
 import { failed, type Failed } from '../result';
 import { actorOf, audit, type HotfixContext, type Progress } from './context';
 import { parseHotfixBranch } from './naming';
 import { runStep } from './finish-steps';
 import { FINISH_KEY, hotfixKey, type FinishState, type FinishStepId, type HotfixRecord } from './records';
-import { highestRelease } from './versions';
+import { highestRelease, releaseVersion } from './versions';
 
 export interface FinishOptions {
   /** Which hotfix branch; default: the one checked out, or the only one. */
@@ -25,6 +26,8 @@ export type FinishOutcome =
       /** The branches the fix went into, and its own commits (oldest first), for the incident timeline. */
       readonly into: readonly string[];
       readonly commits: readonly { readonly sha: string; readonly subject: string }[];
+      /** How anchoring the audit chain went; absent when the context cannot anchor. */
+      readonly anchor?: AnchorOutcome;
     }
   | { readonly kind: 'stopped'; readonly state: FinishState; readonly step: FinishStepId; readonly files: readonly string[] }
   | (Failed & { readonly kind: 'failed'; readonly resumable: boolean });
@@ -74,6 +77,14 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
     return refused(`${stale} is behind ${settings.remote}/${stale}.`, `Update it first: git switch ${stale} && git pull --ff-only, then finish again.`);
   }
 
+  const missingTags = await tagsOnlyOnRemote(ctx, options.push ?? true);
+  if (missingTags) {
+    return refused(
+      `${settings.remote ?? 'The remote'} has release tags this clone lacks: ${missingTags.slice(0, 5).join(', ')}${missingTags.length > 5 ? ` and ${missingTags.length - 5} more` : ''}.`,
+      `Fetch them (git fetch --tags ${settings.remote ?? ''}), then finish again: the next patch version is chosen from every release. Nothing was changed.`,
+    );
+  }
+
   const record = await store.read<HotfixRecord>(hotfixKey(branch));
   const baselineVersion = record?.baseline.version ?? highestRelease(await git.tags(production), settings.tagPrefix)?.version;
   const original: Record<string, string> = { [branch]: hotfixSha };
@@ -100,6 +111,21 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
   await store.write(FINISH_KEY, state);
   await audit(ctx, { action: 'hotfix.finish.start', subject: branch, before: hotfixSha, details: { plan: state.plan.join(', ') } });
   return drive(ctx, state, progress);
+}
+
+/**
+ * Release tags the remote has and this clone does not: the next patch tag would be chosen without
+ * them and its push refused. Undefined when there are none, or the remote cannot be asked (offline:
+ * the push will say so later).
+ */
+async function tagsOnlyOnRemote(ctx: HotfixContext, pushing: boolean): Promise<string[] | undefined> {
+  const { git, settings } = ctx;
+  if (!pushing || settings.remote === undefined) return undefined;
+  const remote = await git.remoteTags(settings.remote);
+  if (!remote) return undefined;
+  const local = new Set((await git.tags()).map((t) => t.name));
+  const missing = [...remote.keys()].filter((name) => !local.has(name) && releaseVersion(name, settings.tagPrefix) !== undefined);
+  return missing.length > 0 ? missing.sort() : undefined;
 }
 
 export async function continueFinish(ctx: HotfixContext, progress: Progress = () => undefined): Promise<FinishOutcome> {
@@ -205,6 +231,7 @@ async function complete(ctx: HotfixContext, state: FinishState, progress: Progre
     after: productionSha,
     details: { tag: state.tag ?? '', pushed: state.done.includes('push') && state.pushStarted === true, actor: await actorOf(ctx) },
   });
+  const anchor = await anchorAudit(ctx, state, progress);
   const base = state.original.branches[state.productionBranch];
   const commits = base !== undefined ? (await git.commits(base, state.hotfixSha, { noMerges: true })).slice(-50).map((c) => ({ sha: c.sha, subject: c.subject })) : [];
   return {
@@ -214,7 +241,25 @@ async function complete(ctx: HotfixContext, state: FinishState, progress: Progre
     head: back ?? (await git.currentBranch()) ?? '',
     into: Object.keys(state.original.branches).filter((b) => b !== state.branch),
     commits,
+    ...(anchor ? { anchor } : {}),
   };
+}
+
+/**
+ * Anchors the audit chain, the finish's records included, and pushes the anchor to the remote the
+ * finish pushed to. The fix is merged and pushed by now: anchoring is reported, never a failure.
+ */
+async function anchorAudit(ctx: HotfixContext, state: FinishState, progress: Progress): Promise<AnchorOutcome | undefined> {
+  if (ctx.auditAnchor === undefined) return undefined;
+  const remote = state.pushStarted === true ? state.remote : undefined;
+  let outcome: AnchorOutcome;
+  try {
+    outcome = await ctx.auditAnchor.anchor(remote);
+  } catch (error) {
+    outcome = { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+  progress(describeAnchor(outcome, remote));
+  return outcome;
 }
 
 function planSteps(ctx: HotfixContext, targets: readonly string[], tag: boolean, push: boolean): FinishStepId[] {

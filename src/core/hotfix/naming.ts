@@ -1,10 +1,12 @@
 // Hotfix branch names: `hotfix/<ISSUE>-<slug>`, e.g. hotfix/PROD-2847-payment-null-pointer.
 // The issue key is kept as written; the title becomes a short, safe slug.
 
-import { failed, succeeded, type Result } from '../result';
+import { badInput, succeeded, type Result } from '../result';
 
 export const HOTFIX_PREFIX = 'hotfix/';
 export const SLUG_MAX = 40;
+/** The longest issue key taken. */
+export const ISSUE_KEY_MAX = 64;
 
 const TRACKER_KEY = /^[A-Za-z][A-Za-z0-9_]*-[0-9]+$/;
 const PLAIN_ID = /^#?[0-9]+$/;
@@ -15,13 +17,17 @@ const PLAIN_ID = /^#?[0-9]+$/;
  */
 export function parseIssueKey(input: string): Result<string> {
   const key = input.trim();
+  // Jira keys run to about 20 characters; a ref name (and a file name under .git/refs) must stay short.
+  if (key.length > ISSUE_KEY_MAX) {
+    return badInput(`The issue key is ${key.length} characters long; the limit is ${ISSUE_KEY_MAX}.`, 'Use the tracker key, such as PROD-2847.');
+  }
   if (TRACKER_KEY.test(key)) {
     return succeeded(key);
   }
   if (PLAIN_ID.test(key)) {
     return succeeded(key.replace(/^#/, ''));
   }
-  return failed(
+  return badInput(
     `"${input}" is not an issue key.`,
     'Use a tracker key such as PROD-2847 (letters, digits or _, a dash, a number) or a plain id such as 2847.',
   );

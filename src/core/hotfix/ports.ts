@@ -76,4 +76,8 @@ export interface GitRepo {
   stash(message: string): Promise<void>;
   /** Pushes refspecs atomically where the remote allows (`--atomic`). */
   push(remote: string, refspecs: readonly string[]): Promise<void>;
+  /** True in a shallow clone, whose history (and so its reachable tags) stops early. */
+  isShallow(): Promise<boolean>;
+  /** The remote's tags and the commits they name (`git ls-remote --tags`); undefined when it cannot be reached. */
+  remoteTags(remote: string): Promise<Map<string, string> | undefined>;
 }

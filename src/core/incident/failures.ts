@@ -1,14 +1,15 @@
 // How the incident engine refuses: a Failed with a kind, so front ends pick the exit code or the
 // kind of message (fix the input, pick an incident, try again) without parsing words.
 
-import type { Failed } from '../result';
+import type { Failed, FailureKind } from '../result';
 
-/**
+export type { FailureKind };
+
+/*
  * `input`: what the person typed is wrong (exit 2). `ambiguous`: several incidents could be meant
  * (exit 2). `state`: not possible for this incident now, e.g. an illegal transition (exit 1).
  * `not-found`, and `conflict` (the incident kept changing under us): exit 1.
  */
-export type FailureKind = 'input' | 'ambiguous' | 'state' | 'not-found' | 'conflict';
 export type IncidentFailed = Failed & { readonly kind: FailureKind };
 export type IncidentResult<T> = { readonly ok: true; readonly value: T } | IncidentFailed;
 

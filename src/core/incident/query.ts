@@ -56,15 +56,23 @@ export interface PickOptions {
 
 export async function pickIncident(ctx: Pick<IncidentContext, 'store'>, ref: string | undefined, options: PickOptions = {}): Promise<IncidentResult<Loaded>> {
   if (ref !== undefined && ref.trim() !== '') return readByRef(ctx, ref.trim());
-  const { incidents } = await listIncidents(ctx);
+  const { incidents, unreadable } = await listIncidents(ctx);
   const open = incidents.filter(isOpen).sort(bySeverity);
   const prefer = options.prefer ?? 'open';
   if (prefer !== 'resolved') {
-    if (open.length === 1 && open[0]) return readIncident(ctx, open[0].id);
-    if (open.length > 1) {
-      const names = open.map((i) => `${i.id} (${i.severity} ${i.title}, ${i.status})`).join('; ');
-      return refuse('ambiguous', `${open.length} incidents are open: ${names}.`, `Say which with --id, e.g. --id=${open[0]?.id ?? ''}.`);
+    // An incident that cannot be read may well be open: choosing "the only open one" past it could
+    // resolve or annotate the wrong incident, so it counts as open and the person must say which.
+    const candidates = [
+      ...open.map((i) => `${i.id} (${i.severity} ${i.title}, ${i.status})`),
+      ...unreadable.map((u) => (u.reason.startsWith(u.id) ? u.reason : `${u.id}: ${u.reason}`).replace(/\.$/, '')),
+    ];
+    if (candidates.length > 1) {
+      const first = open[0]?.id ?? unreadable[0]?.id ?? '';
+      const counted = unreadable.length > 0 ? `${candidates.length} incidents may be open` : `${candidates.length} incidents are open`;
+      return refuse('ambiguous', `${counted}: ${candidates.join('; ')}.`, `Say which with --id, e.g. --id=${first}.`);
     }
+    if (open.length === 1 && open[0]) return readIncident(ctx, open[0].id);
+    if (unreadable.length === 1 && unreadable[0]) return readIncident(ctx, unreadable[0].id);
   }
   if (prefer !== 'open') {
     const resolved = incidents.filter((i) => !isOpen(i)).sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));

@@ -10,7 +10,7 @@ import { preflightOnly } from '../deploy/preflight';
 import { parseHotfixBranch } from '../hotfix/naming';
 import type { GitRepo } from '../hotfix/ports';
 import { highestRelease } from '../hotfix/versions';
-import type { Failed } from '../result';
+import { badInput, type Failed } from '../result';
 
 export interface ValidationCheck {
   readonly name: string;
@@ -38,6 +38,41 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** The suite a run uses: the one asked for, else the target's `validate:`. */
 export function suiteFor(config: HotfixConfigFile, target: string | undefined, asked: string | undefined): string | undefined {
   return asked ?? (target !== undefined ? config.targets?.[target]?.validate : undefined);
+}
+
+/**
+ * What the person named, checked before anything runs: an unknown target or suite, or a suite step
+ * that would run outside the repository, is bad input (nothing is run, nothing is contacted), not a
+ * failed validation.
+ */
+export function unknownNames(config: HotfixConfigFile, target: string | undefined, suite: string | undefined): Failed | undefined {
+  if (target !== undefined) {
+    const resolved = resolveTarget(config, target);
+    if (!resolved.ok) return resolved;
+  }
+  if (suite !== undefined && !config.validate?.[suite]) {
+    const suites = Object.keys(config.validate ?? {});
+    return badInput(`There is no validation suite "${suite}".`, suites.length > 0 ? `Known suites: ${suites.join(', ')}.` : `Add it under validate: in ${CONFIG_PATH}.`);
+  }
+  const used = suiteFor(config, target, suite);
+  for (const step of used !== undefined ? (config.validate?.[used] ?? []) : []) {
+    if (step.cwd !== undefined && !insideRepository(step.cwd)) {
+      return badInput(`validate.${used}: the step ${step.name} runs in "${step.cwd}", outside the repository.`, `Give cwd as a folder inside the repository, relative to its root, in ${CONFIG_PATH}.`);
+    }
+  }
+  return undefined;
+}
+
+/** A relative path that stays inside the folder it is relative to (no absolute path, no `..` above it). */
+export function insideRepository(relative: string): boolean {
+  if (/^([A-Za-z]:)?[\\/]/.test(relative) || relative.includes('\0')) return false;
+  let depth = 0;
+  for (const part of relative.split(/[\\/]+/)) {
+    if (part === '..') depth -= 1;
+    else if (part !== '.' && part !== '') depth += 1;
+    if (depth < 0) return false;
+  }
+  return true;
 }
 
 export function configCheck(config: HotfixConfigFile, target: string | undefined, suite: string | undefined): ValidationCheck {

@@ -1,44 +1,56 @@
-// "Hotfix: Verify Audit Log": checks the hash chain of the repository's audit log and says whether
-// it is intact (with the head hash to note) or names the first broken line, opening it on request.
+// "Hotfix: Verify Audit Log": checks the repository's audit trail as `audit verify` does (the chain,
+// its anchors in git, the incident events it must cover) and says it holds, with the head hash to
+// note, or names the first problem (all of them in the log), opening a broken line on request.
 
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Repositories } from './repositories';
 import { pickRepository, showFailure } from './ui';
 
-export type VerifyResult = { readonly ok: true; readonly records: number; readonly head?: string } | { readonly ok: false; readonly reason: string; readonly line?: number };
+export type VerifyResult =
+  | { readonly ok: true; readonly records: number; readonly head?: string }
+  | { readonly ok: false; readonly reason: string; readonly line?: number; readonly problems?: number };
 
 export async function verifyAuditCommand(repositories: Repositories, log: vscode.LogOutputChannel, arg?: unknown): Promise<VerifyResult> {
   const root = await pickRepository(repositories, arg);
   if (root === undefined) return { ok: false, reason: 'cancelled' };
   const location = repositories.all.find((r) => r.root === root);
   if (!location) return { ok: false, reason: 'no repository' };
-  const { stateDir } = await import('../adapters/workspace.js');
-  const { readAuditLog } = await import('../adapters/store/audit-file.js');
-  const { verifyChain } = await import('../core/audit/verify.js');
-  const file = path.join(stateDir(location), 'audit.jsonl');
-  const text = await readAuditLog(file);
-  if (text === undefined) {
-    void vscode.window.showInformationMessage(`No audit log yet in ${root}: it starts with the first hotfix, deploy or incident action.`);
-    return { ok: true, records: 0 };
-  }
-  const report = verifyChain(text);
-  if (report.ok) {
-    const message = `Audit log intact: ${report.records} chained records${report.legacy ? ` (+${report.legacy} unchained from before the chain)` : ''}${report.head ? `, head ${report.head.slice(0, 16)}…` : ''}.`;
-    log.info(`${message} ${file}`);
+  const { checkAudit } = await import('../adapters/audit-check.js');
+  const check = await checkAudit(location);
+  for (const note of check.notes) log.info(`Audit log ${check.file}: ${note}`);
+  const { chain } = check;
+  const [first] = check.problems;
+  if (first === undefined && chain.ok) {
+    if (!check.exists && check.anchors.length === 0) {
+      void vscode.window.showInformationMessage(`No audit log yet in ${root}: it starts with the first hotfix, deploy or incident action.`);
+      return { ok: true, records: 0 };
+    }
+    const anchored = check.anchors.find((a) => a.verdict.ok && a.where !== 'local') ?? check.anchors.find((a) => a.verdict.ok);
+    const anchor = anchored?.verdict.ok ? `, anchored at record ${anchored.verdict.seq} (${anchored.where})` : ', not anchored in git yet';
+    const message = `Audit log intact: ${chain.records} chained records${chain.head ? `, head ${chain.head.slice(0, 16)}…` : ''}${anchor}.`;
+    log.info(`${message} ${check.file}`);
     void vscode.window.showInformationMessage(message);
-    return { ok: true, records: report.records, ...(report.head ? { head: report.head } : {}) };
+    return { ok: true, records: chain.records, ...(chain.head ? { head: chain.head } : {}) };
   }
-  void showFailure(log, `Audit log broken at line ${report.line} (${report.kind}): ${report.message}`, `${report.verified} records verified before it.`, [
-    {
-      title: 'Open at Line',
-      run: async () => {
-        const editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
-        const position = new vscode.Position(report.line - 1, 0);
-        editor.selection = new vscode.Selection(position, position);
-        editor.revealRange(new vscode.Range(position, position));
-      },
-    },
+  const problems = check.problems;
+  for (const p of problems) log.warn(`Audit log ${check.file}: ${p.message}`);
+  const head = first ?? { kind: 'edited', message: 'the chain does not verify.' };
+  const line = head.line;
+  const more = problems.length > 1 ? ` (${problems.length - 1} more problem${problems.length === 2 ? '' : 's'} in the log)` : '';
+  void showFailure(log, `Audit log broken${line !== undefined ? ` at line ${line}` : ''} (${head.kind}): ${head.message}${more}`, `${chain.ok ? chain.records : chain.verified} records verified.`, [
+    ...(line !== undefined
+      ? [
+          {
+            title: 'Open at Line',
+            run: async () => {
+              const editor = await vscode.window.showTextDocument(vscode.Uri.file(check.file), { preview: true });
+              const position = new vscode.Position(line - 1, 0);
+              editor.selection = new vscode.Selection(position, position);
+              editor.revealRange(new vscode.Range(position, position));
+            },
+          },
+        ]
+      : []),
   ]);
-  return { ok: false, reason: report.message, line: report.line };
+  return { ok: false, reason: head.message, ...(line !== undefined ? { line } : {}), problems: problems.length };
 }

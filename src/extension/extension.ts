@@ -33,6 +33,7 @@ import { configureNotificationsCommand } from './incident/configure-notification
 import { NotificationSecrets } from './incident/notify-secrets';
 import { IncidentService } from './incident/service';
 import { IncidentStatusBar, type StatusBarState } from './incident/status-bar';
+import { redactingLog } from './redacting-log';
 import { Repositories } from './repositories';
 import type { DeployNode } from './views/deploy-tree';
 import type { HotfixNode } from './views/hotfix-nodes';
@@ -41,6 +42,7 @@ import { openPanelCommand } from './panel/commands';
 import { setUpRepositoryCommand } from './init-command';
 import { PanelHost, type PanelProbe } from './panel/panel';
 import type { IncidentTreeNode } from './views/incident-tree';
+import { isTrusted } from './trust';
 
 /** What the extension offers other extensions (and its own host tests) through `exports`. */
 export interface HotfixDeployerApi {
@@ -64,11 +66,12 @@ export interface HotfixDeployerApi {
 
 export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   const started = performance.now(); // activate()'s own time, read by `npm run bench` (issue #8)
-  const log = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
+  const notifySecrets = new NotificationSecrets(context.secrets);
+  // Every line of the log passes the redaction of the notification secrets (a receiver may echo one).
+  const log = redactingLog(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }), notifySecrets, context.secrets.onDidChange);
   const repositories = new Repositories(log);
   const service = new HotfixService(repositories, log);
   const deploys = new DeployService(repositories, log);
-  const notifySecrets = new NotificationSecrets(context.secrets);
   const incidents = new IncidentService(repositories, log, notifySecrets);
   const statusBar = new IncidentStatusBar(incidents, log);
   const explorer = new Explorer(service, deploys, incidents);
@@ -125,6 +128,9 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   void firstScan.then(() =>
     vscode.commands.executeCommand('setContext', CONTEXT_KEYS.configured, repositories.all.some((r) => existsSync(path.join(r.root, '.hotfix', 'config.yaml')))),
   );
+  // Restricted mode is told once in the log; the refusals themselves say how to trust the workspace.
+  if (!isTrusted()) log.info('workspace not trusted: no cluster calls, validation suites or kubeconfig exec plugins until it is');
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: cluster features are on')));
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return {
     repositories: async () => {

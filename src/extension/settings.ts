@@ -2,10 +2,15 @@
 
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { SETTINGS } from '../shared/settings';
+import { machineValue, SETTINGS } from '../shared/settings';
 
-/** The hotfixDeployer.kubeconfig setting with ~ expanded, or undefined for $KUBECONFIG / ~/.kube/config. */
+/**
+ * The hotfixDeployer.kubeconfig setting with ~ expanded, or undefined for $KUBECONFIG / ~/.kube/config.
+ * Only the user's (or remote machine's) value counts: the setting is `machine` scoped, and a host
+ * that merged a workspace value anyway must not let a cloned repository's .vscode/settings.json pick
+ * the kubeconfig, whose exec plugin runs on the first cluster call.
+ */
 export function kubeconfigSetting(): string | undefined {
-  const value = vscode.workspace.getConfiguration(SETTINGS.section).get<string>(SETTINGS.kubeconfig)?.trim();
+  const value = machineValue(vscode.workspace.getConfiguration(SETTINGS.section).inspect<string>(SETTINGS.kubeconfig))?.trim();
   return value ? value.replace(/^~(?=$|\/)/, os.homedir()) : undefined;
 }

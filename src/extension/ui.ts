@@ -17,11 +17,16 @@ export function rootFromArgs(arg: unknown): string | undefined {
   return undefined;
 }
 
-/** The repository to act on: the one named, the only one, or the one the person picks. */
+/**
+ * The repository to act on: the one named (only if it is open in this window: options come from
+ * anywhere), the only one, or the one the person picks.
+ */
 export async function pickRepository(repositories: Repositories, arg: unknown): Promise<string | undefined> {
   const named = rootFromArgs(arg);
   if (named !== undefined) {
-    return named;
+    const known = await repositories.known(named);
+    if (known === undefined) void vscode.window.showErrorMessage(`Hotfix: ${named} is not a git repository open in this window; nothing was done.`);
+    return known;
   }
   await repositories.refresh();
   const all = repositories.all;

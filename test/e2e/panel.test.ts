@@ -28,9 +28,12 @@ async function eventually(check: (p: PanelProbe) => boolean, what: string, ms = 
 describe('extension host: the incident timeline panel', function () {
   this.timeout(60_000);
   let id = '';
+  // The panel's host lives as long as the extension: messages other files refused are counted already.
+  let ignoredBefore = 0;
   before(async () => {
     await extension().activate();
     await extension().exports.repositories();
+    ignoredBefore = probe().ignored;
     const declared = await run('hotfixDeployer.declareIncident', { severity: 'sev0', title: '<img src=x onerror=alert(1)> checkout down', impact: 'critical', commander: 'Ada Oncall' });
     assert.equal(declared.ok, true, JSON.stringify(declared));
     const incident = declared.value?.incident;
@@ -51,7 +54,7 @@ describe('extension host: the incident timeline panel', function () {
     assert.deepEqual(shown.incident?.nextStatuses, ['identified', 'monitoring']);
     assert.equal(shown.rendered?.entries, shown.entries);
     assert.ok((shown.rendered?.rows ?? 0) >= 1, JSON.stringify(shown.rendered));
-    assert.equal(shown.ignored, 0, 'the page sent nothing outside the protocol');
+    assert.equal(shown.ignored, ignoredBefore, 'the page sent nothing outside the protocol');
   });
 
   it('a new event reaches the open panel without reopening it', async () => {

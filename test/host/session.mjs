@@ -90,12 +90,15 @@ export class Session {
 
   /**
    * Starts code-server on a free loopback port in its own process group, with the sandboxed
-   * environment plus `env` (seen by the extension host), and waits until it answers.
+   * environment plus `env` (seen by the extension host), and waits until it answers. Workspace trust
+   * is off unless `workspaceTrust` (then also set `security.workspace.trust.enabled` in the settings):
+   * a folder is then untrusted until trusted in the workbench. A run with extensionTestsPath is
+   * trusted whatever this says (VS Code trusts the workspaces it runs extension tests in).
    */
-  async startServer({ env = {}, readyMs = 60000 } = {}) {
+  async startServer({ env = {}, readyMs = 60000, workspaceTrust = false } = {}) {
     this.port = await freePort();
     this.server = spawn(NODE24, [CS_ENTRY, '--bind-addr', `127.0.0.1:${this.port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+      '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
       '--user-data-dir', this.file('ud'), '--extensions-dir', this.file('exts'), '--ignore-last-opened',
       // Without this a built workbench ignores the ?payload= that names the extension under development.
       '--vscode-option', 'enable-smoke-test-driver'], {

@@ -8,6 +8,7 @@ import { incidentNotifyOptions } from '../incident/notify-secrets';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
 import type { DeployOutcome } from '../../core/deploy/deploy';
 import type { RollbackOutcome } from '../../core/deploy/rollback';
+import { callerConfirmation } from '../command-args';
 import { showFailure } from '../ui';
 import { argsOf, cancelled, confirm, pickTarget, progress, type DeployCommandDeps, type Outcome } from './flow';
 import { planDeploy, validationGate, type DeployPlan } from './gate';
@@ -21,7 +22,7 @@ interface DeployArgs {
   /** A target name, or a tree node carrying one. */
   readonly target?: string | { readonly name: string };
   readonly image?: string;
-  /** Skip the confirmation (tests, automation): the person already confirmed elsewhere. */
+  /** Skip the modal of an ordinary target (tests, automation); a protected target still has its name typed. */
   readonly confirmed?: boolean;
   readonly continue?: boolean;
   readonly toRevision?: number;
@@ -44,7 +45,7 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     if (!image) return cancelled;
   }
   const what = a.continue ? `Resume the deploy to ${target.target.name}` : `Deploy ${image ?? ''} to ${target.target.name}`;
-  if (!(await confirm(target, what, a.confirmed))) return cancelled;
+  if (!(await confirm(target, what, callerConfirmation(arg)))) return cancelled;
   if (a.continue || image === undefined) return runDeploy(deps, target, what);
   const plan = await planDeploy(deps, target, image);
   const guarded = async (): Promise<Outcome<DeployOutcome>> => {
@@ -131,7 +132,7 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
   if (!target) return cancelled;
   const a = args(arg);
   const how = target.target.strategy === 'blue-green' ? 'switch the Service back to the other colour' : 'undo to the previous revision';
-  if (!(await confirm(target, `Roll back ${target.target.name} (${how})`, a.confirmed))) return cancelled;
+  if (!(await confirm(target, `Roll back ${target.target.name} (${how})`, callerConfirmation(arg)))) return cancelled;
   const { linkedIncident } = await import('../../adapters/incident-link.js');
   const link = await linkedIncident(target.workspace.location.root);
   // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
@@ -166,7 +167,7 @@ export async function canaryCommand(deps: DeployCommandDeps, action: 'promote' |
     return { ok: false, reason: 'not a canary target' };
   }
   const what = action === 'promote' ? `Promote the canary on ${target.target.name} to all traffic now` : `Abort the canary on ${target.target.name}: traffic back to stable`;
-  if (!(await confirm(target, what, args(arg).confirmed))) return cancelled;
+  if (!(await confirm(target, what, callerConfirmation(arg)))) return cancelled;
   // A canary deploy running in this window is stopped at a safe point first, then this takes over.
   if (await deps.deploys.stopRunning(target.workspace.location.root, target.target.name)) deps.log.info(`stopped the running canary deploy of ${target.target.name}`);
   const { promoteCanary } = await import('../../core/deploy/deploy.js');

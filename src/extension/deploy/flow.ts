@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
 import type { Target } from '../../core/config/targets';
+import { mustAsk, type Confirmation } from '../command-args';
 import type { Repositories } from '../repositories';
 import { pickRepository, showFailure } from '../ui';
 import type { DeployService } from './service';
@@ -67,9 +68,13 @@ export async function pickTarget(deps: DeployCommandDeps, arg: unknown, verb: st
   return opened.value;
 }
 
-/** Protected targets: type the target's name. Others: a modal that names the context and namespace. */
-export async function confirm(target: OpenDeploy, what: string, given: boolean | undefined): Promise<boolean> {
-  if (given === true) return true;
+/**
+ * Protected targets: type the target's name, unless this flow asked for it already; a caller's
+ * `confirmed: true` never stands for it. Others: a modal that names the context and namespace,
+ * which a caller's `confirmed: true` skips (automation, tests).
+ */
+export async function confirm(target: OpenDeploy, what: string, given: Confirmation): Promise<boolean> {
+  if (!mustAsk(given, target.target.protected)) return true;
   const where = `context ${target.kube.context} (${target.kube.server}), namespace ${target.target.namespace}`;
   if (target.target.protected) {
     const typed = await vscode.window.showInputBox({

@@ -1,6 +1,7 @@
 // The extension's door to the deploy engine: the targets of each repository (from its config, cheap)
 // and their live state (through the kube context, loaded when the Deployments view asks), with the
-// kubeconfig the person chose in the hotfixDeployer.kubeconfig setting.
+// kubeconfig the person chose in the hotfixDeployer.kubeconfig setting. No opening in an untrusted
+// workspace: whatever asks (a command, the view, the panel) hears why instead.
 
 import * as vscode from 'vscode';
 import type { DeployOpenOptions, OpenDeploy } from '../../adapters/deploy-workspace';
@@ -14,6 +15,8 @@ import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
 import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
+import { isTrusted } from '../trust';
+import { UNTRUSTED_CLUSTER } from '../trust-gate';
 
 export interface RepoTargets {
   readonly root: string;
@@ -50,6 +53,8 @@ export class DeployService extends Disposable {
         if (e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.kubeconfig}`)) this.invalidate();
       }),
     );
+    // Trusted now: the view and the panel read the cluster at once, without a reload.
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()));
   }
 
   /** The kubeconfig file from the setting (with ~ expanded), or undefined for $KUBECONFIG / ~/.kube/config. */
@@ -58,6 +63,8 @@ export class DeployService extends Disposable {
   }
 
   async open(root: string, target: string, options: Omit<DeployOpenOptions, 'kubeconfig'> = {}): Promise<Result<OpenDeploy>> {
+    // The commands are refused before they get here; this keeps every other path off the cluster too.
+    if (!isTrusted()) return { ok: false, reason: UNTRUSTED_CLUSTER };
     const { openDeploy } = await import('../../adapters/deploy-workspace.js');
     const file = this.kubeconfigSetting();
     return openDeploy(root, target, { ...options, ...(file ? { kubeconfig: file } : {}) });

@@ -5,22 +5,23 @@
 import * as vscode from 'vscode';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
 import type { PreparedManifests } from '../../adapters/gitops/manifests-repo';
+import { callerConfirmation, type Confirmation } from '../command-args';
 import { argsOf, cancelled, confirm, pickTarget, type DeployCommandDeps, type Outcome } from '../deploy/flow';
 import { showFailure } from '../ui';
 
 interface GitopsArgs {
   readonly root?: string;
   readonly target?: string | { readonly name: string };
-  /** Skip the confirmation (tests, automation). */
+  /** Skip the modal of an ordinary target (tests, automation); a protected target still has its name typed. */
   readonly confirmed?: boolean;
   /** Pause for this incident (default: the only open one). */
   readonly incident?: string;
 }
 
-async function opened(deps: DeployCommandDeps, arg: unknown, verb: string, what: (t: OpenDeploy) => string): Promise<OpenDeploy | undefined> {
+async function opened(deps: DeployCommandDeps, arg: unknown, verb: string, what: (t: OpenDeploy) => string, given: Confirmation = callerConfirmation(arg)): Promise<OpenDeploy | undefined> {
   const target = await pickTarget(deps, arg, verb);
   if (!target) return undefined;
-  return (await confirm(target, what(target), argsOf<GitopsArgs>(arg).confirmed)) ? target : undefined;
+  return (await confirm(target, what(target), given)) ? target : undefined;
 }
 
 function report(deps: DeployCommandDeps, lines: readonly string[], notes: readonly string[]): void {
@@ -44,8 +45,9 @@ export async function pauseAutoSyncCommand(deps: DeployCommandDeps, arg?: unknow
   return { ok: true, value: lines };
 }
 
-export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<readonly string[]>> {
-  const target = await opened(deps, arg, 'Restore GitOps auto-sync of', (t) => `Restore GitOps auto-sync of ${t.target.name}: the controller applies what git says again`);
+/** `asked`: Restore Anyway, after this flow's own confirmation; a registered call never passes it. */
+export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown, asked?: 'asked'): Promise<Outcome<readonly string[]>> {
+  const target = await opened(deps, arg, 'Restore GitOps auto-sync of', (t) => `Restore GitOps auto-sync of ${t.target.name}: the controller applies what git says again`, asked ?? callerConfirmation(arg));
   if (!target) return cancelled;
   const { restoreTarget } = await import('../../adapters/gitops-restore.js');
   const force = argsOf<GitopsArgs & { force: boolean }>(arg).force === true;
@@ -57,7 +59,8 @@ export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unkn
     const name = target.target.name;
     void showFailure(deps.log, done.reason, 'Prepare the manifests change and merge it first, or restore anyway: the controller then applies what git says.', /git still says/.test(done.reason) ? [
       { title: 'Prepare Manifests Change…', run: () => vscode.commands.executeCommand('hotfixDeployer.prepareManifestsChange', { root, target: name }) },
-      { title: 'Restore Anyway', run: () => vscode.commands.executeCommand('hotfixDeployer.restoreAutoSync', { root, target: name, confirmed: true, force: true }) },
+      // Confirmed (its name typed, if protected) at the start of this flow: not asked again.
+      { title: 'Restore Anyway', run: () => restoreAutoSyncCommand(deps, { root, target: name, force: true }, 'asked') },
     ] : []);
     return { ok: false, reason: done.reason };
   }

@@ -8,6 +8,7 @@ import type { OpenWorkspace } from '../../adapters/workspace';
 import type { CreateInput } from '../../core/hotfix/create';
 import type { FinishOutcome } from '../../core/hotfix/finish';
 import type { HotfixRecord } from '../../core/hotfix/records';
+import { showUntrusted, untrustedIncidentStore } from '../trust';
 import { pickRepository, showFailure } from '../ui';
 import type { Repositories } from '../repositories';
 import type { HotfixService } from './service';
@@ -31,6 +32,12 @@ function createArgs(arg: unknown): CreateArgs {
 async function openRepo(deps: HotfixCommandDeps, arg: unknown): Promise<OpenWorkspace | undefined> {
   const root = await pickRepository(deps.repositories, arg);
   if (root === undefined) {
+    return undefined;
+  }
+  // Creating and finishing record into the open incident: on the cluster, if the config keeps them there.
+  const untrusted = await untrustedIncidentStore(root);
+  if (untrusted !== undefined) {
+    void showUntrusted(deps.log, untrusted);
     return undefined;
   }
   const opened = await deps.service.open(root);

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import type { Incident } from '../../core/incident/model';
 import { kubeconfigSetting } from '../settings';
+import { isTrusted, showUntrusted } from '../trust';
+import { UNTRUSTED_GITOPS_RESTORE } from '../trust-gate';
 
 export interface ResolveGitopsArgs {
   /** Keep auto-sync paused, saying why (an action item), instead of restoring it (tests, automation). */
@@ -18,6 +20,11 @@ export async function gitopsAtResolve(log: vscode.LogOutputChannel, root: string
   const { pausedInTimeline } = await import('../../core/gitops/guard.js');
   const paused = pausedInTimeline(incident.events);
   if (paused.length === 0) return [];
+  if (!isTrusted()) {
+    // Restoring is a cluster call; keeping it paused unasked would hide it. Resolve once trusted.
+    void showUntrusted(log, UNTRUSTED_GITOPS_RESTORE);
+    return undefined;
+  }
   let keep = args.keepGitopsPaused;
   if (keep === undefined && interactive) {
     const restore = 'Restore Auto-Sync and Resolve';

@@ -11,6 +11,9 @@ import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
 import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
+import { untrustedIncidentStore } from '../trust';
+import type { RepositoryLocation } from '../../adapters/git/discovery';
+import type { IncidentStore } from '../../core/incident/ports';
 import type { NotificationSecrets } from './notify-secrets';
 
 export interface RepoIncidents {
@@ -52,6 +55,16 @@ export class IncidentService extends Disposable {
         () => this.invalidate(),
       ),
     );
+    // A repository that keeps its incidents on the cluster shows them once the workspace is trusted.
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()));
+  }
+
+  /** The store the repository's config chooses, for reading; a cluster store only in a trusted workspace. */
+  async store(location: RepositoryLocation): Promise<Result<IncidentStore>> {
+    const untrusted = await untrustedIncidentStore(location.root);
+    if (untrusted !== undefined) return { ok: false, reason: untrusted };
+    const { configuredIncidentStore } = await import('../../adapters/incident-workspace.js');
+    return configuredIncidentStore(location, kubeconfigSetting());
   }
 
   /**
@@ -59,6 +72,8 @@ export class IncidentService extends Disposable {
    * notification channels attached (secrets from SecretStorage, else the environment).
    */
   async open(root: string): Promise<Result<OpenIncidents>> {
+    const untrusted = await untrustedIncidentStore(root);
+    if (untrusted !== undefined) return { ok: false, reason: untrusted };
     const { openNotifyingIncidents } = await import('../../adapters/notify/incident-sinks.js');
     const env = this.secrets ? await this.secrets.env() : process.env;
     return openNotifyingIncidents(root, { ...(kubeconfigSetting() ? { kubeconfig: kubeconfigSetting() } : {}) }, { env });
@@ -85,14 +100,13 @@ export class IncidentService extends Disposable {
   }
 
   private async load(): Promise<RepoIncidents[]> {
-    const { configuredIncidentStore } = await import('../../adapters/incident-workspace.js');
     const { listIncidents } = await import('../../core/incident/query.js');
     const { isOpen } = await import('../../core/incident/model.js');
     const loaded = await Promise.all(
       this.repositories.all.map(async (repo): Promise<RepoIncidents> => {
         try {
           // Reading needs only the store: no git process, no identity.
-          const store = await configuredIncidentStore(repo, kubeconfigSetting());
+          const store = await this.store(repo);
           if (!store.ok) return { root: repo.root, incidents: [], unreadable: [], error: store.reason };
           const listing = await listIncidents({ store: store.value });
           return { root: repo.root, incidents: listing.incidents, unreadable: listing.unreadable };

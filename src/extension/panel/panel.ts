@@ -1,8 +1,9 @@
 // The panel's host side: one webview panel per window showing an incident's timeline and a canary's
 // progress. It sends snapshots and appended events as they happen (file watchers on the stores, the
 // services' change events, and a refresh every few seconds while something is live), checks every
-// message from the page, and acts only through the extension's own commands, so confirmations and
-// rules are the palette's. It survives hide/show and reloads (serializer + the page's saved state).
+// message from the page (its shape by the protocol's guards, the repository and target it names by
+// subject.ts), and acts only through the extension's own commands, so confirmations and rules are the
+// palette's. It survives hide/show and reloads (serializer + the page's saved state).
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,10 +14,12 @@ import type { DeployService } from '../deploy/service';
 import type { IncidentService } from '../incident/service';
 import { Disposable } from '../lifecycle';
 import { RepoWatcher } from '../repo-watcher';
-import { kubeconfigSetting } from '../settings';
 import type { Repositories } from '../repositories';
+import { isTrusted } from '../trust';
+import { UNTRUSTED_CLUSTER } from '../trust-gate';
 import { loadCanary } from './canary-data';
 import { panelHtml, resourceRoots } from './html';
+import { checkSubject } from './subject';
 import { appended, incidentView, timelineEntries } from './views';
 
 export const PANEL_VIEW_TYPE = 'hotfixDeployer.panel';
@@ -58,10 +61,18 @@ export class PanelHost extends Disposable {
   private again = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private live = false;
+  /** The page's subject changes, applied in the order they came: an action waits for the ones before it. */
+  private settled: Promise<void> = Promise.resolve();
+  /** Refusals already logged: a page that keeps sending the same foreign root is logged once. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly deps: PanelDeps) {
     super();
-    this.register(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => this.adopt(panel, isPanelState(state) ? state : {}) }));
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => this.adopt(panel, await this.checked(isPanelState(state) ? state : {}, 'restored state')),
+      }),
+    );
     this.register(deps.incidents.onDidChange(() => void this.push()));
     this.register(deps.deploys.onDidChange(() => void this.push()));
     this.register(
@@ -76,7 +87,7 @@ export class PanelHost extends Disposable {
 
   /** Opens the panel (or brings it forward) on `subject`. */
   async show(subject: PanelState): Promise<void> {
-    this.subject = { ...this.subject, ...subject };
+    this.subject = { ...this.subject, ...(await this.checked(subject, 'command options')) };
     if (this.panel) {
       this.panel.reveal(undefined, false);
       this.sent = { ids: [] };
@@ -136,6 +147,26 @@ export class PanelHost extends Disposable {
     return this.handle(raw);
   }
 
+  /** `state` with a root or target that this window does not have dropped (counted, logged once). */
+  private async checked(state: PanelState, from: string): Promise<PanelState> {
+    const checked = await checkSubject(state, this.deps, this.subject);
+    if (checked.rejected.length > 0) {
+      this.ignored++;
+      const warning = `panel: ignored ${checked.rejected.join(' and ')} from the ${from}: only a repository open in this window and a target its config names`;
+      if (!this.warned.has(warning)) {
+        this.warned.add(warning);
+        this.deps.log.warn(warning);
+      }
+    }
+    return checked.state;
+  }
+
+  /** Applies a subject change from the page after those before it; the actions wait for it (`settled`). */
+  private settle(change: (checked: PanelState) => void, state: PanelState, from: string): Promise<void> {
+    this.settled = this.settled.then(async () => change(await this.checked(state, from))).catch((error: unknown) => this.deps.log.error('panel: checking the subject', error));
+    return this.settled;
+  }
+
   private async handle(raw: unknown): Promise<void> {
     if (!isWebviewToHost(raw)) {
       this.ignored++;
@@ -143,17 +174,18 @@ export class PanelHost extends Disposable {
       return;
     }
     const message: WebviewToHost = raw;
+    // What a `state` or `ready` before this message named is checked and applied first.
+    await this.settled;
     switch (message.kind) {
       case 'ready':
         // A reloaded page hands back what it showed; what the host was asked to show wins.
-        this.subject = { ...(message.state ?? {}), ...this.subject };
+        await this.settle((state) => (this.subject = { ...state, ...this.subject }), message.state ?? {}, 'page');
         this.sent = { ids: [] };
         await this.post({ kind: 'hello', protocol: PROTOCOL_VERSION, tab: this.subject.tab ?? 'timeline' });
         await this.push();
         return;
       case 'state':
-        this.subject = { ...this.subject, ...message.state };
-        return;
+        return this.settle((state) => (this.subject = { ...this.subject, ...state }), message.state, 'page');
       case 'rendered':
         this.rendered = { entries: message.entries, rows: message.rows, ms: message.ms };
         this.renders++;
@@ -224,7 +256,8 @@ export class PanelHost extends Disposable {
     const incident = await this.pickIncident(root);
     await this.sendIncident(incident);
     const target = this.subject.target ?? incident?.deploys.at(-1)?.target;
-    const canary = target !== undefined ? await loadCanary(this.deps.deploys, root, target) : undefined;
+    // Untrusted: no live tracks or charts (a cluster call, a Prometheus the config names); the note says why.
+    const canary = target === undefined ? undefined : isTrusted() ? await loadCanary(this.deps.deploys, root, target) : { note: UNTRUSTED_CLUSTER };
     if (target !== undefined) this.subject = { ...this.subject, target };
     const view = canary?.view;
     this.canaryStep = view && view.index >= 0 ? `step ${view.index + 1} of ${view.steps.length} (${view.steps[view.index] ?? view.weight}%) ${view.phase}` : undefined;
@@ -266,8 +299,8 @@ export class PanelHost extends Disposable {
     }
     const repo = this.deps.repositories.all.find((r) => r.root === root);
     if (id === undefined || !repo) return undefined;
-    const [{ configuredIncidentStore }, { readIncident }] = await Promise.all([import('../../adapters/incident-workspace.js'), import('../../core/incident/query.js')]);
-    const store = await configuredIncidentStore(repo, kubeconfigSetting());
+    const { readIncident } = await import('../../core/incident/query.js');
+    const store = await this.deps.incidents.store(repo);
     if (!store.ok) return undefined;
     const read = await readIncident({ store: store.value }, id);
     return read.ok ? read.value.incident : undefined;

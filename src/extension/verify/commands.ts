@@ -26,7 +26,7 @@ interface VerifyArgs {
   readonly durationMs: number;
   readonly intervalMs: number;
   readonly autoRollback: boolean;
-  /** The person already confirmed a rollback of a protected target. */
+  /** Skip the engine's confirmation of the rollback of an ordinary target; a protected one is always asked here. */
   readonly confirmed: boolean;
 }
 
@@ -142,8 +142,9 @@ export async function verifyCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     autoRollback = chosen.rollback;
   }
   let confirmed = a.confirmed === true;
-  if (autoRollback && target.protected && !confirmed) {
+  if (autoRollback && target.protected) {
     // The typed confirmation of Deploy…, asked now: the rollback may come when nobody is watching.
+    // An option saying confirmed never stands for it (mustAsk in command-args.ts).
     const opened = await deps.deploys.open(root, name, { progress: (m) => deps.log.info(m) });
     if (!opened.ok) {
       void showFailure(deps.log, opened.reason, opened.hint);

@@ -1,12 +1,14 @@
 // The Deployments view: each configured target (strategy, kube context and namespace) and, when
 // expanded, its live state read through the kube context: the Deployments with image, revision and
 // available replicas, the live colour, and a deploy left unfinished. Cluster reads happen only on
-// expand, never for collapsed targets.
+// expand, never for collapsed targets, and never in an untrusted workspace: the view is then empty
+// and its viewsWelcome (when: !isWorkspaceTrusted, package.json) says why.
 
 import * as vscode from 'vscode';
 import type { Target } from '../../core/config/targets';
 import type { TargetLiveState } from '../../core/deploy/describe';
 import type { DeployService, TargetOverview } from '../deploy/service';
+import { isTrusted } from '../trust';
 
 export type DeployNode = TargetNode | LiveNode;
 
@@ -61,6 +63,7 @@ export class DeployTree implements vscode.TreeDataProvider<DeployNode> {
   }
 
   async getChildren(node?: DeployNode): Promise<DeployNode[]> {
+    if (!isTrusted()) return [];
     if (node === undefined) {
       const repos = await this.service.targets();
       return repos.flatMap((repo) => repo.targets.map((t) => new TargetNode(repo.root, t)));

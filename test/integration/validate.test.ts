@@ -194,10 +194,10 @@ describe('CLI twin: validate before deploy (built dist/cli.js, real commands, re
     assert.equal(alive(grandchild), false, 'the process it started is gone too');
   });
 
-  it('refuses `run: "npm test; rm -rf /"` in the config with the argument-array message, running nothing', () => {
+  it('refuses `run: "npm test; rm -rf /"` in the config with the argument-array message (exit 2: the config is wrong), running nothing', () => {
     writeFileSync(configFile(), ['validate:', '  ci:', '    - name: unit', '      run: "npm test; rm -rf /"', 'targets:', '  staging:', `    namespace: ${ns}`, '    app: checkout', '    validate: ci', ''].join('\n'));
     for (const refused of [cli('validate', '--environment=staging'), cli('deploy', '--target=staging', '--image=checkout:1.6.0')]) {
-      assert.equal(refused.code, 1, refused.out);
+      assert.equal(refused.code, 2, refused.out);
       assert.match(refused.err, /\.hotfix\/config\.yaml:4:12: validate\.ci\.0\.run: must be an argument array such as \[npm, test\]: it runs without a shell, so ";", "\|", "&&" and other shell syntax are not interpreted \(found "npm test; rm -rf \/"\)/);
       assert.doesNotMatch(refused.out, /▶/);
     }

@@ -67,8 +67,8 @@ const TARGET: readonly FieldName[] = ['root', 'target'];
 
 /** The fields each guarded command reads from its options object; fields not named are ignored. */
 const COMMAND_FIELDS: Readonly<Partial<Record<CommandKey, readonly FieldName[]>>> = {
-  deploy: [...TARGET, 'image', 'confirmed', 'continue', 'overrideValidation', 'gitops'],
-  rollback: [...TARGET, 'confirmed', 'toRevision', 'immediate', 'gitops'],
+  deploy: [...TARGET, 'image', 'confirmed', 'continue', 'overrideValidation', 'gitops', 'incident'],
+  rollback: [...TARGET, 'confirmed', 'toRevision', 'immediate', 'gitops', 'incident'],
   promoteCanary: [...TARGET, 'confirmed'],
   abortCanary: [...TARGET, 'confirmed'],
   pauseAutoSync: [...TARGET, 'confirmed', 'incident'],

@@ -13,6 +13,8 @@ import { showFailure } from '../ui';
 import { argsOf, cancelled, confirm, pickTarget, progress, type DeployCommandDeps, type Outcome } from './flow';
 import { planDeploy, validationGate, type DeployPlan } from './gate';
 import { gitopsAfter, gitopsBefore, manifestsAfter } from './gitops';
+import { chooseIncident } from './incident-choice';
+import { checkImageReference } from '../../core/image-ref';
 import type { GitOpsChoice } from '../../adapters/gitops-guard';
 
 export type { DeployCommandDeps } from './flow';
@@ -31,6 +33,8 @@ interface DeployArgs {
   readonly overrideValidation?: string;
   /** Argo CD or Flux would revert it: pause auto-sync first, or go on anyway (no modal). */
   readonly gitops?: GitOpsChoice;
+  /** The incident it belongs to, or `none`; without it the only open one, or the person chooses. */
+  readonly incident?: string;
 }
 
 const args = (arg: unknown): Partial<DeployArgs> => argsOf<DeployArgs>(arg);
@@ -47,7 +51,9 @@ export async function deployCommand(deps: DeployCommandDeps, arg?: unknown): Pro
   const what = a.continue ? `Resume the deploy to ${target.target.name}` : `Deploy ${image ?? ''} to ${target.target.name}`;
   if (!(await confirm(target, what, callerConfirmation(arg)))) return cancelled;
   if (a.continue || image === undefined) return runDeploy(deps, target, what);
-  const plan = await planDeploy(deps, target, image);
+  const chosen = await chooseIncident(deps, target.workspace.location.root, a.incident, `Deploy ${image} to ${target.target.name}`);
+  if (chosen === 'cancelled') return cancelled;
+  const plan = await planDeploy(deps, target, image, chosen.incident);
   const guarded = async (): Promise<Outcome<DeployOutcome>> => {
     // Argo CD or Flux would put the manifests back over this deploy: ask, warn or pause, by config.
     const paused = await gitopsBefore(deps, target, { verb: `deploying ${plan.image}`, button: 'Deploy', ...(a.gitops ? { choice: a.gitops } : {}), ...(plan.incident ? { incident: plan.incident } : {}) });
@@ -122,7 +128,11 @@ async function askImage(target: OpenDeploy): Promise<string | undefined> {
     value,
     placeHolder: 'registry.example/checkout:1.4.2',
     ignoreFocusOut: true,
-    validateInput: (v) => (/^\S+$/.test(v) ? undefined : 'An image reference, without spaces.'),
+    // The one parser every image goes through (the CLI's --image, templates): the reason names the part.
+    validateInput: (v) => {
+      const checked = checkImageReference(v.trim());
+      return checked.ok ? undefined : checked.reason;
+    },
   });
   return image?.trim() || undefined;
 }
@@ -133,8 +143,8 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
   const a = args(arg);
   const how = target.target.strategy === 'blue-green' ? 'switch the Service back to the other colour' : 'undo to the previous revision';
   if (!(await confirm(target, `Roll back ${target.target.name} (${how})`, callerConfirmation(arg)))) return cancelled;
-  const { linkedIncident } = await import('../../adapters/incident-link.js');
-  const link = await linkedIncident(target.workspace.location.root);
+  const link = await chooseIncident(deps, target.workspace.location.root, a.incident, `Roll back ${target.target.name}`);
+  if (link === 'cancelled') return cancelled;
   // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
   const paused = await gitopsBefore(deps, target, { verb: 'rolling back', button: 'Roll Back', ...(a.gitops ? { choice: a.gitops } : {}), ...(link.incident ? { incident: link.incident } : {}) });
   if (!paused.ok) return paused;

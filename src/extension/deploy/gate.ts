@@ -25,16 +25,16 @@ export interface DeployPlan {
   readonly verdicts: EventPayload[];
 }
 
-export async function planDeploy(deps: DeployCommandDeps, opened: OpenDeploy, image: string): Promise<DeployPlan> {
-  const { linkedIncident } = await import('../../adapters/incident-link.js');
+/** `incident`: the one the person chose (deploy/incident-choice.ts), or none. */
+export async function planDeploy(deps: DeployCommandDeps, opened: OpenDeploy, image: string, incident: string | undefined): Promise<DeployPlan> {
   const { verdictEvent } = await import('../../adapters/deploy-events.js');
   const { incidentSeverity } = await import('../../adapters/validate-run.js');
   const { emergencyPlan } = await import('../../core/verify/emergency.js');
   const { record } = await import('../../core/deploy/context.js');
   const root = opened.workspace.location.root;
   const git = opened.workspace.context.git;
-  const [sha, branch, link] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch(), linkedIncident(root)]);
-  if (link.note) deps.log.info(`not recorded in an incident: ${link.note}`);
+  const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
+  const link = incident !== undefined ? { incident } : {};
   const verdicts: EventPayload[] = [];
   let context = { ...opened.context, onEvent: (event: DeployEvent) => verdicts.push(verdictEvent(opened.target.name, event)) };
   const emergency = emergencyPlan(context.target, (await incidentSeverity(root, link.incident)).value);
@@ -49,7 +49,6 @@ export async function planDeploy(deps: DeployCommandDeps, opened: OpenDeploy, im
     meta: { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(link.incident ? { incident: link.incident } : {}) },
     ...(sha ? { sha } : {}),
     ...(link.incident ? { incident: link.incident } : {}),
-    ...(link.note ? { incidentNote: link.note } : {}),
     verdicts,
   };
 }

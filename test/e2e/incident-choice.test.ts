@@ -35,6 +35,7 @@ async function runAnswering(command: string, args: object, answer: 'first' | 'di
 describe('extension host: several incidents open, the deploy asks which', function () {
   this.timeout(120_000);
   let sev0 = '';
+  let sev3 = '';
 
   before(async function () {
     if (process.env['HOTFIX_TEST_CLUSTER'] !== '1') throw new Error('no test cluster: the launcher starts one unless HOTFIX_HOST_CLUSTER=0');
@@ -44,13 +45,21 @@ describe('extension host: several incidents open, the deploy asks which', functi
     const first = await vscode.commands.executeCommand<Outcome>('hotfixDeployer.declareIncident', { severity: 'sev3', title: 'Choice: a minor one', impact: 'low' });
     const second = await vscode.commands.executeCommand<Outcome>('hotfixDeployer.declareIncident', { severity: 'sev0', title: 'Choice: checkout down', impact: 'high' });
     assert.ok(first.ok && second.ok);
-    const incident = second.value?.incident;
-    sev0 = typeof incident === 'string' ? incident : (incident?.id ?? '');
-    assert.ok(sev0, JSON.stringify(second));
+    const id = (o: Outcome) => {
+      const incident = o.value?.incident;
+      return typeof incident === 'string' ? incident : (incident?.id ?? '');
+    };
+    sev0 = id(second);
+    sev3 = id(first);
+    assert.ok(sev0 && sev3, JSON.stringify([first, second]));
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    // The files after this one start with no incident open, as they expect.
+    for (const id of [sev0, sev3].filter((i) => i !== '')) {
+      await vscode.commands.executeCommand('hotfixDeployer.resolveIncident', { id, rootCause: 'a test of the incident choice', actionItems: 'none' });
+    }
   });
 
   it('dismissing the question deploys nothing', async () => {

@@ -4,7 +4,8 @@
 
 import * as path from 'node:path';
 import { anchorRef, chainPositions, type ChainPositions } from '../core/audit/anchor';
-import { auditCoverage, type Coverage, type StoredIncidentEvents } from '../core/audit/coverage';
+import { auditCoverage, reconcileRecords, type Coverage, type StoredIncidentEvents, type UnrecordedEvent } from '../core/audit/coverage';
+import { failed, succeeded, type Result } from '../core/result';
 import { neutralizeControls } from '../core/audit/export';
 import { verifyChain, type ChainReport } from '../core/audit/verify';
 import { readConfigFile } from './config-file';
@@ -12,7 +13,7 @@ import type { RepositoryLocation } from './git/discovery';
 import { checkRef, type AnchorCheck } from './audit-anchor';
 import { GitAuditAnchors, type AnchorRef } from './git/audit-anchors';
 import { incidentsDir } from './incident-store';
-import { readAuditLog } from './store/audit-file';
+import { auditLogAt, readAuditLog } from './store/audit-file';
 import { FileIncidentStore } from './store/incident-file-store';
 import { stateDir } from './workspace';
 
@@ -134,4 +135,34 @@ async function checkAnchors(git: GitAuditAnchors, positions: ChainPositions, rem
     notes.push(`the anchor ${mine} was never pushed to ${remote}: a local anchor alone can be rewritten along with the log (audit anchor pushes it).`);
   }
   return checks;
+}
+
+export interface Reconciled {
+  /** Events now recorded, by incident. */
+  readonly recorded: readonly { readonly incident: string; readonly events: readonly string[] }[];
+  /** Stored events that cannot be named (no id): verify keeps reporting them. */
+  readonly left: readonly UnrecordedEvent[];
+}
+
+/**
+ * Records the incident events a stopped process stored without their audit record (each named by id,
+ * marked as recorded afterwards), so verify holds again while the chain keeps the gap visible.
+ * Refused while the chain itself is broken: records appended past a broken chain would hide nothing
+ * but prove nothing either.
+ */
+export async function reconcileAudit(location: RepositoryLocation, actor: string, now: Date): Promise<Result<Reconciled>> {
+  const file = auditFile(location);
+  const text = (await readAuditLog(file)) ?? '';
+  const chain = verifyChain(text);
+  if (!chain.ok) return failed(`The audit chain is broken at line ${chain.line}: ${chain.message}`, 'Nothing was recorded; see audit verify for what to do first.');
+  const notes: string[] = [];
+  const coverage = await incidentCoverage(location, text, notes);
+  if (!coverage) return succeeded({ recorded: [], left: [] });
+  const records = reconcileRecords(coverage.missing, now.toISOString(), actor);
+  const log = auditLogAt(file);
+  for (const record of records) await log.append(record);
+  return succeeded({
+    recorded: records.map((r) => ({ incident: r.subject, events: String(r.details?.eventIds ?? '').split(',') })),
+    left: coverage.missing.filter((m) => m.event === '(no id)'),
+  });
 }

@@ -1,4 +1,4 @@
-// `audit verify`, `audit export` and `audit anchor`: check the trail of .git/hotfix/audit.jsonl (its
+// `audit verify`, `audit export`, `audit reconcile` and `audit anchor`: check the trail of .git/hotfix/audit.jsonl (its
 // chain, its anchors in git, the incident events it must cover), write its records out as JSON, CSV
 // or Markdown, or anchor its head in git. Small and free of heavy dependencies, so nothing is lazy.
 
@@ -8,8 +8,11 @@ import { describeAnchor } from '../core/audit/anchor';
 import { exportRecords, parseExportFormat, parseSince, readEntries, selectSince } from '../core/audit/export';
 import { verifyChain } from '../core/audit/verify';
 import { anchorAudit } from '../adapters/audit-anchor';
-import { auditFile, checkAudit, pickRemote, type AuditCheck, type AuditProblem } from '../adapters/audit-check';
-import { locateRepository, type RepositoryLocation } from '../adapters/git/discovery';
+import { auditFile, checkAudit, pickRemote, reconcileAudit, type AuditCheck, type AuditProblem } from '../adapters/audit-check';
+import { locateRepository, whyNoRepository, type RepositoryLocation } from '../adapters/git/discovery';
+import { SimpleGitRepo } from '../adapters/git/simple-git-repo';
+import { neutralizeControls } from '../core/audit/export';
+import { userInfo } from 'node:os';
 import { readAuditLog } from '../adapters/store/audit-file';
 import { EXIT, type ExitCode } from './exit-codes';
 import { writeOutputFile } from './output-file';
@@ -69,6 +72,15 @@ export function registerAuditCommands(program: Command, io: Io, setExit: (code: 
     });
 
   audit
+    .command('reconcile')
+    .description('record the incident events a stopped process stored without their audit record (verify names them), marked as recorded afterwards, so verify holds again')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Common) => {
+      setExit(await reconcileVerb(io, options));
+    });
+
+  audit
     .command('anchor')
     .description('anchor the chain head in git (refs/hotfix/audit/<chain>) and push it, as finish does, so a rewrite of the log shows')
     .option('--remote <name>', 'push the anchor there (default: git.remote, else origin)')
@@ -84,9 +96,25 @@ async function repository(out: Reporter, options: Common): Promise<RepositoryLoc
   const dir = options.repo ?? process.cwd();
   const location = await locateRepository(dir);
   if (!location) {
-    return out.failure(`${dir} is not inside a git repository.`, 'Run it from the repository of the service, or pass --repo=PATH.', EXIT.failed);
+    const why = await whyNoRepository(dir);
+    return out.failure(why.reason, why.hint, EXIT.usage);
   }
   return location;
+}
+
+async function reconcileVerb(io: Io, options: Common): Promise<ExitCode> {
+  const out = reporter(io, options.json === true);
+  const location = await repository(out, options);
+  if (typeof location === 'number') return location;
+  const actor = (await new SimpleGitRepo(location.root, { gitDir: location.gitDir }).identity()) ?? userInfo().username;
+  const done = await reconcileAudit(location, actor, new Date());
+  if (!done.ok) return out.refused(done);
+  const { recorded, left } = done.value;
+  const count = recorded.reduce((n, r) => n + r.events.length, 0);
+  const human = count === 0 ? ['Every stored incident event has its audit record: nothing to reconcile.'] : [`Recorded ${count} incident event${count === 1 ? '' : 's'} stored without an audit record, as recorded afterwards by ${neutralizeControls(actor)}:`];
+  for (const r of recorded) human.push(`  ${r.incident}: ${r.events.join(', ')}`);
+  if (left.length > 0) return out.failure(`${left.length} stored event${left.length === 1 ? ' has' : 's have'} no id and cannot be named by a record: ${left.map((l) => l.incident).join(', ')}.`, 'The incident file was edited by hand; keep it as evidence.', EXIT.failed, { recorded });
+  return out.result({ recorded }, human);
 }
 
 async function verify(io: Io, options: VerifyOptions): Promise<ExitCode> {
@@ -133,7 +161,9 @@ function hintFor(problem: AuditProblem, check: AuditCheck): string {
       return `The chain does not cover that line. If it is a log from before the chain, move that file aside and keep it as evidence. ${checked}`;
     case 'unrecorded':
     case 'unstored':
-      return 'An incident command was stopped (a crash, a kill) between storing its events and recording them, or an incident or audit file was edited by hand. `incident show` lists each event with its time and actor; keep both files as evidence.';
+      return problem.kind === 'unrecorded'
+        ? 'An incident command was stopped (a crash, a kill) between storing its events and recording them, or the incident file was edited by hand. `incident show` lists each event with its time and actor; once checked, audit reconcile records them as recorded afterwards.'
+        : 'An incident or audit file was edited by hand: an event a record names is gone from its incident. Keep both files as evidence.';
     case 'rewritten':
     case 'truncated':
     case 'other-chain':

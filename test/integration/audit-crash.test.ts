@@ -114,6 +114,21 @@ describe('audit completeness after SIGKILL (built dist/cli.js, real git, real pr
       );
       const human = cli('audit', 'verify');
       for (const m of missing) assert.ok(human.stderr.includes(m.event), `the human report names ${m.event}: ${human.stderr}`);
+      assert.match(human.stderr, /audit reconcile/, 'verify says how to account for the gap');
+
+      // A person who checked the events records them as recorded afterwards: verify holds again, the gap stays in the chain.
+      const reconciled = cli('audit', 'reconcile', '--json');
+      if ((report.problems ?? []).some((p) => p.kind === 'torn')) {
+        assert.equal(reconciled.status, 1, 'a broken chain is not reconciled past');
+      } else {
+        assert.equal(reconciled.status, 0, reconciled.stdout);
+        const recorded = (JSON.parse(reconciled.stdout) as { recorded: { events: string[] }[] }).recorded.flatMap((r) => r.events);
+        assert.deepEqual(recorded.sort(), missing.map((m) => m.event).sort());
+        const after = cli('audit', 'verify', '--json');
+        assert.equal(after.status, 0, after.stdout);
+        assert.equal((JSON.parse(cli('audit', 'reconcile', '--json').stdout) as { recorded: unknown[] }).recorded.length, 0, 'nothing left to reconcile');
+        assert.match(readFileSync(path.join(repo.work, '.git', 'hotfix', 'audit.jsonl'), 'utf8'), /"action":"audit\.reconcile"/);
+      }
     }
     const leftovers = readdirSync(incidents).filter((name) => name.endsWith('.tmp'));
     assert.deepEqual(leftovers, [], 'temporary files left after the next run');

@@ -1,6 +1,7 @@
 // The audit chain's anchor and its cross-check with the incident store, as pure functions: what an
 // anchor records, each way a log can disagree with it, and the events no record names.
 import assert from 'node:assert/strict';
+import { RECONCILE_ACTION, reconcileRecords } from '../../src/core/audit/coverage';
 import { anchorMessage, anchorRef, auditCoverage, chainHead, chainLine, chainPositions, checkAnchor, GENESIS, neutralizeControls, parseAnchorMessage, type ChainAnchor } from '../../src/core/audit';
 import type { AuditRecord } from '../../src/core/ports';
 
@@ -70,6 +71,19 @@ describe('audit coverage of incident events', () => {
     assert.deepEqual(coverage.unstored, [{ incident: 'INC-1', event: 'x', line: 2 }]);
     // An incident this store does not hold at all (another store, before) is not a gap.
     assert.deepEqual(auditCoverage(log([recorded(['z'], 'INC-9')]), []).unstored, []);
+  });
+
+  it('reconcile records name the unrecorded events, one per incident, and then they are covered; an event without an id is not', () => {
+    const stored = [
+      { incident: 'INC-1', events: [...events(['a', 'b', 'c']), { type: 'note' }] },
+      { incident: 'INC-2', events: events(['d']) },
+    ];
+    const before = auditCoverage(log([recorded(['a'])]), stored);
+    const records = reconcileRecords(before.missing, '2026-03-01T11:00:00.000Z', 'Ada');
+    assert.deepEqual(records.map((r) => [r.action, r.subject, r.details?.eventIds]), [[RECONCILE_ACTION, 'INC-1', 'b,c'], [RECONCILE_ACTION, 'INC-2', 'd']]);
+    assert.match(String(records[0]?.details?.reason), /recorded afterwards/);
+    const after = auditCoverage(log([recorded(['a']), ...records]), stored);
+    assert.deepEqual(after.missing.map((m) => m.event), ['(no id)']);
   });
 });
 

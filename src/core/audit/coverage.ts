@@ -11,6 +11,7 @@
 // Checked only when the store is this clone's files; a cluster store is shared by the whole team,
 // while each clone's audit log holds only its own records.
 
+import type { AuditRecord } from '../ports';
 import { parseLine } from './chain';
 
 export interface StoredIncidentEvents {
@@ -92,4 +93,34 @@ export function auditCoverage(log: string, incidents: readonly StoredIncidentEve
     if (stored.get(incident)?.has(event) === false) unstored.push({ incident, event, line });
   }
   return { events, recorded: events - missing.length, missing, unstored };
+}
+
+/** The action of a record written afterwards for events stored without one. */
+export const RECONCILE_ACTION = 'audit.reconcile';
+
+/**
+ * The records that account for stored events no record names, one per incident, each naming its
+ * events by id (so coverage counts them) and saying they were recorded afterwards: the gap stays
+ * visible in the chain, it is just no longer unexplained. Events without an id cannot be named.
+ */
+export function reconcileRecords(missing: readonly UnrecordedEvent[], at: string, actor: string): AuditRecord[] {
+  const byIncident = new Map<string, UnrecordedEvent[]>();
+  for (const m of missing) {
+    if (m.event === '(no id)') continue;
+    byIncident.set(m.incident, [...(byIncident.get(m.incident) ?? []), m]);
+  }
+  return [...byIncident].map(([incident, events]) => ({
+    at,
+    actor,
+    action: RECONCILE_ACTION,
+    subject: incident,
+    details: {
+      incident,
+      eventIds: events.map((e) => e.event).join(','),
+      types: events.map((e) => e.type).join(','),
+      storedAt: events.map((e) => e.at).join(','),
+      storedBy: [...new Set(events.map((e) => e.actor))].join(', '),
+      reason: 'stored without an audit record (the process stopped between the two writes); recorded afterwards',
+    },
+  }));
 }

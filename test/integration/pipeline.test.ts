@@ -3,21 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { promtool } from './fixtures/promtool';
 import { gitflowRepo, type Repo } from './fixtures/repos';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-const ROOT = path.resolve(__dirname, '../../..');
-
-function promtool(): string {
-  const which = () => spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
-  if (which() === '') {
-    const setup = spawnSync('bash', [path.join(ROOT, 'test/prometheus/setup-prometheus.sh')], { encoding: 'utf8' });
-    assert.equal(setup.status, 0, `${setup.stdout}\n${setup.stderr}`);
-  }
-  const found = which();
-  assert.ok(found, 'promtool is not on PATH after test/prometheus/setup-prometheus.sh');
-  return found;
-}
 
 /** staging (unprotected) and production (protected, with a suite) with error-rate and latency gates. */
 const CONFIG = {

@@ -4,6 +4,7 @@
 // state). After the operation: a rollback to what git says, or a refusal, restores at once; a
 // deploy that stays leaves the restore pending (gitops restore, or when the incident is resolved).
 
+import type { FailureKind } from '../core/result';
 import type { DeployContext } from '../core/deploy/context';
 import { protectionRefusal } from '../core/deploy/guards';
 import { deployKey, type DeployState, type GitOpsPaused } from '../core/deploy/state';
@@ -37,7 +38,7 @@ export type GitOpsGuard =
       readonly notes: readonly string[];
       readonly link: IncidentLink;
     }
-  | { readonly kind: 'refused'; readonly reason: string; readonly hint?: string };
+  | { readonly kind: 'refused'; readonly reason: string; readonly hint?: string; readonly failure?: FailureKind };
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -74,7 +75,7 @@ export async function gitopsGuard(root: string, ctx: DeployContext, input: GitOp
       break;
   }
   const denied = protectionRefusal(ctx, input.confirmed, `pausing GitOps auto-sync and ${input.verb}`);
-  if (denied) return { kind: 'refused', reason: denied.reason, ...(denied.hint ? { hint: denied.hint } : {}) };
+  if (denied) return { ...denied, kind: 'refused' };
   const paused: GitOpsPaused[] = [];
   const notes = [...plan.notes];
   for (const owner of plan.reverting) {

@@ -9,7 +9,7 @@ import { pausedInTimeline, restoreActionItem, restoreInstruction } from '../core
 import { pauseAutoSync, restoreAutoSync, type PauseOutcome, type RestoreOutcome } from '../core/gitops/pause';
 import type { EventPayload } from '../core/incident/events';
 import { pickIncident } from '../core/incident/query';
-import { failed, succeeded, type Result } from '../core/result';
+import { badInput, failed, succeeded, unconfirmed, type Result } from '../core/result';
 import { openDeploy, type OpenDeploy } from './deploy-workspace';
 import { restoreLine } from './gitops-guard';
 import { linkedIncident, recordInIncident, type IncidentLink } from './incident-link';
@@ -40,10 +40,10 @@ function pauseLine(label: string, outcome: PauseOutcome): string {
 /** gitops pause: every owner of the target that auto-syncs, for the named (or only open) incident. */
 export async function pauseTarget(opened: OpenDeploy, options: { readonly incident?: string; readonly confirmed: boolean }): Promise<Result<{ results: ObjectOutcome<PauseOutcome>[]; link: IncidentLink }>> {
   const { context: ctx, target } = opened;
-  if (target.protected && !options.confirmed) return failed(`${target.name} is protected: pausing its GitOps auto-sync needs your confirmation.`, 'Confirm with --yes.');
+  if (target.protected && !options.confirmed) return unconfirmed(`${target.name} is protected: pausing its GitOps auto-sync needs your confirmation.`, 'Confirm with --yes.');
   const root = opened.workspace.location.root;
   const link = await linkedIncident(root, options.incident);
-  if (link.note && options.incident !== undefined) return failed(link.note);
+  if (link.note && options.incident !== undefined) return badInput(link.note);
   const owners = await detectOwners(ctx.cluster, target);
   if (owners.length === 0) return failed(`Nothing labels ${target.name} as managed by Argo CD or Flux.`, 'gitops status shows what was looked at.');
   const results: ObjectOutcome<PauseOutcome>[] = [];
@@ -96,7 +96,7 @@ export async function gitAgreement(opened: OpenDeploy): Promise<{ readonly block
 /** gitops restore: the target's paused objects get their previous policy back, once git says what runs (or forced). */
 export async function restoreTarget(opened: OpenDeploy, options: { readonly confirmed: boolean; readonly reason?: string; readonly force?: boolean }): Promise<Result<{ results: ObjectOutcome<RestoreOutcome>[]; links: IncidentLink[]; notes: string[] }>> {
   const { target } = opened;
-  if (target.protected && !options.confirmed) return failed(`${target.name} is protected: restoring its GitOps auto-sync needs your confirmation.`, 'Confirm with --yes.');
+  if (target.protected && !options.confirmed) return unconfirmed(`${target.name} is protected: restoring its GitOps auto-sync needs your confirmation.`, 'Confirm with --yes.');
   const owners = await detectOwners(opened.context.cluster, target);
   const agreement = owners.some((o) => o.paused) ? await gitAgreement(opened) : {};
   if (agreement.blocked && !options.force) return failed(`Not restored: ${agreement.blocked}.`, `gitops prepare makes the change; or restore anyway with --force (the controller will apply what git says).`);

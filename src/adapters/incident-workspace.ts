@@ -39,7 +39,7 @@ export interface OpenIncidents {
 /** The store `.hotfix/config.yaml` chooses for this repository: files (default) or the team's cluster. */
 export async function configuredIncidentStore(location: RepositoryLocation, kubeconfig?: string): Promise<Result<IncidentStore>> {
   const config = await readConfigFile(location.root);
-  if (!config.ok) return { ...config, failure: 'input' };
+  if (!config.ok) return config;
   return incidentStore(config.value, location, kubeconfig ? { kubeconfig } : {});
 }
 

@@ -41,8 +41,7 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
   }
   const config = await readConfigFile(location.root);
   if (!config.ok) {
-    // The team's file is wrong (or unreadable): fix it and run again; nothing was touched.
-    return { ...config, failure: 'input' };
+    return config; // bad input: the file's to fix (readConfigFile says so)
   }
   const git = new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) });
   const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);

@@ -166,7 +166,7 @@ function report(out: Reporter, outcome: Awaited<ReturnType<typeof deploy>>): Exi
     case 'stopped':
       return out.failure(outcome.reason, 'Resume with deploy --continue, or undo with rollback.', EXIT.stopped, { state: outcome.state });
     default:
-      return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
+      return out.refused(outcome);
   }
 }
 
@@ -207,7 +207,7 @@ async function rollbackWith(out: Reporter, options: RollbackOptions, signal: Abo
     await manifestsLines(out, opened, { kind: 'rollback' }, link.incident);
     return out.result({ rolledBack: true, message: outcome.message, ms: outcome.ms, ...(link.incident ? { incident: link.incident } : {}) }, [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`]);
   }
-  return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
+  return out.refused(outcome);
 }
 
 export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
@@ -255,6 +255,6 @@ async function retireWith(out: Reporter, options: Common & { target: string; now
   const opened = await open(out, options, options.target, signal);
   if (typeof opened === 'number') return opened;
   const outcome = await retireOldColour(opened.context, { now: options.now === true, confirmed: options.yes === true });
-  if (outcome.kind === 'refused') return out.failure(outcome.reason, outcome.hint, /protected/.test(outcome.reason) ? EXIT.usage : EXIT.failed);
+  if (outcome.kind === 'refused') return out.refused(outcome);
   return out.result({ retired: outcome.kind === 'retired', message: outcome.message, ...(outcome.kind === 'not-due' ? { dueAt: outcome.dueAt } : {}) }, [outcome.message]);
 }

@@ -37,7 +37,7 @@ export async function guardOrExit(
     ...(choice ? { choice } : {}),
     ...(input.incident ? { incident: input.incident } : {}),
   });
-  if (guard.kind === 'refused') return out.failure(guard.reason, guard.hint, /protected/.test(guard.reason) ? EXIT.usage : EXIT.failed);
+  if (guard.kind === 'refused') return out.refused(guard);
   for (const note of guard.notes) out.line(note);
   switch (guard.kind) {
     case 'needs-choice':

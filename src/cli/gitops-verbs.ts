@@ -57,7 +57,7 @@ export async function pauseVerb(io: Io, options: GitopsOptions & { incident?: st
   if (typeof opened === 'number') return opened;
   try {
     const done = await pauseTarget(opened, { confirmed: options.yes === true, ...(options.incident !== undefined ? { incident: options.incident } : {}) });
-    if (!done.ok) return out.failure(done.reason, done.hint, /protected|incident/i.test(done.reason) ? EXIT.usage : EXIT.failed);
+    if (!done.ok) return out.refused(done);
     const { results, link } = done.value;
     const lines = [...results.map((r) => r.line), ...incidentLinkLines(link)];
     if (results.some((r) => r.outcome.kind === 'paused')) lines.push(`Restore with: hotfix-deployer gitops restore --target=${opened.target.name}${link.incident ? ` (or it is restored when ${link.incident} is resolved)` : ''}`);
@@ -75,7 +75,7 @@ export async function restoreVerb(io: Io, options: GitopsOptions & { yes?: boole
   if (typeof opened === 'number') return opened;
   try {
     const done = await restoreTarget(opened, { confirmed: options.yes === true, force: options.force === true });
-    if (!done.ok) return out.failure(done.reason, done.hint, /protected/.test(done.reason) ? EXIT.usage : EXIT.failed);
+    if (!done.ok) return out.refused(done);
     const { results, links, notes } = done.value;
     const lines = [...notes.map((n) => `note: ${n}`), ...(results.length === 0 ? [`Nothing of ${opened.target.name} is paused by hotfix-deployer.`] : [...results.map((r) => r.line), ...links.flatMap(incidentLinkLines)])];
     if (results.some((r) => r.outcome.kind === 'failed')) return out.failure(lines.join('\n'), undefined, EXIT.failed, { results });

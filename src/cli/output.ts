@@ -5,6 +5,9 @@ import { isInputFailure, type Failed } from '../core/result';
 import type { Io } from './program';
 import { EXIT, type ExitCode } from './exit-codes';
 
+/** What a refusal needs to be reported: its words and its kind (a Failed, or an outcome that is one). */
+export type Refusal = Pick<Failed, 'reason' | 'hint' | 'failure'>;
+
 export interface Reporter {
   readonly json: boolean;
   /** A progress line (human mode only, on stderr so stdout stays parseable). */
@@ -13,11 +16,11 @@ export interface Reporter {
   result(value: unknown, human: string[]): ExitCode;
   failure(reason: string, hint: string | undefined, code: ExitCode, extra?: Record<string, unknown>): ExitCode;
   /** A typed failure, its exit code chosen by its kind: 2 for bad input or an ambiguity, else 1. */
-  refused(failure: Failed, extra?: Record<string, unknown>): ExitCode;
+  refused(failure: Refusal, extra?: Record<string, unknown>): ExitCode;
 }
 
 /** The exit code of a typed failure: what the person gave is wrong (2), or the operation failed (1). */
-export function exitFor(failure: Failed): ExitCode {
+export function exitFor(failure: Refusal): ExitCode {
   return isInputFailure(failure) ? EXIT.usage : EXIT.failed;
 }
 

@@ -65,8 +65,7 @@ export async function validateVerb(io: Io, options: ValidateOptions): Promise<Ex
 
 async function validateIn(io: Io, out: Reporter, options: ValidateOptions, where: { dir: string; workspace: OpenWorkspace; target?: string }, signal: AbortSignal): Promise<ExitCode> {
   const json = options.json === true;
-  const { dir, target } = where;
-  const workspace = { ok: true as const, value: where.workspace };
+  const { dir, target, workspace } = where;
 
   let deploy: DeployContext | Failed | undefined;
   let image = options.image;
@@ -79,17 +78,17 @@ async function validateIn(io: Io, out: Reporter, options: ValidateOptions, where
       const { kube, target: t } = opened.value;
       out.line(`target ${t.name} (${t.strategy}${t.protected ? ', protected' : ''}): context ${kube.context} (${kube.server}), namespace ${t.namespace}`);
       if (image === undefined) {
-        const resolved = await defaultImage(workspace.value, t.image);
+        const resolved = await defaultImage(workspace, t.image);
         if (resolved && !resolved.ok) return out.failure(resolved.reason, resolved.hint, EXIT.usage);
         if (resolved) image = resolved.value;
       }
     }
   }
-  const link = await linkedIncident(workspace.value.location.root, options.incident);
+  const link = await linkedIncident(workspace.location.root, options.incident);
   if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
 
   const report = await runValidation(io, json, {
-    workspace: workspace.value,
+    workspace,
     ...(deploy ? { deploy } : {}),
     ...(target !== undefined ? { target } : {}),
     ...(options.testSuite !== undefined ? { suite: options.testSuite } : {}),

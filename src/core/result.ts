@@ -10,9 +10,10 @@ export interface Succeeded<T> {
  * What kind of failure, so front ends choose an exit code or a button without reading the words.
  * `input`: what the person gave is wrong (an unknown target, an invalid config, a malformed image),
  * refused before anything was touched. `ambiguous`: several things could be meant; say which.
+ * `unconfirmed`: a protected target, and the person has not confirmed (nothing was touched).
  * `state`, `not-found`, `conflict`: the operation could not be done now. Absent: it failed.
  */
-export type FailureKind = 'input' | 'ambiguous' | 'state' | 'not-found' | 'conflict';
+export type FailureKind = 'input' | 'ambiguous' | 'unconfirmed' | 'state' | 'not-found' | 'conflict';
 
 export interface Failed {
   readonly ok: false;
@@ -38,7 +39,12 @@ export function badInput(reason: string, hint?: string): Failed {
   return { ...failed(reason, hint), failure: 'input' };
 }
 
-/** True when the person must change what they gave (or say which they meant) and run again. */
-export function isInputFailure(failure: Failed): boolean {
-  return failure.failure === 'input' || failure.failure === 'ambiguous';
+/** True when the person must change what they gave (say which they meant, confirm) and run again. */
+export function isInputFailure(failure: Pick<Failed, 'failure'>): boolean {
+  return failure.failure === 'input' || failure.failure === 'ambiguous' || failure.failure === 'unconfirmed';
+}
+
+/** A protected target the person has not confirmed (kind `unconfirmed`): refused before anything was touched. */
+export function unconfirmed(reason: string, hint?: string): Failed {
+  return { ...failed(reason, hint), failure: 'unconfirmed' };
 }

@@ -2,11 +2,10 @@
 // under one deadline (notifications.deadline), against real receivers on 127.0.0.1 that never answer,
 // ask to retry after 99999 s, redirect, or are configured with credentials in the URL.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createGitFixture, type GitFixture } from './fixtures/git';
 import { runNode, type Ran } from './fixtures/process';
-import { receiver, type Receiver, type Reply } from './fixtures/receivers';
+import { repoWithReceivers, type Reply } from './fixtures/receivers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -19,25 +18,12 @@ interface Channel {
 
 describe('notifications: every channel at once under one deadline (dist/cli.js, 127.0.0.1)', function () {
   this.timeout(60_000);
-  let repo: GitFixture;
-  const receivers: Receiver[] = [];
-  beforeEach(() => {
-    repo = createGitFixture();
-    mkdirSync(path.join(repo.work, '.hotfix'), { recursive: true });
-  });
-  afterEach(async () => {
-    repo.dispose();
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-  });
-  const serve = async (reply: Reply) => {
-    const r = await receiver(reply);
-    receivers.push(r);
-    return r;
-  };
-  const config = (yaml: string) => writeFileSync(path.join(repo.work, '.hotfix', 'config.yaml'), yaml);
+  const rig = repoWithReceivers();
+  const serve = (reply: Reply) => rig.serve(reply);
+  const config = (yaml: string) => writeFileSync(path.join(rig.repo().work, '.hotfix', 'config.yaml'), yaml);
   const timed = async (env: Record<string, string>, ...args: string[]): Promise<Ran & { ms: number }> => {
     const started = Date.now();
-    const ran = await runNode([CLI, 'incident', ...args], { cwd: repo.work, env });
+    const ran = await runNode([CLI, 'incident', ...args], { cwd: rig.repo().work, env });
     return { ...ran, ms: Date.now() - started };
   };
   const channels = (ran: Ran): Channel[] => {
@@ -68,7 +54,7 @@ describe('notifications: every channel at once under one deadline (dist/cli.js, 
       assert.equal(c.ok, false, c.channel);
       assert.match(c.detail, /no answer within 2s/, c.channel);
     }
-    for (const r of receivers) assert.equal(r.hits.length, 1, 'each channel was asked (once: the deadline ended the wait)');
+    for (const r of [slack, teams, pd, sp, hook]) assert.equal(r?.hits.length, 1, 'each channel was asked (once: the deadline ended the wait)');
 
     mode = 'retry-after';
     const slow = await timed(env, 'update', '--status=identified', '--note=found it', '--broadcast', '--json');
@@ -78,7 +64,7 @@ describe('notifications: every channel at once under one deadline (dist/cli.js, 
       assert.equal(c.attempts, 1, `${c.channel}: not retried`);
       assert.match(c.detail, /HTTP 429 .*Retry-After 99999s is beyond the 2s deadline/, c.channel);
     }
-    const shown = await runNode([CLI, 'incident', 'show', '--json'], { cwd: repo.work });
+    const shown = await runNode([CLI, 'incident', 'show', '--json'], { cwd: rig.repo().work });
     const incident = (JSON.parse(shown.out) as { incident: { status: string; events: { type: string; reason?: string }[] } }).incident;
     assert.equal(incident.status, 'identified', 'the update is recorded regardless of the channels');
     assert.ok(incident.events.some((e) => e.type === 'status-changed' && e.reason === 'found it'), JSON.stringify(incident.events));

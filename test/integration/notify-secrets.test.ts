@@ -2,11 +2,10 @@
 // PagerDuty routing key and the Statuspage API key) to the built CLI (dist/cli.js). No part of any
 // secret may reach stdout, stderr, the audit log, `audit export` or the incident file.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createGitFixture, type GitFixture } from './fixtures/git';
 import { runNode, type Ran } from './fixtures/process';
-import { receiver, type Receiver } from './fixtures/receivers';
+import { repoWithReceivers } from './fixtures/receivers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -36,25 +35,15 @@ function assertClean(where: string, text: string): void {
 
 describe('notifications: a receiver that echoes the secret back never gets it shown or recorded (dist/cli.js, 127.0.0.1)', function () {
   this.timeout(60_000);
-  let repo: GitFixture;
-  const receivers: Receiver[] = [];
-  beforeEach(() => {
-    repo = createGitFixture();
-    mkdirSync(path.join(repo.work, '.hotfix'), { recursive: true });
-  });
-  afterEach(async () => {
-    repo.dispose();
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-  });
-  const cli = (env: Record<string, string>, ...args: string[]): Promise<Ran> => runNode([CLI, ...args], { cwd: repo.work, env });
+  const rig = repoWithReceivers();
+  const cli = (env: Record<string, string>, ...args: string[]): Promise<Ran> => runNode([CLI, ...args], { cwd: rig.repo().work, env });
 
   it('404 "Cannot POST <path>", a routing key and an API key echoed in error bodies are redacted everywhere', async () => {
     // As Express and many proxies answer an unknown route: the request path in the error page.
-    const echoPath = await receiver((hit) => ({ status: 404, body: `<pre>Cannot POST ${hit.url}</pre>` }));
-    const pd = await receiver((hit) => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'invalid event', errors: [`routing_key ${(JSON.parse(hit.text) as { routing_key: string }).routing_key} is unknown`] }) }));
-    const sp = await receiver((hit) => ({ status: 401, body: `Cannot ${hit.method} ${hit.url}: key "${hit.headers.authorization ?? ''}" is not valid` }));
-    receivers.push(echoPath, pd, sp);
-    writeFileSync(path.join(repo.work, '.hotfix', 'config.yaml'), 'notifications:\n  slack: {}\n  webhook: {}\n  pagerduty: {}\n  statuspage: { pageId: pg1 }\n');
+    const echoPath = await rig.serve((hit) => ({ status: 404, body: `<pre>Cannot POST ${hit.url}</pre>` }));
+    const pd = await rig.serve((hit) => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'invalid event', errors: [`routing_key ${(JSON.parse(hit.text) as { routing_key: string }).routing_key} is unknown`] }) }));
+    const sp = await rig.serve((hit) => ({ status: 401, body: `Cannot ${hit.method} ${hit.url}: key "${hit.headers.authorization ?? ''}" is not valid` }));
+    writeFileSync(path.join(rig.repo().work, '.hotfix', 'config.yaml'), 'notifications:\n  slack: {}\n  webhook: {}\n  pagerduty: {}\n  statuspage: { pageId: pg1 }\n');
     const env = {
       HOTFIX_SLACK_WEBHOOK_URL: `${echoPath.base}${SLACK_PATH}`,
       HOTFIX_WEBHOOK_URL: `${echoPath.base}${HOOK_PATH}?sig=${HOOK_SIG}&sv=1.0`,
@@ -80,7 +69,7 @@ describe('notifications: a receiver that echoes the secret back never gets it sh
     assertClean('incident update --json stdout', updated.out);
     assertClean('incident update stderr', updated.err);
 
-    const gitHotfix = path.join(repo.work, '.git', 'hotfix');
+    const gitHotfix = path.join(rig.repo().work, '.git', 'hotfix');
     const audit = readFileSync(path.join(gitHotfix, 'audit.jsonl'), 'utf8');
     assert.equal(audit.split('\n').filter((l) => l.includes('"incident.notify"')).length, 8);
     assertClean('audit.jsonl', audit);

@@ -34,7 +34,7 @@ const refused = (reason: string, hint?: string): DeployOutcome => ({ ...failed(r
 
 export async function deploy(ctx: DeployContext, input: DeployInput): Promise<DeployOutcome> {
   const denied = protectionRefusal(ctx, input.confirmed, `deploying ${input.image}`);
-  if (denied) return refused(denied.reason, denied.hint);
+  if (denied) return { ...denied, kind: 'refused' };
   const image = checkImageReference(input.image);
   if (!image.ok) return refused(image.reason, image.hint);
   const reach = await reachable(ctx);
@@ -80,7 +80,7 @@ export async function continueDeploy(ctx: DeployContext, confirmed?: boolean): P
   const state = await unfinished(ctx);
   if (!state) return refused(`No deploy of ${ctx.target.name} is unfinished.`, 'Start one with deploy.');
   const denied = protectionRefusal(ctx, confirmed, `resuming the deploy of ${state.image}`);
-  if (denied) return refused(denied.reason, denied.hint);
+  if (denied) return { ...denied, kind: 'refused' };
   await record(ctx, 'deploy.continue', { operation: state.id, step: state.stopped?.step ?? '' });
   return drive(ctx, state);
 }
@@ -91,7 +91,7 @@ export async function promoteCanary(ctx: DeployContext, confirmed?: boolean): Pr
   if (!state || state.strategy !== 'canary') return refused(`No canary deploy of ${ctx.target.name} is unfinished.`, 'Start one with deploy (strategy canary).');
   if (!state.canary) return refused(`The canary of ${state.image} on ${ctx.target.name} has not reached its traffic steps yet.`, 'Resume it with deploy --continue, or undo it with rollback.');
   const denied = protectionRefusal(ctx, confirmed, `promoting the canary of ${state.image}`);
-  if (denied) return refused(denied.reason, denied.hint);
+  if (denied) return { ...denied, kind: 'refused' };
   const next: DeployState = { ...state, canary: { ...state.canary, promote: true } };
   await ctx.store.write(deployKey(ctx.target.name), next);
   await record(ctx, 'deploy.canary.promote', { operation: state.id, step: state.canary.index + 1, weight: state.canary.weight });

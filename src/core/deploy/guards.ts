@@ -1,14 +1,14 @@
 // Checks every deploy and rollback makes before touching the cluster: a protected target needs
 // confirmation, and an unfinished operation must be resumed or rolled back first.
 
-import { failed, type Failed } from '../result';
+import { unconfirmed, type Failed } from '../result';
 import type { DeployContext } from './context';
 import { deployKey, type DeployState } from './state';
 
 export function protectionRefusal(ctx: DeployContext, confirmed: boolean | undefined, verb: string): Failed | undefined {
   if (ctx.target.protected && confirmed !== true) {
     const { context, server } = ctx.cluster.identity;
-    return failed(
+    return unconfirmed(
       `${ctx.target.name} is protected: ${verb} in ${context} (${server}), namespace ${ctx.target.namespace}, needs your confirmation.`,
       'Confirm with --yes in the CLI (or the typed confirmation in VS Code).',
     );

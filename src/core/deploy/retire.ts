@@ -42,7 +42,7 @@ export async function retireOldColour(ctx: DeployContext, options: { readonly no
     return { kind: 'not-due', dueAt, message: `${target.app}-${old} is kept for an instant rollback until ${dueAt} (keepOldFor); pass --now to scale it down earlier.` };
   }
   const denied = protectionRefusal(ctx, options.confirmed, `scaling ${target.app}-${old} down`);
-  if (denied) return refused(denied.reason, denied.hint);
+  if (denied) return { ...denied, kind: 'refused' };
   const [service, blue, green] = await Promise.all([
     cluster.getService(target.namespace, target.service),
     cluster.getDeployment(target.namespace, `${target.app}-blue`),

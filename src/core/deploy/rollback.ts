@@ -30,7 +30,7 @@ const refused = (reason: string, hint?: string): RollbackOutcome => ({ ...failed
 export async function rollback(ctx: DeployContext, input: RollbackInput = {}): Promise<RollbackOutcome> {
   const started = ctx.clock.now().getTime();
   const denied = protectionRefusal(ctx, input.confirmed, 'rolling back');
-  if (denied) return refused(denied.reason, denied.hint);
+  if (denied) return { ...denied, kind: 'refused' };
   const open = await unfinished(ctx);
   const operation = open?.id ?? globalThis.crypto.randomUUID();
   const strategy = open?.strategy === 'canary' ? 'canary' : ctx.target.strategy;

@@ -8,7 +8,7 @@ import { describeAnchor } from '../core/audit/anchor';
 import { exportRecords, parseExportFormat, parseSince, readEntries, selectSince } from '../core/audit/export';
 import { verifyChain } from '../core/audit/verify';
 import { anchorAudit } from '../adapters/audit-anchor';
-import { auditFile, checkAudit, pickRemote, reconcileAudit, type AuditCheck, type AuditProblem } from '../adapters/audit-check';
+import { auditFile, checkAudit, pickRemote, reconcileAudit, type AuditCheck, type AuditProblem } from '../app/audit-check';
 import { locateRepository, whyNoRepository, type RepositoryLocation } from '../adapters/git/discovery';
 import { SimpleGitRepo } from '../adapters/git/simple-git-repo';
 import { neutralizeControls } from '../core/audit/export';

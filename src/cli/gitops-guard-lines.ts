@@ -2,8 +2,8 @@
 // pause and how it will be restored; a target that needs a choice is refused with the two flags.
 
 import type { OpenDeploy } from '../adapters/deploy-workspace';
-import { afterGitopsOperation, gitopsGuard, type AfterOperation, type GitOpsChoice } from '../adapters/gitops-guard';
-import { prepareAfter, preparedLines, type FinishedOperation } from '../adapters/gitops-prepare-run';
+import { afterGitopsOperation, gitopsGuard, type AfterOperation, type GitOpsChoice } from '../app/gitops-guard';
+import { prepareAfter, preparedLines, type FinishedOperation } from '../app/gitops-prepare-run';
 import type { DeployContext } from '../core/deploy/context';
 import type { GitOpsPaused } from '../core/deploy/state';
 import { EXIT, type ExitCode } from './exit-codes';

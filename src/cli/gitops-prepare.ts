@@ -48,9 +48,9 @@ export async function gitopsPrepareVerb(io: Io, options: GitopsPrepareOptions): 
   const [{ openWorkspace }, { resolveTarget }, { prepareAndRecord, prepareForTarget, preparedLines }, { openDeploy }, { linkedIncident }] = await Promise.all([
     import('../adapters/workspace.js'),
     import('../core/config/targets.js'),
-    import('../adapters/gitops-prepare-run.js'),
+    import('../app/gitops-prepare-run.js'),
     import('../adapters/deploy-workspace.js'),
-    import('../adapters/incident-link.js'),
+    import('../app/incident-link.js'),
   ]);
   const dir = options.repo ?? process.cwd();
   const ws = await openWorkspace(dir);

@@ -2,7 +2,7 @@
 // object's outcome. Loaded only when a gitops verb runs.
 
 import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
-import { pauseTarget, restoreTarget } from '../adapters/gitops-restore';
+import { pauseTarget, restoreTarget } from '../app/gitops-restore';
 import { detectOwners } from '../core/gitops/detect';
 import { EXIT, type ExitCode } from './exit-codes';
 import { incidentLinkLines } from './incident-link-lines';

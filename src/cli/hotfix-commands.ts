@@ -1,7 +1,7 @@
 // `create`, `finish` and `status`: parse, open the repository, call the hotfix engine, print.
 
 import type { Command } from 'commander';
-import { finishedEvent, linkedIncident, recordInIncident } from '../adapters/incident-link';
+import { finishedEvent, linkedIncident, recordInIncident } from '../app/incident-link';
 import { openWorkspace, type OpenWorkspace } from '../adapters/workspace';
 import type { BranchingModel } from '../core/config/types';
 import { createHotfix } from '../core/hotfix/create';

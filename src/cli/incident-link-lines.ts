@@ -2,7 +2,7 @@
 // timeline recorded (or why not), each notification channel's outcome, and a warning when one failed.
 
 import { plainText } from '../core/incident/describe';
-import type { IncidentLink } from '../adapters/incident-link';
+import type { IncidentLink } from '../app/incident-link';
 
 export function incidentLinkLines(link: IncidentLink): string[] {
   if (link.note) return [`warning: the incident timeline was not updated: ${link.note}`];

@@ -128,7 +128,7 @@ export async function resolveVerb(io: Io, options: ResolveOptions): Promise<Exit
   // GitOps auto-sync paused for this incident is restored first, or (kept) becomes an action item.
   const picked = await pickIncident(ctx, id, { prefer: 'open' });
   if (picked.ok && isOpen(picked.value.incident) && planResolve(picked.value.incident, asked).ok) {
-    const { restoreForIncident } = await import('../adapters/gitops-restore.js');
+    const { restoreForIncident } = await import('../app/gitops-restore.js');
     const { incidentLinkLines } = await import('./incident-link-lines.js');
     const restore = await restoreForIncident(options.repo ?? process.cwd(), picked.value.incident.id, {
       ...(kubeconfig !== undefined ? { kubeconfig } : {}),

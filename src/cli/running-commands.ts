@@ -3,8 +3,8 @@
 // reading and mapping are in src/adapters/running.ts and src/core/running.
 
 import type { Command } from 'commander';
-import { linkedIncident, type IncidentLink } from '../adapters/incident-link';
-import { recordDrift, runningReport, type RunningReport } from '../adapters/running';
+import { linkedIncident, type IncidentLink } from '../app/incident-link';
+import { recordDrift, runningReport, type RunningReport } from '../app/running';
 import type { BranchingModel } from '../core/config/types';
 import { describeDrift } from '../core/running';
 import { EXIT, type ExitCode } from './exit-codes';

@@ -4,7 +4,7 @@
 // The gate itself is shared with VS Code (src/adapters/validate-run.ts); this prints and exits.
 
 import type { OpenDeploy } from '../adapters/deploy-workspace';
-import { checkValidationGate, overrideValidation, type GateInput as SharedGateInput } from '../adapters/validate-run';
+import { checkValidationGate, overrideValidation, type GateInput as SharedGateInput } from '../app/validate-run';
 import { blocked } from '../core/verify/validate-gate';
 import { EXIT, type ExitCode } from './exit-codes';
 import type { Reporter } from './output';

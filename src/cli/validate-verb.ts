@@ -2,8 +2,8 @@
 // (src/adapters/validate-run.ts) printing each step and check, and exit by the report. Loaded only when needed.
 
 import { openDeploy } from '../adapters/deploy-workspace';
-import { linkedIncident } from '../adapters/incident-link';
-import { defaultImage, runValidation as runShared, type ValidationOutput, type ValidationRun } from '../adapters/validate-run';
+import { linkedIncident } from '../app/incident-link';
+import { defaultImage, runValidation as runShared, type ValidationOutput, type ValidationRun } from '../app/validate-run';
 import type { DeployContext } from '../core/deploy/context';
 import { isInputFailure, type Failed } from '../core/result';
 import { unknownNames } from '../core/verify/validate-checks';

@@ -3,7 +3,7 @@
 
 import { parseDuration } from '../core/config/targets';
 import { toGateMeasurement } from '../core/verify/gate';
-import { runVerify } from '../adapters/verify-run';
+import { runVerify } from '../app/verify-run';
 import { EXIT, type ExitCode } from './exit-codes';
 import { incidentLinkLines } from './incident-link-lines';
 import { reporter } from './output';

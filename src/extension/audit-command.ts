@@ -15,7 +15,7 @@ export async function verifyAuditCommand(repositories: Repositories, log: vscode
   if (root === undefined) return { ok: false, reason: 'cancelled' };
   const location = repositories.all.find((r) => r.root === root);
   if (!location) return { ok: false, reason: 'no repository' };
-  const { checkAudit } = await import('../adapters/audit-check.js');
+  const { checkAudit } = await import('../app/audit-check.js');
   const check = await checkAudit(location);
   for (const note of check.notes) log.info(`Audit log ${check.file}: ${note}`);
   const { chain } = check;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runningReport, type RunningReport } from '../../src/adapters/running';
+import { runningReport, type RunningReport } from '../../src/app/running';
 import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, waitFor, type KubeCluster } from './fixtures/cluster';
 import { runNode } from './fixtures/process';

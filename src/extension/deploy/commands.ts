@@ -15,7 +15,7 @@ import { planDeploy, validationGate, type DeployPlan } from './gate';
 import { gitopsAfter, gitopsBefore, manifestsAfter } from './gitops';
 import { chooseIncident } from './incident-choice';
 import { checkImageReference } from '../../core/image-ref';
-import type { GitOpsChoice } from '../../adapters/gitops-guard';
+import type { GitOpsChoice } from '../../app/gitops-guard';
 
 export type { DeployCommandDeps } from './flow';
 
@@ -74,7 +74,7 @@ async function runDeploy(deps: DeployCommandDeps, target: OpenDeploy, what: stri
     return deploy({ ...plan.opened.context, progress: report, signal }, { image: plan.image, confirmed: true, meta: plan.meta });
   }, { root, target: target.target.name });
   if (plan) await recordDeploy(deps, plan, outcome);
-  const { pendingPauses } = await import('../../adapters/gitops-guard.js');
+  const { pendingPauses } = await import('../../app/gitops-guard.js');
   // What was paused for it (a resumed deploy carries that in its state): restored if it rolled back.
   const state = outcome.kind === 'refused' ? undefined : outcome.state;
   const incident = plan?.incident ?? state?.meta.incident;
@@ -103,8 +103,8 @@ async function runDeploy(deps: DeployCommandDeps, target: OpenDeploy, what: stri
 /** The deploy's events, with its canary gate verdicts in order, into the linked incident's timeline. */
 async function recordDeploy(deps: DeployCommandDeps, plan: DeployPlan, outcome: DeployOutcome): Promise<void> {
   if (plan.incident === undefined || outcome.kind === 'refused' || outcome.kind === 'stopped') return;
-  const { recordInIncident } = await import('../../adapters/incident-link.js');
-  const { deployEvents } = await import('../../adapters/deploy-events.js');
+  const { recordInIncident } = await import('../../app/incident-link.js');
+  const { deployEvents } = await import('../../app/deploy-events.js');
   const name = plan.opened.target.name;
   const events = deployEvents(name, plan.image, outcome.state.strategy, plan.verdicts, outcome);
   const recorded = await recordInIncident(plan.opened.workspace.location.root, plan.incident, events, await incidentNotifyOptions());
@@ -156,7 +156,7 @@ export async function rollbackCommand(deps: DeployCommandDeps, arg?: unknown): P
   await gitopsAfter(deps, target, { outcome: outcome.kind === 'refused' ? 'refused' : 'changed', paused: paused.value, ...(link.incident ? { incident: link.incident } : {}) });
   deps.deploys.invalidate();
   if (outcome.kind === 'rolled-back') {
-    const { recordInIncident } = await import('../../adapters/incident-link.js');
+    const { recordInIncident } = await import('../../app/incident-link.js');
     const root = target.workspace.location.root;
     const recorded = await recordInIncident(root, link.incident, [{ type: 'rollback', target: target.target.name, reason: outcome.message }], await incidentNotifyOptions());
     if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
-import type { GateCheck } from '../../adapters/validate-run';
+import type { GateCheck } from '../../app/validate-run';
 import type { DeployEvent } from '../../core/deploy/context';
 import type { DeployMeta } from '../../core/deploy/state';
 import type { EventPayload } from '../../core/incident/events';
@@ -27,8 +27,8 @@ export interface DeployPlan {
 
 /** `incident`: the one the person chose (deploy/incident-choice.ts), or none. */
 export async function planDeploy(deps: DeployCommandDeps, opened: OpenDeploy, image: string, incident: string | undefined): Promise<DeployPlan> {
-  const { verdictEvent } = await import('../../adapters/deploy-events.js');
-  const { incidentSeverity } = await import('../../adapters/validate-run.js');
+  const { verdictEvent } = await import('../../app/deploy-events.js');
+  const { incidentSeverity } = await import('../../app/validate-run.js');
   const { emergencyPlan } = await import('../../core/verify/emergency.js');
   const { record } = await import('../../core/deploy/context.js');
   const root = opened.workspace.location.root;
@@ -66,7 +66,7 @@ export async function validationGate(deps: DeployCommandDeps, plan: DeployPlan, 
     if (override !== undefined) deps.log.info(`targets.${name} has no validate: suite; the validation override is not needed`);
     return { ok: true, value: undefined };
   }
-  const { checkValidationGate } = await import('../../adapters/validate-run.js');
+  const { checkValidationGate } = await import('../../app/validate-run.js');
   const gate = await progress(`Hotfix: validating ${name} (suite ${suite}) before the deploy`, deps, (report, signal) =>
     checkValidationGate(
       { ...opened, context: { ...opened.context, signal } },
@@ -99,7 +99,7 @@ export async function validationGate(deps: DeployCommandDeps, plan: DeployPlan, 
 }
 
 async function applyOverride(deps: DeployCommandDeps, plan: DeployPlan, gate: Extract<GateCheck, { kind: 'failed' }>, reason: string): Promise<Outcome<undefined>> {
-  const { overrideValidation } = await import('../../adapters/validate-run.js');
+  const { overrideValidation } = await import('../../app/validate-run.js');
   const applied = await overrideValidation(
     plan.opened,
     gate,

@@ -6,8 +6,8 @@
 
 import * as vscode from 'vscode';
 import type { OpenDeploy } from '../../adapters/deploy-workspace';
-import type { AfterOperation, GitOpsChoice } from '../../adapters/gitops-guard';
-import type { FinishedOperation } from '../../adapters/gitops-prepare-run';
+import type { AfterOperation, GitOpsChoice } from '../../app/gitops-guard';
+import type { FinishedOperation } from '../../app/gitops-prepare-run';
 import type { GitOpsPaused } from '../../core/deploy/state';
 import { showPrepared } from '../gitops/commands';
 import { showFailure } from '../ui';
@@ -25,7 +25,7 @@ export interface GitopsAsk {
 
 /** Before the write: the objects paused for it (empty when nothing will revert it), or why not to go on. */
 export async function gitopsBefore(deps: DeployCommandDeps, target: OpenDeploy, ask: GitopsAsk): Promise<Outcome<readonly GitOpsPaused[]>> {
-  const { gitopsGuard } = await import('../../adapters/gitops-guard.js');
+  const { gitopsGuard } = await import('../../app/gitops-guard.js');
   const root = target.workspace.location.root;
   const input = { verb: ask.verb, confirmed: true, ...(ask.incident ? { incident: ask.incident } : {}) };
   let guard = await gitopsGuard(root, target.context, { ...input, ...(ask.choice ? { choice: ask.choice } : {}) });
@@ -68,7 +68,7 @@ export async function gitopsBefore(deps: DeployCommandDeps, target: OpenDeploy, 
 /** After the write: restore what was paused when the target is back at what git says; say what stays paused. */
 export async function gitopsAfter(deps: DeployCommandDeps, target: OpenDeploy, after: AfterOperation): Promise<void> {
   if (after.paused.length === 0) return;
-  const { afterGitopsOperation } = await import('../../adapters/gitops-guard.js');
+  const { afterGitopsOperation } = await import('../../app/gitops-guard.js');
   const done = await afterGitopsOperation(target.workspace.location.root, target.context, after);
   for (const line of done.lines) deps.log.info(line);
   if (done.lines.length > 0) void vscode.window.showInformationMessage(done.lines.join(' '));
@@ -77,7 +77,7 @@ export async function gitopsAfter(deps: DeployCommandDeps, target: OpenDeploy, a
 /** A deploy or rollback that changed a target with gitops.manifests: the manifests commit, prepared (not pushed). */
 export async function manifestsAfter(deps: DeployCommandDeps, target: OpenDeploy, operation: FinishedOperation, incident: string | undefined): Promise<void> {
   if (!target.target.gitops.manifests) return;
-  const { prepareAfter } = await import('../../adapters/gitops-prepare-run.js');
+  const { prepareAfter } = await import('../../app/gitops-prepare-run.js');
   const done = await prepareAfter(target, operation, { ...(incident ? { incident } : {}), progress: (m: string) => deps.log.info(m) });
   if (!done) return;
   if (!done.ok) {

@@ -10,7 +10,7 @@ import type { DeployCommandDeps } from './flow';
 export type IncidentChoice = { readonly incident?: string } | 'cancelled';
 
 export async function chooseIncident(deps: DeployCommandDeps, root: string, named: string | undefined, verb: string): Promise<IncidentChoice> {
-  const { linkedIncident, NO_INCIDENT } = await import('../../adapters/incident-link.js');
+  const { linkedIncident, NO_INCIDENT } = await import('../../app/incident-link.js');
   if (named !== undefined && named.toLowerCase() === NO_INCIDENT) return {};
   const link = await linkedIncident(root, named);
   if (link.incident !== undefined) return { incident: link.incident };

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { DeployOpenOptions, OpenDeploy } from '../../adapters/deploy-workspace';
 import type { Target } from '../../core/config/targets';
 import type { TargetLiveState } from '../../core/deploy/describe';
-import type { RunningReport } from '../../adapters/running';
+import type { RunningReport } from '../../app/running';
 import type { GitOpsOwner } from '../../core/gitops/detect';
 import type { Result } from '../../core/result';
 import { SETTINGS } from '../../shared/settings';
@@ -125,9 +125,9 @@ export class DeployService extends Disposable {
     if (!opened.ok) return { live: { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` } };
     const [{ describeTarget }, { runningOf, recordDrift }, { detectOwners }, { linkedIncident }] = await Promise.all([
       import('../../core/deploy/describe.js'),
-      import('../../adapters/running.js'),
+      import('../../app/running.js'),
       import('../../core/gitops/detect.js'),
-      import('../../adapters/incident-link.js'),
+      import('../../app/incident-link.js'),
     ]);
     const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
     const [live, running, gitops] = await Promise.all([

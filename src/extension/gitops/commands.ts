@@ -32,7 +32,7 @@ function report(deps: DeployCommandDeps, lines: readonly string[], notes: readon
 export async function pauseAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<readonly string[]>> {
   const target = await opened(deps, arg, 'Pause GitOps auto-sync of', (t) => `Pause GitOps auto-sync of ${t.target.name}: Argo CD or Flux stops applying git until restored`);
   if (!target) return cancelled;
-  const { pauseTarget } = await import('../../adapters/gitops-restore.js');
+  const { pauseTarget } = await import('../../app/gitops-restore.js');
   const incident = argsOf<GitopsArgs>(arg).incident;
   const done = await pauseTarget(target, { confirmed: true, ...(incident ? { incident } : {}) });
   deps.deploys.invalidate();
@@ -49,7 +49,7 @@ export async function pauseAutoSyncCommand(deps: DeployCommandDeps, arg?: unknow
 export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown, asked?: 'asked'): Promise<Outcome<readonly string[]>> {
   const target = await opened(deps, arg, 'Restore GitOps auto-sync of', (t) => `Restore GitOps auto-sync of ${t.target.name}: the controller applies what git says again`, asked ?? callerConfirmation(arg));
   if (!target) return cancelled;
-  const { restoreTarget } = await import('../../adapters/gitops-restore.js');
+  const { restoreTarget } = await import('../../app/gitops-restore.js');
   const force = argsOf<GitopsArgs & { force: boolean }>(arg).force === true;
   const done = await restoreTarget(target, { confirmed: true, force, reason: `restored by hand (Restore GitOps Auto-Sync) by ${target.context.actor}` });
   deps.deploys.invalidate();
@@ -97,8 +97,8 @@ export async function prepareManifestsCommand(deps: DeployCommandDeps, arg?: unk
     if (!pick) return cancelled;
     push = pick.push;
   }
-  const { linkedIncident } = await import('../../adapters/incident-link.js');
-  const { prepareForTarget } = await import('../../adapters/gitops-prepare-run.js');
+  const { linkedIncident } = await import('../../app/incident-link.js');
+  const { prepareForTarget } = await import('../../app/gitops-prepare-run.js');
   const link = await linkedIncident(target.workspace.location.root);
   const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Hotfix: preparing the manifests change for ${target.target.name}` }, () =>
     prepareForTarget(target, { push, progress: (m) => deps.log.info(m), ...(link.incident ? { incident: link.incident } : {}) }),

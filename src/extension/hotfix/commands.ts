@@ -94,7 +94,7 @@ export async function runCreate(deps: HotfixCommandDeps, workspace: OpenWorkspac
   const from = created.baseline.ref.startsWith('running:') ? `the commit ${created.baseline.ref.slice('running:'.length)} runs` : (created.baseline.tag ?? created.baseline.ref);
   deps.log.info(`created ${created.branch} from ${from} (${created.baseline.sha})`);
   // Into the open incident's timeline (the only open one; with several, the log says so).
-  const { linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
+  const { linkedIncident, recordInIncident } = await import('../../app/incident-link.js');
   const root = workspace.location.root;
   const link = await linkedIncident(root);
   const recorded = await recordInIncident(root, link.incident, [{ type: 'hotfix-created', branch: created.branch, issueKey: created.issueKey }]);
@@ -183,7 +183,7 @@ async function reportFinish(deps: HotfixCommandDeps, workspace: OpenWorkspace, o
   if (outcome.kind === 'finished') {
     const { state } = outcome;
     // Into the linked incident's timeline: the tag, the branches and the fix's commits.
-    const { finishedEvent, linkedIncident, recordInIncident } = await import('../../adapters/incident-link.js');
+    const { finishedEvent, linkedIncident, recordInIncident } = await import('../../app/incident-link.js');
     const link = await linkedIncident(root);
     const recorded = await recordInIncident(root, link.incident, [finishedEvent(outcome)]);
     if (recorded.incident) deps.log.info(`recorded in ${recorded.incident}'s timeline`);

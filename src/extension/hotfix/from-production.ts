@@ -4,7 +4,7 @@
 // goes into the open incident's timeline. Then the usual questions (issue, title, severity).
 
 import * as vscode from 'vscode';
-import type { RunningReport } from '../../adapters/running';
+import type { RunningReport } from '../../app/running';
 import type { DeployService } from '../deploy/service';
 import { argsOf, pickTargetConfig } from '../deploy/flow';
 import { showFailure } from '../ui';
@@ -32,7 +32,7 @@ export async function createFromProductionCommand(deps: FromProductionDeps, arg?
   if (!picked) return cancelled;
   const { root, target } = picked;
   const kubeconfig = deps.deploys.kubeconfigSetting();
-  const { runningReport, recordDrift } = await import('../../adapters/running.js');
+  const { runningReport, recordDrift } = await import('../../app/running.js');
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Hotfix: reading what ${target.name} runs` },
     () => runningReport(root, target.name, kubeconfig ? { kubeconfig } : {}),
@@ -48,7 +48,7 @@ export async function createFromProductionCommand(deps: FromProductionDeps, arg?
   deps.log.info(`${target.name} runs ${found.running.image.image} = ${commit.sha} (${commit.detail})`);
   let base = { sha: commit.sha, ref: `running:${target.name}` };
   if (found.drift) {
-    const { linkedIncident } = await import('../../adapters/incident-link.js');
+    const { linkedIncident } = await import('../../app/incident-link.js');
     const link = await linkedIncident(root);
     const recorded = await recordDrift(found, link.incident);
     if (recorded.incident) deps.log.info(`drift recorded in ${recorded.incident}'s timeline`);

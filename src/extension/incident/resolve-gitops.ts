@@ -42,7 +42,7 @@ export async function gitopsAtResolve(log: vscode.LogOutputChannel, root: string
       if (keep === undefined) return undefined;
     }
   }
-  const { restoreForIncident } = await import('../../adapters/gitops-restore.js');
+  const { restoreForIncident } = await import('../../app/gitops-restore.js');
   const kubeconfig = kubeconfigSetting();
   const done = await restoreForIncident(root, incident.id, { ...(kubeconfig ? { kubeconfig } : {}), ...(keep !== undefined ? { keep: keep.trim() } : {}), ...(args.restoreGitopsAnyway ? { force: true } : {}) });
   for (const line of done.lines) log.info(line);

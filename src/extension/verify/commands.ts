@@ -3,7 +3,7 @@
 // cancellable progress notification, write every line to the Hotfix log, and return their result.
 
 import * as vscode from 'vscode';
-import type { VerifyRunOutcome } from '../../adapters/verify-run';
+import type { VerifyRunOutcome } from '../../app/verify-run';
 import type { Target } from '../../core/config/targets';
 import type { ValidationReport } from '../../core/verify/validate';
 import { argsOf, confirm, pickTargetConfig, progress, type DeployCommandDeps } from '../deploy/flow';
@@ -61,8 +61,8 @@ export async function validateCommand(deps: DeployCommandDeps, arg?: unknown): P
   const config = ws.value.config;
   const suite = await pickSuite(target, Object.keys(config.validate ?? {}), config.targets?.[target.name]?.validate, a.suite);
   if (suite === undefined) return { ok: false, reason: 'cancelled' };
-  const { defaultImage, runValidation } = await import('../../adapters/validate-run.js');
-  const { linkedIncident } = await import('../../adapters/incident-link.js');
+  const { defaultImage, runValidation } = await import('../../app/validate-run.js');
+  const { linkedIncident } = await import('../../app/incident-link.js');
 
   const title = `Hotfix: validating ${target.name}${suite !== null ? ` (suite ${suite})` : ''}`;
   const report = await progress(title, deps, async (say, signal) => {
@@ -154,7 +154,7 @@ export async function verifyCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     if (!confirmed) return cancelled;
   }
 
-  const { runVerify } = await import('../../adapters/verify-run.js');
+  const { runVerify } = await import('../../app/verify-run.js');
   const kubeconfig = deps.deploys.kubeconfigSetting();
   const outcome = await progress(`Hotfix: verifying ${name}`, deps, (say, signal) =>
     runVerify({

@@ -2,8 +2,8 @@
 // log, the running step in the progress notification, and the texts of the closing messages.
 
 import type * as vscode from 'vscode';
-import type { ValidationOutput } from '../../adapters/validate-run';
-import type { VerifyRunOutcome } from '../../adapters/verify-run';
+import type { ValidationOutput } from '../../app/validate-run';
+import type { VerifyRunOutcome } from '../../app/verify-run';
 import { failedChecks, summary, type ValidationReport } from '../../core/verify/validate';
 
 /** The shared validation run's words: everything to the log, step starts also to the notification. */

@@ -8,14 +8,14 @@ import { auditCoverage, reconcileRecords, type Coverage, type StoredIncidentEven
 import { failed, succeeded, type Result } from '../core/result';
 import { neutralizeControls } from '../core/audit/export';
 import { verifyChain, type ChainReport } from '../core/audit/verify';
-import { readConfigFile } from './config-file';
-import type { RepositoryLocation } from './git/discovery';
-import { checkRef, type AnchorCheck } from './audit-anchor';
-import { GitAuditAnchors, type AnchorRef } from './git/audit-anchors';
-import { incidentsDir } from './incident-store';
-import { auditLogAt, readAuditLog } from './store/audit-file';
-import { FileIncidentStore } from './store/incident-file-store';
-import { stateDir } from './workspace';
+import { readConfigFile } from '../adapters/config-file';
+import type { RepositoryLocation } from '../adapters/git/discovery';
+import { checkRef, type AnchorCheck } from '../adapters/audit-anchor';
+import { GitAuditAnchors, type AnchorRef } from '../adapters/git/audit-anchors';
+import { incidentsDir } from '../adapters/incident-store';
+import { auditLogAt, readAuditLog } from '../adapters/store/audit-file';
+import { FileIncidentStore } from '../adapters/store/incident-file-store';
+import { stateDir } from '../adapters/workspace';
 
 export interface AuditCheckOptions {
   /** The remote whose anchors are checked too; false: none. Default: git.remote, else origin, else the only remote. */

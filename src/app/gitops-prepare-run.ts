@@ -8,8 +8,8 @@ import { detectOwners } from '../core/gitops/detect';
 import type { Target } from '../core/config/targets';
 import { succeeded, type Result } from '../core/result';
 import { readRunning } from '../core/running/read';
-import type { OpenDeploy } from './deploy-workspace';
-import type { ManifestsChange, PreparedManifests } from './gitops/manifests-repo';
+import type { OpenDeploy } from '../adapters/deploy-workspace';
+import type { ManifestsChange, PreparedManifests } from '../adapters/gitops/manifests-repo';
 import { recordInIncident, type IncidentLink } from './incident-link';
 
 export interface PrepareRequest {
@@ -65,7 +65,7 @@ export async function prepareForTarget(opened: OpenDeploy, request: PrepareReque
 /** Prepares `change` in the target's manifests clone and records it in the incident's timeline. */
 export async function prepareAndRecord(root: string, target: Target, change: ManifestsChange, request: PrepareRequest = {}): Promise<Result<PrepareResult>> {
   // Its own bundle (dist/gitops-manifests.js, with yaml): loaded here, not at activation.
-  const { prepareManifestsChange } = await import('./gitops/manifests-repo.js');
+  const { prepareManifestsChange } = await import('../adapters/gitops/manifests-repo.js');
   const prepared = await prepareManifestsChange(root, target, change, {
     ...(request.push !== undefined ? { push: request.push } : {}),
     ...(request.branch !== undefined ? { branch: request.branch } : {}),

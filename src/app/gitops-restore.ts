@@ -10,11 +10,11 @@ import { pauseAutoSync, restoreAutoSync, type PauseOutcome, type RestoreOutcome 
 import type { EventPayload } from '../core/incident/events';
 import { pickIncident } from '../core/incident/query';
 import { badInput, failed, succeeded, unconfirmed, type Result } from '../core/result';
-import { openDeploy, type OpenDeploy } from './deploy-workspace';
+import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
 import { restoreLine } from './gitops-guard';
 import { linkedIncident, recordInIncident, type IncidentLink } from './incident-link';
-import { openIncidents } from './incident-workspace';
-import { openWorkspace } from './workspace';
+import { openIncidents } from '../adapters/incident-workspace';
+import { openWorkspace } from '../adapters/workspace';
 import { readRunning } from '../core/running/read';
 
 export interface ObjectOutcome<O> {
@@ -85,7 +85,7 @@ export async function gitAgreement(opened: OpenDeploy): Promise<{ readonly block
   if (!target.gitops.manifests) return { note: `not checked that git says what ${target.name} runs (no targets.${target.name}.gitops.manifests): the controller applies git again as it is` };
   const running = await readRunning({ cluster: context.cluster, git: workspace.context.git }, target, { tagPrefix: workspace.context.settings.tagPrefix });
   if (!running.ok) return { note: `not checked that git says what ${target.name} runs: ${running.reason}` };
-  const { imageInGit } = await import('./gitops/manifests-repo.js');
+  const { imageInGit } = await import('../adapters/gitops/manifests-repo.js');
   const inGit = await imageInGit(workspace.location.root, target, running.value.image.image);
   if (!inGit.ok) return { note: `not checked that git says what ${target.name} runs: ${inGit.reason}` };
   const g = inGit.value;

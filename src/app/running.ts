@@ -7,7 +7,7 @@ import type { Baseline } from '../core/hotfix/records';
 import type { EventPayload } from '../core/incident/events';
 import { failed, succeeded, type Result } from '../core/result';
 import { compareRunning, readRunning, type Drift, type RunningRevision } from '../core/running';
-import { openDeploy, type DeployOpenOptions, type OpenDeploy } from './deploy-workspace';
+import { openDeploy, type DeployOpenOptions, type OpenDeploy } from '../adapters/deploy-workspace';
 import { recordInIncident, type IncidentLink } from './incident-link';
 
 export interface RunningReport {
@@ -75,7 +75,7 @@ export function driftEvent(report: RunningReport & { readonly drift: Drift }): E
 export async function recordDrift(report: RunningReport, incident: string | undefined): Promise<IncidentLink> {
   const drift = report.drift;
   if (!drift || incident === undefined) return {};
-  const [{ openIncidents }, { pickIncident }] = await Promise.all([import('./incident-workspace.js'), import('../core/incident/query.js')]);
+  const [{ openIncidents }, { pickIncident }] = await Promise.all([import('../adapters/incident-workspace.js'), import('../core/incident/query.js')]);
   const opened = await openIncidents(report.root);
   const picked = opened.ok ? await pickIncident(opened.value.context, incident) : undefined;
   const seen = picked?.ok && picked.value.incident.events.some((e) => e.type === 'drift-found' && e.target === report.running.target && e.runningSha === drift.runningSha && e.expectedSha === drift.expectedSha);

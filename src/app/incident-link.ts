@@ -9,8 +9,8 @@ import type { EventPayload } from '../core/incident/events';
 import type { SinkReport } from '../core/incident/ports';
 import { recordIncidentEvents } from '../core/incident/engine';
 import { pickIncident } from '../core/incident/query';
-import { openIncidents } from './incident-workspace';
-import { openNotifyingIncidents, type NotifyOptions } from './notify/incident-sinks';
+import { openIncidents } from '../adapters/incident-workspace';
+import { openNotifyingIncidents, type NotifyOptions } from '../adapters/notify/incident-sinks';
 
 export type { NotifyOptions };
 

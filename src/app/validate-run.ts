@@ -9,11 +9,11 @@ import { highestRelease } from '../core/hotfix/versions';
 import { succeeded, type Failed, type Result } from '../core/result';
 import { failedChecks, recordValidation, summary, validate, validationKey, type SavedValidation, type ValidationCheck, type ValidationReport } from '../core/verify/validate';
 import { overrideAllowed, recordOverride, savedCovers, type LinkedSeverity } from '../core/verify/validate-gate';
-import type { OpenDeploy } from './deploy-workspace';
+import type { OpenDeploy } from '../adapters/deploy-workspace';
 import { recordInIncident } from './incident-link';
-import { openIncidents } from './incident-workspace';
-import { ChildProcessRunner } from './verify/command-runner';
-import type { OpenWorkspace } from './workspace';
+import { openIncidents } from '../adapters/incident-workspace';
+import { ChildProcessRunner } from '../adapters/verify/command-runner';
+import type { OpenWorkspace } from '../adapters/workspace';
 
 /** Where a run's words go: the CLI prints them, VS Code writes them to its log and progress. */
 export interface ValidationOutput {

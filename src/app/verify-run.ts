@@ -13,10 +13,10 @@ import { timelineNumbers, toGateMeasurement } from '../core/verify/gate';
 import type { Round } from '../core/verify/judge';
 import type { HealthEndpoint } from '../core/verify/settings';
 import { watch, type WatchReport } from '../core/verify/watch';
-import { openDeploy, verifyPorts } from './deploy-workspace';
+import { openDeploy, verifyPorts } from '../adapters/deploy-workspace';
 import { linkedIncident, recordInIncident, type IncidentLink } from './incident-link';
-import { auditLogAt } from './store/audit-file';
-import { openWorkspace, stateDir } from './workspace';
+import { auditLogAt } from '../adapters/store/audit-file';
+import { openWorkspace, stateDir } from '../adapters/workspace';
 
 export interface VerifyRunInput {
   readonly dir: string;

@@ -1,6 +1,8 @@
 // Expected failures are values, not exceptions: a refused input, a conflict or a failed gate comes
 // back as a Failed with a reason a person can act on. Exceptions are kept for bugs.
 
+import type { Remedy } from './remedy';
+
 export interface Succeeded<T> {
   readonly ok: true;
   readonly value: T;
@@ -22,6 +24,8 @@ export interface Failed {
   /** What to do about it, when there is something to do. */
   readonly hint?: string;
   readonly failure?: FailureKind;
+  /** Operations that would help, as data: each front end renders them (flags, buttons). */
+  readonly remedies?: readonly Remedy[];
 }
 
 export type Result<T> = Succeeded<T> | Failed;
@@ -30,8 +34,8 @@ export function succeeded<T>(value: T): Succeeded<T> {
   return { ok: true, value };
 }
 
-export function failed(reason: string, hint?: string): Failed {
-  return hint === undefined ? { ok: false, reason } : { ok: false, reason, hint };
+export function failed(reason: string, hint?: string, remedies?: readonly Remedy[]): Failed {
+  return { ok: false, reason, ...(hint !== undefined ? { hint } : {}), ...(remedies !== undefined && remedies.length > 0 ? { remedies } : {}) };
 }
 
 /** A failure of what the person gave (kind `input`): refused before anything was touched. */

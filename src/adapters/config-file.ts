@@ -38,6 +38,26 @@ async function readAtMost(file: string, limit: number): Promise<{ text: string }
   }
 }
 
+/** How an operation reads the configuration: once, then the same answer (see memoConfigReader). */
+export type ConfigReader = (root: string) => Promise<Result<HotfixConfigFile>>;
+
+/**
+ * A reader that parses each repository's file once and hands every later caller the same result:
+ * one operation (a deploy opens the workspace, the target, the incidents, the channels) reads the
+ * file once, and sees one version of it even if it is edited meanwhile.
+ */
+export function memoConfigReader(read: ConfigReader = readConfigFile): ConfigReader {
+  const kept = new Map<string, Promise<Result<HotfixConfigFile>>>();
+  return (root) => {
+    let config = kept.get(root);
+    if (config === undefined) {
+      config = read(root);
+      kept.set(root, config);
+    }
+    return config;
+  };
+}
+
 /** `<root>/.hotfix/config.yaml`, parsed; a repository without the file has the empty configuration. */
 export async function readConfigFile(root: string): Promise<Result<HotfixConfigFile>> {
   let text: string;

@@ -7,6 +7,7 @@ import { resolveTarget, type Target } from '../core/config/targets';
 import type { DeployContext, DeployProgress } from '../core/deploy/context';
 import { systemClock } from '../core/ports';
 import { succeeded, type Result } from '../core/result';
+import type { ConfigReader } from './config-file';
 import type { LoadedKubeconfig } from './kube/kubeconfig';
 import { SmokeChecks } from './smoke';
 import { verificationGate } from '../core/verify/gate';
@@ -26,6 +27,8 @@ export interface DeployOpenOptions {
   readonly onEvent?: DeployContext['onEvent'];
   readonly signal?: AbortSignal;
   readonly pollMs?: number;
+  /** The operation's configuration reader (read once); default: the file, read now. */
+  readonly readConfig?: ConfigReader;
 }
 
 export interface OpenDeploy {
@@ -45,7 +48,7 @@ export function verifyPorts(settings: VerifySettings): VerifyPorts {
 }
 
 export async function openDeploy(dir: string, targetName: string, options: DeployOpenOptions = {}): Promise<Result<OpenDeploy>> {
-  const workspace = await openWorkspace(dir);
+  const workspace = await openWorkspace(dir, options.readConfig ? { readConfig: options.readConfig } : {});
   if (!workspace.ok) return workspace;
   const target = resolveTarget(workspace.value.config, targetName);
   if (!target.ok) return target;

@@ -10,7 +10,7 @@ import { systemClock } from '../core/ports';
 import { badInput, succeeded, type Result } from '../core/result';
 import { locateRepository, whyNoRepository, type RepositoryLocation } from './git/discovery';
 import { SimpleGitRepo } from './git/simple-git-repo';
-import { readConfigFile } from './config-file';
+import { readConfigFile, type ConfigReader } from './config-file';
 import { incidentsDir, incidentStore } from './incident-store';
 import { auditLogAt } from './store/audit-file';
 import { stateDir } from './workspace';
@@ -27,6 +27,8 @@ export interface IncidentOpenOptions {
   readonly hint?: string;
   /** For a cluster store: the hotfixDeployer.kubeconfig setting or --kubeconfig. */
   readonly kubeconfig?: string;
+  /** The operation's configuration reader (read once); default: the file, read now. */
+  readonly readConfig?: ConfigReader;
 }
 
 export interface OpenIncidents {
@@ -37,8 +39,8 @@ export interface OpenIncidents {
 }
 
 /** The store `.hotfix/config.yaml` chooses for this repository: files (default) or the team's cluster. */
-export async function configuredIncidentStore(location: RepositoryLocation, kubeconfig?: string): Promise<Result<IncidentStore>> {
-  const config = await readConfigFile(location.root);
+export async function configuredIncidentStore(location: RepositoryLocation, kubeconfig?: string, readConfig: ConfigReader = readConfigFile): Promise<Result<IncidentStore>> {
+  const config = await readConfig(location.root);
   if (!config.ok) return config;
   return incidentStore(config.value, location, kubeconfig ? { kubeconfig } : {});
 }
@@ -54,7 +56,7 @@ export async function openIncidents(dir: string, options: IncidentOpenOptions = 
   if (options.store) {
     store = options.store(location);
   } else {
-    const chosen = await configuredIncidentStore(location, options.kubeconfig);
+    const chosen = await configuredIncidentStore(location, options.kubeconfig, options.readConfig);
     if (!chosen.ok) return chosen;
     store = chosen.value;
   }

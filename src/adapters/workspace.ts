@@ -9,7 +9,7 @@ import type { HotfixContext } from '../core/hotfix/context';
 import { systemClock } from '../core/ports';
 import { badInput, succeeded, type Result } from '../core/result';
 import { gitAuditAnchoring } from './audit-anchor';
-import { readConfigFile } from './config-file';
+import { readConfigFile, type ConfigReader } from './config-file';
 import { locateRepository, whyNoRepository, type RepositoryLocation } from './git/discovery';
 import { SimpleGitRepo } from './git/simple-git-repo';
 import { auditLogAt } from './store/audit-file';
@@ -26,6 +26,8 @@ export interface OpenOptions {
   readonly git?: GitConfigFile;
   /** Called with each git command's arguments, for a debug log. */
   readonly onGitCommand?: (args: readonly string[]) => void;
+  /** The operation's reader (read once); default: the file, read now. */
+  readonly readConfig?: ConfigReader;
 }
 
 /** Where the engine keeps its state: shared by all worktrees of the repository. */
@@ -39,7 +41,7 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
     const why = await whyNoRepository(dir);
     return badInput(why.reason, why.hint);
   }
-  const config = await readConfigFile(location.root);
+  const config = await (options.readConfig ?? readConfigFile)(location.root);
   if (!config.ok) {
     return config; // bad input: the file's to fix (readConfigFile says so)
   }

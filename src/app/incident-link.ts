@@ -11,6 +11,7 @@ import { recordIncidentEvents } from '../core/incident/engine';
 import { pickIncident } from '../core/incident/query';
 import { openIncidents } from '../adapters/incident-workspace';
 import { openNotifyingIncidents, type NotifyOptions } from '../adapters/notify/incident-sinks';
+import type { AppEnv } from './env';
 
 export type { NotifyOptions };
 
@@ -45,6 +46,36 @@ export async function linkedIncident(dir: string, named?: string): Promise<Incid
   return { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}`, ...(picked.kind === 'ambiguous' && named === undefined ? { ambiguous: { reason: picked.reason } } : {}) };
 }
 
+/** linkedIncident, from the operation's environment: the store through the kubeconfig the person chose. */
+export async function linkIncident(env: AppEnv, named?: string): Promise<IncidentLink> {
+  const opened = await env.incidents();
+  if (!opened.ok) return { note: opened.reason };
+  if (named !== undefined && named.trim().toLowerCase() === NO_INCIDENT) return {};
+  const picked = await pickIncident(opened.value.context, named, { prefer: 'open' });
+  if (picked.ok) return { incident: picked.value.incident.id };
+  if (picked.kind === 'not-found' && named === undefined) return {};
+  return { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}`, ...(picked.kind === 'ambiguous' && named === undefined ? { ambiguous: { reason: picked.reason } } : {}) };
+}
+
+/** recordInIncident, from the operation's environment: its store, its channels and their secrets. */
+export async function recordEvents(env: AppEnv, incident: string | undefined, payloads: readonly EventPayload[]): Promise<IncidentLink> {
+  if (incident === undefined) return {};
+  const opened = await env.incidents();
+  if (!opened.ok) return { note: opened.reason };
+  return recorded(incident, await recordIncidentEvents(opened.value.context, incident, payloads));
+}
+
+function recorded(incident: string, result: Awaited<ReturnType<typeof recordIncidentEvents>>): IncidentLink {
+  if (!result.ok) return { note: `${incident}: ${result.reason}` };
+  const notified = result.value.published;
+  const failed = notified.filter((p) => !p.ok);
+  return {
+    incident,
+    ...(notified.length > 0 ? { notified } : {}),
+    ...(failed.length > 0 ? { notifyNote: `${failed.length} of ${notified.length} notification channel${notified.length === 1 ? '' : 's'} failed: ${failed.map((p) => `${p.channel} (${p.detail})`).join('; ')}` } : {}),
+  };
+}
+
 /**
  * Appends events to the incident; the channels that hear them (deploys, rollbacks) are told, with
  * secrets from `notify.env` (default process.env; SecretStorage values in VS Code).
@@ -53,15 +84,7 @@ export async function recordInIncident(dir: string, incident: string | undefined
   if (incident === undefined) return {};
   const opened = await openNotifyingIncidents(dir, {}, notify);
   if (!opened.ok) return { note: opened.reason };
-  const recorded = await recordIncidentEvents(opened.value.context, incident, payloads);
-  if (!recorded.ok) return { note: `${incident}: ${recorded.reason}` };
-  const notified = recorded.value.published;
-  const failed = notified.filter((p) => !p.ok);
-  return {
-    incident,
-    ...(notified.length > 0 ? { notified } : {}),
-    ...(failed.length > 0 ? { notifyNote: `${failed.length} of ${notified.length} notification channel${notified.length === 1 ? '' : 's'} failed: ${failed.map((p) => `${p.channel} (${p.detail})`).join('; ')}` } : {}),
-  };
+  return recorded(incident, await recordIncidentEvents(opened.value.context, incident, payloads));
 }
 
 /** A finished hotfix as a timeline event: the tag, the branches it went into, its commits. */

@@ -3,7 +3,7 @@
 // CLI; SecretStorage over the environment in VS Code). The CLI incident verbs, the deploy link into
 // the incident timeline and the extension all start here, so they notify alike.
 
-import { readConfigFile } from '../config-file';
+import { readConfigFile, type ConfigReader } from '../config-file';
 import { openIncidents, type IncidentOpenOptions, type OpenIncidents } from '../incident-workspace';
 import { recordIncidentEvents } from '../../core/incident/engine';
 import type { IncidentContext, IncidentSink } from '../../core/incident/ports';
@@ -17,6 +17,8 @@ export interface NotifyOptions {
   /** Where the channels' secrets come from; default process.env. */
   readonly env?: NotifyEnv;
   readonly send?: SendOptions;
+  /** The operation's configuration reader (read once); default: the file, read now. */
+  readonly readConfig?: ConfigReader;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface NotifyOptions {
  * not stop anything: a broadcast then reports why nothing was sent.
  */
 export async function notificationSinks(ctx: IncidentContext, root: string, options: NotifyOptions = {}): Promise<IncidentSink[]> {
-  const config = await readConfigFile(root);
+  const config = await (options.readConfig ?? readConfigFile)(root);
   if (!config.ok) {
     const detail = `nothing sent: ${config.reason}`;
     return [{ name: 'notifications', publish: (change) => Promise.resolve(change.broadcast ? [{ channel: 'notifications', ok: false, detail }] : []) }];
@@ -51,7 +53,7 @@ export async function notificationSinks(ctx: IncidentContext, root: string, opti
 export async function openNotifyingIncidents(dir: string, options: IncidentOpenOptions = {}, notify: NotifyOptions = {}): Promise<Result<OpenIncidents>> {
   const channels: IncidentSink[] = [...(options.sinks ?? [])];
   // The channels need the context (its audit log, actor, clock), so they join the array it holds once it exists.
-  const opened = await openIncidents(dir, { ...options, sinks: channels });
+  const opened = await openIncidents(dir, { ...options, sinks: channels, ...(notify.readConfig && !options.readConfig ? { readConfig: notify.readConfig } : {}) });
   if (!opened.ok) return opened;
   const redact = secretRedactor(notify.env ?? process.env);
   const { context } = opened.value;

@@ -1,0 +1,72 @@
+// The environment of one operation, built once by a front end's composition root and passed down:
+// where the person is, the kubeconfig they chose (the setting or --kubeconfig), the notification
+// secrets (SecretStorage over the environment, or the environment), the person (Interaction), and
+// the configuration read once. Every store an operation opens comes from here, so a deploy, its
+// incident timeline and its notifications all see the same cluster, file and secrets. No module
+// holds state: a new operation builds a new environment.
+
+import { memoConfigReader, type ConfigReader } from '../adapters/config-file';
+import { openDeploy, type DeployOpenOptions, type OpenDeploy } from '../adapters/deploy-workspace';
+import type { OpenIncidents } from '../adapters/incident-workspace';
+import { openNotifyingIncidents } from '../adapters/notify/incident-sinks';
+import type { NotifyEnv } from '../adapters/notify/sinks';
+import { openWorkspace, type OpenOptions, type OpenWorkspace } from '../adapters/workspace';
+import type { Result } from '../core/result';
+import type { Interaction } from './interaction';
+
+export interface EnvOptions {
+  /** The folder the person works in (the CLI's cwd or --repo; the repository VS Code picked). */
+  readonly dir: string;
+  readonly interaction: Interaction;
+  /** The kubeconfig file the person chose: the hotfixDeployer.kubeconfig setting, --kubeconfig. */
+  readonly kubeconfig?: string;
+  /** The notification channels' secrets over the process environment; default process.env. */
+  readonly secrets?: NotifyEnv;
+  /** How long a status poll waits (tests shorten it). */
+  readonly pollMs?: number;
+  /** Called with each git command's arguments, for a debug log. */
+  readonly onGitCommand?: (args: readonly string[]) => void;
+}
+
+export interface AppEnv {
+  readonly dir: string;
+  readonly interaction: Interaction;
+  readonly kubeconfig?: string;
+  readonly secrets: NotifyEnv;
+  /** The configuration, read once per repository for this operation. */
+  readonly readConfig: ConfigReader;
+  /** The repository with its configuration (git overrides such as --model apply over the file). */
+  workspace(options?: Pick<OpenOptions, 'git'>): Promise<Result<OpenWorkspace>>;
+  /** The incidents, from the store the configuration chooses, through the chosen kubeconfig, with the channels. */
+  incidents(): Promise<Result<OpenIncidents>>;
+  /** A deploy target through the kube context, wired to the interaction's progress and cancel. */
+  target(name: string, options?: Pick<DeployOpenOptions, 'onEvent'>): Promise<Result<OpenDeploy>>;
+}
+
+export function createEnv(options: EnvOptions): AppEnv {
+  const readConfig = memoConfigReader();
+  const secrets = options.secrets ?? process.env;
+  const { interaction } = options;
+  let incidents: Promise<Result<OpenIncidents>> | undefined;
+  return {
+    dir: options.dir,
+    interaction,
+    ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+    secrets,
+    readConfig,
+    workspace: (open = {}) => openWorkspace(options.dir, { ...open, readConfig, ...(options.onGitCommand ? { onGitCommand: options.onGitCommand } : {}) }),
+    incidents: () => {
+      incidents ??= openNotifyingIncidents(options.dir, { readConfig, ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}) }, { env: secrets, readConfig });
+      return incidents;
+    },
+    target: (name, open = {}) =>
+      openDeploy(options.dir, name, {
+        ...open,
+        readConfig,
+        progress: (message) => interaction.progress(message),
+        ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+        ...(interaction.signal ? { signal: interaction.signal } : {}),
+        ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      }),
+  };
+}

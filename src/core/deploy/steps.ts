@@ -2,7 +2,7 @@
 // everything and dry-runs every write on the server before anything changes; update, rollout, smoke
 // and switch each do one thing and can be run again after an interruption (they look before they write).
 
-import { failed, succeeded, type Result } from '../result';
+import { failed, succeeded, type Failed, type Result } from '../result';
 import type { DeployContext } from './context';
 import type { DeployLock } from './lock';
 import { MANAGED_BY } from './lock';
@@ -91,7 +91,7 @@ export async function preflight(ctx: DeployContext, state: DeployState): Promise
   const container = containerOf(ctx, d);
   if (!container.ok) return container;
   if (state.strategy === 'rolling' && d.containers.find((c) => c.name === container.value)?.image === state.image) {
-    return failed(`${d.name} already runs ${state.image}.`, 'Nothing to deploy; pass another --image.');
+    return failed(`${d.name} already runs ${state.image}.`, 'Nothing to deploy; give another image.');
   }
   // The server checks the write (admission, validation, quota) without making it.
   const templateAnnotations = commitAnnotations(state);
@@ -139,8 +139,20 @@ export async function update(ctx: DeployContext, state: DeployState): Promise<St
 }
 
 export async function rollout(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<StepResult> {
-  const waited = await waitForRollout(ctx, state.deployment ?? ctx.target.app, lock);
-  return waited.ok ? succeeded(state) : waited;
+  const name = state.deployment ?? ctx.target.app;
+  const waited = await waitForRollout(ctx, name, lock);
+  if (!waited.ok) return waited;
+  // What rolled out must be this deploy's image: after a restore that a crash interrupted, the
+  // Deployment rolls out the previous version, and that is no success of this deploy.
+  const d = await mustGet(ctx, name);
+  if (!d.ok) return d;
+  return changedUnderUs(state, d.value) ?? succeeded(state);
+}
+
+/** A failure when `d` no longer runs this deploy's image (an interrupted restore put the old one back, or someone else). */
+function changedUnderUs(state: DeployState, d: DeploymentView): Failed | undefined {
+  const image = d.containers.find((c) => c.name === state.container)?.image;
+  return image === state.image ? undefined : failed(`${d.name} runs ${image ?? 'another image'}, not ${state.image}: it was changed during the deploy.`);
 }
 
 export async function smoke(ctx: DeployContext, state: DeployState): Promise<StepResult> {
@@ -162,6 +174,8 @@ export async function switchTraffic(ctx: DeployContext, state: DeployState): Pro
   if ('error' in c) return failed(c.error);
   const to = state.deployment === blue.value.name ? 'blue' : 'green';
   if (c.live !== to) {
+    const changed = changedUnderUs(state, to === 'blue' ? blue.value : green.value);
+    if (changed) return changed;
     ctx.progress?.(`Switching Service ${target.service} to ${state.deployment ?? to}`);
     await cluster.setServiceSelector(target.namespace, target.service, c.selectors[to], writeAnnotations(ctx, state), { dryRun: false });
   }

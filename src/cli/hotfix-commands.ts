@@ -1,27 +1,22 @@
-// `create`, `finish` and `status`: parse, open the repository, call the hotfix engine, print.
+// `create`, `finish` and `status`: parse the flags, call the operation in src/app, print its outcome.
 
 import type { Command } from 'commander';
-import { finishedEvent, linkedIncident, recordInIncident } from '../app/incident-link';
-import { openWorkspace, type OpenWorkspace } from '../adapters/workspace';
-import type { BranchingModel } from '../core/config/types';
-import { createHotfix } from '../core/hotfix/create';
-import { abortFinish, continueFinish, finishHotfix, type FinishOutcome } from '../core/hotfix/finish';
-import { parseIssueKey } from '../core/hotfix/naming';
+import { createHotfix, type CreateOutcome, type DriftUnresolved } from '../app/hotfix-create';
+import { finishHotfix, type FinishResult } from '../app/hotfix-finish';
+import { noteRepository } from '../app/narrate';
 import { hotfixStatus } from '../core/hotfix/status';
-import { parseSeverity, type Severity } from '../core/severity';
+import { cliEnv, type CommonFlags } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter, short, type Reporter } from './output';
 import type { Io } from './program';
-import { baseFromRunning, fromRunningUsage } from './running-commands';
-
-interface Common {
-  readonly repo?: string;
-  readonly json?: boolean;
-}
+import { stoppedWith } from './refused';
+import { remedyCommand, shellValue } from './remedy';
+import { incidentLines, runningLines } from './running-commands';
 
 type Runner = (code: ExitCode) => void;
 
-type CreateOptions = Common & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string; target?: string; onDrift?: string; kubeconfig?: string };
+type CreateOptions = CommonFlags & { issue: string; title: string; from?: string; severity?: string; model?: string; incident?: string; target?: string; onDrift?: string };
+type FinishOptions = CommonFlags & { continue?: boolean; abort?: boolean; push: boolean; branch?: string };
 
 export function registerHotfixCommands(program: Command, io: Io, setExit: Runner): void {
   program
@@ -51,7 +46,7 @@ export function registerHotfixCommands(program: Command, io: Io, setExit: Runner
     .option('--branch <name>', 'the hotfix branch (default: the one checked out, or the only one)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { continue?: boolean; abort?: boolean; push: boolean; branch?: string }) => {
+    .action(async (options: FinishOptions) => {
       setExit(await finish(io, options));
     });
 
@@ -61,137 +56,117 @@ export function registerHotfixCommands(program: Command, io: Io, setExit: Runner
     .description('the production baseline, the hotfix branches (local and remote) and any unfinished finish')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common) => {
+    .action(async (options: CommonFlags) => {
       setExit(await status(io, options));
     });
 }
 
-async function open(out: Reporter, options: Common, model?: BranchingModel): Promise<OpenWorkspace | ExitCode> {
-  const opened = await openWorkspace(options.repo ?? process.cwd(), model ? { git: { model } } : {});
-  if (!opened.ok) {
-    return out.refused(opened);
-  }
-  const { location, context } = opened.value;
-  out.line(`repository ${location.root} (${context.settings.model}, production: ${context.settings.productionBranch})`);
-  return opened.value;
-}
-
 async function create(io: Io, options: CreateOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const key = parseIssueKey(options.issue);
-  if (!key.ok) {
-    return out.failure(key.reason, key.hint, EXIT.usage);
-  }
-  let severity: Severity | undefined;
-  if (options.severity !== undefined) {
-    severity = parseSeverity(options.severity);
-    if (severity === undefined) {
-      return out.failure(`"${options.severity}" is not a severity.`, 'Use SEV0, SEV1, SEV2 or SEV3 (or critical, high, medium, low).', EXIT.usage);
-    }
-  }
   if (options.model !== undefined && options.model !== 'gitflow' && options.model !== 'trunk') {
     return out.failure(`"${options.model}" is not a branching model.`, 'Use --model=gitflow or --model=trunk.', EXIT.usage);
   }
-  const fromRunning = options.from === 'running';
-  const usage = fromRunning ? fromRunningUsage(options) : options.onDrift !== undefined ? '--on-drift goes with --from=running.' : undefined;
-  if (usage) return out.failure(usage, 'e.g. hotfix-deployer create --issue=PROD-1 --from=running --target=production', EXIT.usage);
-  const opened = await open(out, options, options.model);
-  if (typeof opened === 'number') return opened;
-  // The incident the hotfix is for: the one named (checked before anything is created), else the only open one.
-  const link = await linkedIncident(opened.location.root, options.incident);
-  if (link.note && options.incident !== undefined) return out.failure(link.note, undefined, EXIT.usage);
-  // --from=running: the commit the target runs, unless it drifted from the release and the person chose the tag.
-  const base = fromRunning
-    ? await baseFromRunning(out, opened.location.root, link.incident, {
-        issue: key.value,
-        title: options.title,
-        target: options.target ?? '',
-        ...(options.onDrift !== undefined ? { onDrift: options.onDrift } : {}),
-        ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
-        ...(options.repo !== undefined ? { repo: options.repo } : {}),
-        ...(options.model !== undefined ? { model: options.model } : {}),
-      })
-    : { from: options.from };
-  if (typeof base === 'number') return base;
-  const result = await createHotfix(
-    opened.context,
-    {
-      issue: key.value,
-      title: options.title,
-      ...(base.from !== undefined ? { from: base.from } : {}),
-      ...('baseRef' in base && base.baseRef !== undefined ? { baseRef: base.baseRef } : {}),
-      ...(severity ? { severity } : {}),
-    },
-    (m) => out.progress(m),
-  );
-  if (!result.ok) {
-    return out.failure(result.reason, result.hint, EXIT.failed, 'dirtyFiles' in result ? { dirtyFiles: result.dirtyFiles } : {});
+  if (options.onDrift !== undefined && options.onDrift !== 'running' && options.onDrift !== 'tag') {
+    return out.failure(`--on-drift=${options.onDrift}: use --on-drift=running or --on-drift=tag.`, 'e.g. hotfix-deployer create --issue=PROD-1 --from=running --target=production --on-drift=running', EXIT.usage);
   }
-  const r = result.value;
-  const recorded = link.incident ? await recordInIncident(opened.location.root, link.incident, [{ type: 'hotfix-created', branch: r.branch, issueKey: r.issueKey }]) : link;
-  const running = 'report' in base ? base.report : undefined;
-  return out.result({ hotfix: r, ...(recorded.incident ? { incident: recorded.incident } : {}), ...(running ? { running: running.running, drift: running.drift ?? null } : {}) }, [
-    `Created ${r.branch} from ${r.baseline.ref.startsWith('running:') ? `the commit ${r.baseline.ref.slice('running:'.length)} runs` : (r.baseline.tag ?? r.baseline.ref)} (${short(r.baseline.sha)}) and checked it out.`,
-    ...(r.issueUrl ? [`Issue: ${r.issueUrl}`] : []),
-    ...(recorded.incident ? [`Recorded in ${recorded.incident}'s timeline.`] : []),
-    ...(recorded.note ? [`note: not recorded in an incident: ${recorded.note}`] : []),
-    'Next: commit the fix, then run hotfix-deployer finish.',
-  ]);
+  const outcome = await createHotfix(cliEnv(io, out, options), {
+    issue: options.issue,
+    title: options.title,
+    // The CLI stashes nothing: uncommitted changes are refused, for the person to commit or stash.
+    stash: false,
+    ...(options.from !== undefined ? { from: options.from } : {}),
+    ...(options.target !== undefined ? { target: options.target } : {}),
+    ...(options.onDrift !== undefined ? { onDrift: options.onDrift } : {}),
+    ...(options.severity !== undefined ? { severity: options.severity } : {}),
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.incident !== undefined ? { incident: options.incident } : {}),
+  });
+  // What runs and where its drift went, before the outcome: also when nothing was created.
+  if (outcome.kind !== 'cancelled' && outcome.running) {
+    for (const line of [...runningLines(outcome.running.report), ...incidentLines(outcome.running.recorded)]) out.line(line);
+  }
+  return reportCreate(out, outcome, options);
 }
 
-async function finish(io: Io, options: Common & { continue?: boolean; abort?: boolean; push: boolean; branch?: string }): Promise<ExitCode> {
+function reportCreate(out: Reporter, outcome: CreateOutcome, options: CreateOptions): ExitCode {
+  switch (outcome.kind) {
+    case 'cancelled':
+    case 'refused':
+      return stoppedWith(out, outcome);
+    case 'drift':
+      return reportDrift(out, outcome, options);
+    case 'created': {
+      const { hotfix: r, link, running } = outcome;
+      return out.result({ hotfix: r, ...(link.incident ? { incident: link.incident } : {}), ...(running ? { running: running.report.running, drift: running.report.drift ?? null } : {}) }, [
+        `Created ${r.branch} from ${r.baseline.ref.startsWith('running:') ? `the commit ${r.baseline.ref.slice('running:'.length)} runs` : (r.baseline.tag ?? r.baseline.ref)} (${short(r.baseline.sha)}) and checked it out.`,
+        ...(r.issueUrl ? [`Issue: ${r.issueUrl}`] : []),
+        ...(link.incident ? [`Recorded in ${link.incident}'s timeline.`] : link.note ? [`note: not recorded in an incident: ${link.note}`] : []),
+        'Next: commit the fix, then run hotfix-deployer finish.',
+      ]);
+    }
+  }
+}
+
+/** Both ways on, as command lines to copy: the same create with --on-drift, and this run's --kubeconfig and --repo. */
+function reportDrift(out: Reporter, outcome: DriftUnresolved, options: CommonFlags): ExitCode {
+  const { failed, running } = outcome;
+  const context = [...(options.kubeconfig ? [`--kubeconfig=${shellValue(options.kubeconfig)}`] : []), ...(options.repo ? [`--repo=${shellValue(options.repo)}`] : [])];
+  const commands = (failed.remedies ?? []).map((r) => `    ${[remedyCommand(r), ...context].join(' ')}${r.why ? `   # ${r.why}` : ''}`);
+  return out.failure(failed.reason, [failed.hint ?? '', ...commands].join('\n'), EXIT.usage, {
+    drift: running.report.drift,
+    running: running.report.running,
+    ...(running.recorded.incident ? { incident: running.recorded.incident } : {}),
+    remedies: failed.remedies ?? [],
+  });
+}
+
+async function finish(io: Io, options: FinishOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  if (options.continue && options.abort) {
-    return out.failure('--continue and --abort cannot be used together.', 'Choose one.', EXIT.usage);
-  }
-  const opened = await open(out, options);
-  if (typeof opened === 'number') return opened;
-  const progress = (m: string) => out.progress(m);
-  const outcome = options.continue
-    ? await continueFinish(opened.context, progress)
-    : options.abort
-      ? await abortFinish(opened.context, progress)
-      : await finishHotfix(opened.context, { push: options.push, ...(options.branch ? { branch: options.branch } : {}) }, progress);
-  if (outcome.kind === 'finished') {
-    // Into the linked incident's timeline: the tag, the branches and the fix's commits.
-    const root = opened.location.root;
-    const link = await linkedIncident(root);
-    const recorded = await recordInIncident(root, link.incident, [finishedEvent(outcome)]);
-    if (recorded.incident) out.line(`recorded in ${recorded.incident}'s timeline`);
-    else if (link.note ?? recorded.note) out.line(`note: not recorded in an incident: ${link.note ?? recorded.note ?? ''}`);
-  }
-  return reportFinish(out, outcome, options.abort === true);
+  const outcome = await finishHotfix(cliEnv(io, out, options), {
+    push: options.push,
+    ...(options.continue ? { continue: true } : {}),
+    ...(options.abort ? { abort: true } : {}),
+    ...(options.branch !== undefined ? { branch: options.branch } : {}),
+  });
+  return reportFinish(out, outcome);
 }
 
-function reportFinish(out: Reporter, outcome: FinishOutcome, aborting: boolean): ExitCode {
-  if (outcome.kind === 'finished') {
-    const { state } = outcome;
-    return out.result({ finished: state.branch, tag: state.tag ?? null, pushed: outcome.pushed, head: outcome.head, steps: state.done }, [
-      `Finished ${state.branch}: ${state.done.join(', ')}.`,
-      ...(state.tag ? [`Tagged ${state.tag}.`] : []),
-      outcome.pushed ? `Pushed to ${state.remote ?? 'the remote'}.` : 'Nothing was pushed.',
-      `Now on ${outcome.head}.`,
-    ]);
+function reportFinish(out: Reporter, outcome: FinishResult): ExitCode {
+  switch (outcome.kind) {
+    case 'finished': {
+      const { state, link } = outcome;
+      if (link.incident) out.line(`recorded in ${link.incident}'s timeline`);
+      else if (link.note) out.line(`note: not recorded in an incident: ${link.note}`);
+      return out.result({ finished: state.branch, tag: state.tag ?? null, pushed: outcome.pushed, head: outcome.head, steps: state.done }, [
+        `Finished ${state.branch}: ${state.done.join(', ')}.`,
+        ...(state.tag ? [`Tagged ${state.tag}.`] : []),
+        outcome.pushed ? `Pushed to ${state.remote ?? 'the remote'}.` : 'Nothing was pushed.',
+        `Now on ${outcome.head}.`,
+      ]);
+    }
+    case 'stopped':
+      return out.failure(
+        `The finish stopped at ${outcome.step}: conflicts in ${outcome.files.join(', ')}.`,
+        `Resolve them, git add the files, then run hotfix-deployer finish --continue (or finish --abort to undo the whole finish).`,
+        EXIT.stopped,
+        { stopped: outcome.step, files: outcome.files },
+      );
+    case 'aborted':
+      return out.result({ aborted: true, branch: outcome.branch }, [`The finish of ${outcome.branch} was aborted; every branch and tag is back where it was.`]);
+    case 'cancelled':
+      return stoppedWith(out, outcome);
+    case 'failed':
+      return out.refused(outcome, { resumable: outcome.resumable }, outcome.resumable ? EXIT.stopped : undefined);
   }
-  if (outcome.kind === 'stopped') {
-    return out.failure(
-      `The finish stopped at ${outcome.step}: conflicts in ${outcome.files.join(', ')}.`,
-      `Resolve them, git add the files, then run hotfix-deployer finish --continue (or finish --abort to undo the whole finish).`,
-      EXIT.stopped,
-      { stopped: outcome.step, files: outcome.files },
-    );
-  }
-  if (aborting && /aborted; every branch/.test(outcome.reason)) {
-    return out.result({ aborted: true }, [outcome.reason]);
-  }
-  return out.failure(outcome.reason, outcome.hint, outcome.resumable ? EXIT.stopped : EXIT.failed, { resumable: outcome.resumable });
 }
 
-async function status(io: Io, options: Common): Promise<ExitCode> {
+async function status(io: Io, options: CommonFlags): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const opened = await open(out, options);
-  if (typeof opened === 'number') return opened;
-  const s = await hotfixStatus(opened.context);
+  const env = cliEnv(io, out, options);
+  const opened = await env.workspace();
+  if (!opened.ok) return out.refused(opened);
+  noteRepository(env, opened.value);
+  const s = await hotfixStatus(opened.value.context);
   const lines = [
     `production ${s.production.branch} ${short(s.production.sha)}${s.production.tag ? `, release ${s.production.tag} (${short(s.production.tagSha)}${s.production.date ? `, ${s.production.date}` : ''})` : ''}`,
   ];

@@ -1,9 +1,10 @@
 // Creating a hotfix branch: validate the input, choose the base (the production release tag in
-// gitflow, the production tip in trunk, or what --from names), refuse anything that would change
+// gitflow, the production tip in trunk, or the base asked for), refuse anything that would change
 // the repository unexpectedly, then branch, check out and record the baseline.
 
 import { issueUrl } from '../config/defaults';
 import type { BranchingModel } from '../config/types';
+import { remedy } from '../remedy';
 import { failed, succeeded, type Result } from '../result';
 import type { Severity } from '../severity';
 import { actorOf, audit, type HotfixContext, type Progress } from './context';
@@ -152,7 +153,8 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
       }
       return failed(
         `No release tag (${settings.tagPrefix}X.Y.Z) is reachable from ${production}.`,
-        `Tag the release running in production, or branch from the production tip with --from=production.`,
+        `Tag the release running in production, or branch from the production tip.`,
+        [remedy('create', { from: 'production' })],
       );
     }
     return succeeded({ ref: release.name, sha: release.sha, tag: release.name, version: release.version });
@@ -160,11 +162,11 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
 
   const ref = from === undefined || from === 'production' ? production : from;
   if (ref.startsWith('-')) {
-    return failed(`"${ref}" is not a tag or branch name.`, 'Pass a tag, a branch or a commit with --from.');
+    return failed(`"${ref}" is not a tag or branch name.`, 'Name a tag, a branch or a commit to branch from.');
   }
   const sha = await git.resolveCommit(ref);
   if (sha === undefined) {
-    return failed(`Cannot find "${ref}" to branch from.`, 'Pass an existing tag, branch or commit with --from (git tag --list shows the tags).');
+    return failed(`Cannot find "${ref}" to branch from.`, 'Name an existing tag, branch or commit (git tag --list shows the tags).');
   }
   // The version to bump when finishing: the highest release reachable from the base.
   const release = await highestReachableRelease(ctx, sha);

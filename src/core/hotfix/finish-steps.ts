@@ -51,7 +51,7 @@ async function merge(ctx: HotfixContext, state: FinishState, target: string, pro
   if (await git.isAncestor(state.hotfixSha, `refs/heads/${target}`)) {
     return { kind: 'done', state }; // merged already (by this finish before a crash, or by hand)
   }
-  progress(`Merging ${state.branch} into ${target} (--no-ff)`);
+  progress(`Merging ${state.branch} into ${target} (a merge commit: git merge --no-ff)`);
   await git.checkout(target);
   const outcome = await git.mergeNoFastForward(state.branch, `Merge ${state.branch} into ${target}\n\nHotfix ${state.issueKey}.`);
   if (outcome.kind === 'conflict') {
@@ -184,7 +184,7 @@ async function push(ctx: HotfixContext, state: FinishState, progress: Progress):
 
 /**
  * A push refused because the remote already has our tag at another commit (someone finished a
- * hotfix meanwhile) would fail the same way on every --continue: say so, and how to get out.
+ * hotfix meanwhile) would fail the same way on every continue: say so, and how to get out.
  */
 async function explainPushFailure(ctx: HotfixContext, state: FinishState, error: unknown): Promise<Error> {
   const message = error instanceof Error ? error.message.trim() : String(error);
@@ -194,6 +194,6 @@ async function explainPushFailure(ctx: HotfixContext, state: FinishState, error:
   if (remoteSha === undefined || remoteSha === ours) return new Error(message);
   return new Error(
     `${state.remote} already has the tag ${state.tag}, at ${remoteSha.slice(0, 8)}, not this finish's ${ours?.slice(0, 8) ?? ''}: ` +
-      `someone released it meanwhile, and --continue would repeat this push. Abort (finish --abort), fetch (git fetch --tags ${state.remote}), then finish again.`,
+      `someone released it meanwhile, and continuing would repeat this push. Abort the finish, fetch (git fetch --tags ${state.remote}), then finish again.`,
   );
 }

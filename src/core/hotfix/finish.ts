@@ -1,9 +1,10 @@
 // Finishing a hotfix is a state machine saved after every step: gitflow merges --no-ff into
 // production, tags the next patch version, merges into develop (and open release branches),
 // deletes the branch and pushes; trunk fast-forwards production, tags, cherry-picks onto main.
-// A conflict stops with the files listed; --continue resumes, --abort puts every ref back.
+// A conflict stops with the files listed; continuing resumes, aborting puts every ref back.
 
 import { describeAnchor, type AnchorOutcome } from '../audit/anchor';
+import { FILL_IN, remedy, type Remedy } from '../remedy';
 import { failed, type Failed } from '../result';
 import { actorOf, audit, type HotfixContext, type Progress } from './context';
 import { parseHotfixBranch } from './naming';
@@ -30,17 +31,26 @@ export type FinishOutcome =
       readonly anchor?: AnchorOutcome;
     }
   | { readonly kind: 'stopped'; readonly state: FinishState; readonly step: FinishStepId; readonly files: readonly string[] }
+  /** Every branch and tag is back where it was before the finish began; the hotfix branch keeps its commits. */
+  | { readonly kind: 'aborted'; readonly branch: string; readonly undone: readonly FinishStepId[] }
   | (Failed & { readonly kind: 'failed'; readonly resumable: boolean });
 
-function refused(reason: string, hint?: string, resumable = false): FinishOutcome {
-  return { ...failed(reason, hint), kind: 'failed', resumable };
+export type FinishFailure = Extract<FinishOutcome, { kind: 'failed' }>;
+export type AbortOutcome = Extract<FinishOutcome, { kind: 'aborted' | 'failed' }>;
+
+/** Resume the finish in progress, or put everything back: what helps with a stopped or failed finish. */
+export const CONTINUE_FINISH: Remedy = remedy('finish', { continue: true });
+export const ABORT_FINISH: Remedy = remedy('finish', { abort: true });
+
+function refused(reason: string, hint?: string, options: { readonly resumable?: boolean; readonly remedies?: readonly Remedy[] } = {}): FinishFailure {
+  return { ...failed(reason, hint, options.remedies), kind: 'failed', resumable: options.resumable ?? false };
 }
 
 export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = {}, progress: Progress = () => undefined): Promise<FinishOutcome> {
   const { git, settings, store } = ctx;
   const existing = await store.read<FinishState>(FINISH_KEY);
   if (existing) {
-    return refused(`A finish of ${existing.branch} is already in progress.`, 'Continue it (finish --continue) or abort it (finish --abort).');
+    return refused(`A finish of ${existing.branch} is already in progress.`, 'Continue it, or abort it to start again.', { remedies: [CONTINUE_FINISH, ABORT_FINISH] });
   }
   const busy = await git.inProgress();
   if (busy) {
@@ -131,14 +141,14 @@ async function tagsOnlyOnRemote(ctx: HotfixContext, pushing: boolean): Promise<s
 export async function continueFinish(ctx: HotfixContext, progress: Progress = () => undefined): Promise<FinishOutcome> {
   const state = await ctx.store.read<FinishState>(FINISH_KEY);
   if (!state) {
-    return refused('No finish is in progress.', 'Start one with finish.');
+    return refused('No finish is in progress.', 'Start one by finishing a hotfix branch.', { remedies: [remedy('finish')] });
   }
   await audit(ctx, { action: 'hotfix.finish.continue', subject: state.branch, details: { step: state.stopped?.step ?? state.lastError?.step ?? '' } });
   return drive(ctx, state, progress);
 }
 
 /** Puts every branch and tag back where it was before the finish began. */
-export async function abortFinish(ctx: HotfixContext, progress: Progress = () => undefined): Promise<FinishOutcome> {
+export async function abortFinish(ctx: HotfixContext, progress: Progress = () => undefined): Promise<AbortOutcome> {
   const { git, store } = ctx;
   const state = await store.read<FinishState>(FINISH_KEY);
   if (!state) {
@@ -147,7 +157,8 @@ export async function abortFinish(ctx: HotfixContext, progress: Progress = () =>
   if (state.pushStarted) {
     return refused(
       `The finish of ${state.branch} has already pushed to ${state.remote ?? 'the remote'}; undoing a push would need a force-push.`,
-      'Complete it with finish --continue; to undo the fix itself, revert it in a new hotfix.',
+      'Complete it by continuing the finish; to undo the fix itself, revert it in a new hotfix.',
+      { remedies: [CONTINUE_FINISH] },
     );
   }
   progress('Aborting the merge or cherry-pick in progress');
@@ -162,7 +173,9 @@ export async function abortFinish(ctx: HotfixContext, progress: Progress = () =>
       await git.setBranch(name, sha);
     }
   }
-  if (state.tag !== undefined && state.done.includes('tag')) {
+  // Not only when the tag step is done: it saves the name before it creates the tag, so a crash in
+  // between leaves this finish's tag behind a step not yet done.
+  if (state.tag !== undefined && (await git.resolveCommit(`refs/tags/${state.tag}`)) !== undefined) {
     await git.deleteTag(state.tag);
   }
   if (state.original.head !== undefined) {
@@ -170,7 +183,7 @@ export async function abortFinish(ctx: HotfixContext, progress: Progress = () =>
   }
   await store.remove(FINISH_KEY);
   await audit(ctx, { action: 'hotfix.finish.abort', subject: state.branch, after: state.hotfixSha, details: { undone: state.done.join(', ') } });
-  return refused(`The finish of ${state.branch} was aborted; every branch and tag is back where it was.`, undefined);
+  return { kind: 'aborted', branch: state.branch, undone: state.done };
 }
 
 async function drive(ctx: HotfixContext, initial: FinishState, progress: Progress): Promise<FinishOutcome> {
@@ -187,7 +200,10 @@ async function drive(ctx: HotfixContext, initial: FinishState, progress: Progres
       state = { ...state, lastError: { step, message, at: ctx.clock.now().toISOString() } };
       await ctx.store.write(FINISH_KEY, state);
       await audit(ctx, { action: 'hotfix.finish.error', subject: state.branch, details: { step, message: message.slice(0, 500) } });
-      return refused(`The finish of ${state.branch} failed at ${step}: ${message}`, 'Fix the cause, then finish --continue; or finish --abort to undo.', true);
+      return refused(`The finish of ${state.branch} failed at ${step}: ${message}`, 'Fix the cause, then continue the finish; or abort it to undo.', {
+        resumable: true,
+        remedies: [CONTINUE_FINISH, ABORT_FINISH],
+      });
     }
     state = result.state;
     if (result.kind === 'conflict') {
@@ -325,8 +341,10 @@ async function pickBranch(ctx: HotfixContext, requested: string | undefined): Pr
   if (hotfixes.length === 1 && hotfixes[0] !== undefined) {
     return hotfixes[0];
   }
-  return refused(
-    hotfixes.length === 0 ? 'There is no hotfix branch to finish.' : `Several hotfix branches exist (${hotfixes.join(', ')}).`,
-    hotfixes.length === 0 ? 'Create one with create --issue=… --title=….' : 'Check out the one to finish, or name it with --branch.',
-  );
+  if (hotfixes.length === 0) {
+    return refused('There is no hotfix branch to finish.', 'Create one and commit the fix on it first.', { remedies: [remedy('create', { issue: FILL_IN, title: FILL_IN })] });
+  }
+  return refused(`Several hotfix branches exist (${hotfixes.join(', ')}).`, 'Check out the one to finish, or say which.', {
+    remedies: hotfixes.map((name) => remedy('finish', { branch: name })),
+  });
 }

@@ -1,12 +1,12 @@
 // Asks for what a new hotfix branch needs: issue key, title, base and severity, with the branch
 // name previewed as it is typed and the detected baseline preselected. Given an issue in the
-// arguments (automation, tests), it asks nothing and uses the defaults for the rest.
+// arguments (automation, tests), it asks nothing and passes them on for the operation to check.
 
 import * as vscode from 'vscode';
-import type { CreateInput } from '../../core/hotfix/create';
+import type { CreateRequest } from '../../app/hotfix-create';
 import type { HotfixContext } from '../../core/hotfix/context';
 import { hotfixBranchName, parseIssueKey } from '../../core/hotfix/naming';
-import { parseSeverity, SEVERITIES, type Severity } from '../../core/severity';
+import { SEVERITIES, type Severity } from '../../core/severity';
 
 export interface CreateArgs {
   readonly root?: string;
@@ -29,11 +29,13 @@ const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
  * `base`, when the base is already chosen (Create Hotfix from Production: the commit that runs), skips
  * the base step and names it in the record.
  */
-export async function askCreateInput(ctx: HotfixContext, args: CreateArgs, base?: { readonly sha: string; readonly ref: string }): Promise<CreateInput | undefined> {
-  const fixed = base ? { from: base.sha, baseRef: base.ref } : undefined;
+export async function askCreateInput(ctx: HotfixContext, args: CreateArgs, base?: { readonly from?: string; readonly baseRef?: string }): Promise<CreateRequest | undefined> {
+  // The base found already (Create Hotfix from Production): a commit, or the release (no `from`).
+  const fixed = base ? { ...(base.from !== undefined ? { from: base.from } : {}), ...(base.baseRef !== undefined ? { baseRef: base.baseRef } : {}) } : undefined;
+  const stash = args.stash !== undefined ? { stash: args.stash } : {};
   if (args.issue !== undefined) {
-    const severity = args.severity !== undefined ? parseSeverity(args.severity) : undefined;
-    return { issue: args.issue, title: args.title ?? '', ...(args.from !== undefined ? { from: args.from } : {}), ...fixed, ...(severity ? { severity } : {}) };
+    const from = fixed ?? (args.from !== undefined ? { from: args.from } : {});
+    return { issue: args.issue, title: args.title ?? '', ...from, ...(args.severity !== undefined ? { severity: args.severity } : {}), ...stash };
   }
   const steps = fixed ? 3 : 4;
   const issue = await vscode.window.showInputBox({
@@ -59,7 +61,7 @@ export async function askCreateInput(ctx: HotfixContext, args: CreateArgs, base?
   });
   if (title === undefined) return undefined;
 
-  const from = fixed ? fixed.from : await askBase(ctx, steps);
+  const from = fixed ? undefined : await askBase(ctx, steps);
   if (from === null) return undefined;
 
   const severityPick = await vscode.window.showQuickPick(
@@ -67,7 +69,7 @@ export async function askCreateInput(ctx: HotfixContext, args: CreateArgs, base?
     { title: `Hotfix: Create Hotfix Branch (${steps}/${steps})`, placeHolder: 'How severe is the production problem?', ignoreFocusOut: true },
   );
   if (!severityPick) return undefined;
-  return { issue: key.value, title, ...(from !== undefined ? { from } : {}), ...(fixed ? { baseRef: fixed.baseRef } : {}), ...(severityPick.level ? { severity: severityPick.level } : {}) };
+  return { issue: key.value, title, ...(from !== undefined ? { from } : {}), ...fixed, ...(severityPick.level ? { severity: severityPick.level } : {}), ...stash };
 }
 
 /** The base as `--from` would take it; undefined means the detected default, null means cancelled. */

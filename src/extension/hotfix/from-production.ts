@@ -1,17 +1,16 @@
 // Hotfix: Create Hotfix from Production…: branch from the commit a target really runs. Which target
-// (the named one, a tree node's, else picked), what runs there mapped to a commit, and, when that is
-// not the production release (drift), both commits side by side for the person to choose; the drift
-// goes into the open incident's timeline. Then the usual questions (issue, title, severity).
+// (the named one, a tree node's, else picked); then the operation reads what runs there, records any
+// drift from the production release in the open incident and asks which commit to start from; then
+// the usual questions (issue, title, severity) and the same create as Create Hotfix Branch.
 
 import * as vscode from 'vscode';
-import type { RunningReport } from '../../app/running';
-import type { DeployService } from '../deploy/service';
-import { argsOf, pickTargetConfig } from '../deploy/flow';
-import { showFailure } from '../ui';
-import type { CreateArgs } from './create-input';
-import { askCreateInput } from './create-input';
-import { runCreate, type CommandResult, type HotfixCommandDeps } from './commands';
+import type { DriftChoice } from '../../app/hotfix-create';
 import type { HotfixRecord } from '../../core/hotfix/records';
+import { argsOf, pickTargetConfig } from '../deploy/flow';
+import type { DeployService } from '../deploy/service';
+import { showRefusal } from '../ui';
+import { openRepo, runCreate, type CommandResult, type HotfixCommandDeps } from './commands';
+import { askCreateInput, type CreateArgs } from './create-input';
 
 export interface FromProductionDeps extends HotfixCommandDeps {
   readonly deploys: DeployService;
@@ -21,7 +20,7 @@ interface FromProductionArgs extends CreateArgs {
   /** A target name, or a tree node carrying one (a target, or its Running row). */
   readonly target?: string | { readonly name: string };
   /** When the target drifted from the release, without asking: branch from what runs, or from the tag. */
-  readonly onDrift?: 'running' | 'tag';
+  readonly onDrift?: DriftChoice;
 }
 
 const cancelled: CommandResult<never> = { ok: false, reason: 'cancelled' };
@@ -31,63 +30,23 @@ export async function createFromProductionCommand(deps: FromProductionDeps, arg?
   const picked = await pickTargetConfig(deps, arg, 'Create a hotfix from what runs on');
   if (!picked) return cancelled;
   const { root, target } = picked;
-  const kubeconfig = deps.deploys.kubeconfigSetting();
-  const { runningReport, recordDrift } = await import('../../app/running.js');
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Hotfix: reading what ${target.name} runs` },
-    () => runningReport(root, target.name, kubeconfig ? { kubeconfig } : {}),
+  const opened = await openRepo(deps, arg, root);
+  if (!opened) return cancelled;
+  const { runningBase } = await import('../../app/hotfix-create.js');
+  const found = await opened.interaction.withProgress(`Hotfix: reading what ${target.name} runs`, () =>
+    runningBase(opened.env, { target: target.name, ...(args.onDrift ? { onDrift: args.onDrift } : {}) }),
   );
-  if (!report.ok) {
-    void showFailure(deps.log, report.reason, report.hint, [
-      { title: 'Open Config', run: () => vscode.window.showTextDocument(vscode.Uri.joinPath(vscode.Uri.file(root), '.hotfix', 'config.yaml')) },
-    ]);
-    return { ok: false, reason: report.reason };
+  if (found.kind === 'cancelled') return cancelled;
+  if (found.kind !== 'base') {
+    void showRefusal(deps.log, found.failed, [{ title: 'Open Config', run: () => vscode.window.showTextDocument(vscode.Uri.joinPath(vscode.Uri.file(root), '.hotfix', 'config.yaml')) }], root);
+    return { ok: false, reason: found.failed.reason };
   }
-  const found = report.value;
-  const commit = found.running.commit;
-  deps.log.info(`${target.name} runs ${found.running.image.image} = ${commit.sha} (${commit.detail})`);
-  let base = { sha: commit.sha, ref: `running:${target.name}` };
-  if (found.drift) {
-    const { linkedIncident } = await import('../../app/incident-link.js');
-    const link = await linkedIncident(root);
-    const recorded = await recordDrift(found, link.incident);
-    if (recorded.incident) deps.log.info(`drift recorded in ${recorded.incident}'s timeline`);
-    const choice = args.onDrift ?? (await askDrift(found));
-    if (choice === undefined) return cancelled;
-    if (choice === 'tag') base = { sha: found.drift.expectedSha, ref: found.drift.expected };
-  }
-  const workspace = await deps.service.open(root);
-  if (!workspace.ok) {
-    void showFailure(deps.log, workspace.reason, workspace.hint);
-    return { ok: false, reason: workspace.reason };
-  }
-  const input = await askCreateInput(workspace.value.context, args, base);
-  if (!input) return cancelled;
-  return runCreate(deps, workspace.value, input, args.stash);
-}
-
-/** Both commits, plainly: what runs (and how it was read) and the production release; undefined = cancelled. */
-async function askDrift(report: RunningReport): Promise<'running' | 'tag' | undefined> {
-  const { describeDrift } = await import('../../core/running/drift.js');
-  const drift = report.drift;
-  if (!drift) return 'running';
-  const { running } = report;
-  const pick = await vscode.window.showQuickPick(
-    [
-      {
-        label: `$(server-environment) Branch from what runs: ${drift.runningSha.slice(0, 12)}`,
-        description: `${running.image.image} on ${running.deployment}`,
-        detail: `Read from ${running.commit.detail}. The fix goes onto exactly what production runs.`,
-        choice: 'running' as const,
-      },
-      {
-        label: `$(tag) Branch from ${drift.expected}: ${drift.expectedSha.slice(0, 12)}`,
-        description: 'the production release',
-        detail: 'What production should run; the fix ships without whatever else was deployed.',
-        choice: 'tag' as const,
-      },
-    ],
-    { title: `Hotfix: ${running.target} has drifted: ${describeDrift(drift)}`, placeHolder: 'Which commit should the hotfix branch start from?', ignoreFocusOut: true },
-  );
-  return pick?.choice;
+  const { report, recorded } = found.found;
+  const commit = report.running.commit;
+  deps.log.info(`${target.name} runs ${report.running.image.image} = ${commit.sha} (${commit.detail})`);
+  if (recorded.incident) deps.log.info(`drift recorded in ${recorded.incident}'s timeline`);
+  if (recorded.note) deps.log.info(`drift not recorded in an incident: ${recorded.note}`);
+  const request = await askCreateInput(opened.context, args, found);
+  if (!request) return cancelled;
+  return runCreate(deps, opened, request);
 }

@@ -1,11 +1,10 @@
-// The extension's door to the hotfix engine: opens each repository (config, settings, adapters),
-// loads its status for the tree, and tells listeners when the repository changed on disk
+// The Hotfixes view's source: the status of each repository (opened through the composition root,
+// asking nobody), computed once per change, and a signal when the repository changed on disk
 // (branches, HEAD, the engine's state) so views refresh without polling.
 
 import * as vscode from 'vscode';
-import type { OpenWorkspace } from '../../adapters/workspace';
+import { silentInteraction } from '../../app/interaction';
 import type { HotfixStatus } from '../../core/hotfix/status';
-import type { Result } from '../../core/result';
 import { CONTEXT_KEYS } from '../../shared/ids';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
@@ -40,12 +39,6 @@ export class HotfixService extends Disposable {
     );
   }
 
-  /** Opens the repository at `root` for one operation: config and settings are read fresh each time. */
-  async open(root: string): Promise<Result<OpenWorkspace>> {
-    const { openWorkspace } = await import('../../adapters/workspace.js');
-    return openWorkspace(root, { onGitCommand: (args) => this.log.trace(`git ${args.join(' ')}`) });
-  }
-
   /** Status of every repository, computed once per change and shared by all tree nodes. */
   statuses(): Promise<StatusSnapshot[]> {
     this.snapshots ??= this.load();
@@ -59,11 +52,12 @@ export class HotfixService extends Disposable {
   }
 
   private async load(): Promise<StatusSnapshot[]> {
-    const { hotfixStatus } = await import('../../core/hotfix/status.js');
+    const [{ hotfixStatus }, { editorEnv }] = await Promise.all([import('../../core/hotfix/status.js'), import('../compose.js')]);
     const snapshots = await Promise.all(
       this.repositories.all.map(async (repo): Promise<StatusSnapshot> => {
         try {
-          const opened = await this.open(repo.root);
+          // Config and settings are read fresh for each load.
+          const opened = await (await editorEnv({ log: this.log }, repo.root, silentInteraction())).workspace();
           if (!opened.ok) {
             return { root: repo.root, ok: false, reason: opened.reason, ...(opened.hint ? { hint: opened.hint } : {}) };
           }

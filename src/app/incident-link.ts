@@ -8,12 +8,10 @@ import type { FinishOutcome } from '../core/hotfix/finish';
 import type { EventPayload } from '../core/incident/events';
 import type { SinkReport } from '../core/incident/ports';
 import { recordIncidentEvents } from '../core/incident/engine';
-import { pickIncident } from '../core/incident/query';
-import { openIncidents } from '../adapters/incident-workspace';
-import { openNotifyingIncidents, type NotifyOptions } from '../adapters/notify/incident-sinks';
+import { pickIncident, readIncident } from '../core/incident/query';
+import type { LinkedSeverity } from '../core/verify/validate-gate';
 import type { AppEnv } from './env';
 
-export type { NotifyOptions };
 
 export interface IncidentLink {
   /** The incident the events went to, if any. */
@@ -34,18 +32,6 @@ export interface IncidentLink {
 /** The value of an incident option that links an action to no incident. */
 export const NO_INCIDENT = 'none';
 
-/** The incident an action belongs to: the one named, else the only open one (undefined: none open). */
-export async function linkedIncident(dir: string, named?: string): Promise<IncidentLink> {
-  const opened = await openIncidents(dir);
-  if (!opened.ok) return { note: opened.reason };
-  // `none`: the person says this action belongs to no incident (with several open, that is a choice too).
-  if (named !== undefined && named.trim().toLowerCase() === NO_INCIDENT) return {};
-  const picked = await pickIncident(opened.value.context, named, { prefer: 'open' });
-  if (picked.ok) return { incident: picked.value.incident.id };
-  if (picked.kind === 'not-found' && named === undefined) return {};
-  return { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}`, ...(picked.kind === 'ambiguous' && named === undefined ? { ambiguous: { reason: picked.reason } } : {}) };
-}
-
 /** linkedIncident, from the operation's environment: the store through the kubeconfig the person chose. */
 export async function linkIncident(env: AppEnv, named?: string): Promise<IncidentLink> {
   const opened = await env.incidents();
@@ -55,6 +41,15 @@ export async function linkIncident(env: AppEnv, named?: string): Promise<Inciden
   if (picked.ok) return { incident: picked.value.incident.id };
   if (picked.kind === 'not-found' && named === undefined) return {};
   return { note: `${picked.reason}${picked.hint ? ` ${picked.hint}` : ''}`, ...(picked.kind === 'ambiguous' && named === undefined ? { ambiguous: { reason: picked.reason } } : {}) };
+}
+
+/** The linked incident's severity, for emergency mode and the validation override rule. */
+export async function severityOf(env: AppEnv, id: string | undefined): Promise<{ value?: LinkedSeverity; note?: string }> {
+  if (id === undefined) return {};
+  const opened = await env.incidents();
+  if (!opened.ok) return { note: opened.reason };
+  const read = await readIncident(opened.value.context, id);
+  return read.ok ? { value: { id, severity: read.value.incident.severity } } : { note: read.reason };
 }
 
 /** recordInIncident, from the operation's environment: its store, its channels and their secrets. */
@@ -74,17 +69,6 @@ function recorded(incident: string, result: Awaited<ReturnType<typeof recordInci
     ...(notified.length > 0 ? { notified } : {}),
     ...(failed.length > 0 ? { notifyNote: `${failed.length} of ${notified.length} notification channel${notified.length === 1 ? '' : 's'} failed: ${failed.map((p) => `${p.channel} (${p.detail})`).join('; ')}` } : {}),
   };
-}
-
-/**
- * Appends events to the incident; the channels that hear them (deploys, rollbacks) are told, with
- * secrets from `notify.env` (default process.env; SecretStorage values in VS Code).
- */
-export async function recordInIncident(dir: string, incident: string | undefined, payloads: readonly EventPayload[], notify: NotifyOptions = {}): Promise<IncidentLink> {
-  if (incident === undefined) return {};
-  const opened = await openNotifyingIncidents(dir, {}, notify);
-  if (!opened.ok) return { note: opened.reason };
-  return recorded(incident, await recordIncidentEvents(opened.value.context, incident, payloads));
 }
 
 /** A finished hotfix as a timeline event: the tag, the branches it went into, its commits. */

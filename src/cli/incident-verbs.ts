@@ -1,20 +1,20 @@
-// The incident verbs' work: open the repository's incident store, call the incident engine, print
-// the outcome (human lines or --json) with the documented exit codes. No rules live here.
+// The incident verbs: parse the options, call the incident operations (src/app/incident*.ts) in the
+// CLI's environment, and print the outcome (human lines or --json) with the documented exit codes.
+// The words are the CLI's; the decisions are the operations'.
 
-import { access, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { openNotifyingIncidents } from '../adapters/notify/incident-sinks';
+import type { Changed, Refused } from '../app/incident';
 import { describeEvent, elapsed, formatDuration, formatTime, plainText } from '../core/incident/describe';
-import { declareIncident, draftPostmortem, resolveIncident, updateIncident, type IncidentOutcome } from '../core/incident/engine';
-import type { IncidentFailed } from '../core/incident/failures';
-import { DEFAULT_SEVERITY_DESCRIPTIONS, isOpen, type Incident } from '../core/incident/model';
-import { pausedInTimeline } from '../core/gitops/guard';
-import { planResolve, type DeclareInput, type ResolveInput, type UpdateInput } from '../core/incident/plan';
-import type { IncidentContext } from '../core/incident/ports';
-import { bySeverity, listIncidents, pickIncident } from '../core/incident/query';
+import { isOpen, type Incident } from '../core/incident/model';
+import type { DeclareInput, ResolveInput, UpdateInput } from '../core/incident/plan';
+import { restoreRemedy } from '../core/gitops/guard';
+import { remedy } from '../core/remedy';
+import { cliEnv } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
+import { incidentLinkLines } from './incident-link-lines';
 import { reporter, type Reporter } from './output';
 import type { Io } from './program';
+import { remedyCommand } from './remedy';
 
 interface Common {
   readonly repo?: string;
@@ -32,39 +32,33 @@ export type PostmortemOptions = Common & { readonly id?: string; readonly output
 
 const t = plainText.text;
 
-/**
- * The engine's context on the repository's `.git/hotfix/`, or the exit code of why not. The channels
- * `notifications:` turns on get their secrets from the environment; incident changes go out only
- * with --broadcast.
- */
-async function open(out: Reporter, options: Common): Promise<IncidentContext | ExitCode> {
-  const opened = await openNotifyingIncidents(options.repo ?? process.cwd(), {
-    hint: 'Incidents are kept under the git directory: run it from the repository, or pass --repo=PATH.',
-  });
-  if (!opened.ok) return out.refused(opened);
-  return opened.value.context;
+function refused(out: Reporter, outcome: Refused): ExitCode {
+  return out.refused(outcome.failed);
 }
 
-function refused(out: Reporter, failure: IncidentFailed): ExitCode {
-  const code = failure.kind === 'input' || failure.kind === 'ambiguous' ? EXIT.usage : EXIT.failed;
-  return out.failure(failure.reason, failure.hint, code, { kind: failure.kind });
+/** A question on the terminal left unanswered: nothing was done (as the deploy verbs say it). */
+function cancelled(out: Reporter): ExitCode {
+  return out.failure('Cancelled: nothing was done.', undefined, EXIT.usage);
 }
 
-/** What `--broadcast` did: each channel's outcome; a failed channel is a warning, the change is recorded regardless. */
-function broadcast(ctx: IncidentContext, outcome: IncidentOutcome, requested: boolean | undefined): { json: object; lines: string[] } {
-  if (!requested) return { json: {}, lines: [] };
-  if ((ctx.sinks ?? []).length === 0) {
-    return {
-      json: { broadcast: { requested: true, sent: false, reason: 'no notification channels are configured yet' } },
-      lines: ['--broadcast: no notification channels are configured yet, so nothing was sent. The change itself is recorded.', '  Turn channels on under notifications: in .hotfix/config.yaml (slack, teams, pagerduty, statuspage, webhook).'],
-    };
+/** What --broadcast did: each channel's outcome; a failed channel is a warning, the change is recorded regardless. */
+function broadcastReport(changed: Changed): { json: object; lines: string[] } {
+  const { broadcast, outcome } = changed;
+  if (!broadcast.requested) return { json: {}, lines: [] };
+  if ('why' in broadcast) {
+    return broadcast.why === 'nothing-changed'
+      ? { json: { broadcast: { requested: true, sent: false, reason: 'nothing changed' } }, lines: ['--broadcast: nothing changed, so there is nothing to send.'] }
+      : {
+          json: { broadcast: { requested: true, sent: false, reason: 'no notification channels are configured yet' } },
+          lines: ['--broadcast: no notification channels are configured yet, so nothing was sent. The change itself is recorded.', '  Turn channels on under notifications: in .hotfix/config.yaml (slack, teams, pagerduty, statuspage, webhook).'],
+        };
   }
-  const failed = outcome.published.filter((p) => !p.ok);
+  const failed = broadcast.channels.filter((p) => !p.ok);
   return {
-    json: { broadcast: { requested: true, sent: outcome.published.some((p) => p.ok), channels: outcome.published } },
+    json: { broadcast: { requested: true, sent: broadcast.sent, channels: broadcast.channels } },
     lines: [
-      ...outcome.published.map((p) => `--broadcast: ${p.channel} ${p.ok ? 'sent' : 'FAILED'}: ${t(p.detail)}`),
-      ...(failed.length > 0 ? [`warning: ${failed.length} of ${outcome.published.length} notification channel${outcome.published.length === 1 ? '' : 's'} failed (${failed.map((p) => p.channel).join(', ')}); ${outcome.incident.id} is updated regardless.`] : []),
+      ...broadcast.channels.map((p) => `--broadcast: ${p.channel} ${p.ok ? 'sent' : 'FAILED'}: ${t(p.detail)}`),
+      ...(failed.length > 0 ? [`warning: ${failed.length} of ${broadcast.channels.length} notification channel${broadcast.channels.length === 1 ? '' : 's'} failed (${failed.map((p) => p.channel).join(', ')}); ${outcome.incident.id} is updated regardless.`] : []),
     ],
   };
 }
@@ -81,8 +75,7 @@ function headline(i: Incident, now: Date): string {
 
 export async function createVerb(io: Io, options: CreateOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const ctx = await open(out, options);
-  if (typeof ctx === 'number') return ctx;
+  const { declareIncident } = await import('../app/incident.js');
   const input: DeclareInput = {
     title: options.title,
     severity: options.severity,
@@ -94,66 +87,60 @@ export async function createVerb(io: Io, options: CreateOptions): Promise<ExitCo
     ...(options.components !== undefined ? { components: options.components } : {}),
     ...(options.note !== undefined ? { note: options.note } : {}),
   };
-  const result = await declareIncident(ctx, input, { broadcast: options.broadcast === true });
-  if (!result.ok) return refused(out, result);
-  const { incident: i } = result.value;
-  const sent = broadcast(ctx, result.value, options.broadcast);
-  return out.result({ incident: summary(i), version: result.value.version, ...sent.json }, [
+  const declared = await declareIncident(cliEnv(io, out, options), { input, broadcast: options.broadcast === true });
+  if (declared.kind === 'refused') return refused(out, declared);
+  if (declared.kind === 'cancelled') return cancelled(out);
+  const { incident: i, version } = declared.outcome;
+  const sent = broadcastReport(declared);
+  return out.result({ incident: summary(i), version, ...sent.json }, [
     `Declared ${i.id}: ${i.severity} "${t(i.title)}", impact ${i.impact.level}${i.impact.summary ? ` (${t(i.impact.summary)})` : ''}; investigating.`,
-    `  ${(ctx.severities ?? DEFAULT_SEVERITY_DESCRIPTIONS)[i.severity]}`,
+    `  ${declared.meaning}`,
     ...(i.commander !== undefined ? [`  Commander: ${t(i.commander)}`] : []),
     ...(i.warRoom !== undefined ? [`  War room: ${t(i.warRoom)}`] : []),
     ...sent.lines,
-    `Next: hotfix-deployer incident update --id=${i.id} --status=identified --eta="15 minutes" --note="what you found"`,
+    `Next: ${remedyCommand(remedy('incident.update', { incident: i.id, status: 'identified', eta: '15 minutes', note: 'what you found' }))}`,
   ]);
 }
 
 export async function updateVerb(io: Io, options: UpdateOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const ctx = await open(out, options);
-  if (typeof ctx === 'number') return ctx;
+  const { updateIncident } = await import('../app/incident.js');
   const { id, repo: _repo, json: _json, broadcast: wanted, ...input } = options;
-  const result = await updateIncident(ctx, id, input, { broadcast: wanted === true });
-  if (!result.ok) return refused(out, result);
-  return reportChange(out, ctx, result.value, wanted, 'Updated');
+  const updated = await updateIncident(cliEnv(io, out, options), { ...(id !== undefined ? { incident: id } : {}), input, broadcast: wanted === true });
+  if (updated.kind === 'refused') return refused(out, updated);
+  if (updated.kind === 'cancelled') return cancelled(out);
+  return reportChange(out, updated, 'Updated');
 }
 
 export async function resolveVerb(io: Io, options: ResolveOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const ctx = await open(out, options);
-  if (typeof ctx === 'number') return ctx;
-  const { id, repo: _repo, json: _json, broadcast: wanted, keepGitopsPaused, restoreGitopsAnyway, kubeconfig, ...asked } = options;
-  let input: ResolveInput = asked;
-  const gitops: string[] = [];
-  // GitOps auto-sync paused for this incident is restored first, or (kept) becomes an action item.
-  const picked = await pickIncident(ctx, id, { prefer: 'open' });
-  if (picked.ok && isOpen(picked.value.incident) && planResolve(picked.value.incident, asked).ok) {
-    const { restoreForIncident } = await import('../app/gitops-restore.js');
-    const { incidentLinkLines } = await import('./incident-link-lines.js');
-    const restore = await restoreForIncident(options.repo ?? process.cwd(), picked.value.incident.id, {
-      ...(kubeconfig !== undefined ? { kubeconfig } : {}),
-      ...(keepGitopsPaused !== undefined ? { keep: keepGitopsPaused } : {}),
-      ...(restoreGitopsAnyway === true ? { force: true } : {}),
-    });
-    gitops.push(...restore.lines.map((l) => `  ${t(l)}`), ...restore.links.flatMap((link) => incidentLinkLines(link)).map((l) => `  ${l}`));
-    if (restore.actionItems.length > 0) input = { ...asked, actionItems: [asked.actionItems ?? '', ...restore.actionItems].filter((a) => a.trim() !== '').join('; ') };
-  }
-  const result = await resolveIncident(ctx, id, input, { broadcast: wanted === true });
-  if (!result.ok) return refused(out, result);
-  const i = result.value.incident;
-  return reportChange(out, ctx, result.value, wanted, 'Resolved', [
+  const { resolveIncident } = await import('../app/incident.js');
+  const { id, repo: _repo, json: _json, broadcast: wanted, keepGitopsPaused, restoreGitopsAnyway, kubeconfig: _kubeconfig, ...input } = options;
+  const resolved = await resolveIncident(cliEnv(io, out, options), {
+    ...(id !== undefined ? { incident: id } : {}),
+    input,
+    broadcast: wanted === true,
+    ...(keepGitopsPaused !== undefined ? { keepGitopsPaused } : {}),
+    ...(restoreGitopsAnyway === true ? { restoreGitopsAnyway: true } : {}),
+    restoreWords: remedyCommand,
+  });
+  if (resolved.kind === 'refused') return refused(out, resolved);
+  if (resolved.kind === 'cancelled') return cancelled(out);
+  const i = resolved.outcome.incident;
+  const gitops = resolved.gitops ? [...resolved.gitops.lines.map((l) => `  ${t(l)}`), ...resolved.gitops.links.flatMap((link) => incidentLinkLines(link)).map((l) => `  ${l}`)] : [];
+  return reportChange(out, resolved, 'Resolved', [
     ...gitops,
     `  Declared to resolved: ${formatDuration(Date.parse(i.resolvedAt ?? i.updatedAt) - Date.parse(i.declaredAt))}.`,
     ...i.actionItems.map((a) => `  [ ] ${t(a.text)}${a.owner !== undefined ? ` @${t(a.owner)}` : ''}`),
-    `Next: hotfix-deployer incident postmortem --id=${i.id} --output=postmortem-${i.id}.md`,
+    `Next: ${remedyCommand(remedy('incident.postmortem', { incident: i.id, output: `postmortem-${i.id}.md` }))}`,
   ]);
 }
 
-function reportChange(out: Reporter, ctx: IncidentContext, outcome: IncidentOutcome, wanted: boolean | undefined, verb: string, more: string[] = []): ExitCode {
-  const { incident: i, previous, events, notices, attempts } = outcome;
-  const sent = events.length > 0 || !wanted ? broadcast(ctx, outcome, wanted) : { json: { broadcast: { requested: true, sent: false, reason: 'nothing changed' } }, lines: ['--broadcast: nothing changed, so there is nothing to send.'] };
+function reportChange(out: Reporter, changed: Changed, verb: string, more: string[] = []): ExitCode {
+  const { incident: i, previous, events, notices, attempts, version } = changed.outcome;
+  const sent = broadcastReport(changed);
   const status = previous && previous.status !== i.status ? `${i.status} (was ${previous.status})` : i.status;
-  return out.result({ incident: summary(i), version: outcome.version, events, notices, attempts, ...sent.json }, [
+  return out.result({ incident: summary(i), version, events, notices, attempts, ...sent.json }, [
     events.length > 0 ? `${verb} ${i.id} "${t(i.title)}": ${status}.` : `${i.id} "${t(i.title)}" is unchanged: ${status}.`,
     ...events.map((e) => `  + ${describeEvent(e, i, plainText)}`),
     ...notices.map((n) => `  ${t(n)}`),
@@ -165,33 +152,30 @@ function reportChange(out: Reporter, ctx: IncidentContext, outcome: IncidentOutc
 
 export async function listVerb(io: Io, options: ListOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const ctx = await open(out, options);
-  if (typeof ctx === 'number') return ctx;
-  const { incidents, unreadable } = await listIncidents(ctx);
-  const shown = options.all ? incidents : incidents.filter(isOpen).sort(bySeverity);
-  const now = ctx.clock.now();
-  const lines = shown.map((i) => {
+  const { listIncidents } = await import('../app/incident-read.js');
+  const listed = await listIncidents(cliEnv(io, out, options), { all: options.all === true });
+  if (listed.kind === 'refused') return refused(out, listed);
+  const lines = listed.incidents.map((i) => {
     const extra = [i.commander !== undefined ? `commander ${t(i.commander)}` : '', i.eta ? `ETA ${t(i.eta.text)}` : ''].filter(Boolean).join(', ');
-    return `${headline(i, now)}${extra ? `  (${extra})` : ''}`;
+    return `${headline(i, listed.now)}${extra ? `  (${extra})` : ''}`;
   });
-  if (shown.length === 0) {
-    const resolved = incidents.length;
-    lines.push(options.all || resolved === 0 ? 'No incidents.' : `No open incidents (${resolved} resolved: incident list --all).`);
+  if (listed.incidents.length === 0) {
+    lines.push(options.all || listed.resolved === 0 ? 'No incidents.' : `No open incidents (${listed.resolved} resolved: incident list --all).`);
   }
-  for (const u of unreadable) lines.push(`! ${u.id}: ${t(u.reason)}`);
-  return out.result({ incidents: shown.map(summary), unreadable }, lines);
+  for (const u of listed.unreadable) lines.push(`! ${u.id}: ${t(u.reason)}`);
+  return out.result({ incidents: listed.incidents.map(summary), unreadable: listed.unreadable }, lines);
 }
 
 export async function showVerb(io: Io, options: ShowOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const ctx = await open(out, options);
-  if (typeof ctx === 'number') return ctx;
-  const picked = await pickIncident(ctx, options.id, { prefer: 'open-else-resolved' });
-  if (!picked.ok) return refused(out, picked);
-  const { incident: i, version } = picked.value;
+  const { showIncident } = await import('../app/incident-read.js');
+  const shown = await showIncident(cliEnv(io, out, options), options.id !== undefined ? { incident: options.id } : {});
+  if (shown.kind === 'refused') return refused(out, shown);
+  if (shown.kind === 'cancelled') return cancelled(out);
+  const { incident: i, version } = shown;
   const field = (label: string, value: string | undefined) => (value ? [`  ${label.padEnd(12)} ${value}`] : []);
   return out.result({ incident: i, version }, [
-    headline(i, ctx.clock.now()),
+    headline(i, shown.now),
     ...field('impact', `${i.impact.level}${i.impact.summary ? `: ${t(i.impact.summary)}` : ''}`),
     ...field('declared', `${formatTime(i.declaredAt)} by ${t(i.declaredBy)}`),
     ...field('resolved', i.resolvedAt ? `${formatTime(i.resolvedAt)} by ${t(i.resolvedBy ?? '')}` : undefined),
@@ -205,7 +189,7 @@ export async function showVerb(io: Io, options: ShowOptions): Promise<ExitCode> 
     ...field('root cause', i.rootCause !== undefined ? t(i.rootCause) : undefined),
     ...i.actionItems.map((a) => `  [ ] ${t(a.text)}${a.owner !== undefined ? ` @${t(a.owner)}` : ''}`),
     // What the incident paused and nobody restored yet: resolving restores it, or makes it an action item.
-    ...pausedInTimeline(i.events).map((p) => `  paused   auto-sync of ${t(p.object)} (${t(p.target)}), was ${t(p.previous)}: hotfix-deployer gitops restore --target=${t(p.target)}`),
+    ...shown.paused.map((p) => `  paused   auto-sync of ${t(p.object)} (${t(p.target)}), was ${t(p.previous)}: ${t(remedyCommand(restoreRemedy(p.target)))}`),
     'Timeline:',
     ...i.events.map((e, n) => `  #${String(n + 1).padEnd(3)} ${formatTime(e.at).slice(0, 16)} ${elapsed(i.declaredAt, e.at).padEnd(9)} ${t(e.actor)}: ${describeEvent(e, i, plainText)}`),
   ]);
@@ -213,21 +197,17 @@ export async function showVerb(io: Io, options: ShowOptions): Promise<ExitCode> 
 
 export async function postmortemVerb(io: Io, options: PostmortemOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const ctx = await open(out, options);
-  if (typeof ctx === 'number') return ctx;
-  const target = options.output !== undefined ? path.resolve(options.output) : undefined;
-  if (target && !options.force && (await access(target).then(() => true, () => false))) {
-    return out.failure(`${target} exists; it may hold a draft people have edited.`, 'Pass another --output, or --force to overwrite it.', EXIT.usage);
-  }
-  const result = await draftPostmortem(ctx, options.id, async (markdown) => {
-    if (!target) return undefined;
-    await writeFile(target, markdown, { mode: 0o644 });
-    return target;
+  const { draftPostmortem } = await import('../app/incident-read.js');
+  const drafted = await draftPostmortem(cliEnv(io, out, options), {
+    ...(options.id !== undefined ? { incident: options.id } : {}),
+    ...(options.output !== undefined ? { output: path.resolve(options.output) } : {}),
+    ...(options.force === true ? { force: true } : {}),
   });
-  if (!result.ok) return refused(out, result);
-  const { markdown, file, outcome } = result.value;
-  if (out.json) return out.result({ incident: outcome.incident.id, ...(file ? { file } : {}), markdown }, []);
-  if (file) return out.result({}, [`Drafted the post-mortem of ${outcome.incident.id} in ${file}.`, 'Fill in "What went well", "What went badly" and "Where we got lucky" with the team.']);
+  if (drafted.kind === 'refused') return refused(out, drafted);
+  if (drafted.kind === 'cancelled') return cancelled(out);
+  const { markdown, file, incident } = drafted;
+  if (out.json) return out.result({ incident, ...(file ? { file } : {}), markdown }, []);
+  if (file) return out.result({}, [`Drafted the post-mortem of ${incident} in ${file}.`, 'Fill in "What went well", "What went badly" and "Where we got lucky" with the team.']);
   io.out(markdown);
   return EXIT.ok;
 }

@@ -1,12 +1,15 @@
 // How the CLI twin reports: human lines, or one JSON document with --json; failures carry the
-// reason and what to do, and map to the documented exit codes.
+// reason, what to do (the hint, and each remedy as the command line that does it), and map to the
+// documented exit codes.
 
+import type { Remedy } from '../core/remedy';
 import { isInputFailure, type Failed } from '../core/result';
 import type { Io } from './program';
 import { EXIT, type ExitCode } from './exit-codes';
+import { remedyCommand, remedyLine } from './remedy';
 
-/** What a refusal needs to be reported: its words and its kind (a Failed, or an outcome that is one). */
-export type Refusal = Pick<Failed, 'reason' | 'hint' | 'failure'>;
+/** What a refusal needs to be reported: its words, its kind and its remedies (a Failed, or an outcome that is one). */
+export type Refusal = Pick<Failed, 'reason' | 'hint' | 'failure' | 'remedies'>;
 
 export interface Reporter {
   readonly json: boolean;
@@ -15,8 +18,13 @@ export interface Reporter {
   line(text: string): void;
   result(value: unknown, human: string[]): ExitCode;
   failure(reason: string, hint: string | undefined, code: ExitCode, extra?: Record<string, unknown>): ExitCode;
-  /** A typed failure, its exit code chosen by its kind: 2 for bad input or an ambiguity, else 1. */
-  refused(failure: Refusal, extra?: Record<string, unknown>): ExitCode;
+  /**
+   * A typed failure, its exit code chosen by its kind: 2 for bad input or an ambiguity, else 1. Its
+   * remedies follow the hint, one `run: hotfix-deployer ...` line each; with --json they are
+   * `remedies` (the data) and `commands` (the lines). `code` overrides the kind's exit code (3 for a
+   * failure that left a resumable state).
+   */
+  refused(failure: Refusal, extra?: Record<string, unknown>, code?: ExitCode): ExitCode;
 }
 
 /** The exit code of a typed failure: what the person gave is wrong (2), or the operation failed (1). */
@@ -25,6 +33,15 @@ export function exitFor(failure: Refusal): ExitCode {
 }
 
 export function reporter(io: Io, json: boolean): Reporter {
+  const report = (reason: string, hint: string | undefined, remedies: readonly Remedy[], code: ExitCode, extra: Record<string, unknown>): ExitCode => {
+    if (json) {
+      const offered = remedies.length > 0 ? { remedies, commands: remedies.map(remedyCommand) } : {};
+      io.out(`${JSON.stringify({ ok: false, reason, ...(hint ? { hint } : {}), ...offered, ...extra }, null, 2)}\n`);
+    } else {
+      io.err(`hotfix-deployer: ${reason}\n${hint ? `  ${hint}\n` : ''}${remedies.map((r) => `  ${remedyLine(r)}\n`).join('')}`);
+    }
+    return code;
+  };
   return {
     json,
     progress: (message) => {
@@ -37,17 +54,8 @@ export function reporter(io: Io, json: boolean): Reporter {
       io.out(json ? `${JSON.stringify({ ok: true, ...(value as object) }, null, 2)}\n` : `${human.join('\n')}\n`);
       return EXIT.ok;
     },
-    failure(reason, hint, code, extra = {}) {
-      if (json) {
-        io.out(`${JSON.stringify({ ok: false, reason, ...(hint ? { hint } : {}), ...extra }, null, 2)}\n`);
-      } else {
-        io.err(`hotfix-deployer: ${reason}\n${hint ? `  ${hint}\n` : ''}`);
-      }
-      return code;
-    },
-    refused(failure, extra = {}) {
-      return this.failure(failure.reason, failure.hint, exitFor(failure), { ...(failure.failure ? { kind: failure.failure } : {}), ...extra });
-    },
+    failure: (reason, hint, code, extra = {}) => report(reason, hint, [], code, extra),
+    refused: (failure, extra = {}, code = exitFor(failure)) => report(failure.reason, failure.hint, failure.remedies ?? [], code, { ...(failure.failure ? { kind: failure.failure } : {}), ...extra }),
   };
 }
 

@@ -3,6 +3,8 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Failed } from '../core/result';
+import { remedyActions } from './remedy';
 import type { Repositories } from './repositories';
 
 /** Options a command accepts when called from a tree item, another extension or a test. */
@@ -57,5 +59,21 @@ export async function showFailure(log: vscode.LogOutputChannel, reason: string, 
   if (choice === 'Show Log') {
     log.show();
   }
+  await actions.find((a) => a.title === choice)?.run();
+}
+
+/**
+ * A refusal as the person sees it: the reason and the hint, a button for each remedy (the command
+ * that does it, in the repository at `root`), `extraActions` before them, and Show Log.
+ */
+export async function showRefusal(log: vscode.LogOutputChannel, refusal: Pick<Failed, 'reason' | 'hint' | 'remedies'>, extraActions: FailureAction[] = [], root?: string): Promise<void> {
+  const offered = remedyActions(refusal.remedies ?? [], root);
+  const actions = [...extraActions];
+  for (const action of offered.actions) if (!actions.some((a) => a.title === action.title)) actions.push(action);
+  const text = `${refusal.reason}${refusal.hint ? ` ${refusal.hint}` : ''}`;
+  log.warn(text);
+  for (const line of offered.lines) log.info(`  ${line}`);
+  const choice = await vscode.window.showErrorMessage(text, ...actions.map((a) => a.title), 'Show Log');
+  if (choice === 'Show Log') log.show();
   await actions.find((a) => a.title === choice)?.run();
 }

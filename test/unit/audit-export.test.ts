@@ -69,7 +69,7 @@ describe('audit export', () => {
     for (const bad of ['yesterday', '24', '-1h', '2026-13-45', '2026-03-01; rm -rf /']) {
       const result = parseSince(bad, now);
       assert.equal(result.ok, false, bad);
-      assert.match(result.ok ? '' : (result.hint ?? ''), /--since=24h/);
+      assert.match(result.ok ? '' : (result.hint ?? ''), /24h, 7d/);
     }
     const records = [plain, hostile, late];
     const since = day.ok ? day.value : undefined;

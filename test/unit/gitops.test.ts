@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CustomObjectView } from '../../src/core/deploy/ports';
 import { inspectOwner, ownerRefs, type GitOpsOwner, type OwnerRef } from '../../src/core/gitops/detect';
-import { pausedInTimeline, planGuard, restoreActionItem, restoreInstruction } from '../../src/core/gitops/guard';
+import { pausedInTimeline, planGuard, restoreActionItem, restoreInstruction, restoreRemedy } from '../../src/core/gitops/guard';
 import { PAUSED_BY, PAUSE_INCIDENT, PREVIOUS, pauseMark, planPause, planRestore } from '../../src/core/gitops/marks';
 import { parseActionItems } from '../../src/core/incident/parse';
 
@@ -184,13 +184,18 @@ describe('gitops: the guard before a deploy or rollback', () => {
   });
 
   it('says how a pending pause is restored, and its action item parses as one item', () => {
-    assert.match(restoreInstruction('prod', 'INC-1'), /restored when INC-1 is resolved .*gitops restore --target=prod/);
+    assert.match(restoreInstruction('prod', 'INC-1'), /restored when INC-1 is resolved, or now by restoring GitOps auto-sync of prod/);
+    assert.doesNotMatch(`${restoreInstruction('prod', 'INC-1')} ${restoreInstruction('prod', undefined)}`, /hotfix-deployer|--/, 'no CLI words: each front end renders the remedy');
+    assert.deepEqual(restoreRemedy('prod'), { operation: 'gitops.restore', options: { target: 'prod' } });
     const item = restoreActionItem('Argo CD Application argocd/web', 'prod', 'waiting on the fix; ask @bo');
     const parsed = parseActionItems(item);
     assert.ok(parsed.ok);
     assert.equal(parsed.ok && parsed.value.length, 1);
     assert.equal(parsed.ok && parsed.value[0]?.owner, undefined);
-    assert.match(item, /^Restore auto-sync of Argo CD Application argocd\/web \(waiting on the fix, ask \(at\)bo\): hotfix-deployer gitops restore --target=prod$/);
+    assert.match(item, /^Restore auto-sync of Argo CD Application argocd\/web \(waiting on the fix, ask \(at\)bo\): restore GitOps auto-sync of target prod$/);
+    // The front end that resolves words the restore (the CLI: its command line).
+    const worded = restoreActionItem('Argo CD Application argocd/web', 'prod', 'kept', 'hotfix-deployer gitops restore --target=prod');
+    assert.match(worded, /^Restore auto-sync of Argo CD Application argocd\/web \(kept\): hotfix-deployer gitops restore --target=prod$/);
   });
 });
 

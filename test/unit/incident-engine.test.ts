@@ -76,7 +76,8 @@ describe('incident engine', () => {
     const before = await h.store.read(id);
     const back = await updateIncident(h.ctx(), id, { status: 'investigating', note: 'again' });
     assert.equal(back.ok ? '' : back.kind, 'state');
-    assert.match(back.ok ? '' : `${back.reason} ${back.hint ?? ''}`, /without being reopened.*--reopen/);
+    assert.match(back.ok ? '' : `${back.reason} ${back.hint ?? ''}`, /without being reopened.*Reopen it/);
+    assert.equal(back.ok ? undefined : back.remedies?.[0]?.options?.['reopen'], true);
     const noCause = await resolveIncident(h.ctx(), id, {});
     assert.equal(noCause.ok ? '' : noCause.kind, 'input');
     assert.deepEqual(await h.store.read(id), before);
@@ -87,7 +88,7 @@ describe('incident engine', () => {
     const h = new Harness();
     const none = await pickIncident(h.ctx(), undefined);
     assert.equal(none.ok ? '' : none.kind, 'not-found');
-    assert.match(none.ok ? '' : (none.hint ?? ''), /incident create/);
+    assert.equal(none.ok ? '' : none.remedies?.[0]?.operation, 'incident.create');
     const first = await declare(h);
     assert.equal((await pickIncident(h.ctx(), undefined)).ok, true);
     h.time += 1000;

@@ -6,6 +6,7 @@ import { applyEvent, applyEvents, foldIncident } from '../../src/core/incident/f
 import type { Incident } from '../../src/core/incident/model';
 import { planDeclare, planResolve, planUpdate } from '../../src/core/incident/plan';
 import { checkStatusChange, statusMove } from '../../src/core/incident/transitions';
+import type { Remedy } from '../../src/core/remedy';
 
 const ID = 'INC-20261127-3F2A';
 let n = 0;
@@ -24,6 +25,11 @@ function refusal(result: { ok: boolean; reason?: string; hint?: string }): strin
   assert.equal(result.ok, false, 'expected a refusal');
   return `${result.reason ?? ''} | ${result.hint ?? ''}`;
 }
+/** A refusal's remedies, as `operation {options}`: what the front ends offer to run. */
+function remedies(result: { ok: boolean; remedies?: readonly Remedy[] }): string[] {
+  assert.equal(result.ok, false, 'expected a refusal');
+  return (result.remedies ?? []).map((r) => `${r.operation} ${JSON.stringify(r.options ?? {})}`);
+}
 
 describe('incident transitions', () => {
   it('moves forward, skipping statuses if need be; back only with a reason; never to resolved by a status change', () => {
@@ -31,10 +37,12 @@ describe('incident transitions', () => {
     assert.equal(statusMove('monitoring', 'identified'), 'backward');
     assert.deepEqual(checkStatusChange(ID, 'investigating', 'monitoring', undefined), { ok: true, value: 'forward' });
     assert.deepEqual(checkStatusChange(ID, 'identified', 'identified', undefined), { ok: true, value: 'same' });
-    assert.match(refusal(checkStatusChange(ID, 'monitoring', 'identified', ' ')), /go back from monitoring to identified.*--note/);
+    assert.match(refusal(checkStatusChange(ID, 'monitoring', 'identified', ' ')), /go back from monitoring to identified.*say why in the note/i);
+    assert.deepEqual(remedies(checkStatusChange(ID, 'monitoring', 'identified', ' ')), [`incident.update {"incident":"${ID}","status":"identified","note":"…"}`]);
     assert.deepEqual(checkStatusChange(ID, 'monitoring', 'identified', 'the fix did not hold'), { ok: true, value: 'backward' });
-    assert.match(refusal(checkStatusChange(ID, 'identified', 'resolved', undefined)), /incident resolve --root-cause/);
-    assert.match(refusal(checkStatusChange(ID, 'resolved', 'investigating', 'it is back')), /resolved; it cannot go back to investigating without being reopened.*--reopen/);
+    assert.deepEqual(remedies(checkStatusChange(ID, 'identified', 'resolved', undefined)), [`incident.resolve {"incident":"${ID}","rootCause":"…","actionItems":"…"}`]);
+    assert.match(refusal(checkStatusChange(ID, 'resolved', 'investigating', 'it is back')), /resolved; it cannot go back to investigating without being reopened.*Reopen it/);
+    assert.deepEqual(remedies(checkStatusChange(ID, 'resolved', 'investigating', 'it is back')), [`incident.update {"incident":"${ID}","reopen":true,"status":"investigating","note":"…"}`]);
   });
 });
 
@@ -139,7 +147,8 @@ describe('incident plans', () => {
     assert.deepEqual(same.value.payloads, [{ type: 'note', text: 'still looking' }]);
     assert.deepEqual(same.value.notices, [`${ID} is already investigating.`]);
     assert.match(refusal(planUpdate(i, {}, now)), /Nothing to update/);
-    assert.match(refusal(planUpdate(i, { status: 'resolved' }, now)), /incident resolve/);
+    assert.match(refusal(planUpdate(i, { status: 'resolved' }, now)), /resolved with its root cause, not by a status change/);
+    assert.deepEqual(remedies(planUpdate(i, { status: 'resolved' }, now)).map((r) => r.split(' ')[0]), ['incident.resolve']);
     assert.match(refusal(planUpdate(i, { status: 'fixed' }, now)), /"fixed" is not a status/);
     assert.match(refusal(planUpdate(i, { reopen: true, note: 'x' }, now)), /nothing to reopen/);
     assert.match(refusal(planUpdate(i, { correct: '1' }, now)), /correction needs its text/);

@@ -113,7 +113,7 @@ describe('incident post-mortem', () => {
     const open = postmortem(incident([declared, paused('Argo CD Application argocd/web'), paused('Flux Kustomization flux-system/apps'), ev(9, { type: 'gitops-restored', target: 'production', object: 'Flux Kustomization flux-system/apps' })]));
     const items = open.split('\n').filter((l) => l.startsWith('- [ ] '));
     assert.equal(items.length, 1, items.join('\n'));
-    assert.match(items[0] ?? '', /^- \[ \] Restore auto-sync of Argo CD Application argocd\/web \(still paused when this draft was made\): hotfix-deployer gitops restore --target=production \(owner: _to assign_\)$/);
+    assert.match(items[0] ?? '', /^- \[ \] Restore auto-sync of Argo CD Application argocd\/web \(still paused when this draft was made\): restore GitOps auto-sync of target production \(owner: _to assign_\)$/);
 
     // Kept paused at the resolution: already an action item, not listed twice.
     const kept = postmortem(incident([declared, paused('Argo CD Application argocd/web'), ev(20, { type: 'resolved', rootCause: 'x', actionItems: [{ text: 'Restore auto-sync of Argo CD Application argocd/web (kept): hotfix-deployer gitops restore --target=production' }] })]));

@@ -14,7 +14,7 @@ export function parseExportFormat(text: string): Result<ExportFormat> {
   const format = text.trim().toLowerCase();
   return (EXPORT_FORMATS as readonly string[]).includes(format)
     ? succeeded(format as ExportFormat)
-    : failed(`--format=${text} is not a format this export writes.`, `Use one of ${EXPORT_FORMATS.join(', ')}.`);
+    : failed(`The format "${text}" is not one this export writes.`, `Use one of ${EXPORT_FORMATS.join(', ')}.`);
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -30,7 +30,7 @@ export function parseSince(text: string, now: Date): Result<Date> {
     const at = Date.parse(trimmed);
     if (!Number.isNaN(at)) return succeeded(new Date(at));
   }
-  return failed(`--since=${text} is neither an ISO date/time nor a duration.`, 'Use e.g. --since=24h, --since=7d or --since=2026-03-01T00:00:00Z.');
+  return failed(`The time "${text}" is neither an ISO date/time nor a duration.`, 'Use e.g. 24h, 7d or 2026-03-01T00:00:00Z.');
 }
 
 /** The records in a log's text, chained or not; lines that are not JSON objects are skipped (verify reports them). */

@@ -275,7 +275,7 @@ function targetLines(cluster: ClusterFacts, t: TargetSuggestion): string[] {
     lines.push(`    # container: ${scalar(t.containers[0] ?? '')}   # the only container, so not needed`);
   }
   lines.push(
-    '    # The image for a release, with {version}, {tag} or {sha}; without it, deploy needs --image.',
+    '    # The image for a release, with {version}, {tag} or {sha}; without it, each deploy names its image.',
     `    # image: "registry.example/${t.app}:{version}"`,
     '    # protected: true             # ask for confirmation before a deploy or rollback',
     '    # validate: critical-path     # a suite under validate: that must pass first',

@@ -104,5 +104,5 @@ export function imageFromTemplate(template: string, values: { version?: string; 
     if (value === undefined) missing = key;
     return value ?? '';
   });
-  return missing === undefined ? succeeded(image) : badInput(`The image template ${template} needs {${missing}}, which is not known here.`, 'Pass the image with --image.');
+  return missing === undefined ? succeeded(image) : badInput(`The image template ${template} needs {${missing}}, which is not known here.`, 'Give the image itself.');
 }

@@ -3,6 +3,7 @@
 
 import type { GitOpsAutoSync } from '../config/types';
 import type { EventPayload } from '../incident/events';
+import { remedy, type Remedy } from '../remedy';
 import type { GitOpsOwner } from './detect';
 
 export type GitOpsChoice = 'pause' | 'ignore';
@@ -36,17 +37,24 @@ export function planGuard(owners: readonly GitOpsOwner[], mode: GitOpsAutoSync, 
   return decided === 'pause' ? { kind: 'pause', warning, reverting, notes, chosen: choice !== undefined } : { kind: 'warn', warning, reverting, notes, chosen: choice !== undefined };
 }
 
-/** How a pause that outlives the operation will be restored, for the timeline and the terminal. */
+/** How a pending pause is restored, in words for the timeline and the log (front ends add their own remedy). */
 export function restoreInstruction(target: string, incident: string | undefined): string {
-  const command = `hotfix-deployer gitops restore --target=${target}`;
-  return incident ? `restored when ${incident} is resolved (incident resolve), or now with ${command}` : `restore it with ${command}`;
+  return incident ? `restored when ${incident} is resolved, or now by restoring GitOps auto-sync of ${target}` : `restore GitOps auto-sync of ${target} once git says what runs`;
 }
 
-/** The action item a resolution gets for an object left paused. */
-export function restoreActionItem(object: string, target: string, why: string): string {
-  // `;` separates action items and a trailing `@name` reads as an owner: neither may come from `why`.
-  const clean = why.replace(/;/g, ',').replace(/\s+/g, ' ').replace(/@/g, '(at)').trim().slice(0, 200);
-  return `Restore auto-sync of ${object} (${clean}): hotfix-deployer gitops restore --target=${target}`;
+/** What restores the pause of a target: the remedy each front end words (a verb and flag, a button). */
+export function restoreRemedy(target: string): Remedy {
+  return remedy('gitops.restore', { target });
+}
+
+/**
+ * The action item a resolution gets for an object left paused. `how` is the restore as the front end
+ * that resolves words it (its rendering of restoreRemedy); without one, in plain words.
+ */
+export function restoreActionItem(object: string, target: string, why: string, how?: string): string {
+  // `;` separates action items and a trailing `@name` reads as an owner: neither may come from `why` or `how`.
+  const clean = (text: string, max: number) => text.replace(/;/g, ',').replace(/\s+/g, ' ').replace(/@/g, '(at)').trim().slice(0, max);
+  return `Restore auto-sync of ${object} (${clean(why, 200)}): ${how !== undefined ? clean(how, 300) : `restore GitOps auto-sync of target ${target}`}`;
 }
 
 /** The objects an incident's timeline says were paused and not restored since, in the order paused. */

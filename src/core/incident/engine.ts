@@ -55,11 +55,11 @@ export async function declareIncident(ctx: IncidentContext, input: DeclareInput,
 }
 
 export async function updateIncident(ctx: IncidentContext, ref: string | undefined, input: UpdateInput, options: ChangeOptions = {}): Promise<IncidentResult<IncidentOutcome>> {
-  return change(ctx, ref, 'incident.update', (current) => planUpdate(current, input, ctx.clock.now()), options, { prefer: input.reopen ? 'resolved' : 'open' });
+  return change(ctx, ref, 'incident.update', (current) => planUpdate(current, input, ctx.clock.now()), options, { prefer: input.reopen ? 'resolved' : 'open', operation: 'incident.update' });
 }
 
 export async function resolveIncident(ctx: IncidentContext, ref: string | undefined, input: ResolveInput, options: ChangeOptions = {}): Promise<IncidentResult<IncidentOutcome>> {
-  return change(ctx, ref, 'incident.resolve', (current) => planResolve(current, input), options, {});
+  return change(ctx, ref, 'incident.resolve', (current) => planResolve(current, input), options, { operation: 'incident.resolve' });
 }
 
 /**
@@ -79,7 +79,7 @@ export async function draftPostmortem(
   ref: string | undefined,
   save: (markdown: string, incident: Incident) => Promise<string | undefined>,
 ): Promise<IncidentResult<{ markdown: string; file?: string; outcome: IncidentOutcome }>> {
-  const picked = await pickIncident(ctx, ref, { prefer: 'open-else-resolved' });
+  const picked = await pickIncident(ctx, ref, { prefer: 'open-else-resolved', operation: 'incident.postmortem' });
   if (!picked.ok) return picked;
   const markdown = postmortem(picked.value.incident, { now: ctx.clock.now(), ...(ctx.severities ? { severities: ctx.severities } : {}) });
   const file = await save(markdown, picked.value.incident);

@@ -1,6 +1,7 @@
 // How the incident engine refuses: a Failed with a kind, so front ends pick the exit code or the
 // kind of message (fix the input, pick an incident, try again) without parsing words.
 
+import type { Remedy } from '../remedy';
 import type { Failed, FailureKind } from '../result';
 
 export type { FailureKind };
@@ -17,6 +18,6 @@ export function refuse(kind: FailureKind, failure: Failed): IncidentFailed {
   return { ...failure, kind };
 }
 
-export function refusal(kind: FailureKind, reason: string, hint?: string): IncidentFailed {
-  return hint === undefined ? { ok: false, reason, kind } : { ok: false, reason, hint, kind };
+export function refusal(kind: FailureKind, reason: string, hint?: string, remedies?: readonly Remedy[]): IncidentFailed {
+  return { ok: false, reason, ...(hint !== undefined ? { hint } : {}), ...(remedies !== undefined && remedies.length > 0 ? { remedies } : {}), kind };
 }

@@ -2,6 +2,7 @@
 // applyEvent is also the gate for new events: an event it refuses is never written.
 
 import { failed, succeeded, type Result } from '../result';
+import { remedy } from '../remedy';
 import { eventShapeError, type IncidentEvent } from './events';
 import { isOpen, type Incident } from './model';
 import { checkReopen, checkResolve, checkStatusChange } from './transitions';
@@ -131,7 +132,7 @@ export function applyEvent(id: string, current: Incident | undefined, event: Inc
       return next({ postmortemDraftedAt: event.at });
     case 'correction': {
       const target = current.events.find((e) => e.id === event.corrects);
-      if (!target) return failed(`${id} has no event ${event.corrects} to correct.`, 'Pick the event number shown by hotfix-deployer incident show.');
+      if (!target) return failed(`${id} has no event ${event.corrects} to correct.`, 'Pick an event number of its timeline (#n).', [remedy('incident.show', { incident: id })]);
       if (target.type === 'correction') return failed('A correction cannot itself be corrected; add another correction to the original event.');
       return next({ corrections: { ...current.corrections, [event.corrects]: [...(current.corrections[event.corrects] ?? []), event.text] } });
     }

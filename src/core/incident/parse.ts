@@ -13,7 +13,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 /** One line of text (a title, a name): trimmed, non-empty, no control characters, not too long. */
 export function cleanLine(label: string, value: string | undefined, max: number = LIMITS.line): Result<string> {
   const text = (value ?? '').trim();
-  if (text === '') return failed(`The ${label} is empty.`, `Give the ${label} in words, e.g. --title="Payment Gateway Down".`);
+  if (text === '') return failed(`The ${label} is empty.`, `Give the ${label} in words${label === 'title' ? ', e.g. "Payment Gateway Down"' : ''}.`);
   if (/[\r\n\t]/.test(text) || CONTROL.test(text)) return failed(`The ${label} contains line breaks or control characters.`, `Write the ${label} on one line of plain text.`);
   if (text.length > max) return failed(`The ${label} is ${text.length} characters long; at most ${max} are kept.`, 'Shorten it; put details in a note.');
   return succeeded(text);
@@ -32,7 +32,7 @@ export function cleanText(label: string, value: string | undefined, max: number 
 export function parseImpact(input: string): Result<Impact> {
   const match = /^\s*([A-Za-z]+)\s*(?:[:\u2014-]\s*([\s\S]*))?$/.exec(input);
   const level = match?.[1]?.toLowerCase();
-  const hint = `Start with a level: ${IMPACT_LEVELS.join(', ')}; add what users see after a colon, e.g. --impact="high: card payments fail".`;
+  const hint = `Start with a level: ${IMPACT_LEVELS.join(', ')}; add what users see after a colon, e.g. "high: card payments fail".`;
   if (!match || !level || !(IMPACT_LEVELS as readonly string[]).includes(level)) {
     return failed(`"${input.trim()}" is not an impact.`, hint);
   }
@@ -85,7 +85,7 @@ export function parseRelativeDuration(input: string): number | undefined {
  */
 export function parseEta(input: string, now: Date): Result<Eta> {
   const text = cleanLine('ETA', input, LIMITS.line);
-  if (!text.ok) return failed(text.reason, 'Say when, e.g. --eta="15 minutes", --eta="14:30 UTC" or --eta="after the cache warms".');
+  if (!text.ok) return failed(text.reason, 'Say when, e.g. "15 minutes", "14:30 UTC" or "after the cache warms".');
   const value = text.value;
   const ms = parseRelativeDuration(value);
   if (ms !== undefined) return succeeded({ text: value, until: new Date(now.getTime() + ms).toISOString() });
@@ -110,7 +110,7 @@ export function parseActionItems(input: string): Result<ActionItem[]> {
     const owned = /^([\s\S]*?)\s*(?:^|\s)@([A-Za-z0-9][\w.-]*)$/.exec(part);
     const text = cleanLine('action item', owned ? owned[1] : part);
     if (!text.ok) {
-      return failed(owned ? `The action item "${part}" names an owner but no work.` : text.reason, 'Write each item as what to do, then optionally @owner: --action-items="add validation @ada; alert on 5xx @bo".');
+      return failed(owned ? `The action item "${part}" names an owner but no work.` : text.reason, 'Write each item as what to do, then optionally @owner, separated by ";": "add validation @ada; alert on 5xx @bo".');
     }
     items.push(owned?.[2] ? { text: text.value, owner: owned[2] } : { text: text.value });
   }

@@ -1,12 +1,13 @@
 // From what a person asked (raw text from the CLI or an input box) to the events to record: every
 // field checked, nothing written on any refusal. Front ends pass the strings; the rules live here.
 
+import { FILL_IN, remedy } from '../remedy';
 import { failed, succeeded, type Failed, type Result } from '../result';
 import { parseSeverity } from '../severity';
 import type { EventPayload } from './events';
 import { STATUSES, type Incident, type OpenStatus } from './model';
 import { cleanLine, cleanText, LIMITS, parseActionItems, parseEta, parseImpact, parseLink, parseList } from './parse';
-import { statusMove } from './transitions';
+import { REOPEN_HINT, ROOT_CAUSE_HINT, reopenRemedy, resolveRemedy, statusMove } from './transitions';
 
 export interface DeclareInput {
   readonly title: string;
@@ -60,10 +61,10 @@ function severityOf(text: string): Result<EventPayload & { type: 'severity-chang
   return severity ? succeeded({ type: 'severity-changed', to: severity }) : failed(`"${text}" is not a severity.`, SEVERITY_HINT);
 }
 
-function openStatusOf(text: string): Result<OpenStatus> {
+function openStatusOf(id: string, text: string): Result<OpenStatus> {
   const status = text.trim().toLowerCase();
-  if (status === 'resolved') return failed('An incident is resolved with its root cause, not by --status.', 'Run hotfix-deployer incident resolve --root-cause="…" --action-items="…".');
-  if (!(STATUSES as readonly string[]).includes(status)) return failed(`"${text}" is not a status.`, 'Use investigating, identified or monitoring (then incident resolve).');
+  if (status === 'resolved') return failed(`${id} is resolved with its root cause, not by a status change.`, 'Resolve it with its root cause and action items.', [resolveRemedy(id)]);
+  if (!(STATUSES as readonly string[]).includes(status)) return failed(`"${text}" is not a status.`, 'Use investigating, identified or monitoring (then resolve it, with its root cause).');
   return succeeded(status as OpenStatus);
 }
 
@@ -105,7 +106,7 @@ function eventRef(current: Incident, ref: string): Result<string> {
   const text = ref.trim().replace(/^#/, '');
   const byNumber = /^\d+$/.test(text) ? current.events[Number(text) - 1] : undefined;
   const event = byNumber ?? current.events.find((e) => e.id === text);
-  return event ? succeeded(event.id) : failed(`${current.id} has no event ${ref}.`, 'Use the event number shown by hotfix-deployer incident show.');
+  return event ? succeeded(event.id) : failed(`${current.id} has no event ${ref}.`, 'Use an event number of its timeline (#n).', [remedy('incident.show', { incident: current.id })]);
 }
 
 export function planUpdate(current: Incident, input: UpdateInput, now: Date): Result<Plan> {
@@ -113,19 +114,19 @@ export function planUpdate(current: Incident, input: UpdateInput, now: Date): Re
   const payloads: EventPayload[] = [];
   const notices: string[] = [];
   const note = input.note !== undefined ? take(cleanText('note', input.note), errors) : undefined;
-  const status = input.status !== undefined ? take(openStatusOf(input.status), errors) : undefined;
+  const status = input.status !== undefined ? take(openStatusOf(current.id, input.status), errors) : undefined;
   let noteUsed = false;
 
   if (input.correct !== undefined) {
     const corrects = take(eventRef(current, input.correct), errors);
-    if (note === undefined) errors.push(failed('A correction needs its text.', `Add --note="what is right", e.g. --correct=${input.correct} --note="it was the EU cluster, not US".`));
+    if (note === undefined) errors.push(failed('A correction needs its text.', 'Give what is right as the note, e.g. "it was the EU cluster, not US".', [remedy('incident.update', { incident: current.id, correct: input.correct, note: FILL_IN })]));
     if (corrects && note !== undefined) payloads.push({ type: 'correction', corrects, text: note });
     noteUsed = true;
   }
   if (input.reopen) {
-    if (current.status !== 'resolved') errors.push(failed(`${current.id} is not resolved (it is ${current.status}); there is nothing to reopen.`, 'Drop --reopen.'));
-    else if (note === undefined) errors.push(failed(`Reopening ${current.id} needs a reason.`, 'Add --note="the errors are back: …".'));
-    else if (noteUsed) errors.push(failed('--correct and --reopen each need their own --note.', 'Run them as two updates.'));
+    if (current.status !== 'resolved') errors.push(failed(`${current.id} is not resolved (it is ${current.status}); there is nothing to reopen.`, 'Update it without reopening it.'));
+    else if (note === undefined) errors.push(failed(`Reopening ${current.id} needs a reason.`, REOPEN_HINT, [reopenRemedy(current.id)]));
+    else if (noteUsed) errors.push(failed('A correction and a reopening each need their own note.', 'Make them two updates.'));
     else {
       payloads.push({ type: 'reopened', to: status ?? 'investigating', reason: note });
       noteUsed = true;
@@ -178,7 +179,9 @@ export function planUpdate(current: Incident, input: UpdateInput, now: Date): Re
   if (note !== undefined && !noteUsed) payloads.push({ type: 'note', text: note });
   if (errors[0]) return errors[0];
   if (payloads.length === 0) {
-    return notices.length > 0 ? succeeded({ payloads, notices }) : failed('Nothing to update.', 'Pass --status, --eta, --note, --commander, --severity, --impact, --title, --responders, --components, --war-room or --status-page.');
+    return notices.length > 0
+      ? succeeded({ payloads, notices })
+      : failed('Nothing to update.', 'Give a status, an ETA, a note, a commander, a severity, an impact, a title, responders, components, or a war-room or status-page link.');
   }
   return succeeded({ payloads, notices });
 }
@@ -186,13 +189,13 @@ export function planUpdate(current: Incident, input: UpdateInput, now: Date): Re
 export function planResolve(current: Incident, input: ResolveInput): Result<Plan> {
   const rootCause = cleanText('root cause', input.rootCause);
   if (!rootCause.ok) {
-    return failed(`Resolving ${current.id} needs a root cause.`, 'Add --root-cause="…"; if it is not known yet, say so: --root-cause="unknown, investigation continues in PROD-2900".');
+    return failed(`Resolving ${current.id} needs a root cause.`, ROOT_CAUSE_HINT, [resolveRemedy(current.id)]);
   }
   const items = input.actionItems !== undefined ? parseActionItems(input.actionItems) : succeeded([]);
   if (!items.ok) return items;
   const note = input.note !== undefined ? cleanText('note', input.note) : undefined;
   if (note && !note.ok) return note;
-  const notices = items.value.length === 0 ? ['No action items were recorded; add them with --action-items="a @owner; b" so the post-mortem has them.'] : [];
+  const notices = items.value.length === 0 ? ['No action items were recorded (what to do so it does not happen again: "a @owner; b"), so the post-mortem has none yet.'] : [];
   return succeeded({
     payloads: [...(note ? [{ type: 'note' as const, text: note.value }] : []), { type: 'resolved', rootCause: rootCause.value, actionItems: items.value }],
     notices,

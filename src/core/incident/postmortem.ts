@@ -108,7 +108,7 @@ export function postmortem(incident: Incident, options: PostmortemOptions = {}):
     '',
     '## Timeline',
     '',
-    'Times are UTC; the elapsed time counts from the declaration; #n is the event number shown by `hotfix-deployer incident show`.',
+    "Times are UTC; the elapsed time counts from the declaration; #n is the event number in the incident's timeline.",
     '',
     ...timeline(incident),
     '',

@@ -1,6 +1,7 @@
 // Reading incidents: one by id (or a unique end of it, `3F2A`), all of them, and which one a command
 // means when the person did not say (the only open one; else it names the open ones).
 
+import { FILL_IN, remedy, type OperationName, type Remedy } from '../remedy';
 import { SEVERITIES } from '../severity';
 import { refusal as refuse, type IncidentResult } from './failures';
 import { foldIncident } from './fold';
@@ -12,9 +13,12 @@ export interface Loaded {
   readonly version: string;
 }
 
+/** Every incident, resolved ones too: where a person finds the id they meant. */
+const LIST_ALL: Remedy = remedy('incident.list', { all: true });
+
 export async function readIncident(ctx: Pick<IncidentContext, 'store'>, id: string): Promise<IncidentResult<Loaded>> {
   const stored = await ctx.store.read(id);
-  if (!stored) return refuse('not-found', `There is no incident ${id} in ${ctx.store.location}.`, 'List them with hotfix-deployer incident list --all.');
+  if (!stored) return refuse('not-found', `There is no incident ${id} in ${ctx.store.location}.`, 'The list of every incident, resolved ones too, has the ids.', [LIST_ALL]);
   if (stored.unreadable !== undefined) return refuse('state', `${id} cannot be read: ${stored.unreadable}.`, 'Restore the file from a backup or remove it; nothing was written.');
   const view = foldIncident(stored.id, stored.events);
   if (!view.ok) return refuse('state', `${view.reason} (in ${ctx.store.location})`, 'The stored timeline was changed by hand or by a newer version; nothing was written.');
@@ -52,6 +56,8 @@ export interface PickOptions {
    * (show, post-mortem).
    */
   readonly prefer?: 'open' | 'resolved' | 'open-else-resolved';
+  /** The operation that needs the incident, so a refusal's remedies repeat it with the incident named. */
+  readonly operation?: OperationName;
 }
 
 export async function pickIncident(ctx: Pick<IncidentContext, 'store'>, ref: string | undefined, options: PickOptions = {}): Promise<IncidentResult<Loaded>> {
@@ -69,7 +75,9 @@ export async function pickIncident(ctx: Pick<IncidentContext, 'store'>, ref: str
     if (candidates.length > 1) {
       const first = open[0]?.id ?? unreadable[0]?.id ?? '';
       const counted = unreadable.length > 0 ? `${candidates.length} incidents may be open` : `${candidates.length} incidents are open`;
-      return refuse('ambiguous', `${counted}: ${candidates.join('; ')}.`, `Say which with --id, e.g. --id=${first}.`);
+      const op = options.operation;
+      const named = open.length > 0 ? open.map((i) => i.id) : [first];
+      return refuse('ambiguous', `${counted}: ${candidates.join('; ')}.`, 'Say which one.', op ? named.map((id) => remedy(op, { incident: id })) : undefined);
     }
     if (open.length === 1 && open[0]) return readIncident(ctx, open[0].id);
     if (unreadable.length === 1 && unreadable[0]) return readIncident(ctx, unreadable[0].id);
@@ -78,11 +86,10 @@ export async function pickIncident(ctx: Pick<IncidentContext, 'store'>, ref: str
     const resolved = incidents.filter((i) => !isOpen(i)).sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));
     if (resolved[0]) return readIncident(ctx, resolved[0].id);
   }
-  return refuse(
-    'not-found',
-    prefer === 'resolved' ? 'No incident has been resolved yet.' : incidents.length === 0 ? 'There are no incidents yet.' : 'No incident is open.',
-    prefer === 'open' && incidents.length === 0 ? 'Declare one with hotfix-deployer incident create --severity=sev1 --title="…" --impact=high.' : 'Pass --id; hotfix-deployer incident list --all shows them all.',
-  );
+  const none = prefer === 'resolved' ? 'No incident has been resolved yet.' : incidents.length === 0 ? 'There are no incidents yet.' : 'No incident is open.';
+  if (prefer === 'open' && incidents.length === 0) return refuse('not-found', none, 'Declare one first.', [remedy('incident.create', { severity: 'sev1', title: FILL_IN, impact: 'high' })]);
+  const again = options.operation ? [remedy(options.operation, { incident: FILL_IN })] : [];
+  return refuse('not-found', none, 'Name the incident; the list of every incident has the ids.', [...again, LIST_ALL]);
 }
 
 /** `INC-20261127-3F2A` in any case, or a unique end of one: `3F2A`, `20261127-3f2a`. */
@@ -94,5 +101,5 @@ async function readByRef(ctx: Pick<IncidentContext, 'store'>, ref: string): Prom
   const matches = ids.filter((id) => id.toUpperCase().endsWith(`-${wanted}`));
   if (matches.length === 1 && matches[0]) return readIncident(ctx, matches[0]);
   if (matches.length > 1) return refuse('ambiguous', `"${ref}" could be ${matches.sort().join(', ')}.`, 'Give the whole id.');
-  return refuse('not-found', `There is no incident ${ref} in ${ctx.store.location}.`, 'List them with hotfix-deployer incident list --all.');
+  return refuse('not-found', `There is no incident ${ref} in ${ctx.store.location}.`, 'The list of every incident, resolved ones too, has the ids.', [LIST_ALL]);
 }

@@ -3,7 +3,8 @@
 // overrides it for a SEV0/SEV1 incident, which is audited and put in the incident's timeline.
 
 import { record, type DeployContext } from '../deploy/context';
-import { failed, succeeded, type Result } from '../result';
+import { FILL_IN, remedy } from '../remedy';
+import { failed, succeeded, type Failed, type Result, type Succeeded } from '../result';
 import type { Severity } from '../severity';
 import { failedChecks, type SavedValidation, type ValidationReport } from './validate';
 
@@ -20,13 +21,20 @@ export function savedCovers(saved: SavedValidation | undefined, wanted: { sha?: 
   return succeeded(saved);
 }
 
-/** The refusal of a deploy whose validation failed, naming the failed checks. */
-export function blocked(report: ValidationReport): { reason: string; hint: string } {
+/**
+ * The refusal of a deploy whose validation failed, naming the failed checks; its remedies run the
+ * suite alone and (in a SEV0/SEV1 incident) deploy past it with a reason.
+ */
+export function blocked(report: ValidationReport): Failed {
   const names = failedChecks(report).map((c) => `${c.name} (${c.reason})`);
-  return {
-    reason: `The deploy is blocked: validation${report.suite ? ` suite ${report.suite}` : ''} failed: ${names.join('; ')}. Nothing was written to the cluster.`,
-    hint: `Fix ${names.length === 1 ? 'it' : 'them'} and deploy again (hotfix-deployer validate --environment=${report.target ?? 'NAME'} runs it alone). In a SEV0/SEV1 incident: deploy --override-validation="why".`,
-  };
+  const target = report.target;
+  return failed(
+    `The deploy is blocked: validation${report.suite ? ` suite ${report.suite}` : ''} failed: ${names.join('; ')}. Nothing was written to the cluster.`,
+    `Fix ${names.length === 1 ? 'it' : 'them'} and deploy again; a validation runs the suite alone. In a SEV0/SEV1 incident the deploy may go past it with a reason, audited.`,
+    target !== undefined
+      ? [remedy('validate', { target, ...(report.suite ? { suite: report.suite } : {}) }), remedy('deploy', { target, overrideValidation: FILL_IN }, { why: 'in a SEV0/SEV1 incident' })]
+      : [],
+  );
 }
 
 export interface LinkedSeverity {
@@ -34,17 +42,29 @@ export interface LinkedSeverity {
   readonly severity: Severity;
 }
 
+/** Why an override was refused, so front ends choose their words and buttons without reading ours. */
+export type OverrideRefusal = 'no-reason' | 'no-incident' | 'severity';
+
+export type OverrideRefused = Failed & { readonly refusal: OverrideRefusal };
+
 /** An override needs a reason and a linked incident of SEV0 or SEV1. */
-export function overrideAllowed(incident: LinkedSeverity | undefined, reason: string, why?: string): Result<LinkedSeverity> {
-  if (reason.trim() === '') return failed('--override-validation needs a reason: --override-validation="why this cannot wait".');
+export function overrideAllowed(incident: LinkedSeverity | undefined, reason: string, why?: string): Succeeded<LinkedSeverity> | OverrideRefused {
+  if (reason.trim() === '') return { ...failed('The validation override needs a reason: why this cannot wait.'), failure: 'input', refusal: 'no-reason' };
   if (!incident) {
-    return failed(
-      `The validation override is refused: it needs a linked SEV0 or SEV1 incident${why ? ` (${why})` : ', and none is open'}.`,
-      'Declare one (hotfix-deployer incident create --severity=sev1 ...) or name it with --incident, or fix the failed checks.',
-    );
+    return {
+      ...failed(
+        `The validation override is refused: it needs a linked SEV0 or SEV1 incident${why ? ` (${why})` : ', and none is open'}.`,
+        'Declare one, or name the incident the deploy belongs to, or fix the failed checks.',
+        [remedy('incident.create', { severity: 'sev1', title: FILL_IN, impact: 'high' })],
+      ),
+      refusal: 'no-incident',
+    };
   }
   if (!OVERRIDABLE.includes(incident.severity)) {
-    return failed(`The validation override is refused: ${incident.id} is ${incident.severity}; only a SEV0 or SEV1 incident allows deploying past a failed validation.`, 'Fix the failed checks and deploy again.');
+    return {
+      ...failed(`The validation override is refused: ${incident.id} is ${incident.severity}; only a SEV0 or SEV1 incident allows deploying past a failed validation.`, 'Fix the failed checks and deploy again.'),
+      refusal: 'severity',
+    };
   }
   return succeeded(incident);
 }

@@ -76,11 +76,11 @@ export async function validate(ctx: ValidateContext, request: ValidateRequest): 
 
 async function clusterChecks(ctx: ValidateContext, target: string | undefined, image: string | undefined): Promise<ValidationCheck[]> {
   const names = ['cluster', 'image', 'dry-run'];
-  if (target === undefined || ctx.deploy === undefined) return clusterSkipped(names, 'skipped: no target given (--environment=NAME)');
+  if (target === undefined || ctx.deploy === undefined) return clusterSkipped(names, 'skipped: no target given');
   if ('ok' in ctx.deploy) return [clusterFailed(ctx.deploy), ...clusterSkipped(names.slice(1), 'skipped: the target could not be opened')];
   const reach = await clusterCheck(ctx.deploy);
   if (!reach.pass) return [reach, ...clusterSkipped(names.slice(1), 'skipped: the cluster check failed')];
-  if (image === undefined) return [reach, ...clusterSkipped(names.slice(1), `skipped: no image (pass --image, or set targets.${target}.image)`)];
+  if (image === undefined) return [reach, ...clusterSkipped(names.slice(1), `skipped: no image given, and no targets.${target}.image to make one`)];
   return [reach, await imageCheck(ctx.deploy, image), await dryRunCheck(ctx.deploy, image)];
 }
 

@@ -1,83 +1,98 @@
 // Palette and tree flows for incidents: Declare…, Update…, Resolve…, Draft Post-Mortem, and opening an
-// incident's summary. Each asks (prompts.ts), calls the engine, refreshes the status bar and the view
-// before it returns, and shows a refusal with the engine's reason and hint. Every command also
-// takes an options object (a test, another extension, a tree node) and returns its outcome.
+// incident's summary. Each picks the repository and asks for its inputs (prompts.ts), calls the
+// incident operation (src/app/incident*.ts) in the editor's environment, refreshes the status bar and
+// the view before it returns, and shows the outcome: a refusal with its reason, hint and a button
+// per remedy. Every command also takes an options object (a test, another extension, a tree node) and
+// returns its outcome; a call that gives its inputs is answered without questions.
 
 import * as vscode from 'vscode';
-import type { OpenIncidents } from '../../adapters/incident-workspace';
-import type { IncidentOutcome } from '../../core/incident/engine';
-import type { IncidentFailed } from '../../core/incident/failures';
-import { isOpen, type Incident } from '../../core/incident/model';
+import type { Interaction } from '../../app/interaction';
+import type { Changed, Refused } from '../../app/incident';
+import type { FailureKind } from '../../core/result';
+import { callerConfirmation } from '../command-args';
+import { editorEnv, EditorInteraction } from '../compose';
 import type { Repositories } from '../repositories';
-import { pickRepository, showFailure } from '../ui';
-import { argsOf, askBroadcast, askDeclare, askResolve, askUpdate, chooseIncident, scripted, type DeclareArgs, type ResolveArgs, type UpdateArgs } from './prompts';
+import { isTrusted, showUntrusted, untrustedIncidentStore } from '../trust';
+import { UNTRUSTED_GITOPS_RESTORE } from '../trust-gate';
+import { pickRepository, showRefusal } from '../ui';
+import type { NotificationSecrets } from './notify-secrets';
+import { argsOf, askDeclare, askResolve, askUpdate, scripted, type DeclareArgs, type ResolveArgs, type UpdateArgs } from './prompts';
 import type { IncidentService } from './service';
 import type { IncidentStatusBar } from './status-bar';
-import type { ResolveGitopsArgs } from './resolve-gitops';
+import type { AppEnv } from '../../app/env';
 
 export interface IncidentCommandDeps {
   readonly repositories: Repositories;
   readonly incidents: IncidentService;
   readonly statusBar: IncidentStatusBar;
   readonly log: vscode.LogOutputChannel;
+  /** The channels' secrets in SecretStorage (created at activation); absent: the environment's only. */
+  readonly secrets?: NotificationSecrets;
 }
 
-export type IncidentCommandResult<T = IncidentOutcome> =
+export type IncidentCommandResult<T = Changed['outcome']> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string; readonly hint?: string; readonly kind?: IncidentFailed['kind'] };
+  | { readonly ok: false; readonly reason: string; readonly hint?: string; readonly kind?: FailureKind };
 
 const cancelled = { ok: false as const, reason: 'cancelled' };
 
-async function openRepo(deps: IncidentCommandDeps, arg: unknown): Promise<OpenIncidents | undefined> {
-  const root = await pickRepository(deps.repositories, arg);
-  if (root === undefined) return undefined;
-  const opened = await deps.incidents.open(root);
-  if (!opened.ok) {
-    void showFailure(deps.log, opened.reason, opened.hint);
-    return undefined;
-  }
-  return opened.value;
+/** Keep auto-sync paused at the resolution instead of restoring it (tests, automation). */
+export interface ResolveGitopsArgs {
+  /** Keep auto-sync paused, saying why (an action item), instead of restoring it. */
+  readonly keepGitopsPaused?: string;
+  /** Restore even where git does not yet say what runs. */
+  readonly restoreGitopsAnyway?: boolean;
 }
 
-/** The incidents of a repository as last loaded. */
-async function incidentsOf(deps: IncidentCommandDeps, root: string): Promise<readonly Incident[]> {
-  return (await deps.incidents.all()).find((r) => r.root === root)?.incidents ?? [];
+/** A call that gave its inputs asks nothing more: no incident to pick, no channels or GitOps question. */
+function answered(inner: Interaction): Interaction {
+  return {
+    interactive: false,
+    ...(inner.signal ? { signal: inner.signal } : {}),
+    confirm: (request) => inner.confirm(request),
+    choose: () => Promise.resolve(undefined),
+    ask: () => Promise.resolve(undefined),
+    progress: (message) => inner.progress(message),
+    note: (message) => inner.note(message),
+    warn: (message) => inner.warn(message),
+  };
+}
+
+interface Opened {
+  readonly root: string;
+  readonly env: AppEnv;
 }
 
 /**
- * The incident meant: the one named, else the only candidate, else the one the person picks (the
- * engine refuses an ambiguous scripted call with the names of the open ones).
+ * The repository and the environment of one call, its incidents open (a cluster store only in a
+ * trusted workspace); undefined when there is none or it cannot be opened (said already).
  */
-async function whichIncident(deps: IncidentCommandDeps, root: string, id: string | undefined, interactive: boolean, verb: string, withResolved = false): Promise<{ id?: string; incident?: Incident } | undefined> {
-  const all = await incidentsOf(deps, root);
-  if (id !== undefined) {
-    const named = all.find((i) => i.id === id);
-    return named ? { id, incident: named } : { id };
+async function open(deps: IncidentCommandDeps, arg: unknown, quiet: boolean): Promise<Opened | undefined> {
+  const root = await pickRepository(deps.repositories, arg);
+  if (root === undefined) return undefined;
+  const untrusted = await untrustedIncidentStore(root);
+  if (untrusted !== undefined) {
+    void showUntrusted(deps.log, untrusted);
+    return undefined;
   }
-  const open = all.filter(isOpen);
-  if (open.length === 1 && open[0]) return { id: open[0].id, incident: open[0] };
-  const candidates = withResolved ? [...open, ...all.filter((i) => !isOpen(i)).slice(0, 5)] : open;
-  if (!interactive || candidates.length === 0 || (open.length === 0 && withResolved)) return {};
-  const chosen = await chooseIncident(candidates, verb);
-  return chosen ? { id: chosen.id, incident: chosen } : undefined;
+  const interaction = new EditorInteraction(deps.log, callerConfirmation(arg));
+  const env = await editorEnv(deps, root, quiet ? answered(interaction) : interaction);
+  const incidents = await env.incidents();
+  if (!incidents.ok) {
+    void showRefusal(deps.log, incidents, [], root);
+    return undefined;
+  }
+  return { root, env };
 }
 
-/** Whether the change goes to the notification channels: as given, else asked when any is on. */
-async function broadcastFor(root: string, given: boolean | undefined, interactive: boolean, verb: string): Promise<boolean | undefined> {
-  if (given !== undefined || !interactive) return given === true;
-  const { readConfigFile } = await import('../../adapters/config-file.js');
-  const { enabledChannels } = await import('../../adapters/notify/sinks.js');
-  const config = await readConfigFile(root);
-  return askBroadcast(given, interactive, config.ok ? enabledChannels(config.value.notifications) : [], verb);
-}
-
-function refused(deps: IncidentCommandDeps, failure: IncidentFailed | { reason: string; hint?: string }): IncidentCommandResult<never> {
-  void showFailure(deps.log, failure.reason, failure.hint);
-  return { ok: false, reason: failure.reason, ...(failure.hint !== undefined ? { hint: failure.hint } : {}), ...('kind' in failure ? { kind: failure.kind } : {}) };
+function refused(deps: IncidentCommandDeps, outcome: Refused, root: string): IncidentCommandResult<never> {
+  const { failed } = outcome;
+  void showRefusal(deps.log, failed, [], root);
+  return { ok: false, reason: failed.reason, ...(failed.hint !== undefined ? { hint: failed.hint } : {}), ...(failed.failure ? { kind: failed.failure } : {}) };
 }
 
 /** The status bar and the view show the change before the command returns. */
-async function changed(deps: IncidentCommandDeps, outcome: IncidentOutcome, message: string): Promise<IncidentCommandResult> {
+async function changed(deps: IncidentCommandDeps, { outcome }: Changed, message: string): Promise<IncidentCommandResult> {
   deps.incidents.invalidate();
   await deps.statusBar.refresh();
   deps.log.info(`${message} (${outcome.events.map((e) => e.type).join(', ') || 'no change'})`);
@@ -90,69 +105,84 @@ async function changed(deps: IncidentCommandDeps, outcome: IncidentOutcome, mess
 }
 
 export async function declareIncidentCommand(deps: IncidentCommandDeps, arg?: unknown): Promise<IncidentCommandResult> {
-  const opened = await openRepo(deps, arg);
-  if (!opened) return cancelled;
   const args = argsOf<DeclareArgs>(arg);
-  const input = await askDeclare(args, opened.context.severities);
+  const quiet = scripted(args, ['severity', 'title', 'impact', 'commander']);
+  const opened = await open(deps, arg, quiet);
+  if (!opened) return cancelled;
+  const incidents = await opened.env.incidents();
+  const input = await askDeclare(args, incidents.ok ? incidents.value.context.severities : undefined);
   if (!input) return cancelled;
-  const broadcast = await broadcastFor(opened.location.root, args.broadcast, !scripted(args, ['severity', 'title', 'impact', 'commander']), 'Declare Incident');
-  if (broadcast === undefined) return cancelled;
-  const { declareIncident } = await import('../../core/incident/engine.js');
-  const result = await declareIncident(opened.context, input, { broadcast });
-  if (!result.ok) return refused(deps, result);
-  const i = result.value.incident;
-  return changed(deps, result.value, `Declared ${i.id}: ${i.severity} "${i.title}", investigating.`);
+  const { declareIncident } = await import('../../app/incident.js');
+  const declared = await declareIncident(opened.env, { input, ...(args.broadcast !== undefined ? { broadcast: args.broadcast } : {}) });
+  if (declared.kind === 'cancelled') return cancelled;
+  if (declared.kind === 'refused') return refused(deps, declared, opened.root);
+  const i = declared.outcome.incident;
+  return changed(deps, declared, `Declared ${i.id}: ${i.severity} "${i.title}", investigating.`);
 }
 
 export async function updateIncidentCommand(deps: IncidentCommandDeps, arg?: unknown): Promise<IncidentCommandResult> {
-  const opened = await openRepo(deps, arg);
-  if (!opened) return cancelled;
   const args = argsOf<UpdateArgs>(arg);
-  const interactive = !scripted(args, ['status', 'eta', 'note']);
-  const which = await whichIncident(deps, opened.location.root, args.id, interactive, 'Update');
-  if (!which) return cancelled;
+  const quiet = scripted(args, ['status', 'eta', 'note']);
+  const opened = await open(deps, arg, quiet);
+  if (!opened) return cancelled;
+  const { whichIncident, updateIncident } = await import('../../app/incident.js');
+  const which = await whichIncident(opened.env, { ...(args.id !== undefined ? { incident: args.id } : {}), prefer: args.reopen === true ? 'resolved' : 'open', operation: 'incident.update', question: 'Update which incident?' });
+  if (which.kind === 'cancelled') return cancelled;
+  if (which.kind === 'refused') return refused(deps, which, opened.root);
   const asked = await askUpdate(args, which.incident);
   if (!asked) return cancelled;
-  const { updateIncident } = await import('../../core/incident/engine.js');
-  const input = { ...(asked.status !== undefined ? { status: asked.status } : {}), ...(asked.eta !== undefined ? { eta: asked.eta } : {}), ...(asked.note !== undefined ? { note: asked.note } : {}) };
-  const broadcast = await broadcastFor(opened.location.root, args.broadcast, interactive, 'Update Incident');
-  if (broadcast === undefined) return cancelled;
-  const result = await updateIncident(opened.context, which.id, input, { broadcast });
-  if (!result.ok) return refused(deps, result);
-  const i = result.value.incident;
-  return changed(deps, result.value, result.value.events.length > 0 ? `Updated ${i.id}: ${i.status}${i.eta ? `, ETA ${i.eta.text}` : ''}.` : `${i.id} is unchanged: ${i.status}.`);
+  const input = {
+    ...(asked.status !== undefined ? { status: asked.status } : {}),
+    ...(asked.eta !== undefined ? { eta: asked.eta } : {}),
+    ...(asked.note !== undefined ? { note: asked.note } : {}),
+    ...(args.reopen === true ? { reopen: true } : {}),
+  };
+  const updated = await updateIncident(opened.env, { incident: which.incident.id, input, ...(args.broadcast !== undefined ? { broadcast: args.broadcast } : {}) });
+  if (updated.kind === 'cancelled') return cancelled;
+  if (updated.kind === 'refused') return refused(deps, updated, opened.root);
+  const i = updated.outcome.incident;
+  return changed(deps, updated, updated.outcome.events.length > 0 ? `Updated ${i.id}: ${i.status}${i.eta ? `, ETA ${i.eta.text}` : ''}.` : `${i.id} is unchanged: ${i.status}.`);
 }
 
 export async function resolveIncidentCommand(deps: IncidentCommandDeps, arg?: unknown): Promise<IncidentCommandResult> {
-  const opened = await openRepo(deps, arg);
+  const args = argsOf<ResolveArgs & ResolveGitopsArgs>(arg);
+  const quiet = scripted(args, ['rootCause', 'actionItems', 'note']);
+  const opened = await open(deps, arg, quiet);
   if (!opened) return cancelled;
-  const args = argsOf<ResolveArgs>(arg);
-  const interactive = !scripted(args, ['rootCause', 'actionItems', 'note']);
-  const which = await whichIncident(deps, opened.location.root, args.id, interactive, 'Resolve');
-  if (!which) return cancelled;
+  const { whichIncident, resolveIncident } = await import('../../app/incident.js');
+  const which = await whichIncident(opened.env, { ...(args.id !== undefined ? { incident: args.id } : {}), operation: 'incident.resolve', question: 'Resolve which incident?' });
+  if (which.kind === 'cancelled') return cancelled;
+  if (which.kind === 'refused') return refused(deps, which, opened.root);
   const asked = await askResolve(args, which.incident);
   if (!asked) return cancelled;
-  const { resolveIncident } = await import('../../core/incident/engine.js');
+  // Restoring the auto-sync it paused is a cluster call; keeping it paused unasked would hide it. Resolve once trusted.
+  const { pausedInTimeline } = await import('../../core/gitops/guard.js');
+  if (!isTrusted() && pausedInTimeline(which.incident.events).length > 0) {
+    void showUntrusted(deps.log, UNTRUSTED_GITOPS_RESTORE);
+    return cancelled;
+  }
   const input = {
     ...(asked.rootCause !== undefined ? { rootCause: asked.rootCause } : {}),
     ...(asked.actionItems !== undefined ? { actionItems: asked.actionItems } : {}),
     ...(asked.note !== undefined ? { note: asked.note } : {}),
   };
-  const broadcast = await broadcastFor(opened.location.root, args.broadcast, interactive, 'Resolve Incident');
-  if (broadcast === undefined) return cancelled;
-  // Auto-sync paused for this incident is restored first (or kept, as an action item): only for a resolution the engine will accept.
-  const { planResolve } = await import('../../core/incident/plan.js');
-  let resolution: typeof input = input;
-  if (which.incident && isOpen(which.incident) && planResolve(which.incident, input).ok) {
-    const { gitopsAtResolve } = await import('./resolve-gitops.js');
-    const items = await gitopsAtResolve(deps.log, opened.location.root, which.incident, argsOf<ResolveGitopsArgs>(arg), interactive);
-    if (items === undefined) return cancelled;
-    if (items.length > 0) resolution = { ...input, actionItems: [input.actionItems ?? '', ...items].filter((a) => a.trim() !== '').join('; ') };
+  const resolved = await resolveIncident(opened.env, {
+    incident: which.incident.id,
+    input,
+    ...(args.broadcast !== undefined ? { broadcast: args.broadcast } : {}),
+    ...(args.keepGitopsPaused !== undefined ? { keepGitopsPaused: args.keepGitopsPaused.trim() } : {}),
+    ...(args.restoreGitopsAnyway === true ? { restoreGitopsAnyway: true } : {}),
+  });
+  if (resolved.kind === 'cancelled') return cancelled;
+  if (resolved.kind === 'refused') return refused(deps, resolved, opened.root);
+  const { gitops } = resolved;
+  if (gitops) {
+    for (const line of gitops.lines) deps.log.info(line);
+    if (gitops.kept.length > 0) void vscode.window.showWarningMessage(`Auto-sync stays paused for ${gitops.kept.map((k) => k.object).join(', ')}: ${gitops.kept[0]?.why ?? ''}. Its restore is an action item of the resolution.`);
+    for (const link of gitops.links) if (link.note) deps.log.info(`the incident timeline was not updated: ${link.note}`);
   }
-  const result = await resolveIncident(opened.context, which.id, resolution, { broadcast });
-  if (!result.ok) return refused(deps, result);
-  const i = result.value.incident;
-  return changed(deps, result.value, `Resolved ${i.id} "${i.title}". Draft the post-mortem with Hotfix: Draft Post-Mortem.`);
+  const i = resolved.outcome.incident;
+  return changed(deps, resolved, `Resolved ${i.id} "${i.title}". Draft the post-mortem with Hotfix: Draft Post-Mortem.`);
 }
 
 export interface DraftArgs {
@@ -177,21 +207,18 @@ async function showMarkdown(markdown: string): Promise<vscode.TextDocument> {
 
 /** Drafts the post-mortem into an untitled Markdown editor, to save where the team keeps them. */
 export async function draftPostmortemCommand(deps: IncidentCommandDeps, arg?: unknown): Promise<IncidentCommandResult<Drafted>> {
-  const opened = await openRepo(deps, arg);
+  const opened = await open(deps, arg, false);
   if (!opened) return cancelled;
   const args = argsOf<DraftArgs>(arg);
-  const which = await whichIncident(deps, opened.location.root, args.id, true, 'Draft the post-mortem of', true);
-  if (!which) return cancelled;
-  const { draftPostmortem } = await import('../../core/incident/engine.js');
-  let uri: string | undefined;
-  const result = await draftPostmortem(opened.context, which.id, async (markdown) => {
-    if (args.show !== false) uri = (await showMarkdown(markdown)).uri.toString();
-    return undefined; // untitled: no file until the person saves it
-  });
-  if (!result.ok) return refused(deps, result);
+  const { draftPostmortem } = await import('../../app/incident-read.js');
+  // No file: untitled until the person saves it.
+  const drafted = await draftPostmortem(opened.env, args.id !== undefined ? { incident: args.id } : {});
+  if (drafted.kind === 'cancelled') return cancelled;
+  if (drafted.kind === 'refused') return refused(deps, drafted, opened.root);
+  const uri = args.show !== false ? (await showMarkdown(drafted.markdown)).uri.toString() : undefined;
   deps.incidents.invalidate();
   await deps.statusBar.refresh();
-  return { ok: true, value: { incident: result.value.outcome.incident.id, markdown: result.value.markdown, ...(uri !== undefined ? { uri } : {}) } };
+  return { ok: true, value: { incident: drafted.incident, markdown: drafted.markdown, ...(uri !== undefined ? { uri } : {}) } };
 }
 
 /**
@@ -199,20 +226,15 @@ export async function draftPostmortemCommand(deps: IncidentCommandDeps, arg?: un
  * timeline (the post-mortem's facts) in an untitled Markdown editor. Nothing is recorded.
  */
 export async function openIncidentCommand(deps: IncidentCommandDeps, arg?: unknown): Promise<IncidentCommandResult<Drafted>> {
-  const root = await pickRepository(deps.repositories, arg);
-  if (root === undefined) return cancelled;
+  const opened = await open(deps, arg, false);
+  if (!opened) return cancelled;
   const args = argsOf<DraftArgs>(arg);
-  const which = await whichIncident(deps, root, args.id, true, 'Open', true);
-  if (!which) return cancelled;
-  const { pickIncident } = await import('../../core/incident/query.js');
+  const { showIncident } = await import('../../app/incident-read.js');
+  const shown = await showIncident(opened.env, args.id !== undefined ? { incident: args.id } : {});
+  if (shown.kind === 'cancelled') return cancelled;
+  if (shown.kind === 'refused') return refused(deps, shown, opened.root);
   const { postmortem } = await import('../../core/incident/postmortem.js');
-  const location = deps.repositories.all.find((r) => r.root === root);
-  if (!location) return refused(deps, { reason: `${root} is not an open git repository.` });
-  const store = await deps.incidents.store(location);
-  if (!store.ok) return refused(deps, store);
-  const picked = await pickIncident({ store: store.value }, which.id, { prefer: 'open-else-resolved' });
-  if (!picked.ok) return refused(deps, picked);
-  const markdown = postmortem(picked.value.incident, { now: new Date() });
+  const markdown = postmortem(shown.incident, { now: shown.now });
   const document = args.show === false ? undefined : await showMarkdown(markdown);
-  return { ok: true, value: { incident: picked.value.incident.id, markdown, ...(document ? { uri: document.uri.toString() } : {}) } };
+  return { ok: true, value: { incident: shown.incident.id, markdown, ...(document ? { uri: document.uri.toString() } : {}) } };
 }

@@ -32,17 +32,15 @@ const cancelled = { ok: false as const, reason: 'cancelled' };
 
 /** Whether some open repository's .hotfix/config.yaml turns the channel on (secrets alone send nothing). */
 async function enabledSomewhere(repositories: Repositories, channel: NotifyChannel): Promise<boolean> {
-  const { readConfigFile } = await import('../../adapters/config-file.js');
-  const { enabledChannels } = await import('../../adapters/notify/sinks.js');
+  const { channelsOn } = await import('../../app/notify-channels.js');
   for (const repo of repositories.all) {
-    const config = await readConfigFile(repo.root);
-    if (config.ok && enabledChannels(config.value.notifications).includes(channel)) return true;
+    if ((await channelsOn(repo.root)).includes(channel)) return true;
   }
   return false;
 }
 
 async function pickChannel(secrets: NotificationSecrets): Promise<NotifyChannel | undefined> {
-  const { SECRET_ENV } = await import('../../adapters/notify/sinks.js');
+  const { SECRET_ENV } = await import('../../app/secrets.js');
   const items = await Promise.all(
     NOTIFY_CHANNELS.map(async (channel) => {
       const stored = await secrets.has(channel);

@@ -3,17 +3,14 @@
 // to the notifier in memory only: never to settings, files, the log or a child process's env.
 
 import type * as vscode from 'vscode';
-import type { NotifyOptions } from '../../adapters/notify/incident-sinks';
-import type { NotifyEnv } from '../../adapters/notify/sinks';
+import type { NotifyEnv } from '../../app/secrets';
 import type { NotifyChannel } from '../../core/notify/policy';
 
 const KEY_PREFIX = 'hotfixDeployer.notify.';
 
 export class NotificationSecrets {
-  /** The activated instance also serves incidentNotifyOptions(); there is one per activation. */
-  constructor(private readonly secrets: vscode.SecretStorage) {
-    remember(this);
-  }
+  /** One per activation, handed to whoever needs it (editorEnv takes it through its deps). */
+  constructor(private readonly secrets: vscode.SecretStorage) {}
 
   /** The SecretStorage key of a channel's secret. */
   static key(channel: NotifyChannel): string {
@@ -34,23 +31,9 @@ export class NotificationSecrets {
 
   /** The environment as the notifier reads it: each stored secret over its HOTFIX_* variable. */
   async env(): Promise<NotifyEnv> {
-    const { SECRET_ENV } = await import('../../adapters/notify/sinks.js');
+    const { SECRET_ENV } = await import('../../app/secrets.js');
     const { NOTIFY_CHANNELS } = await import('../../core/notify/policy.js');
     const stored = await Promise.all(NOTIFY_CHANNELS.map(async (c) => [SECRET_ENV[c], (await this.secrets.get(NotificationSecrets.key(c)))?.trim() ?? ''] as const));
     return { ...process.env, ...Object.fromEntries(stored.filter(([, v]) => v !== '')) };
   }
-}
-
-let active: NotificationSecrets | undefined;
-function remember(secrets: NotificationSecrets): void {
-  active = secrets;
-}
-
-/**
- * What recordInIncident needs to notify with the extension's secrets, for flows that hold no
- * reference to the activated NotificationSecrets (the deploy commands):
- * `recordInIncident(root, incident, events, await incidentNotifyOptions())`.
- */
-export async function incidentNotifyOptions(): Promise<NotifyOptions> {
-  return active ? { env: await active.env() } : {};
 }

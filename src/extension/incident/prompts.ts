@@ -1,12 +1,12 @@
-// The questions of the incident flows: severity (with what each level means), title, impact,
-// commander; status, ETA, note; root cause, action items; which incident. A field given in the
-// command's options is never asked, and when any input is given the optional ones are not asked.
+// The inputs of the incident flows: severity (with what each level means), title, impact,
+// commander; status, ETA, note; root cause, action items. A field given in the command's options is
+// never asked, and when any input is given the optional ones are not asked. Which incident, and
+// whether to notify the channels, the operations ask (src/app/incident.ts).
 
 import * as vscode from 'vscode';
 import { DEFAULT_SEVERITY_DESCRIPTIONS, IMPACT_LEVELS, STATUSES, type Incident, type SeverityDescriptions } from '../../core/incident/model';
 import type { DeclareInput } from '../../core/incident/plan';
 import { SEVERITIES } from '../../core/severity';
-import { label, since } from './present';
 
 export interface DeclareArgs {
   readonly root?: string;
@@ -28,6 +28,8 @@ export interface UpdateArgs {
   readonly status?: string;
   readonly eta?: string;
   readonly note?: string;
+  /** Reopen a resolved incident (the most recently resolved unless `id` names one); the note says why. */
+  readonly reopen?: boolean;
 }
 
 export interface ResolveArgs {
@@ -132,36 +134,4 @@ export async function askResolve(args: ResolveArgs, incident: Incident | undefin
   const actionItems = await vscode.window.showInputBox({ title: `${title} (2/2): action items`, prompt: 'What to do so it does not happen again, separated by ";", each with an optional @owner: "validate orders @ada; alert on 5xx". Optional.', ignoreFocusOut: true });
   if (actionItems === undefined) return undefined;
   return { ...args, rootCause: rootCause.trim(), ...(actionItems.trim() ? { actionItems: actionItems.trim() } : {}) };
-}
-
-/** Asks which incident when several could be meant; undefined when cancelled. */
-export async function chooseIncident(candidates: readonly Incident[], verb: string): Promise<Incident | undefined> {
-  const now = new Date();
-  const picked = await vscode.window.showQuickPick(
-    candidates.map((incident) => ({
-      label: `${incident.severity} ${label(incident.title)}`,
-      description: `${incident.status} · ${incident.status === 'resolved' ? `resolved ${since(incident.resolvedAt ?? incident.updatedAt, now)} ago` : `open ${since(incident.declaredAt, now)}`}`,
-      detail: incident.id,
-      incident,
-    })),
-    { title: `Hotfix: ${verb} which incident?`, ignoreFocusOut: true },
-  );
-  return picked?.incident;
-}
-
-/**
- * Whether to send the change to the notification channels: as given, else asked when the call is
- * interactive and `channels` (those .hotfix/config.yaml turns on) is not empty; undefined: cancelled.
- */
-export async function askBroadcast(given: boolean | undefined, interactive: boolean, channels: readonly string[], verb: string): Promise<boolean | undefined> {
-  if (given !== undefined) return given;
-  if (!interactive || channels.length === 0) return false;
-  const picked = await vscode.window.showQuickPick(
-    [
-      { label: `Notify ${channels.join(', ')}`, description: 'send this change to the channels', broadcast: true },
-      { label: 'Record only', description: 'the timeline changes; nobody is notified', broadcast: false },
-    ],
-    { title: `Hotfix: ${verb}: notify the channels?`, ignoreFocusOut: true },
-  );
-  return picked?.broadcast;
 }

@@ -1,9 +1,8 @@
-// The extension's door to the incident engine: opens a repository's incidents, loads every
-// repository's incidents once per change for the status bar and the view, and watches
+// The extension's view of the incidents: loads every repository's incidents once per change for the
+// status bar, the view and the panel (changes go through src/app/incident.ts), and watches
 // `.git/hotfix/incidents/*.json` so a change made anywhere (the CLI, a teammate's worktree) shows.
 
 import * as vscode from 'vscode';
-import type { OpenIncidents } from '../../adapters/incident-workspace';
 import type { Incident } from '../../core/incident/model';
 import type { Result } from '../../core/result';
 import { CONTEXT_KEYS } from '../../shared/ids';
@@ -12,9 +11,8 @@ import type { Repositories } from '../repositories';
 import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
 import { untrustedIncidentStore } from '../trust';
-import type { RepositoryLocation } from '../../adapters/git/discovery';
+import type { RepositoryLocation } from '../../app/repository';
 import type { IncidentStore } from '../../core/incident/ports';
-import type { NotificationSecrets } from './notify-secrets';
 
 export interface RepoIncidents {
   readonly root: string;
@@ -40,7 +38,6 @@ export class IncidentService extends Disposable {
   constructor(
     private readonly repositories: Repositories,
     private readonly log: vscode.LogOutputChannel,
-    private readonly secrets?: NotificationSecrets,
   ) {
     super();
     // `incidents/**`, filtered here: a `*.json` pattern missed the store's temp-file renames in the host tests.
@@ -63,20 +60,8 @@ export class IncidentService extends Disposable {
   async store(location: RepositoryLocation): Promise<Result<IncidentStore>> {
     const untrusted = await untrustedIncidentStore(location.root);
     if (untrusted !== undefined) return { ok: false, reason: untrusted };
-    const { configuredIncidentStore } = await import('../../adapters/incident-workspace.js');
-    return configuredIncidentStore(location, kubeconfigSetting());
-  }
-
-  /**
-   * The engine's context for one operation, with the acting git identity read fresh and the
-   * notification channels attached (secrets from SecretStorage, else the environment).
-   */
-  async open(root: string): Promise<Result<OpenIncidents>> {
-    const untrusted = await untrustedIncidentStore(root);
-    if (untrusted !== undefined) return { ok: false, reason: untrusted };
-    const { openNotifyingIncidents } = await import('../../adapters/notify/incident-sinks.js');
-    const env = this.secrets ? await this.secrets.env() : process.env;
-    return openNotifyingIncidents(root, { ...(kubeconfigSetting() ? { kubeconfig: kubeconfigSetting() } : {}) }, { env });
+    const { incidentStore } = await import('../../app/incident-read.js');
+    return incidentStore(location, kubeconfigSetting());
   }
 
   /** Every repository's incidents, read once per change and shared by the status bar and the view. */

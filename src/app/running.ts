@@ -7,8 +7,11 @@ import type { Baseline } from '../core/hotfix/records';
 import type { EventPayload } from '../core/incident/events';
 import { failed, succeeded, type Result } from '../core/result';
 import { compareRunning, readRunning, type Drift, type RunningRevision } from '../core/running';
+import type { IncidentContext } from '../core/incident/ports';
 import { openDeploy, type DeployOpenOptions, type OpenDeploy } from '../adapters/deploy-workspace';
-import { recordInIncident, type IncidentLink } from './incident-link';
+import type { AppEnv } from './env';
+import { linkIncident, recordEvents, type IncidentLink } from './incident-link';
+import { refusedWith, type Refused } from './narrate';
 
 export interface RunningReport {
   readonly running: RunningRevision & { readonly commit: NonNullable<RunningRevision['commit']> };
@@ -54,7 +57,7 @@ export async function runningOf(opened: OpenDeploy, model?: BranchingModel): Pro
   if (!commit) {
     return failed(
       unmappedReason(running.value),
-      `Set targets.${target.name}.tagPattern in ${CONFIG_PATH} to how its images are tagged (e.g. "${running.value.image.repository}:{version}" or "${running.value.image.repository}:sha-{sha}"), or deploy through hotfix-deployer, which annotates the pod template with the commit.`,
+      `Set targets.${target.name}.tagPattern in ${CONFIG_PATH} to how its images are tagged (e.g. "${running.value.image.repository}:{version}" or "${running.value.image.repository}:sha-{sha}"), or deploy through Hotfix Deployer, which annotates the pod template with the commit.`,
     );
   }
   if (!production.ok) return production;
@@ -68,17 +71,51 @@ export function driftEvent(report: RunningReport & { readonly drift: Drift }): E
   return { type: 'drift-found', target: running.target, runningSha: drift.runningSha, image: running.image.image, via: running.commit.via, expected: drift.expected, expectedSha: drift.expectedSha };
 }
 
-/**
- * Records the drift, if any, in the incident (the one named, else the only open one is the caller's
- * choice): once per target and running commit, so looking again (the tree, `running`) adds nothing.
- */
-export async function recordDrift(report: RunningReport, incident: string | undefined): Promise<IncidentLink> {
+/** recordDrift through the operation's environment: the incident store its kubeconfig reaches, and its channels. */
+export async function recordDriftIn(env: AppEnv, report: RunningReport, incident: string | undefined): Promise<IncidentLink> {
   const drift = report.drift;
   if (!drift || incident === undefined) return {};
-  const [{ openIncidents }, { pickIncident }] = await Promise.all([import('../adapters/incident-workspace.js'), import('../core/incident/query.js')]);
-  const opened = await openIncidents(report.root);
-  const picked = opened.ok ? await pickIncident(opened.value.context, incident) : undefined;
-  const seen = picked?.ok && picked.value.incident.events.some((e) => e.type === 'drift-found' && e.target === report.running.target && e.runningSha === drift.runningSha && e.expectedSha === drift.expectedSha);
-  if (seen) return { incident };
-  return recordInIncident(report.root, incident, [driftEvent({ ...report, drift })]);
+  const opened = await env.incidents();
+  if (opened.ok && (await driftSeen(opened.value.context, { ...report, drift }, incident))) return { incident };
+  return recordEvents(env, incident, [driftEvent({ ...report, drift })]);
+}
+
+/** Whether the incident's timeline already has this drift (the same target, running and expected commits). */
+async function driftSeen(context: IncidentContext, report: RunningReport & { readonly drift: Drift }, incident: string): Promise<boolean> {
+  const { pickIncident } = await import('../core/incident/query.js');
+  const picked = await pickIncident(context, incident);
+  const { running, drift } = report;
+  return picked.ok && picked.value.incident.events.some((e) => e.type === 'drift-found' && e.target === running.target && e.runningSha === drift.runningSha && e.expectedSha === drift.expectedSha);
+}
+
+export interface RunningRequest {
+  readonly target: string;
+  /** The incident a drift is recorded in (default: the only open one, if any). */
+  readonly incident?: string;
+}
+
+export type RunningOutcome = { readonly kind: 'running'; readonly report: RunningReport; readonly recorded: IncidentLink } | Refused;
+
+/**
+ * running: what the target runs, the commit it maps to (and by which rule), and its drift from the
+ * production baseline; a drift goes into the incident's timeline once per target and running commit.
+ */
+export async function running(env: AppEnv, request: RunningRequest): Promise<RunningOutcome> {
+  const opened = await env.target(request.target);
+  if (!opened.ok) return refusedWith(opened);
+  const report = await runningOf(opened.value);
+  if (!report.ok) return refusedWith(report);
+  const recorded = report.value.drift ? await recordDriftIn(env, report.value, (await linkIncident(env, request.incident)).incident) : {};
+  return { kind: 'running', report: report.value, recorded };
+}
+
+/**
+ * What an opened target runs, for a view that shows it (the Deployments view opens the target once for
+ * all it shows): the report, and a drift recorded once in the only open incident's timeline, through
+ * the operation's environment (the store its kubeconfig reaches).
+ */
+export async function runningOfTarget(env: AppEnv, opened: OpenDeploy): Promise<{ readonly report: Result<RunningReport>; readonly recorded: IncidentLink }> {
+  const report = await runningOf(opened);
+  if (!report.ok || !report.value.drift) return { report, recorded: {} };
+  return { report, recorded: await recordDriftIn(env, report.value, (await linkIncident(env)).incident) };
 }

@@ -4,20 +4,17 @@
 
 import type { Command } from 'commander';
 import * as path from 'node:path';
+import { auditAnchor, auditExport, auditReconcile, auditVerify, type AuditCheck } from '../app/audit';
 import { describeAnchor } from '../core/audit/anchor';
-import { exportRecords, parseExportFormat, parseSince, readEntries, selectSince } from '../core/audit/export';
-import { verifyChain } from '../core/audit/verify';
-import { anchorAudit } from '../adapters/audit-anchor';
-import { auditFile, checkAudit, pickRemote, reconcileAudit, type AuditCheck, type AuditProblem } from '../app/audit-check';
-import { locateRepository, whyNoRepository, type RepositoryLocation } from '../adapters/git/discovery';
-import { SimpleGitRepo } from '../adapters/git/simple-git-repo';
-import { neutralizeControls } from '../core/audit/export';
-import { userInfo } from 'node:os';
-import { readAuditLog } from '../adapters/store/audit-file';
+import { EXPORT_FORMATS, neutralizeControls, parseExportFormat, parseSince } from '../core/audit/export';
+import { cliEnv } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
 import { writeOutputFile } from './output-file';
-import { reporter, type Reporter } from './output';
+import { reporter } from './output';
 import type { Io } from './program';
+import { stoppedWith } from './refused';
+
+type AuditProblem = AuditCheck['problems'][number];
 
 interface Common {
   readonly repo?: string;
@@ -92,24 +89,11 @@ export function registerAuditCommands(program: Command, io: Io, setExit: (code: 
     });
 }
 
-async function repository(out: Reporter, options: Common): Promise<RepositoryLocation | ExitCode> {
-  const dir = options.repo ?? process.cwd();
-  const location = await locateRepository(dir);
-  if (!location) {
-    const why = await whyNoRepository(dir);
-    return out.failure(why.reason, why.hint, EXIT.usage);
-  }
-  return location;
-}
-
 async function reconcileVerb(io: Io, options: Common): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const location = await repository(out, options);
-  if (typeof location === 'number') return location;
-  const actor = (await new SimpleGitRepo(location.root, { gitDir: location.gitDir }).identity()) ?? userInfo().username;
-  const done = await reconcileAudit(location, actor, new Date());
-  if (!done.ok) return out.refused(done);
-  const { recorded, left } = done.value;
+  const done = await auditReconcile(cliEnv(io, out, options));
+  if (done.kind === 'refused') return stoppedWith(out, done);
+  const { recorded, left, actor } = done;
   const count = recorded.reduce((n, r) => n + r.events.length, 0);
   const human = count === 0 ? ['Every stored incident event has its audit record: nothing to reconcile.'] : [`Recorded ${count} incident event${count === 1 ? '' : 's'} stored without an audit record, as recorded afterwards by ${neutralizeControls(actor)}:`];
   for (const r of recorded) human.push(`  ${r.incident}: ${r.events.join(', ')}`);
@@ -119,9 +103,9 @@ async function reconcileVerb(io: Io, options: Common): Promise<ExitCode> {
 
 async function verify(io: Io, options: VerifyOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const location = await repository(out, options);
-  if (typeof location === 'number') return location;
-  const check = await checkAudit(location, { remote: options.offline === true ? false : options.remote });
+  const done = await auditVerify(cliEnv(io, out, options), { ...(options.offline === true ? { remote: false } : options.remote !== undefined ? { remote: options.remote } : {}) });
+  if (done.kind === 'refused') return stoppedWith(out, done);
+  const { check } = done;
   const { file, chain, coverage, anchors, notes, problems } = check;
   const details = { file, ...(coverage ? { coverage } : {}), anchors, notes };
   const [first] = problems;
@@ -176,46 +160,41 @@ function hintFor(problem: AuditProblem, check: AuditCheck): string {
 
 async function exportVerb(io: Io, options: ExportOptions): Promise<ExitCode> {
   const out = reporter(io, false);
+  // The flags are the CLI's: their refusals name them.
   const format = parseExportFormat(options.format);
-  if (!format.ok) return out.failure(format.reason, format.hint, EXIT.usage);
+  if (!format.ok) return out.failure(`--format=${options.format} is not a format this export writes.`, `Use one of ${EXPORT_FORMATS.join(', ')}.`, EXIT.usage);
   let since: Date | undefined;
   if (options.since !== undefined) {
     const parsed = parseSince(options.since, new Date());
-    if (!parsed.ok) return out.failure(parsed.reason, parsed.hint, EXIT.usage);
+    if (!parsed.ok) return out.failure(`--since=${options.since} is neither an ISO date/time nor a duration.`, 'Use e.g. --since=24h, --since=7d or --since=2026-03-01T00:00:00Z.', EXIT.usage);
     since = parsed.value;
   }
-  const location = await repository(out, options);
-  if (typeof location === 'number') return location;
-  const text = (await readAuditLog(auditFile(location))) ?? '';
-  const report = verifyChain(text);
-  if (!report.ok) {
+  const done = await auditExport(cliEnv(io, out, options), { format: format.value, ...(since ? { since } : {}) });
+  if (done.kind === 'refused') return stoppedWith(out, done);
+  if (done.brokenChain !== undefined) {
     // Export anyway (a post-mortem needs the records), but never quietly.
-    io.err(`hotfix-deployer: warning: the audit chain is broken: ${report.message} Exporting the records as they are; run \`hotfix-deployer audit verify\`.\n`);
+    io.err(`hotfix-deployer: warning: the audit chain is broken: ${done.brokenChain} Exporting the records as they are; run \`hotfix-deployer audit verify\`.\n`);
   }
-  const entries = readEntries(text);
-  const content = exportRecords(entries, format.value, since);
   if (options.output === undefined) {
-    io.out(content);
+    io.out(done.content);
     return EXIT.ok;
   }
   const target = path.resolve(options.output);
-  const written = await writeOutputFile(target, content, { force: options.force === true, mode: 0o600 });
+  const written = await writeOutputFile(target, done.content, { force: options.force === true, mode: 0o600 });
   if (!written.ok) return out.failure(written.reason, undefined, written.usage ? EXIT.usage : EXIT.failed);
-  io.out(`exported ${selectSince(entries, since).length} records (${format.value}) to ${target}\n`);
+  io.out(`exported ${done.count} records (${format.value}) to ${target}\n`);
   return EXIT.ok;
 }
 
 async function anchorVerb(io: Io, options: AnchorOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const location = await repository(out, options);
-  if (typeof location === 'number') return location;
-  const remote = options.push ? await pickRemote(location, options.remote) : undefined;
-  const outcome = await anchorAudit(location.root, auditFile(location), remote);
-  if (!outcome.ok) return out.failure(`The audit log was not anchored: ${outcome.reason}`, 'Run `hotfix-deployer audit verify` to see what is wrong with it.', EXIT.failed);
+  const done = await auditAnchor(cliEnv(io, out, options), { push: options.push, ...(options.remote !== undefined ? { remote: options.remote } : {}) });
+  if (done.kind === 'refused') return stoppedWith(out, done);
+  const { outcome, remote } = done;
   if (outcome.pushError !== undefined) {
     return out.failure(describeAnchor(outcome, remote), `The local anchor stands; push it later: git push ${remote ?? 'origin'} ${outcome.ref}:${outcome.ref}`, EXIT.failed, { ...outcome });
   }
   const human = [describeAnchor(outcome, remote)];
-  if (options.push && remote === undefined) human.push('  note: this repository has no remote to push the anchor to; a local anchor alone can be rewritten along with the log.');
+  if (done.noRemote) human.push('  note: this repository has no remote to push the anchor to; a local anchor alone can be rewritten along with the log.');
   return out.result({ ...outcome }, human);
 }

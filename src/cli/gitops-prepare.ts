@@ -2,10 +2,12 @@
 // deploy: a revert (or edit) commit on a new branch, pushed with --push, with the next step printed.
 
 import type { Command } from 'commander';
+import { cliEnv } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
 import { incidentLinkLines } from './incident-link-lines';
 import { reporter } from './output';
 import type { Io } from './program';
+import { stoppedWith } from './refused';
 
 export interface GitopsPrepareOptions {
   readonly target?: string;
@@ -45,46 +47,26 @@ export async function gitopsPrepareVerb(io: Io, options: GitopsPrepareOptions): 
   if (options.rollbackTo !== undefined && options.image !== undefined) {
     return out.failure('--rollback-to and --image cannot be used together.', 'Without either, the image that runs now is read from the cluster.', EXIT.usage);
   }
-  const [{ openWorkspace }, { resolveTarget }, { prepareAndRecord, prepareForTarget, preparedLines }, { openDeploy }, { linkedIncident }] = await Promise.all([
-    import('../adapters/workspace.js'),
-    import('../core/config/targets.js'),
-    import('../app/gitops-prepare-run.js'),
-    import('../adapters/deploy-workspace.js'),
-    import('../app/incident-link.js'),
-  ]);
-  const dir = options.repo ?? process.cwd();
-  const ws = await openWorkspace(dir);
-  if (!ws.ok) return out.failure(ws.reason, ws.hint, EXIT.usage);
-  const root = ws.value.location.root;
-  const target = resolveTarget(ws.value.config, options.target);
-  if (!target.ok) return out.failure(target.reason, target.hint, EXIT.usage);
-  const link = await linkedIncident(root);
-  const request = {
+  const { gitopsPrepare, preparedLines } = await import('../app/gitops-prepare-run.js');
+  const change =
+    options.rollbackTo !== undefined
+      ? { kind: 'rollback' as const, to: options.rollbackTo, ...(options.appliedRevision !== undefined ? { appliedRevision: options.appliedRevision } : {}) }
+      : options.image !== undefined
+        ? { kind: 'deploy' as const, image: options.image, ...(options.issue !== undefined ? { issueKey: options.issue } : {}) }
+        : undefined;
+  const done = await gitopsPrepare(cliEnv(io, out, options), {
+    target: options.target,
     push: options.push === true,
-    progress: (m: string) => out.progress(m),
+    ...(change ? { change } : {}),
     ...(options.branch !== undefined ? { branch: options.branch } : {}),
     ...(options.issue !== undefined ? { issueKey: options.issue } : {}),
-    ...(link.incident ? { incident: link.incident } : {}),
-  };
-  let prepared;
-  if (options.rollbackTo !== undefined || options.image !== undefined) {
-    const change =
-      options.rollbackTo !== undefined
-        ? { kind: 'rollback' as const, to: options.rollbackTo, ...(options.appliedRevision !== undefined ? { appliedRevision: options.appliedRevision } : {}) }
-        : { kind: 'deploy' as const, image: options.image ?? '', ...(options.issue !== undefined ? { issueKey: options.issue } : {}) };
-    prepared = await prepareAndRecord(root, target.value, change, request);
-  } else {
-    // Nothing named: make git say what runs now, read through the kube context.
-    const opened = await openDeploy(root, options.target, options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {});
-    if (!opened.ok) return out.refused(opened);
-    prepared = await prepareForTarget(opened.value, request);
-  }
-  if (!prepared.ok) return out.failure(prepared.reason, prepared.hint, EXIT.failed);
-  const p = prepared.value.prepared;
-  const lines = [...preparedLines(p), ...incidentLinkLines(prepared.value.link)];
+  });
+  if (done.kind === 'refused') return stoppedWith(out, done);
+  const p = done.prepared;
+  const lines = [...preparedLines(p), ...incidentLinkLines(done.link)];
   if (p.pushError) {
     for (const line of lines) out.line(line);
     return out.failure(p.pushError, `The branch ${p.branch ?? ''} is kept; push it with: ${p.pushCommand.join(' ')}`, EXIT.failed, { ...p });
   }
-  return out.result({ ...p, ...(prepared.value.link.incident ? { incident: prepared.value.link.incident } : {}) }, lines);
+  return out.result({ ...p, ...(done.link.incident ? { incident: done.link.incident } : {}) }, lines);
 }

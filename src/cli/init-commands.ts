@@ -2,9 +2,11 @@
 // --namespace) the cluster show. Never replaces an existing file without --force.
 
 import type { Command } from 'commander';
+import { cliEnv } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
 import { reporter } from './output';
 import type { Io } from './program';
+import { stoppedWith } from './refused';
 
 interface InitCliOptions {
   readonly dryRun?: boolean;
@@ -34,14 +36,12 @@ export function registerInitCommands(program: Command, io: Io, setExit: (code: E
 
 async function initVerb(io: Io, options: InitCliOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const { planInit, writeInitConfig } = await import('../adapters/init.js');
-  const plan = await planInit(options.repo ?? process.cwd(), {
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.context !== undefined ? { context: options.context } : {}),
-    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-  });
-  if (!plan.ok) return out.refused(plan);
-  const { file, text, targets, facts, exists } = plan.value;
+  const { initPlan, initWrite } = await import('../app/init.js');
+  const env = cliEnv(io, out, options);
+  const planned = await initPlan(env, { ...(options.context !== undefined ? { context: options.context } : {}), ...(options.namespace !== undefined ? { namespace: options.namespace } : {}) });
+  if (planned.kind === 'refused') return stoppedWith(out, planned);
+  const { plan } = planned;
+  const { file, text, targets, facts, exists } = plan;
   const summary = {
     path: file,
     model: facts.git.model,
@@ -54,11 +54,10 @@ async function initVerb(io: Io, options: InitCliOptions): Promise<ExitCode> {
     io.out(text);
     return EXIT.ok;
   }
-  const written = await writeInitConfig(plan.value, options.force === true);
-  // An existing file without --force is a usage matter: the command line decides.
-  if (!written.ok) return out.failure(written.reason, written.hint, exists && !options.force ? EXIT.usage : EXIT.failed, { path: file });
-  return out.result({ ...summary, written: true, replaced: exists }, [
-    `${exists ? 'replaced' : 'wrote'} ${file} (${facts.git.model}, production branch ${facts.git.productionBranch})`,
+  const written = await initWrite(env, plan, { overwrite: options.force === true });
+  if (written.kind === 'refused') return stoppedWith(out, written);
+  return out.result({ ...summary, written: true, replaced: written.replaced }, [
+    `${written.replaced ? 'replaced' : 'wrote'} ${file} (${facts.git.model}, production branch ${facts.git.productionBranch})`,
     ...(targets.length > 0 ? ['targets:', ...targetLines] : ['no targets: pass --context and --namespace to suggest them from a cluster']),
     'Read the comments, adjust, and commit it.',
   ]);

@@ -1,15 +1,17 @@
-// The verify verb: parse the options, run the watch (src/adapters/verify-run.ts), report each round
-// and the verdict. Exit 0 verified, 1 failed (rolled back or not), 2 usage, 3 stopped.
+// The verify verb: parse the options, run the verify use case (src/app/verify.ts) with each round on
+// stderr, print the verdict. Exit 0 verified, 1 failed (rolled back or not), 2 usage, 3 stopped.
 
 import { parseDuration } from '../core/config/targets';
 import { toGateMeasurement } from '../core/verify/gate';
-import { runVerify } from '../app/verify-run';
+import { cliEnv, type CommonFlags } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
 import { incidentLinkLines } from './incident-link-lines';
+import { interruptibly } from './interrupt';
 import { reporter } from './output';
 import type { Io } from './program';
+import { stoppedWith } from './refused';
 
-export interface VerifyOptions {
+export interface VerifyOptions extends CommonFlags {
   readonly target?: string;
   readonly environment?: string;
   readonly endpoints?: string;
@@ -17,10 +19,6 @@ export interface VerifyOptions {
   readonly interval?: string;
   readonly autoRollback?: boolean;
   readonly incident?: string;
-  readonly yes?: boolean;
-  readonly kubeconfig?: string;
-  readonly repo?: string;
-  readonly json?: boolean;
 }
 
 export async function verifyVerb(io: Io, options: VerifyOptions): Promise<ExitCode> {
@@ -33,29 +31,21 @@ export async function verifyVerb(io: Io, options: VerifyOptions): Promise<ExitCo
   if (options.interval !== undefined && (intervalMs === undefined || intervalMs <= 0)) return out.failure(`--interval=${options.interval} is not a duration.`, 'Write it as 500ms, 10s or 1m.', EXIT.usage);
   const groups = options.endpoints?.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
 
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const outcome = await runVerify({
-    dir: options.repo ?? process.cwd(),
-    target: name,
-    durationMs,
-    signal: abort.signal,
-    autoRollback: options.autoRollback === true,
-    confirmed: options.yes === true,
-    ...(groups ? { groups } : {}),
-    ...(intervalMs !== undefined ? { intervalMs } : {}),
-    ...(options.incident !== undefined ? { incident: options.incident } : {}),
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    onStart: (summary) => out.line(summary),
-    onRound: (round, index) => out.progress(`round ${index + 1}: ${round.outcome}: ${round.reason}`),
-    progress: (m) => out.progress(m),
-  }).finally(() => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  });
-  if (outcome.kind === 'refused') return out.failure(outcome.reason, outcome.hint, outcome.usage ? EXIT.usage : EXIT.failed);
+  const { verify } = await import('../app/verify.js');
+  // The first Ctrl-C ends the watch with its verdict so far (stopped); a second exits at once.
+  const outcome = await interruptibly(
+    () => undefined,
+    (signal) =>
+      verify(cliEnv(io, out, options, signal), {
+        target: name,
+        durationMs,
+        autoRollback: options.autoRollback === true,
+        ...(groups ? { groups } : {}),
+        ...(intervalMs !== undefined ? { intervalMs } : {}),
+        ...(options.incident !== undefined ? { incident: options.incident } : {}),
+      }),
+  );
+  if (outcome.kind === 'refused' || outcome.kind === 'cancelled') return stoppedWith(out, outcome);
 
   const { report, incident } = outcome;
   for (const line of incidentLinkLines(incident)) out.line(line);
@@ -67,9 +57,9 @@ export async function verifyVerb(io: Io, options: VerifyOptions): Promise<ExitCo
       return out.failure(`Verification of ${name} stopped after ${report.rounds} round(s).`, undefined, EXIT.stopped, json);
     default: {
       const rolled = outcome.rolledBack;
-      if (!rolled) return out.failure(`Verification of ${name} failed: ${report.reason}`, `Roll back with hotfix-deployer rollback --target=${name}, or run verify with --auto-rollback.`, EXIT.failed, json);
+      if (!rolled) return out.refused({ reason: `Verification of ${name} failed: ${report.reason}`, hint: 'Roll it back, or watch again rolling back on failure.', ...(outcome.remedies ? { remedies: outcome.remedies } : {}) }, json);
       if (rolled.ok) return out.failure(`Verification of ${name} failed: ${report.reason}`, `Rolled back automatically in ${rolled.ms} ms: ${rolled.message}.`, EXIT.failed, { ...json, rolledBack: rolled.message });
-      return out.failure(`Verification of ${name} failed: ${report.reason}; the automatic rollback was refused: ${rolled.reason}`, rolled.hint, EXIT.failed, json);
+      return out.refused({ reason: `Verification of ${name} failed: ${report.reason}; the automatic rollback was refused: ${rolled.reason}`, ...(rolled.hint ? { hint: rolled.hint } : {}), ...(rolled.remedies ? { remedies: rolled.remedies } : {}) }, json);
     }
   }
 }

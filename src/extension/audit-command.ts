@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import type { Repositories } from './repositories';
-import { pickRepository, showFailure } from './ui';
+import { session } from './session';
+import { pickRepository, showFailure, showRefusal } from './ui';
 
 export type VerifyResult =
   | { readonly ok: true; readonly records: number; readonly head?: string }
@@ -13,10 +14,14 @@ export type VerifyResult =
 export async function verifyAuditCommand(repositories: Repositories, log: vscode.LogOutputChannel, arg?: unknown): Promise<VerifyResult> {
   const root = await pickRepository(repositories, arg);
   if (root === undefined) return { ok: false, reason: 'cancelled' };
-  const location = repositories.all.find((r) => r.root === root);
-  if (!location) return { ok: false, reason: 'no repository' };
-  const { checkAudit } = await import('../app/audit-check.js');
-  const check = await checkAudit(location);
+  const { env } = await session({ log }, root, arg);
+  const { auditVerify } = await import('../app/audit.js');
+  const verified = await auditVerify(env);
+  if (verified.kind === 'refused') {
+    void showRefusal(log, verified.failed, [], root);
+    return { ok: false, reason: verified.failed.reason };
+  }
+  const { check } = verified;
   for (const note of check.notes) log.info(`Audit log ${check.file}: ${note}`);
   const { chain } = check;
   const [first] = check.problems;

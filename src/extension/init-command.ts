@@ -4,9 +4,10 @@
 
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS } from '../shared/ids';
-import type { InitPlan, KubeContextList } from '../adapters/init';
+import type { InitPlan, KubeContextList } from '../app/init';
 import { argsOf, type DeployCommandDeps } from './deploy/flow';
-import { pickRepository, showFailure } from './ui';
+import { session } from './session';
+import { pickRepository, showRefusal } from './ui';
 
 export interface SetUpArgs {
   readonly root?: string;
@@ -26,14 +27,13 @@ export async function setUpRepositoryCommand(deps: DeployCommandDeps, arg?: unkn
   const args = argsOf<SetUpArgs>(arg);
   const root = await pickRepository(deps.repositories, arg);
   if (root === undefined) return { ok: false, reason: 'cancelled' };
-  const init = await import('../adapters/init.js');
-  const kubeconfig = deps.deploys.kubeconfigSetting();
-  const source = kubeconfig ? { kubeconfig } : {};
+  const { env } = await session(deps, root, arg);
+  const init = await import('../app/init.js');
 
   let context = args.context;
   let namespace = args.namespace;
   if (!args.skipCluster && context === undefined) {
-    const list = await init.listKubeContexts(kubeconfig ? { file: kubeconfig } : {});
+    const list = await init.kubeContexts(env);
     const picked = await pickContext(list);
     if (picked === undefined) return { ok: false, reason: 'cancelled' };
     context = picked === SKIP ? undefined : picked;
@@ -44,26 +44,28 @@ export async function setUpRepositoryCommand(deps: DeployCommandDeps, arg?: unkn
     }
   }
 
-  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Hotfix: looking at the repository and the cluster…' }, () =>
-    init.planInit(root, { ...source, ...(!args.skipCluster && context !== undefined ? { context, ...(namespace ? { namespace } : {}) } : {}) }),
+  const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Hotfix: looking at the repository and the cluster…' }, () =>
+    init.initPlan(env, !args.skipCluster && context !== undefined ? { context, ...(namespace ? { namespace } : {}) } : {}),
   );
-  if (!plan.ok) {
-    void showFailure(deps.log, plan.reason, plan.hint);
-    return { ok: false, reason: plan.reason };
+  if (planned.kind === 'refused') {
+    void showRefusal(deps.log, planned.failed, [], root);
+    return { ok: false, reason: planned.failed.reason };
   }
-  if (!(await allowed(plan.value, args.overwrite))) {
-    return { ok: false, reason: plan.value.exists ? 'exists' : 'cancelled', path: plan.value.file };
+  const { plan } = planned;
+  if (!(await allowed(plan, args.overwrite))) {
+    return { ok: false, reason: plan.exists ? 'exists' : 'cancelled', path: plan.file };
   }
-  const written = await init.writeInitConfig(plan.value, true);
-  if (!written.ok) {
-    void showFailure(deps.log, written.reason, written.hint);
-    return { ok: false, reason: written.reason };
+  // Allowed: a new file after its summary, an existing one only after an explicit Overwrite.
+  const written = await init.initWrite(env, plan, { overwrite: true });
+  if (written.kind === 'refused') {
+    void showRefusal(deps.log, written.failed, [], root);
+    return { ok: false, reason: written.failed.reason };
   }
-  deps.log.info(`set up ${written.value}: ${plan.value.facts.git.model}, targets ${plan.value.targets.map((t) => `${t.name} (${t.strategy})`).join(', ') || 'none'}`);
+  deps.log.info(`set up ${written.path}: ${plan.facts.git.model}, targets ${plan.targets.map((t) => `${t.name} (${t.strategy})`).join(', ') || 'none'}`);
   deps.deploys.invalidate();
   await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.configured, true);
-  await vscode.window.showTextDocument(vscode.Uri.file(written.value), { preview: false });
-  return { ok: true, path: written.value };
+  await vscode.window.showTextDocument(vscode.Uri.file(written.path), { preview: false });
+  return { ok: true, path: written.path };
 }
 
 async function pickContext(list: KubeContextList): Promise<string | undefined> {

@@ -1,13 +1,15 @@
 // Pause GitOps Auto-Sync…, Restore GitOps Auto-Sync… and Prepare Manifests Change…: the palette's and
 // the Deployments view's twins of `gitops pause | restore | prepare`. The target comes from the
-// arguments, a tree row or a quick pick; its kube context and namespace are named in the confirmation.
+// arguments, a tree row or a quick pick; the use cases (src/app/gitops.ts, gitops-prepare-run.ts)
+// confirm it, naming its kube context and namespace, and do the work; this shows what they did.
 
 import * as vscode from 'vscode';
-import type { OpenDeploy } from '../../adapters/deploy-workspace';
-import type { PreparedManifests } from '../../adapters/gitops/manifests-repo';
-import { callerConfirmation, type Confirmation } from '../command-args';
-import { argsOf, cancelled, confirm, pickTarget, type DeployCommandDeps, type Outcome } from '../deploy/flow';
-import { showFailure } from '../ui';
+import type { PreparedManifests } from '../../app/gitops-prepare-run';
+import type { IncidentLink } from '../../app/incident-link';
+import type { Confirmation } from '../command-args';
+import { argsOf, cancelled, pickTargetConfig, type DeployCommandDeps, type Outcome } from '../deploy/flow';
+import { chosenTarget, session } from '../session';
+import { showFailure, showRefusal } from '../ui';
 
 interface GitopsArgs {
   readonly root?: string;
@@ -16,12 +18,8 @@ interface GitopsArgs {
   readonly confirmed?: boolean;
   /** Pause for this incident (default: the only open one). */
   readonly incident?: string;
-}
-
-async function opened(deps: DeployCommandDeps, arg: unknown, verb: string, what: (t: OpenDeploy) => string, given: Confirmation = callerConfirmation(arg)): Promise<OpenDeploy | undefined> {
-  const target = await pickTarget(deps, arg, verb);
-  if (!target) return undefined;
-  return (await confirm(target, what(target), given)) ? target : undefined;
+  /** Restore although git still says another image. */
+  readonly force?: boolean;
 }
 
 function report(deps: DeployCommandDeps, lines: readonly string[], notes: readonly string[]): void {
@@ -29,45 +27,56 @@ function report(deps: DeployCommandDeps, lines: readonly string[], notes: readon
   void vscode.window.showInformationMessage(lines.join(' '));
 }
 
+const linkNotes = (links: readonly IncidentLink[]): string[] => links.flatMap((l) => (l.note ? [`the incident timeline was not updated: ${l.note}`] : []));
+
 export async function pauseAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<readonly string[]>> {
-  const target = await opened(deps, arg, 'Pause GitOps auto-sync of', (t) => `Pause GitOps auto-sync of ${t.target.name}: Argo CD or Flux stops applying git until restored`);
-  if (!target) return cancelled;
-  const { pauseTarget } = await import('../../app/gitops-restore.js');
+  const chosen = await chosenTarget(deps, arg, 'Pause GitOps auto-sync of');
+  if (!chosen) return cancelled;
+  const { env } = await session(deps, chosen.root, arg);
+  const { gitopsPause } = await import('../../app/gitops.js');
   const incident = argsOf<GitopsArgs>(arg).incident;
-  const done = await pauseTarget(target, { confirmed: true, ...(incident ? { incident } : {}) });
+  const done = await gitopsPause(env, { target: chosen.name, ...(incident ? { incident } : {}) });
   deps.deploys.invalidate();
-  if (!done.ok) {
-    void showFailure(deps.log, done.reason, done.hint);
-    return { ok: false, reason: done.reason };
+  if (done.kind === 'cancelled') return cancelled;
+  if (done.kind === 'refused') {
+    void showRefusal(deps.log, done.failed, [], chosen.root);
+    return { ok: false, reason: done.failed.reason };
   }
-  const lines = done.value.results.map((r) => r.line);
-  report(deps, lines, done.value.link.note ? [`the incident timeline was not updated: ${done.value.link.note}`] : []);
+  const lines = done.results.map((r) => r.line);
+  report(deps, lines, linkNotes([done.link]));
   return { ok: true, value: lines };
 }
 
 /** `asked`: Restore Anyway, after this flow's own confirmation; a registered call never passes it. */
-export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown, asked?: 'asked'): Promise<Outcome<readonly string[]>> {
-  const target = await opened(deps, arg, 'Restore GitOps auto-sync of', (t) => `Restore GitOps auto-sync of ${t.target.name}: the controller applies what git says again`, asked ?? callerConfirmation(arg));
-  if (!target) return cancelled;
-  const { restoreTarget } = await import('../../app/gitops-restore.js');
-  const force = argsOf<GitopsArgs & { force: boolean }>(arg).force === true;
-  const done = await restoreTarget(target, { confirmed: true, force, reason: `restored by hand (Restore GitOps Auto-Sync) by ${target.context.actor}` });
+export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown, asked?: Confirmation): Promise<Outcome<readonly string[]>> {
+  const chosen = await chosenTarget(deps, arg, 'Restore GitOps auto-sync of');
+  if (!chosen) return cancelled;
+  const { root, name } = chosen;
+  const { env } = await session(deps, root, arg, asked);
+  const { gitopsRestore } = await import('../../app/gitops.js');
+  const done = await gitopsRestore(env, { target: name, force: argsOf<GitopsArgs>(arg).force === true, via: 'Restore GitOps Auto-Sync' });
   deps.deploys.invalidate();
-  if (!done.ok) {
-    // Git still says another image: restoring would undo the fix. Offer the change, or restoring anyway.
-    const root = target.workspace.location.root;
-    const name = target.target.name;
-    void showFailure(deps.log, done.reason, 'Prepare the manifests change and merge it first, or restore anyway: the controller then applies what git says.', /git still says/.test(done.reason) ? [
-      { title: 'Prepare Manifests Change…', run: () => vscode.commands.executeCommand('hotfixDeployer.prepareManifestsChange', { root, target: name }) },
-      // Confirmed (its name typed, if protected) at the start of this flow: not asked again.
-      { title: 'Restore Anyway', run: () => restoreAutoSyncCommand(deps, { root, target: name, force: true }, 'asked') },
-    ] : []);
-    return { ok: false, reason: done.reason };
+  switch (done.kind) {
+    case 'cancelled':
+      return cancelled;
+    case 'refused':
+      void showRefusal(deps.log, done.failed, [], root);
+      return { ok: false, reason: done.failed.reason };
+    case 'git-disagrees':
+      // Restoring would undo the fix: offer the change, or restoring anyway.
+      void showFailure(deps.log, done.failed.reason, done.failed.hint, [
+        { title: 'Prepare Manifests Change…', run: () => vscode.commands.executeCommand('hotfixDeployer.prepareManifestsChange', { root, target: name }) },
+        // Confirmed (its name typed, if protected) at the start of this flow: not asked again.
+        { title: 'Restore Anyway', run: () => restoreAutoSyncCommand(deps, { root, target: name, force: true }, 'asked') },
+      ]);
+      return { ok: false, reason: done.failed.reason };
+    default: {
+      const lines = done.results.map((r) => r.line);
+      if (lines.length === 0) lines.push(`Nothing of ${name} is paused by Hotfix Deployer.`);
+      report(deps, lines, [...done.notes, ...linkNotes(done.links)]);
+      return { ok: true, value: lines };
+    }
   }
-  const lines = done.value.results.map((r) => r.line);
-  if (lines.length === 0) lines.push(`Nothing of ${target.target.name} is paused by Hotfix Deployer.`);
-  report(deps, lines, [...done.value.notes, ...done.value.links.flatMap((l) => (l.note ? [`the incident timeline was not updated: ${l.note}`] : []))]);
-  return { ok: true, value: lines };
 }
 
 interface PrepareArgs extends GitopsArgs {
@@ -77,12 +86,13 @@ interface PrepareArgs extends GitopsArgs {
 
 /** Prepare Manifests Change…: the commit in the manifests clone that makes git say what runs now. */
 export async function prepareManifestsCommand(deps: DeployCommandDeps, arg?: unknown): Promise<Outcome<PreparedManifests>> {
-  const target = await pickTarget(deps, arg, 'Prepare the manifests change for');
-  if (!target) return cancelled;
-  const manifests = target.target.gitops.manifests;
+  const picked = await pickTargetConfig(deps, arg, 'Prepare the manifests change for');
+  if (!picked) return cancelled;
+  const { root, target } = picked;
+  const manifests = target.gitops.manifests;
   if (!manifests) {
-    const reason = `targets.${target.target.name}.gitops.manifests is not set: there is no manifests repository to prepare the change in.`;
-    void showFailure(deps.log, reason, `Add gitops: { manifests: { repo: ../infra, path: apps/${target.target.app}/deployment.yaml } } to the target in .hotfix/config.yaml.`);
+    const reason = `targets.${target.name}.gitops.manifests is not set: there is no manifests repository to prepare the change in.`;
+    void showFailure(deps.log, reason, `Add gitops: { manifests: { repo: ../infra, path: apps/${target.app}/deployment.yaml } } to the target in .hotfix/config.yaml.`);
     return { ok: false, reason };
   }
   let push = argsOf<PrepareArgs>(arg).push;
@@ -92,27 +102,24 @@ export async function prepareManifestsCommand(deps: DeployCommandDeps, arg?: unk
         { label: 'Prepare the Branch', description: `a commit on a new branch in ${manifests.repo}, not pushed`, push: false },
         { label: 'Prepare and Push', description: `also push it to ${manifests.remote}, ready for a pull request`, push: true },
       ],
-      { title: `Hotfix: make ${manifests.path} say what ${target.target.name} runs`, ignoreFocusOut: true },
+      { title: `Hotfix: make ${manifests.path} say what ${target.name} runs`, ignoreFocusOut: true },
     );
     if (!pick) return cancelled;
     push = pick.push;
   }
-  const { linkedIncident } = await import('../../app/incident-link.js');
-  const { prepareForTarget } = await import('../../app/gitops-prepare-run.js');
-  const link = await linkedIncident(target.workspace.location.root);
-  const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Hotfix: preparing the manifests change for ${target.target.name}` }, () =>
-    prepareForTarget(target, { push, progress: (m) => deps.log.info(m), ...(link.incident ? { incident: link.incident } : {}) }),
-  );
-  if (!done.ok) {
-    void showFailure(deps.log, done.reason, done.hint);
-    return { ok: false, reason: done.reason };
+  const { env, interaction } = await session(deps, root, arg);
+  const { gitopsPrepare } = await import('../../app/gitops-prepare-run.js');
+  const done = await interaction.withProgress(`Hotfix: preparing the manifests change for ${target.name}`, () => gitopsPrepare(env, { target: target.name, push }));
+  if (done.kind === 'refused') {
+    void showRefusal(deps.log, done.failed, [], root);
+    return { ok: false, reason: done.failed.reason };
   }
-  showPrepared(deps, done.value.prepared);
-  return { ok: true, value: done.value.prepared };
+  showPrepared(deps, done.prepared);
+  return { ok: true, value: done.prepared };
 }
 
 /** The prepared change in the log, and a message with Open Pull Request when there is one to open. */
-export function showPrepared(deps: DeployCommandDeps, p: PreparedManifests): void {
+export function showPrepared(deps: Pick<DeployCommandDeps, 'log'>, p: PreparedManifests): void {
   for (const w of p.warnings) deps.log.warn(w);
   deps.log.info(p.summary);
   if (p.kind === 'none') {

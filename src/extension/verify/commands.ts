@@ -1,14 +1,16 @@
 // Validate… and Verify…: the CLI's `validate` and `verify` from the palette or a target in the
-// Deployments view. Both run the shared flows (src/adapters/validate-run.ts, verify-run.ts) under a
-// cancellable progress notification, write every line to the Hotfix log, and return their result.
+// Deployments view. The options and picks are gathered here; the use cases (src/app/validate.ts,
+// verify.ts) run under a cancellable progress notification, writing every step and round to the
+// Hotfix log; the outcome is shown and returned.
 
 import * as vscode from 'vscode';
-import type { VerifyRunOutcome } from '../../app/verify-run';
+import type { VerifyOutcome } from '../../app/verify';
 import type { Target } from '../../core/config/targets';
 import type { ValidationReport } from '../../core/verify/validate';
-import { argsOf, confirm, pickTargetConfig, progress, type DeployCommandDeps } from '../deploy/flow';
-import { showFailure } from '../ui';
-import { validationMessage, validationOutput, verifyMessage } from './present';
+import { argsOf, cancelled, pickTargetConfig, type DeployCommandDeps } from '../deploy/flow';
+import { session } from '../session';
+import { showFailure, showRefusal } from '../ui';
+import { logLink, validationMessage, verifyMessage } from './present';
 
 interface ValidateArgs {
   readonly root: string;
@@ -26,12 +28,12 @@ interface VerifyArgs {
   readonly durationMs: number;
   readonly intervalMs: number;
   readonly autoRollback: boolean;
-  /** Skip the engine's confirmation of the rollback of an ordinary target; a protected one is always asked here. */
+  /** Skip the modal of an ordinary target; a protected one always has its name typed here. */
   readonly confirmed: boolean;
 }
 
 export type ValidateResult = { readonly ok: boolean; readonly report?: ValidationReport; readonly reason?: string };
-export type VerifyResult = { readonly ok: boolean; readonly outcome?: VerifyRunOutcome; readonly reason?: string };
+export type VerifyResult = { readonly ok: boolean; readonly outcome?: VerifyOutcome; readonly reason?: string };
 
 const NO_SUITE = '(built-in checks only)';
 
@@ -50,47 +52,30 @@ async function pickSuite(target: Target, suites: readonly string[], own: string 
 export async function validateCommand(deps: DeployCommandDeps, arg?: unknown): Promise<ValidateResult> {
   const a = argsOf<ValidateArgs>(arg);
   const picked = await pickTargetConfig(deps, arg, 'Validate');
-  if (!picked) return { ok: false, reason: 'cancelled' };
+  if (!picked) return cancelled;
   const { root, target } = picked;
-  const { openWorkspace } = await import('../../adapters/workspace.js');
-  const ws = await openWorkspace(root);
+  const { env, interaction } = await session(deps, root, arg);
+  const ws = await env.workspace();
   if (!ws.ok) {
-    void showFailure(deps.log, ws.reason, ws.hint);
+    void showRefusal(deps.log, ws, [], root);
     return { ok: false, reason: ws.reason };
   }
   const config = ws.value.config;
   const suite = await pickSuite(target, Object.keys(config.validate ?? {}), config.targets?.[target.name]?.validate, a.suite);
-  if (suite === undefined) return { ok: false, reason: 'cancelled' };
-  const { defaultImage, runValidation } = await import('../../app/validate-run.js');
-  const { linkedIncident } = await import('../../app/incident-link.js');
-
+  if (suite === undefined) return cancelled;
+  const { validate, checkLine } = await import('../../app/validate.js');
   const title = `Hotfix: validating ${target.name}${suite !== null ? ` (suite ${suite})` : ''}`;
-  const report = await progress(title, deps, async (say, signal) => {
-    const opened = await deps.deploys.open(root, target.name, { progress: (m) => deps.log.info(m), signal });
-    if (opened.ok) say(`target ${target.name} (${target.strategy}${target.protected ? ', protected' : ''}): context ${opened.value.kube.context} (${opened.value.kube.server}), namespace ${target.namespace}`);
-    let image = a.image;
-    if (image === undefined) {
-      const resolved = await defaultImage(ws.value, target.image);
-      if (resolved?.ok) image = resolved.value;
-      else if (resolved) deps.log.warn(`no image for the image and dry-run checks: ${resolved.reason}`);
-    }
-    const link = await linkedIncident(root);
-    return runValidation(
-      {
-        workspace: ws.value,
-        deploy: opened.ok ? opened.value.context : opened,
-        target: target.name,
-        ...(suite !== null ? { suite } : {}),
-        ...(image !== undefined ? { image } : {}),
-        ...(link.incident ? { incident: link.incident } : {}),
-        signal,
-      },
-      validationOutput(deps.log, say),
-    );
-  });
+  const outcome = await interaction.withProgress(title, () => validate(env, { target: target.name, ...(suite !== null ? { suite } : {}), ...(a.image !== undefined ? { image: a.image } : {}) }));
   deps.deploys.invalidate();
+  if (outcome.kind === 'refused') {
+    void showRefusal(deps.log, outcome.failed, [], root);
+    return { ok: false, reason: outcome.failed.reason };
+  }
+  const { report } = outcome;
+  for (const check of report.checks) deps.log.info(checkLine(check));
+  logLink(deps.log, outcome.incident);
   const message = validationMessage(report);
-  if (report.pass) {
+  if (outcome.kind === 'passed') {
     deps.log.info(message);
     void vscode.window.showInformationMessage(message);
     return { ok: true, report };
@@ -107,7 +92,6 @@ const DURATIONS = [
 
 export async function verifyCommand(deps: DeployCommandDeps, arg?: unknown): Promise<VerifyResult> {
   const a = argsOf<VerifyArgs>(arg);
-  const cancelled: VerifyResult = { ok: false, reason: 'cancelled' };
   const picked = await pickTargetConfig(deps, arg, 'Verify');
   if (!picked) return cancelled;
   const { root, target } = picked;
@@ -141,45 +125,26 @@ export async function verifyCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     if (chosen === undefined) return cancelled;
     autoRollback = chosen.rollback;
   }
-  let confirmed = a.confirmed === true;
-  if (autoRollback && target.protected) {
-    // The typed confirmation of Deploy…, asked now: the rollback may come when nobody is watching.
-    // An option saying confirmed never stands for it (mustAsk in command-args.ts).
-    const opened = await deps.deploys.open(root, name, { progress: (m) => deps.log.info(m) });
-    if (!opened.ok) {
-      void showFailure(deps.log, opened.reason, opened.hint);
-      return { ok: false, reason: opened.reason };
-    }
-    confirmed = await confirm(opened.value, `Roll back ${name} automatically if verification fails`, undefined);
-    if (!confirmed) return cancelled;
-  }
 
-  const { runVerify } = await import('../../app/verify-run.js');
-  const kubeconfig = deps.deploys.kubeconfigSetting();
-  const outcome = await progress(`Hotfix: verifying ${name}`, deps, (say, signal) =>
-    runVerify({
-      dir: root,
+  // The rollback of a protected target is confirmed by its typed name before the watch starts (the use case asks).
+  const { env, interaction } = await session(deps, root, arg);
+  const { verify } = await import('../../app/verify.js');
+  const outcome = await interaction.withProgress(`Hotfix: verifying ${name}`, () =>
+    verify(env, {
       target: name,
       durationMs,
       autoRollback,
-      confirmed,
-      signal,
       ...(groups !== undefined ? { groups } : {}),
       ...(a.intervalMs !== undefined ? { intervalMs: a.intervalMs } : {}),
-      ...(kubeconfig ? { kubeconfig } : {}),
-      onStart: (summary) => say(summary),
-      onRound: (round, index) => say(`round ${index + 1}: ${round.outcome}: ${round.reason}`),
-      progress: (m) => say(m),
     }),
   );
   deps.deploys.invalidate();
+  if (outcome.kind === 'cancelled') return cancelled;
   if (outcome.kind === 'refused') {
-    void showFailure(deps.log, outcome.reason, outcome.hint);
-    return { ok: false, outcome, reason: outcome.reason };
+    void showRefusal(deps.log, outcome.failed, [], root);
+    return { ok: false, outcome, reason: outcome.failed.reason };
   }
-  const { incident } = outcome;
-  if (incident.note) deps.log.warn(`the incident timeline was not updated: ${incident.note}`);
-  else if (incident.incident) deps.log.info(`recorded in ${incident.incident}'s timeline`);
+  logLink(deps.log, outcome.incident);
   const message = verifyMessage(name, outcome);
   if (outcome.kind === 'verified') {
     deps.log.info(message.text);
@@ -191,6 +156,6 @@ export async function verifyCommand(deps: DeployCommandDeps, arg?: unknown): Pro
     void vscode.window.showWarningMessage(message.text);
     return { ok: false, outcome, reason: message.text };
   }
-  void showFailure(deps.log, message.text, message.hint);
+  void showRefusal(deps.log, { reason: message.text, ...(message.hint ? { hint: message.hint } : {}), ...(outcome.remedies ? { remedies: outcome.remedies } : {}) }, [], root);
   return { ok: false, outcome, reason: message.text };
 }

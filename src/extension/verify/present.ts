@@ -1,19 +1,10 @@
-// How validation and verification read in VS Code: step output and each check's line in the Hotfix
-// log, the running step in the progress notification, and the texts of the closing messages.
+// How validation and verification read in VS Code: each check's line and where the result was
+// recorded in the Hotfix log, and the texts of the closing messages.
 
 import type * as vscode from 'vscode';
-import type { ValidationOutput } from '../../app/validate-run';
-import type { VerifyRunOutcome } from '../../app/verify-run';
+import type { IncidentLink } from '../../app/incident-link';
+import type { VerifyOutcome } from '../../app/verify';
 import { failedChecks, summary, type ValidationReport } from '../../core/verify/validate';
-
-/** The shared validation run's words: everything to the log, step starts also to the notification. */
-export function validationOutput(log: vscode.LogOutputChannel, report: (message: string) => void): ValidationOutput {
-  return {
-    progress: (message) => report(message),
-    output: (_step, line) => log.info(`  │ ${line}`),
-    line: (text) => log.info(text),
-  };
-}
 
 /** `suite critical-path for staging at 1a2b3c4d`. */
 export function validationSubject(report: ValidationReport): string {
@@ -27,8 +18,16 @@ export function validationMessage(report: ValidationReport): string {
   return `Validation failed: ${validationSubject(report)}: ${failures.join('; ')}.`;
 }
 
+/** Where the result went: the incident's timeline, or why it was not updated. */
+export function logLink(log: vscode.LogOutputChannel, link: IncidentLink): void {
+  if (link.note) log.warn(`the incident timeline was not updated: ${link.note}`);
+  else if (link.incident) log.info(`recorded in ${link.incident}'s timeline`);
+}
+
+type Watched = Extract<VerifyOutcome, { readonly report: unknown }>;
+
 /** The closing message of a watch that ran: verified, or failed with the verdict's numbers and the rollback. */
-export function verifyMessage(target: string, outcome: Exclude<VerifyRunOutcome, { kind: 'refused' }>): { readonly text: string; readonly hint?: string } {
+export function verifyMessage(target: string, outcome: Watched): { readonly text: string; readonly hint?: string } {
   const { report } = outcome;
   if (outcome.kind === 'verified') return { text: `${target} verified: ${report.reason}` };
   if (outcome.kind === 'stopped') return { text: `Verification of ${target} stopped after ${report.rounds} round(s).` };

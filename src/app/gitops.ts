@@ -1,0 +1,201 @@
+// gitops status, pause and restore, written once for every front end: what Argo CD or Flux owns a
+// target and when it reverts an imperative change; pausing its auto-sync by hand (for the named, else
+// the only open, incident; recorded in its timeline); and putting the previous policy back once git
+// says what runs (or forced, knowing the controller will apply git's image). A protected target is
+// confirmed by its typed name; an ordinary one as the front end confirms (a modal; the CLI goes on).
+
+import type { OpenDeploy } from '../adapters/deploy-workspace';
+import type { GitOpsAutoSync } from '../core/config/types';
+import { detectOwners, type GitOpsOwner } from '../core/gitops/detect';
+import { restoreInstruction, restoreRemedy } from '../core/gitops/guard';
+import { pauseAutoSync, type PauseOutcome, type RestoreOutcome } from '../core/gitops/pause';
+import type { EventPayload } from '../core/incident/events';
+import { remedy, type Remedy } from '../core/remedy';
+import { failed, unconfirmed } from '../core/result';
+import type { AppEnv } from './env';
+import { gitAgreement, restoreOwners, type GitDisagreement, type ObjectOutcome } from './gitops-restore';
+import { linkIncident, recordEvents, type IncidentLink } from './incident-link';
+import { CANCELLED, message, noteTarget, refusal, refusedWith, whereOf, type Cancelled, type Refused } from './narrate';
+
+export type { GitDisagreement, ObjectOutcome };
+
+export interface GitopsRequest {
+  readonly target: string;
+}
+
+export type GitopsStatusOutcome = { readonly kind: 'status'; readonly target: string; readonly mode: GitOpsAutoSync; readonly owners: readonly GitOpsOwner[] } | Refused;
+
+/** Opens the target and says where it is; a failure to open is the refusal. */
+async function opened(env: AppEnv, name: string): Promise<OpenDeploy | Refused> {
+  const o = await env.target(name);
+  if (!o.ok) return refusedWith(o);
+  noteTarget(env, o.value);
+  return o.value;
+}
+
+const isRefused = (value: object): value is Refused => 'kind' in value && value.kind === 'refused';
+
+/** gitops status: the target's Argo CD Applications and Flux objects, their auto-sync, what reverts when, and any pause. */
+export async function gitopsStatus(env: AppEnv, request: GitopsRequest): Promise<GitopsStatusOutcome> {
+  const o = await opened(env, request.target);
+  if (isRefused(o)) return o;
+  try {
+    return { kind: 'status', target: o.target.name, mode: o.target.gitops.autoSync, owners: await detectOwners(o.context.cluster, o.target) };
+  } catch (error) {
+    return refusal(`Could not read the GitOps owners of ${o.target.name}: ${message(error)}`);
+  }
+}
+
+/** A pause's outcome in words, for both front ends. */
+export function pauseLine(label: string, outcome: PauseOutcome): string {
+  switch (outcome.kind) {
+    case 'paused':
+      return `Paused auto-sync of ${label} (was ${outcome.previous}).`;
+    case 'already-paused':
+      return `${label} is already paused by ${outcome.mark.by} since ${outcome.mark.at}; that pause is kept.`;
+    case 'not-syncing':
+      return `${label} does not auto-sync: nothing to pause.`;
+    default:
+      return `warning: could not pause ${label}: ${outcome.reason}`;
+  }
+}
+
+/**
+ * The confirmation of a change to a target's auto-sync: a protected target's name typed (with nobody
+ * to ask, refused with the remedy that confirms it up front); an ordinary one as the front end confirms.
+ */
+async function confirmed(env: AppEnv, o: OpenDeploy, what: { readonly action: string; readonly button: string; readonly refusal: string; readonly again: Remedy }): Promise<true | Refused | Cancelled> {
+  const yes = await env.interaction.confirm({ action: what.action, where: whereOf(o), button: what.button, ...(o.target.protected ? { typeToConfirm: o.target.name } : {}) });
+  if (yes) return true;
+  if (env.interaction.interactive || !o.target.protected) return CANCELLED;
+  return refusedWith({ ...unconfirmed(what.refusal, 'Confirm it: a protected target is confirmed each time it is changed.'), remedies: [what.again] });
+}
+
+export interface PauseRequest extends GitopsRequest {
+  /** The incident the pause belongs to (default: the only open one); resolving it restores the pause. */
+  readonly incident?: string;
+}
+
+export type GitopsPauseOutcome =
+  | {
+      readonly kind: 'paused';
+      readonly target: string;
+      /** Each owner that exists, and what pausing it did. */
+      readonly results: readonly ObjectOutcome<PauseOutcome>[];
+      /** Whether any owner could not be paused (the others stay paused). */
+      readonly failedAny: boolean;
+      readonly incident?: string;
+      readonly link: IncidentLink;
+      /** What restores the pauses made (also done when the incident is resolved). */
+      readonly remedy?: Remedy;
+    }
+  | Refused
+  | Cancelled;
+
+/** gitops pause: every owner of the target that auto-syncs, for the named (or only open) incident. */
+export async function gitopsPause(env: AppEnv, request: PauseRequest): Promise<GitopsPauseOutcome> {
+  const o = await opened(env, request.target);
+  if (isRefused(o)) return o;
+  const { context: ctx, target } = o;
+  const yes = await confirmed(env, o, {
+    action: `Pause GitOps auto-sync of ${target.name}: Argo CD or Flux stops applying git until restored`,
+    button: 'Pause Auto-Sync',
+    refusal: `${target.name} is protected: pausing its GitOps auto-sync needs your confirmation.`,
+    again: remedy('gitops.pause', { target: target.name, ...(request.incident !== undefined ? { incident: request.incident } : {}), confirmed: true }),
+  });
+  if (yes !== true) return yes;
+  const link = await linkIncident(env, request.incident);
+  if (link.note && request.incident !== undefined) return refusal(link.note, undefined, 'input');
+  let owners: GitOpsOwner[];
+  try {
+    owners = await detectOwners(ctx.cluster, target);
+  } catch (error) {
+    return refusal(`Could not pause auto-sync for ${target.name}: ${message(error)}`);
+  }
+  if (owners.length === 0) return refusal(`Nothing labels ${target.name} as managed by Argo CD or Flux.`, 'Its GitOps status shows what was looked at.', undefined, [remedy('gitops.status', { target: target.name })]);
+  const results: ObjectOutcome<PauseOutcome>[] = [];
+  for (const owner of owners.filter((x) => x.exists)) {
+    const outcome = await pauseAutoSync(ctx, owner, link.incident ? { incident: link.incident } : {});
+    results.push({ target: target.name, object: owner.label, outcome, line: pauseLine(owner.label, outcome) });
+  }
+  const how = restoreInstruction(target.name, link.incident);
+  const events: EventPayload[] = results.flatMap((r) => (r.outcome.kind === 'paused' ? [{ type: 'gitops-paused' as const, target: target.name, object: r.object, previous: r.outcome.previous, restore: how }] : []));
+  const recorded = events.length > 0 ? await recordEvents(env, link.incident, events) : link;
+  return {
+    kind: 'paused',
+    target: target.name,
+    results,
+    failedAny: results.some((r) => r.outcome.kind === 'failed'),
+    ...(link.incident ? { incident: link.incident } : {}),
+    link: recorded,
+    ...(events.length > 0 ? { remedy: restoreRemedy(target.name) } : {}),
+  };
+}
+
+export interface RestoreRequest extends GitopsRequest {
+  /** Restore although git (gitops.manifests) still says another image: the controller will put it back. */
+  readonly force?: boolean;
+  /** How the person asked for it, for the reason recorded on the object and in the timeline (`gitops restore`). */
+  readonly via?: string;
+}
+
+export type GitopsRestoreOutcome =
+  | {
+      readonly kind: 'restored';
+      readonly target: string;
+      /** Each object paused by this tool, and what restoring it did; empty: nothing was paused. */
+      readonly results: readonly ObjectOutcome<RestoreOutcome>[];
+      readonly failedAny: boolean;
+      readonly links: readonly IncidentLink[];
+      /** What could not be checked (no gitops.manifests, git unreadable). */
+      readonly notes: readonly string[];
+      /** Restored although git said another image (forced). */
+      readonly forcedPast?: GitDisagreement;
+    }
+  /** Not restored: git still says another image than the one that runs, so auto-sync would put it back. */
+  | { readonly kind: 'git-disagrees'; readonly target: string; readonly disagreement: GitDisagreement; readonly failed: Refused['failed'] }
+  | Refused
+  | Cancelled;
+
+/** gitops restore: the target's paused objects get their previous policy back, once git says what runs (or forced). */
+export async function gitopsRestore(env: AppEnv, request: RestoreRequest): Promise<GitopsRestoreOutcome> {
+  const o = await opened(env, request.target);
+  if (isRefused(o)) return o;
+  const { target } = o;
+  const force = request.force === true;
+  const yes = await confirmed(env, o, {
+    action: `Restore GitOps auto-sync of ${target.name}: the controller applies what git says again`,
+    button: 'Restore Auto-Sync',
+    refusal: `${target.name} is protected: restoring its GitOps auto-sync needs your confirmation.`,
+    again: remedy('gitops.restore', { target: target.name, ...(force ? { force: true } : {}), confirmed: true }),
+  });
+  if (yes !== true) return yes;
+  let owners: GitOpsOwner[];
+  try {
+    owners = await detectOwners(o.context.cluster, target);
+  } catch (error) {
+    return refusal(`Could not restore auto-sync for ${target.name}: ${message(error)}`);
+  }
+  const agreement = owners.some((x) => x.paused) ? await gitAgreement(o) : {};
+  const disagreement = agreement.blocked !== undefined ? agreement.disagreement : undefined;
+  if (agreement.blocked !== undefined && disagreement !== undefined && !force) {
+    return {
+      kind: 'git-disagrees',
+      target: target.name,
+      disagreement,
+      failed: failed(`Not restored: ${agreement.blocked}.`, 'Prepare the manifests change and merge it first, or restore anyway: the controller then applies what git says.', [
+        remedy('gitops.prepare', { target: target.name }),
+        remedy('gitops.restore', { target: target.name, force: true }, { why: 'the controller will apply what git says' }),
+      ]),
+    };
+  }
+  const done = await restoreOwners(o, owners, `restored by hand${request.via ? ` (${request.via})` : ''} by ${o.context.actor}`, undefined, env);
+  return {
+    kind: 'restored',
+    target: target.name,
+    ...done,
+    failedAny: done.results.some((r) => r.outcome.kind === 'failed'),
+    notes: [...(agreement.note ? [agreement.note] : []), ...(agreement.blocked ? [`restored although ${agreement.blocked} (forced)`] : [])],
+    ...(disagreement && force ? { forcedPast: disagreement } : {}),
+  };
+}

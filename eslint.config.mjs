@@ -22,8 +22,12 @@ const nodeIo = '^(?:node:)?(?:fs|child_process|net|http|https|http2|tls|dgram|dn
 const coreMay = 'src/core may import only src/core and pure libraries (yaml, semver, ajv, node:crypto, ...)';
 const appMay = 'src/app may import src/core, src/adapters, src/shared and libraries';
 const adaptersMay = 'src/adapters may import src/core (the ports it implements), src/shared and libraries';
-const cliMay = 'src/cli may import src/app, src/core, src/adapters, src/shared and libraries';
-const extensionMay = 'src/extension may import vscode, src/app, src/core, src/adapters, src/shared and libraries';
+const cliMay = 'src/cli may import src/app, src/core, src/shared and libraries (src/adapters only in its composition roots, main.ts and compose.ts)';
+const extensionMay = 'src/extension may import vscode, src/app, src/core, src/shared and libraries (src/adapters only in its composition roots, extension.ts and compose.ts)';
+// The composition roots: the one place each front end builds the environment from the adapters.
+const CLI_ROOTS = ['src/cli/main.ts', 'src/cli/compose.ts'];
+const EXTENSION_ROOTS = ['src/extension/extension.ts', 'src/extension/compose.ts'];
+const throughApp = 'Call the operation in src/app (or add one there); only the composition roots (compose.ts) wire adapters.';
 const sharedMay = 'src/shared (the typed protocol, also bundled into the browser webview) may import only src/shared and browser-safe libraries';
 const webviewMay = 'webview/ runs in the browser and may import only its own files, browser libraries and src/shared';
 
@@ -61,16 +65,35 @@ const layers = [
   {
     name: 'cli',
     files: ['src/cli/**/*.ts'],
+    ignores: CLI_ROOTS,
     vscode: `${cliMay}, never vscode: it runs in terminals and CI without an editor. Editor code belongs in src/extension; shared logic in src/app.`,
     patterns: [
       { regex: climbsInto('extension', 'webview'), message: `${cliMay}, never src/extension or webview. Logic both front ends need belongs in src/app (operations) or src/core (decisions).` },
+      { regex: climbsInto('adapters'), message: `${cliMay}. ${throughApp}` },
+    ],
+  },
+  {
+    name: 'cli-roots',
+    files: CLI_ROOTS,
+    vscode: `${cliMay}, never vscode: it runs in terminals and CI without an editor.`,
+    patterns: [
+      { regex: climbsInto('extension', 'webview'), message: `${cliMay}, never src/extension or webview.` },
     ],
   },
   {
     name: 'extension',
     files: ['src/extension/**/*.ts'],
+    ignores: EXTENSION_ROOTS,
     patterns: [
       { regex: climbsInto('cli', 'webview'), message: `${extensionMay}, never src/cli or webview. Logic both front ends need belongs in src/app (operations) or src/core (decisions); the panel talks to webview/ only through src/shared/protocol.ts.` },
+      { regex: climbsInto('adapters'), message: `${extensionMay}. ${throughApp}` },
+    ],
+  },
+  {
+    name: 'extension-roots',
+    files: EXTENSION_ROOTS,
+    patterns: [
+      { regex: climbsInto('cli', 'webview'), message: `${extensionMay}, never src/cli or webview.` },
     ],
   },
   {
@@ -100,11 +123,12 @@ const dynamicImportOf = (source) => {
 };
 
 /** The layer blocks, exported so test/unit/layers.test.ts lints with exactly these rules. */
-export const layerRules = layers.map(({ name, files, vscode, patterns }) => {
+export const layerRules = layers.map(({ name, files, ignores, vscode, patterns }) => {
   const restricted = vscode ? [{ regex: '^vscode$', message: vscode }, ...patterns] : patterns;
   return {
     name: `hotfix/layers/${name}`,
     files,
+    ...(ignores ? { ignores } : {}),
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         ...(vscode ? { paths: [{ name: 'vscode', message: vscode }] } : {}),

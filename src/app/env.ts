@@ -6,7 +6,7 @@
 // holds state: a new operation builds a new environment.
 
 import { memoConfigReader, type ConfigReader } from '../adapters/config-file';
-import { openDeploy, type DeployOpenOptions, type OpenDeploy } from '../adapters/deploy-workspace';
+import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
 import type { OpenIncidents } from '../adapters/incident-workspace';
 import { openNotifyingIncidents } from '../adapters/notify/incident-sinks';
 import type { NotifyEnv } from '../adapters/notify/sinks';
@@ -39,8 +39,8 @@ export interface AppEnv {
   workspace(options?: Pick<OpenOptions, 'git'>): Promise<Result<OpenWorkspace>>;
   /** The incidents, from the store the configuration chooses, through the chosen kubeconfig, with the channels. */
   incidents(): Promise<Result<OpenIncidents>>;
-  /** A deploy target through the kube context, wired to the interaction's progress and cancel. */
-  target(name: string, options?: Pick<DeployOpenOptions, 'onEvent'>): Promise<Result<OpenDeploy>>;
+  /** A deploy target through the kube context, wired to the interaction's progress and cancel; opened once per operation. */
+  target(name: string): Promise<Result<OpenDeploy>>;
 }
 
 export function createEnv(options: EnvOptions): AppEnv {
@@ -48,6 +48,15 @@ export function createEnv(options: EnvOptions): AppEnv {
   const secrets = options.secrets ?? process.env;
   const { interaction } = options;
   let incidents: Promise<Result<OpenIncidents>> | undefined;
+  const targets = new Map<string, Promise<Result<OpenDeploy>>>();
+  const open = (name: string): Promise<Result<OpenDeploy>> =>
+    openDeploy(options.dir, name, {
+      readConfig,
+      progress: (message) => interaction.progress(message),
+      ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+      ...(interaction.signal ? { signal: interaction.signal } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    });
   return {
     dir: options.dir,
     interaction,
@@ -59,14 +68,13 @@ export function createEnv(options: EnvOptions): AppEnv {
       incidents ??= openNotifyingIncidents(options.dir, { readConfig, ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}) }, { env: secrets, readConfig });
       return incidents;
     },
-    target: (name, open = {}) =>
-      openDeploy(options.dir, name, {
-        ...open,
-        readConfig,
-        progress: (message) => interaction.progress(message),
-        ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
-        ...(interaction.signal ? { signal: interaction.signal } : {}),
-        ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-      }),
+    target: (name) => {
+      let opened = targets.get(name);
+      if (opened === undefined) {
+        opened = open(name);
+        targets.set(name, opened);
+      }
+      return opened;
+    },
   };
 }

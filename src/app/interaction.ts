@@ -16,6 +16,8 @@ export interface ConfirmRequest {
   readonly typeToConfirm?: string;
   /** The yes button's word in an editor ("Deploy", "Pause Auto-Sync"); default Continue. */
   readonly button?: string;
+  /** What the person should know before answering, beyond the action ("They are kept in a named stash…"). */
+  readonly detail?: string;
 }
 
 export interface Choice<T> {
@@ -25,7 +27,7 @@ export interface Choice<T> {
 }
 
 /** What is being chosen: front ends that cannot ask name the option that says it instead. */
-export type ChoiceSubject = 'incident' | 'target' | 'gitops' | 'drift';
+export type ChoiceSubject = 'incident' | 'target' | 'gitops' | 'drift' | 'broadcast';
 
 export interface ChooseRequest<T> {
   readonly subject: ChoiceSubject;
@@ -58,6 +60,10 @@ export interface Interaction {
   ask(request: AskRequest): Promise<string | undefined>;
   /** A step under way (stderr in a terminal, the progress notification and the log in VS Code). */
   progress(message: string): void;
+  /** A command the operation runs starts (a validation step: `▶ unit: npm test`); default: progress. */
+  step?(message: string): void;
+  /** One line of a running command's output. */
+  output?(step: string, line: string): void;
   /** Something the person should read, not a failure ("emergency mode: steps 50, 100"). */
   note(message: string): void;
   /** Something that went wrong beside the operation, which still went on (a channel that failed). */

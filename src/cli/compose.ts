@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { createEnv, type AppEnv } from '../app/env';
 import type { AskRequest, ChooseRequest, ConfirmRequest, Interaction } from '../app/interaction';
 import type { Reporter } from './output';
+import type { Io } from './program';
 
 export interface CommonFlags {
   readonly repo?: string;
@@ -33,7 +34,7 @@ async function prompt(question: string): Promise<string | undefined> {
 }
 
 /** The Interaction of a CLI run: flags first, the terminal when there is one, else nobody. */
-export function cliInteraction(out: Reporter, flags: CommonFlags, signal?: AbortSignal): Interaction {
+export function cliInteraction(io: Io, out: Reporter, flags: CommonFlags, signal?: AbortSignal): Interaction {
   const interactive = atTerminal(out.json);
   return {
     interactive,
@@ -66,16 +67,19 @@ export function cliInteraction(out: Reporter, flags: CommonFlags, signal?: Abort
       return answer;
     },
     progress: (message) => out.progress(message),
+    // A command's steps and output are the record of what ran: stdout, or stderr beside a --json document.
+    step: (message) => (out.json ? io.err(`${message}\n`) : io.out(`${message}\n`)),
+    output: (_step, line) => (out.json ? io.err(`  │ ${line}\n`) : io.out(`  │ ${line}\n`)),
     note: (message) => out.line(message),
     warn: (message) => out.line(`warning: ${message}`),
   };
 }
 
 /** The environment of one CLI verb: --repo (else the working directory), --kubeconfig, process.env. */
-export function cliEnv(out: Reporter, flags: CommonFlags, signal?: AbortSignal): AppEnv {
+export function cliEnv(io: Io, out: Reporter, flags: CommonFlags, signal?: AbortSignal): AppEnv {
   return createEnv({
     dir: flags.repo ?? process.cwd(),
-    interaction: cliInteraction(out, flags, signal),
+    interaction: cliInteraction(io, out, flags, signal),
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
     secrets: process.env,
   });

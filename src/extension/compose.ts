@@ -4,10 +4,11 @@
 // `withProgress` runs, to a cancellable notification whose Cancel stops the operation at a safe point.
 
 import * as vscode from 'vscode';
-import { createEnv, type AppEnv } from '../app/env';
+import type { AppEnv } from '../app/env';
 import type { AskRequest, ChooseRequest, ConfirmRequest, Interaction } from '../app/interaction';
 import { mustAsk, type Confirmation } from './command-args';
 import type { NotificationSecrets } from './incident/notify-secrets';
+import { label } from './incident/present';
 import { kubeconfigSetting } from './settings';
 import { isTrusted } from './trust';
 import { UNTRUSTED_CLUSTER } from './trust-gate';
@@ -25,9 +26,14 @@ export class EditorInteraction implements Interaction {
   private report: ((message: string) => void) | undefined;
   private given: Confirmation;
 
+  /**
+   * `afterConfirm`: what this window does once the person said yes, before the operation writes
+   * (Promote or Abort Canary first stops a deploy of the same target running in this window).
+   */
   constructor(
     private readonly log: vscode.LogOutputChannel,
     given: Confirmation,
+    private readonly afterConfirm?: () => Promise<unknown>,
   ) {
     this.given = given;
   }
@@ -38,7 +44,10 @@ export class EditorInteraction implements Interaction {
 
   async confirm(request: ConfirmRequest): Promise<boolean> {
     const isProtected = request.typeToConfirm !== undefined;
-    if (!mustAsk(this.given, isProtected)) return true;
+    if (!mustAsk(this.given, isProtected)) {
+      await this.afterConfirm?.();
+      return true;
+    }
     const where = request.where ? ` in ${request.where}` : '';
     let yes: boolean;
     if (request.typeToConfirm !== undefined) {
@@ -53,16 +62,30 @@ export class EditorInteraction implements Interaction {
       yes = typed === name;
     } else {
       const button = request.button ?? 'Continue';
-      yes = (await vscode.window.showWarningMessage(`${request.action}?`, { modal: true, ...(request.where ? { detail: `Through ${request.where}.` } : {}) }, button)) === button;
+      const detail = [request.detail, request.where ? `Through ${request.where}.` : undefined].filter((line) => line !== undefined).join('\n');
+      yes = (await vscode.window.showWarningMessage(`${request.action}?`, { modal: true, ...(detail ? { detail } : {}) }, button)) === button;
     }
     // Asked once per call: the engine's later checks of the same call stand on this answer.
-    if (yes) this.given = 'asked';
+    if (yes) {
+      this.given = 'asked';
+      await this.afterConfirm?.();
+    }
     return yes;
   }
 
   async choose<T>(request: ChooseRequest<T>): Promise<T | undefined> {
+    // Whether Argo CD or Flux may be paused is a warning with two ways on: a modal, each way explained.
+    if (request.subject === 'gitops') {
+      const picked = await vscode.window.showWarningMessage(
+        request.title,
+        { modal: true, detail: request.choices.map((c) => `${c.label}${c.detail ? `: ${c.detail}` : ''}.`).join('\n') },
+        ...request.choices.map((c) => c.label),
+      );
+      return request.choices.find((c) => c.label === picked)?.value;
+    }
     const picked = await vscode.window.showQuickPick(
-      request.choices.map((c) => ({ label: c.label, ...(c.detail ? { detail: c.detail } : {}), value: c.value })),
+      // Labels carry what others wrote (an incident's title): shown as text, never as $(icons).
+      request.choices.map((c) => ({ label: label(c.label), ...(c.detail ? { detail: label(c.detail) } : {}), value: c.value })),
       { title: `Hotfix: ${request.title}`, ignoreFocusOut: true },
     );
     return picked?.value;
@@ -83,6 +106,14 @@ export class EditorInteraction implements Interaction {
   progress(message: string): void {
     this.log.info(message);
     this.report?.(message);
+  }
+
+  step(message: string): void {
+    this.progress(message);
+  }
+
+  output(_step: string, line: string): void {
+    this.log.info(`  │ ${line}`);
   }
 
   note(message: string): void {
@@ -120,15 +151,18 @@ export class EditorInteraction implements Interaction {
  */
 export async function editorEnv(deps: EditorDeps, root: string, interaction: Interaction): Promise<AppEnv> {
   const kubeconfig = kubeconfigSetting();
+  // Loaded on the first operation, not at activation: the environment brings the stores and the git client.
+  const { createEnv } = await import('../app/env.js');
   const env = createEnv({
     dir: root,
     interaction,
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     secrets: deps.secrets ? await deps.secrets.env() : process.env,
+    onGitCommand: (args) => deps.log.trace(`git ${args.join(' ')}`),
   });
   return {
     ...env,
     // The commands are refused before they get here; this keeps every other path off the cluster too.
-    target: (name, options) => (isTrusted() ? env.target(name, options) : Promise.resolve({ ok: false, reason: UNTRUSTED_CLUSTER })),
+    target: (name) => (isTrusted() ? env.target(name) : Promise.resolve({ ok: false, reason: UNTRUSTED_CLUSTER })),
   };
 }

@@ -71,16 +71,16 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   const log = redactingLog(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }), notifySecrets, context.secrets.onDidChange);
   const repositories = new Repositories(log);
   const service = new HotfixService(repositories, log);
-  const deploys = new DeployService(repositories, log);
-  const incidents = new IncidentService(repositories, log, notifySecrets);
+  const deploys = new DeployService(repositories, log, notifySecrets);
+  const incidents = new IncidentService(repositories, log);
   const statusBar = new IncidentStatusBar(incidents, log);
   const explorer = new Explorer(service, deploys, incidents);
   const panel = new PanelHost({ extensionUri: context.extensionUri, repositories, incidents, deploys, log });
   context.subscriptions.push(log, repositories, service, deploys, incidents, statusBar, explorer, panel);
 
-  const deps: HotfixCommandDeps = { repositories, service, log };
-  const deployDeps: DeployCommandDeps = { repositories, deploys, log };
-  const incidentDeps: IncidentCommandDeps = { repositories, incidents, statusBar, log };
+  const deps: HotfixCommandDeps = { repositories, service, log, secrets: notifySecrets };
+  const deployDeps: DeployCommandDeps = { repositories, deploys, log, secrets: notifySecrets };
+  const incidentDeps: IncidentCommandDeps = { repositories, incidents, statusBar, log, secrets: notifySecrets };
   context.subscriptions.push(
     ...registerCommands(
       {

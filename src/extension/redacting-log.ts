@@ -3,7 +3,7 @@
 // or a fetch error may quote a webhook URL, and the log is copied into bug reports.
 
 import type * as vscode from 'vscode';
-import { secretRedactor } from '../adapters/notify/secret-env';
+import { secretRedactor } from '../app/secrets';
 import type { Redact } from '../core/secrets/redact';
 import type { NotificationSecrets } from './incident/notify-secrets';
 

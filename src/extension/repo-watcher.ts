@@ -2,7 +2,7 @@
 // the stores write several files per operation). Views refresh from these events, never by polling.
 
 import * as vscode from 'vscode';
-import type { RepositoryLocation } from '../adapters/git/discovery';
+import type { RepositoryLocation } from '../app/repository';
 import { Disposable } from './lifecycle';
 import type { Repositories } from './repositories';
 

@@ -4,7 +4,7 @@
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RepositoryLocation } from '../adapters/git/discovery';
+import type { RepositoryLocation } from '../app/repository';
 import { CONTEXT_KEYS } from '../shared/ids';
 import { Disposable } from './lifecycle';
 
@@ -59,10 +59,10 @@ export class Repositories extends Disposable {
   }
 
   private async scan(): Promise<void> {
-    const { locateRepository } = await import('../adapters/git/discovery.js');
+    const { findRepository } = await import('../app/repository.js');
     const folders = vscode.workspace.workspaceFolders ?? [];
     const found = await Promise.all(
-      folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => locateRepository(folder.uri.fsPath)),
+      folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => findRepository(folder.uri.fsPath)),
     );
     const unique = new Map<string, RepositoryLocation>();
     for (const location of found) {

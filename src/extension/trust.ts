@@ -22,7 +22,7 @@ export async function showUntrusted(log: vscode.LogOutputChannel, message: strin
  */
 export async function untrustedIncidentStore(root: string): Promise<string | undefined> {
   if (isTrusted()) return undefined;
-  const { readConfigFile } = await import('../adapters/config-file.js');
-  const config = await readConfigFile(root);
+  const { teamConfiguration } = await import('../app/repository.js');
+  const config = await teamConfiguration(root);
   return config.ok && config.value.incidents?.store === 'cluster' ? UNTRUSTED_INCIDENT_STORE : undefined;
 }

@@ -55,9 +55,10 @@ describe('careless input and broken state are answered clearly (built dist/cli.j
     for (const verb of [['deploy', '--image=registry.example/web:1.0.1'], ['rollback']]) {
       const ran = cli(...verb, '--target=staging', '--json');
       assert.equal(ran.code, 2, `${verb[0]}: ${ran.out}`);
-      const doc = JSON.parse(ran.out) as { reason: string; hint: string };
+      const doc = JSON.parse(ran.out) as { reason: string; hint: string; commands: string[] };
       assert.match(doc.reason, new RegExp(`may be open: .*${first.incident.id}.*${second.incident.id}`));
-      assert.match(doc.hint, /--incident=ID, or --incident=none/);
+      // The remedies, as the commands that answer it: name the incident, or say it belongs to none.
+      assert.ok(doc.commands.some((c) => /--incident="…"/.test(c)) && doc.commands.some((c) => /--incident=none/.test(c)), JSON.stringify(doc.commands));
     }
   });
 

@@ -54,7 +54,7 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
 
     const again = cli('deploy', '--target=staging', '--image=checkout:1.4.2');
     assert.equal(again.code, 1);
-    assert.match(again.err, /is unfinished[\s\S]*deploy --continue/);
+    assert.match(again.err, /is unfinished[\s\S]*deploy --target=staging --continue/);
     const resumed = cli('deploy', '--target=staging', '--continue');
     assert.equal(resumed.code, 0, resumed.err);
     assert.match(resumed.out, /runs checkout:1\.4\.1/);

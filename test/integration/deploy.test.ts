@@ -95,7 +95,7 @@ describe('deploy and rollback on a real control plane', function () {
       const stopped = await deploy({ ...ctx, progress: (m) => { if (/updated/.test(m)) abort.abort(); } }, { image: 'checkout:1.4.1' });
       assert.equal(stopped.kind, 'stopped', JSON.stringify(stopped));
       const refusedNew = await deploy(await k.context('staging', { namespace: ns, app: 'checkout' }), { image: 'checkout:9' });
-      assert.match(refusedNew.kind === 'refused' ? refusedNew.hint ?? '' : '', /deploy --continue, or undo it with rollback/);
+      assert.match(refusedNew.kind === 'refused' ? refusedNew.hint ?? '' : '', /Resume it, or undo it with a rollback/);
       const resumed = await continueDeploy(await k.context('staging', { namespace: ns, app: 'checkout' }));
       assert.equal(resumed.kind, 'deployed', JSON.stringify(resumed));
       assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.1');
@@ -132,7 +132,7 @@ describe('deploy and rollback on a real control plane', function () {
       await blueGreen(ns);
       const ctx = await k.context('staging', { namespace: ns, app: 'web', strategy: 'blue-green', blueGreen: { keepOldFor: '10m' } });
       const outcome = await deploy(ctx, { image: 'web:1.1' });
-      assert.match(outcome.kind === 'deployed' ? outcome.message : '', /web-blue stays scaled for an instant rollback until .* \(then: hotfix-deployer retire\)/);
+      assert.match(outcome.kind === 'deployed' ? outcome.message : '', /web-blue stays scaled for an instant rollback until .* \(then retired: scaled down\)/);
       const early = await retireOldColour(ctx);
       assert.equal(early.kind, 'not-due', JSON.stringify(early));
       assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).spec?.replicas, 3);

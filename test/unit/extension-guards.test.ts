@@ -59,6 +59,11 @@ describe('extension guards: command options', () => {
     assert.equal(commandArgsProblem('createHotfixFromProduction', { root: '/src/shop', target: 'production', label: 'Running abc' }), undefined);
     assert.equal(commandArgsProblem('deploy', { target: 'staging', image: 'registry.example/checkout:1.4.1@sha256:abc', confirmed: true, gitops: 'pause' }), undefined);
     assert.equal(commandArgsProblem('verify', { target: 'web', groups: ['critical'], durationMs: 60_000, autoRollback: true }), undefined);
+    const branchNode = { root: '/src/shop', branch: { name: 'hotfix/PROD-1-x', issueKey: 'PROD-1', local: true }, label: 'hotfix/PROD-1-x', contextValue: 'hotfix.branch.current' };
+    assert.equal(commandArgsProblem('finishHotfix', branchNode), undefined);
+    assert.equal(commandArgsProblem('finishHotfix', { branch: 'hotfix/PROD-1-x', push: false }), undefined);
+    assert.equal(commandArgsProblem('createHotfix', { issue: 'PROD-2847', title: 'payment null pointer', severity: 'sev1', stash: true }), undefined);
+    assert.equal(commandArgsProblem('abortFinish', { root: '/src/shop', confirm: false }), undefined);
     assert.equal(commandArgsProblem('deploy', undefined), undefined);
     assert.equal(commandArgsProblem('deploy', 'production'), undefined, 'not an options object: no options');
     // Commands without a cluster or repository code keep their own argument handling (tree nodes with other shapes).
@@ -75,6 +80,10 @@ describe('extension guards: command options', () => {
     assert.match(commandArgsProblem('deploy', { target: 'staging', gitops: 'force' }) ?? '', /^gitops must be pause or ignore/);
     assert.match(commandArgsProblem('validate', { root: 7 }) ?? '', /^root must be/);
     assert.match(commandArgsProblem('verify', { groups: 'critical' }) ?? '', /^groups must be/);
+    assert.match(commandArgsProblem('createHotfix', { issue: 2847 }) ?? '', /^issue must be/);
+    assert.match(commandArgsProblem('finishHotfix', { push: 'yes' }) ?? '', /^push must be/);
+    assert.match(commandArgsProblem('finishHotfix', { branch: { name: 7 } }) ?? '', /^branch must be/);
+    assert.match(commandArgsProblem('abortFinish', { confirm: 'no' }) ?? '', /^confirm must be/);
   });
 
   it('never lets a caller skip the typed confirmation of a protected target; only its own flow may', () => {

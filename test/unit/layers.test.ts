@@ -102,12 +102,19 @@ const violations: Record<string, Violation[]> = {
     { file: 'src/cli/__violation__.ts', code: "import { activate } from '../extension/extension';\nexport const x = activate;", rule: IMPORTS },
     { file: 'src/cli/verbs/__violation__.ts', code: "import { activate } from '../../extension/extension';\nexport const x = activate;", rule: IMPORTS },
     { file: 'src/cli/__violation__.ts', code: "export const load = () => import('../extension/commands.js');", rule: SYNTAX },
+    // Adapters only in the composition roots (main.ts, compose.ts): a verb calls an operation in src/app.
+    { file: 'src/cli/__violation__.ts', code: "import { openWorkspace } from '../adapters/workspace';\nexport const x = openWorkspace;", rule: IMPORTS },
+    { file: 'src/cli/verbs/__violation__.ts', code: "import type { OpenDeploy } from '../../adapters/deploy-workspace';\nexport type X = OpenDeploy;", rule: IMPORTS },
+    { file: 'src/cli/deploy-verbs.ts', code: "export const load = () => import('../adapters/deploy-workspace.js');", rule: SYNTAX },
   ],
   'src/extension': [
     { file: 'src/extension/__violation__.ts', code: "import { program } from '../cli/program';\nexport const x = program;", rule: IMPORTS },
     { file: 'src/extension/deploy/__violation__.ts', code: "import { program } from '../../cli/program';\nexport const x = program;", rule: IMPORTS },
     { file: 'src/extension/deploy/__violation__.ts', code: "import { EXIT } from '../../cli/exit-codes';\nexport const x = EXIT;", rule: IMPORTS },
     { file: 'src/extension/deploy/__violation__.ts', code: "export const load = () => import('../../cli/deploy-verbs.js');", rule: SYNTAX },
+    // Adapters only in the composition roots (extension.ts, compose.ts): a command calls an operation in src/app.
+    { file: 'src/extension/deploy/__violation__.ts', code: "import { openWorkspace } from '../../adapters/workspace';\nexport const x = openWorkspace;", rule: IMPORTS },
+    { file: 'src/extension/__violation__.ts', code: "export const load = () => import('../adapters/git/discovery.js');", rule: SYNTAX },
   ],
 };
 
@@ -184,12 +191,15 @@ const allowed: Record<string, { file: string; code: string }[]> = {
       "import { Command } from 'commander';",
       "import { deploy } from '../app/deploy';",
       "import { planRollout } from '../core/deploy/rollout';",
-      "import { openWorkspace } from '../adapters/workspace';",
       "import { ids } from '../shared/ids';",
       "import { EXIT } from './exit-codes';",
       "export const load = () => import('./deploy-verbs.js');",
-      'export const x = [Command, deploy, planRollout, openWorkspace, ids, EXIT];',
+      'export const x = [Command, deploy, planRollout, ids, EXIT];',
     ].join('\n'),
+  }, {
+    // The composition roots wire the adapters.
+    file: 'src/cli/compose.ts',
+    code: "import { openWorkspace } from '../adapters/workspace';\nexport const load = () => import('../adapters/deploy-workspace.js');\nexport const x = openWorkspace;",
   }],
   'src/extension': [{
     file: 'src/extension/deploy/__allowed__.ts',
@@ -197,12 +207,15 @@ const allowed: Record<string, { file: string; code: string }[]> = {
       "import * as vscode from 'vscode';",
       "import { deploy } from '../../app/deploy';",
       "import { planRollout } from '../../core/deploy/rollout';",
-      "import { openWorkspace } from '../../adapters/workspace';",
       "import type { PanelState } from '../../shared/protocol';",
       "import { ui } from '../ui';",
       'export type P = PanelState;',
-      'export const x = [vscode, deploy, planRollout, openWorkspace, ui];',
+      'export const x = [vscode, deploy, planRollout, ui];',
     ].join('\n'),
+  }, {
+    // The composition roots wire the adapters.
+    file: 'src/extension/compose.ts',
+    code: "import { secretRedactor } from '../adapters/notify/secret-env';\nexport const x = secretRedactor;",
   }],
 };
 

@@ -31,13 +31,13 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
   const container = containerOf(ctx, stable);
   if (!container.ok) return container;
   if (stable.containers.find((c) => c.name === container.value)?.image === state.image) {
-    return failed(`${stable.name} already runs ${state.image}.`, 'Nothing to deploy; pass another --image.');
+    return failed(`${stable.name} already runs ${state.image}.`, 'Nothing to deploy; give another image.');
   }
   if (stable.replicas < 1) return failed(`${stable.name} has 0 replicas: a canary needs a running stable beside it.`, `Scale ${stable.name} up first.`);
   const name = canaryName(target.app);
   const existing = await cluster.getDeployment(target.namespace, name);
   if (existing && (!ours(existing.labels) || existing.labels[CANARY_OF] !== target.app)) {
-    return failed(`Deployment ${target.namespace}/${name} exists and was not created by hotfix-deployer as ${target.app}'s canary, so the tool will not change it.`, 'Rename or remove it, then deploy again.');
+    return failed(`Deployment ${target.namespace}/${name} exists and was not created by Hotfix Deployer as ${target.app}'s canary, so the tool will not change it.`, 'Rename or remove it, then deploy again.');
   }
   if (existing && existing.replicas > 0) {
     return failed(

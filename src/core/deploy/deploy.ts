@@ -5,6 +5,7 @@
 // deploy --continue picks it up, rollback undoes it.
 
 import { checkImageReference } from '../image-ref';
+import { remedy, type Remedy } from '../remedy';
 import { failed, type Failed } from '../result';
 import { record, type DeployContext } from './context';
 import { preflightCanary, runCanarySteps, updateCanary } from './canary';
@@ -30,7 +31,7 @@ export type DeployOutcome =
   | { readonly kind: 'stopped'; readonly state: DeployState; readonly reason: string }
   | (Failed & { readonly kind: 'refused' });
 
-const refused = (reason: string, hint?: string): DeployOutcome => ({ ...failed(reason, hint), kind: 'refused' });
+const refused = (reason: string, hint?: string, remedies?: readonly Remedy[]): DeployOutcome => ({ ...failed(reason, hint, remedies), kind: 'refused' });
 
 export async function deploy(ctx: DeployContext, input: DeployInput): Promise<DeployOutcome> {
   const denied = protectionRefusal(ctx, input.confirmed, `deploying ${input.image}`);
@@ -43,7 +44,8 @@ export async function deploy(ctx: DeployContext, input: DeployInput): Promise<De
   if (open) {
     return refused(
       `A ${open.strategy} deploy of ${open.image} to ${open.target} started ${open.startedAt} by ${open.actor} is unfinished (${open.stopped?.reason ?? 'interrupted'}).`,
-      'Resume it with deploy --continue, or undo it with rollback.',
+      'Resume it, or undo it with a rollback.',
+      [remedy('deploy', { target: ctx.target.name, continue: true }), remedy('rollback', { target: ctx.target.name })],
     );
   }
   const state: DeployState = {
@@ -89,7 +91,7 @@ export async function continueDeploy(ctx: DeployContext, confirmed?: boolean): P
 export async function promoteCanary(ctx: DeployContext, confirmed?: boolean): Promise<DeployOutcome> {
   const state = await unfinished(ctx);
   if (!state || state.strategy !== 'canary') return refused(`No canary deploy of ${ctx.target.name} is unfinished.`, 'Start one with deploy (strategy canary).');
-  if (!state.canary) return refused(`The canary of ${state.image} on ${ctx.target.name} has not reached its traffic steps yet.`, 'Resume it with deploy --continue, or undo it with rollback.');
+  if (!state.canary) return refused(`The canary of ${state.image} on ${ctx.target.name} has not reached its traffic steps yet.`, 'Resume it, or undo it with a rollback.', [remedy('deploy', { target: ctx.target.name, continue: true }), remedy('rollback', { target: ctx.target.name })]);
   const denied = protectionRefusal(ctx, confirmed, `promoting the canary of ${state.image}`);
   if (denied) return { ...denied, kind: 'refused' };
   const next: DeployState = { ...state, canary: { ...state.canary, promote: true } };
@@ -164,7 +166,7 @@ async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOu
   const where = `${ctx.cluster.identity.context}/${ctx.target.namespace}`;
   const message =
     state.strategy === 'blue-green'
-      ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${ctx.target.app}-${state.before?.liveColour ?? '?'} ${state.retiredAt ? 'was scaled down (keepOldFor: 0)' : `stays scaled for an instant rollback until ${new Date(ctx.clock.now().getTime() + ctx.target.keepOldForMs).toISOString()} (then: hotfix-deployer retire)`}.`
+      ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${ctx.target.app}-${state.before?.liveColour ?? '?'} ${state.retiredAt ? 'was scaled down (keepOldFor: 0)' : `stays scaled for an instant rollback until ${new Date(ctx.clock.now().getTime() + ctx.target.keepOldForMs).toISOString()} (then retired: scaled down)`}.`
       : state.strategy === 'canary'
         ? canaryMessage(state, where)
         : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}.`;

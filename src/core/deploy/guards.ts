@@ -10,7 +10,7 @@ export function protectionRefusal(ctx: DeployContext, confirmed: boolean | undef
     const { context, server } = ctx.cluster.identity;
     return unconfirmed(
       `${ctx.target.name} is protected: ${verb} in ${context} (${server}), namespace ${ctx.target.namespace}, needs your confirmation.`,
-      'Confirm with --yes in the CLI (or the typed confirmation in VS Code).',
+      'Confirm it: a protected target is confirmed each time it is changed.',
     );
   }
   return undefined;

@@ -3,6 +3,7 @@
 // crashed expires after its duration, and the next deploy takes it over atomically (resourceVersion).
 
 import type { Clock } from '../ports';
+import { remedy } from '../remedy';
 import { failed, succeeded, type Result } from '../result';
 import { isRefusal, type Cluster, type LeaseSpec, type LeaseView } from './ports';
 
@@ -58,7 +59,7 @@ export async function acquireLock(cluster: Cluster, clock: Clock, namespace: str
       lease = await cluster.replaceLease(namespace, name, spec(clock.now()), existing.resourceVersion);
     } catch (raced) {
       if (isRefusal(raced, 409)) {
-        return failed(`Someone else took the lock on ${target} at the same moment.`, 'Check who is deploying (hotfix-deployer targets) before trying again.');
+        return failed(`Someone else took the lock on ${target} at the same moment.`, 'Check who is deploying (the targets\' live state shows it) before trying again.', [remedy('targets')]);
       }
       throw raced;
     }

@@ -39,7 +39,7 @@ export async function retireOldColour(ctx: DeployContext, options: { readonly no
   if (last.retiredAt) return { kind: 'retired', message: `${target.app}-${old} was already scaled down at ${last.retiredAt}` };
   const dueAt = new Date(Date.parse(last.finishedAt) + target.keepOldForMs).toISOString();
   if (!options.now && ctx.clock.now().toISOString() < dueAt) {
-    return { kind: 'not-due', dueAt, message: `${target.app}-${old} is kept for an instant rollback until ${dueAt} (keepOldFor); pass --now to scale it down earlier.` };
+    return { kind: 'not-due', dueAt, message: `${target.app}-${old} is kept for an instant rollback until ${dueAt} (keepOldFor); it can be scaled down earlier on request.` };
   }
   const denied = protectionRefusal(ctx, options.confirmed, `scaling ${target.app}-${old} down`);
   if (denied) return { ...denied, kind: 'refused' };

@@ -1,11 +1,10 @@
-// The steps the target commands share (Deploy…, Rollback…, Validate…, Verify…): which target (from the
-// arguments, a tree node or a quick pick), opening it through the kube context, the confirmation that
-// names the context and namespace, and a cancellable progress notification that also writes the log.
+// What the target commands share (Deploy…, Rollback…, Validate…, Verify…, the GitOps commands): their
+// dependencies, their outcome, and which target (from the arguments, a tree node or a quick pick).
+// Opening, confirming and progress are the operation's (src/app), asked through src/extension/compose.ts.
 
 import * as vscode from 'vscode';
-import type { OpenDeploy } from '../../adapters/deploy-workspace';
 import type { Target } from '../../core/config/targets';
-import { mustAsk, type Confirmation } from '../command-args';
+import type { NotificationSecrets } from '../incident/notify-secrets';
 import type { Repositories } from '../repositories';
 import { pickRepository, showFailure } from '../ui';
 import type { DeployService } from './service';
@@ -14,6 +13,8 @@ export interface DeployCommandDeps {
   readonly repositories: Repositories;
   readonly deploys: DeployService;
   readonly log: vscode.LogOutputChannel;
+  /** The notification channels' secrets (SecretStorage), for the incident timeline's notifications. */
+  readonly secrets?: NotificationSecrets;
 }
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -52,57 +53,4 @@ export async function pickTargetConfig(deps: DeployCommandDeps, arg: unknown, ve
     { title: `Hotfix: ${verb} which target?` },
   );
   return pick ? { root, target: pick.target } : undefined;
-}
-
-/** The target picked and opened through the kube context; a failure to open is shown. */
-export async function pickTarget(deps: DeployCommandDeps, arg: unknown, verb: string): Promise<OpenDeploy | undefined> {
-  const name = namedTarget(arg);
-  // A named target opens directly: the engine says why when the config has no such target.
-  const picked = name !== undefined ? await pickRepository(deps.repositories, arg).then((root) => (root !== undefined ? { root, name } : undefined)) : await pickTargetConfig(deps, arg, verb).then((p) => (p ? { root: p.root, name: p.target.name } : undefined));
-  if (!picked) return undefined;
-  const opened = await deps.deploys.open(picked.root, picked.name, { progress: (m) => deps.log.info(m) });
-  if (!opened.ok) {
-    void showFailure(deps.log, opened.reason, opened.hint);
-    return undefined;
-  }
-  return opened.value;
-}
-
-/**
- * Protected targets: type the target's name, unless this flow asked for it already; a caller's
- * `confirmed: true` never stands for it. Others: a modal that names the context and namespace,
- * which a caller's `confirmed: true` skips (automation, tests).
- */
-export async function confirm(target: OpenDeploy, what: string, given: Confirmation): Promise<boolean> {
-  if (!mustAsk(given, target.target.protected)) return true;
-  const where = `context ${target.kube.context} (${target.kube.server}), namespace ${target.target.namespace}`;
-  if (target.target.protected) {
-    const typed = await vscode.window.showInputBox({
-      title: `Hotfix: ${what}`,
-      prompt: `${target.target.name} is protected. ${what} in ${where}. Type ${target.target.name} to confirm.`,
-      placeHolder: target.target.name,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value === '' || value === target.target.name ? undefined : `Type ${target.target.name} exactly, or press Escape.`),
-    });
-    return typed === target.target.name;
-  }
-  return (await vscode.window.showWarningMessage(`${what}?`, { modal: true, detail: `Through ${where}.` }, 'Continue')) === 'Continue';
-}
-
-/** Runs `task` under a cancellable progress notification; each message also goes to the log. */
-export function progress<T>(
-  title: string,
-  deps: DeployCommandDeps,
-  task: (report: (m: string) => void, signal: AbortSignal) => Promise<T>,
-  track?: { readonly root: string; readonly target: string },
-): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (report, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    const run = task((message) => {
-      deps.log.info(message);
-      report.report({ message });
-    }, abort.signal);
-    return track ? deps.deploys.track(track.root, track.target, abort, run) : run;
-  });
 }

@@ -4,19 +4,18 @@
 // workspace: whatever asks (a command, the view, the panel) hears why instead.
 
 import * as vscode from 'vscode';
-import type { DeployOpenOptions, OpenDeploy } from '../../adapters/deploy-workspace';
+import type { AppEnv } from '../../app/env';
+import { silentInteraction } from '../../app/interaction';
+import type { TargetOverview } from '../../app/targets';
 import type { Target } from '../../core/config/targets';
 import type { TargetLiveState } from '../../core/deploy/describe';
-import type { RunningReport } from '../../app/running';
-import type { GitOpsOwner } from '../../core/gitops/detect';
-import type { Result } from '../../core/result';
+import { editorEnv } from '../compose';
+import type { NotificationSecrets } from '../incident/notify-secrets';
 import { SETTINGS } from '../../shared/settings';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
 import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
-import { isTrusted } from '../trust';
-import { UNTRUSTED_CLUSTER } from '../trust-gate';
 
 export interface RepoTargets {
   readonly root: string;
@@ -24,12 +23,7 @@ export interface RepoTargets {
   readonly error?: string;
 }
 
-/** A target as the Deployments view shows it: live state, the commit it runs, and its GitOps owners. */
-export interface TargetOverview {
-  readonly live: TargetLiveState | { readonly error: string };
-  readonly running?: Result<RunningReport>;
-  readonly gitops?: readonly GitOpsOwner[] | { readonly error: string };
-}
+export type { TargetOverview };
 
 /** How long an opening for reading is reused; a config, kubeconfig-setting or repository change drops it sooner. */
 const READER_TTL_MS = 30_000;
@@ -41,6 +35,7 @@ export class DeployService extends Disposable {
   constructor(
     private readonly repositories: Repositories,
     private readonly log: vscode.LogOutputChannel,
+    private readonly secrets?: NotificationSecrets,
   ) {
     super();
     this.register(repositories.onDidChange(() => this.invalidate()));
@@ -62,57 +57,47 @@ export class DeployService extends Disposable {
     return kubeconfigSetting();
   }
 
-  async open(root: string, target: string, options: Omit<DeployOpenOptions, 'kubeconfig'> = {}): Promise<Result<OpenDeploy>> {
-    // The commands are refused before they get here; this keeps every other path off the cluster too.
-    if (!isTrusted()) return { ok: false, reason: UNTRUSTED_CLUSTER };
-    const { openDeploy } = await import('../../adapters/deploy-workspace.js');
-    const file = this.kubeconfigSetting();
-    return openDeploy(root, target, { ...options, ...(file ? { kubeconfig: file } : {}) });
+  /** The environment of one reading or one background step: nobody is asked, progress goes to the log. */
+  private env(root: string): Promise<AppEnv> {
+    return editorEnv({ log: this.log, ...(this.secrets ? { secrets: this.secrets } : {}) }, root, silentInteraction({ progress: (m) => this.log.info(m), note: (m) => this.log.info(m), warn: (m) => this.log.warn(m) }));
   }
 
   async targets(): Promise<RepoTargets[]> {
-    const { openWorkspace } = await import('../../adapters/workspace.js');
-    const { resolveTarget, targetNames } = await import('../../core/config/targets.js');
+    const { configuredTargets } = await import('../../app/targets.js');
     return Promise.all(
       this.repositories.all.map(async (repo): Promise<RepoTargets> => {
-        const ws = await openWorkspace(repo.root);
-        if (!ws.ok) return { root: repo.root, targets: [], error: ws.reason };
-        const targets = targetNames(ws.value.config).flatMap((name) => {
-          const t = resolveTarget(ws.value.config, name);
-          return t.ok ? [t.value] : [];
-        });
-        return { root: repo.root, targets };
+        const configured = await configuredTargets(await this.env(repo.root));
+        return { root: repo.root, targets: configured.targets, ...(configured.error !== undefined ? { error: configured.error } : {}) };
       }),
     );
   }
 
-  /** Openings for reading (the view, the panel's refresh every 3 s), kept a while: each costs git processes and a new client. */
-  private readonly readers = new Map<string, { readonly until: number; readonly opened: Promise<Result<OpenDeploy>> }>();
+  /** Environments for reading (the view, the panel's refresh every 3 s), kept a while: each opening costs git processes and a new client. */
+  private readonly readers = new Map<string, { readonly until: number; readonly env: Promise<AppEnv> }>();
 
-  private openForReading(root: string, target: string): Promise<Result<OpenDeploy>> {
-    const key = `${root}\n${target}\n${this.kubeconfigSetting() ?? ''}`;
+  private reader(root: string): Promise<AppEnv> {
+    const key = `${root}\n${this.kubeconfigSetting() ?? ''}`;
     const now = Date.now();
     const kept = this.readers.get(key);
-    if (kept && kept.until > now) return kept.opened;
-    const opened = this.open(root, target);
-    this.readers.set(key, { until: now + READER_TTL_MS, opened });
-    // A failure (no cluster yet, a config error being fixed) is asked again next time.
-    void opened.then((r) => {
-      if (!r.ok && this.readers.get(key)?.opened === opened) this.readers.delete(key);
-    });
-    return opened;
+    if (kept && kept.until > now) return kept.env;
+    const env = this.env(root);
+    this.readers.set(key, { until: now + READER_TTL_MS, env });
+    return env;
+  }
+
+  /** A target of a kept environment; a failure to open it (no cluster yet, a config being fixed) is asked again next time. */
+  private async readable(root: string, target: string): Promise<AppEnv> {
+    const env = await this.reader(root);
+    const opened = await env.target(target);
+    if (!opened.ok) this.readers.delete(`${root}\n${this.kubeconfigSetting() ?? ''}`);
+    return env;
   }
 
   async live(root: string, target: string): Promise<TargetLiveState | { readonly error: string }> {
-    const opened = await this.openForReading(root, target);
-    if (!opened.ok) return { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` };
-    const { describeTarget } = await import('../../core/deploy/describe.js');
-    try {
-      return await describeTarget(opened.value.context);
-    } catch (error) {
-      this.log.error(`reading ${target}`, error);
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
+    const { liveState } = await import('../../app/targets.js');
+    const live = await liveState(await this.readable(root, target), target);
+    if ('error' in live) this.log.warn(`reading ${target}: ${live.error}`);
+    return live;
   }
 
   /**
@@ -121,26 +106,10 @@ export class DeployService extends Disposable {
    * and the Argo CD / Flux objects that own the target.
    */
   async overview(root: string, target: string): Promise<TargetOverview> {
-    const opened = await this.openForReading(root, target);
-    if (!opened.ok) return { live: { error: `${opened.reason}${opened.hint ? ` ${opened.hint}` : ''}` } };
-    const [{ describeTarget }, { runningOf, recordDrift }, { detectOwners }, { linkedIncident }] = await Promise.all([
-      import('../../core/deploy/describe.js'),
-      import('../../app/running.js'),
-      import('../../core/gitops/detect.js'),
-      import('../../app/incident-link.js'),
-    ]);
-    const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-    const [live, running, gitops] = await Promise.all([
-      describeTarget(opened.value.context).catch((error: unknown) => ({ error: message(error) })),
-      runningOf(opened.value).catch((error: unknown) => ({ ok: false as const, reason: message(error) })),
-      detectOwners(opened.value.context.cluster, opened.value.target).catch((error: unknown) => ({ error: message(error) })),
-    ]);
-    if (running.ok && running.value.drift) {
-      const link = await linkedIncident(root);
-      const recorded = await recordDrift(running.value, link.incident);
-      if (recorded.incident) this.log.info(`drift of ${target} recorded in ${recorded.incident}'s timeline`);
-    }
-    return { live, running, gitops };
+    const { targetOverview } = await import('../../app/targets.js');
+    const overview = await targetOverview(await this.readable(root, target), target);
+    if (overview.driftRecordedIn) this.log.info(`drift of ${target} recorded in ${overview.driftRecordedIn}'s timeline`);
+    return overview;
   }
 
   invalidate(): void {
@@ -158,11 +127,11 @@ export class DeployService extends Disposable {
     const timer = setTimeout(() => {
       this.retireTimers.delete(timer);
       void (async () => {
-        const opened = await this.open(root, target);
-        if (!opened.ok) return;
-        const { retireOldColour } = await import('../../core/deploy/retire.js');
-        const outcome = await retireOldColour(opened.value.context, { confirmed: true });
-        this.log.info(`retire ${target}: ${outcome.kind === 'refused' ? outcome.reason : outcome.message}`);
+        const { retireOperation } = await import('../../app/rollback.js');
+        // Confirmed when the deploy was: the timer only finishes what that deploy began.
+        const env = await editorEnv({ log: this.log }, root, silentInteraction({ confirm: () => Promise.resolve(true), progress: (m) => this.log.info(m) }));
+        const outcome = await retireOperation(env, { target });
+        this.log.info(`retire ${target}: ${outcome.kind === 'refused' ? outcome.failed.reason : outcome.kind === 'cancelled' ? 'cancelled' : outcome.outcome.message}`);
         this.changed.fire();
       })().catch((error: unknown) => this.log.error(`retiring the old colour of ${target}`, error));
     }, afterMs);
@@ -175,12 +144,13 @@ export class DeployService extends Disposable {
     super.dispose();
   }
 
-  private readonly running = new Map<string, { readonly abort: AbortController; readonly done: Promise<unknown> }>();
+  private readonly running = new Map<string, { readonly abort: { abort(): void }; readonly done: Promise<unknown> }>();
 
   /** Runs a deploy of `target` and remembers it, so Promote or Abort Canary can stop it at a safe point first. */
-  track<T>(root: string, target: string, abort: AbortController, run: Promise<T>): Promise<T> {
+  track<T>(root: string, target: string, abort: { abort(): void }, run: PromiseLike<T>): Promise<T> {
+    const running = Promise.resolve(run);
     const key = `${root}#${target}`;
-    const done = run.finally(() => {
+    const done = running.finally(() => {
       if (this.running.get(key)?.abort === abort) this.running.delete(key);
     });
     this.running.set(key, { abort, done: done.catch(() => undefined) });

@@ -309,8 +309,8 @@ export class PanelHost extends Disposable {
   private async trackerUrl(): Promise<((issue: string) => string | undefined) | undefined> {
     const root = this.subject.root;
     if (root === undefined) return undefined;
-    const { readConfigFile } = await import('../../adapters/config-file.js');
-    const config = await readConfigFile(path.join(root));
+    const { teamConfiguration } = await import('../../app/repository.js');
+    const config = await teamConfiguration(path.join(root));
     const template = config.ok ? config.value.issueTracker?.urlTemplate : undefined;
     return template ? (issue) => template.replace('{issue}', encodeURIComponent(issue)) : undefined;
   }

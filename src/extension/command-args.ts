@@ -61,6 +61,17 @@ const FIELDS = {
   namespace: { check: isName, must: 'a namespace' },
   overwrite: { check: isBoolean, must: 'true or false' },
   skipCluster: { check: isBoolean, must: 'true or false' },
+  broadcast: { check: isBoolean, must: 'true or false' },
+  impact: { check: text(500), must: 'text' },
+  commander: { check: text(200), must: 'a name' },
+  note: { check: text(5000), must: 'text' },
+  eta: { check: text(200), must: 'text' },
+  reopen: { check: isBoolean, must: 'true or false' },
+  rootCause: { check: text(5000), must: 'text' },
+  actionItems: { check: text(5000), must: 'text' },
+  keepGitopsPaused: { check: text(2000), must: 'the reason, as text' },
+  restoreGitopsAnyway: { check: isBoolean, must: 'true or false' },
+  show: { check: isBoolean, must: 'true or false' },
 } as const satisfies Record<string, Field>;
 
 type FieldName = keyof typeof FIELDS;
@@ -85,6 +96,11 @@ const COMMAND_FIELDS: Readonly<Partial<Record<CommandKey, readonly FieldName[]>>
   abortFinish: ['root', 'confirm', 'confirmed'],
   setUpRepository: ['root', 'context', 'namespace', 'overwrite', 'skipCluster'],
   switchKubeContext: ['context'],
+  // Incident commands also take tree nodes (an `id` of the tree, a `status`, the incident object): those fields are read by prompts.argsOf.
+  declareIncident: ['root', 'broadcast', 'severity', 'title', 'impact', 'commander', 'note'],
+  updateIncident: ['root', 'broadcast', 'eta', 'note', 'reopen'],
+  resolveIncident: ['root', 'broadcast', 'rootCause', 'actionItems', 'note', 'keepGitopsPaused', 'restoreGitopsAnyway'],
+  draftPostmortem: ['root', 'show'],
 };
 
 /**

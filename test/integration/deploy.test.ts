@@ -67,7 +67,7 @@ describe('deploy and rollback on a real control plane', function () {
       const ctx = await k.context('production', { namespace: ns, app: 'checkout' });
       const denied = await deploy(ctx, { image: 'checkout:1.4.1' });
       assert.equal(denied.kind, 'refused');
-      assert.match(denied.kind === 'refused' ? `${denied.reason} ${denied.hint}` : '', /production is protected: deploying checkout:1\.4\.1 in hotfix-test \(https:\/\/127\.0\.0\.1:\d+\), namespace .* --yes/);
+      assert.match(denied.kind === 'refused' ? `${denied.reason} ${denied.hint}` : '', /production is protected: deploying checkout:1\.4\.1 in hotfix-test \(https:\/\/127\.0\.0\.1:\d+\), namespace .* needs your confirmation\. Confirm it: a protected target is confirmed each time it is changed\./);
       assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.0');
       const missing = await deploy(await k.context('staging', { namespace: 'no-such-namespace', app: 'checkout' }), { image: 'x:1' });
       assert.match(missing.kind === 'refused' ? missing.reason : '', /Namespace no-such-namespace does not exist in context hotfix-test/);

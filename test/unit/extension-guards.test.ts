@@ -78,6 +78,9 @@ describe('extension guards: command options', () => {
     assert.match(commandArgsProblem('rollback', { target: { name: 42 } }) ?? '', /^target must be/);
     assert.match(commandArgsProblem('rollback', { target: 'staging', toRevision: -1 }) ?? '', /^toRevision must be/);
     assert.match(commandArgsProblem('deploy', { target: 'staging', gitops: 'force' }) ?? '', /^gitops must be pause or ignore/);
+    assert.match(commandArgsProblem('resolveIncident', { rootCause: { toString: 'x' } }) ?? '', /^rootCause must be text/);
+    assert.match(commandArgsProblem('declareIncident', { title: 'x'.repeat(501) }) ?? '', /^title must be text/);
+    assert.match(commandArgsProblem('updateIncident', { reopen: 'yes' }) ?? '', /^reopen must be true or false/);
     assert.match(commandArgsProblem('validate', { root: 7 }) ?? '', /^root must be/);
     assert.match(commandArgsProblem('verify', { groups: 'critical' }) ?? '', /^groups must be/);
     assert.match(commandArgsProblem('createHotfix', { issue: 2847 }) ?? '', /^issue must be/);

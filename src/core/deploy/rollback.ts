@@ -3,14 +3,20 @@
 // Service back to the other colour (one API call); canary = abort an unfinished canary (traffic 0
 // to it, stable restored), or undo a promoted one as rolling does. Also the automatic restore after
 // a failed deploy.
+//
+// A rollback saves what it is going to write (rollback-state.ts) before its first write and marks it
+// finished after its last step, so one killed half-way and run again continues to the same end state
+// instead of computing "the previous revision" anew from a rollback that had landed (and undoing it).
 
+import { remedy } from '../remedy';
 import { failed, type Failed } from '../result';
 import { record, type DeployContext } from './context';
-import { protectionRefusal, unfinished } from './guards';
+import { protectionRefusal } from './guards';
 import { abortCanaryRun, parkCanary } from './canary-finish';
 import { acquireLock, type DeployLock } from './lock';
 import { isRefusal, type DeploymentView, type ServiceView } from './ports';
-import { colours, planUndo, revisionOf, rolloutStatus } from './rollout';
+import { colours, planUndo, revisionOf, rolloutStatus, type Colour } from './rollout';
+import { resumable, rollbackKey, sameImages, type RollbackPlan, type RollbackState } from './rollback-state';
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
@@ -27,73 +33,184 @@ export type RollbackOutcome = { readonly kind: 'rolled-back'; readonly message: 
 
 const refused = (reason: string, hint?: string): RollbackOutcome => ({ ...failed(reason, hint), kind: 'refused' });
 
+/** How a rollback that continued an interrupted one says so. */
+const CONTINUED = 'continued an interrupted rollback: ';
+
 export async function rollback(ctx: DeployContext, input: RollbackInput = {}): Promise<RollbackOutcome> {
   const started = ctx.clock.now().getTime();
   const denied = protectionRefusal(ctx, input.confirmed, 'rolling back');
   if (denied) return { ...denied, kind: 'refused' };
-  const open = await unfinished(ctx);
-  const operation = open?.id ?? globalThis.crypto.randomUUID();
-  const strategy = open?.strategy === 'canary' ? 'canary' : ctx.target.strategy;
+  const { last, open, resuming } = await savedStates(ctx, input);
+  const operation = open?.id ?? resuming?.id ?? globalThis.crypto.randomUUID();
+  const strategy = open?.strategy === 'canary' || resuming?.plan.kind === 'abort' ? 'canary' : ctx.target.strategy;
   // Blue-green: the reads go out with the lock request (one round trip, not two); the switch checks them.
   const reads = strategy === 'blue-green' ? readBlueGreen(ctx) : undefined;
   reads?.catch(() => undefined);
   const lock = await acquireLock(ctx.cluster, ctx.clock, ctx.target.namespace, ctx.target.name, { holder: `${ctx.actor} on ${ctx.origin}`, operation });
   if (!lock.ok) return refused(lock.reason, lock.hint);
+  const run = new Run(ctx, operation, last, resuming);
+  let done: Done;
   try {
-    const done =
-      strategy === 'blue-green' ? await switchBack(ctx, input, operation, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, operation, open) : await undo(ctx, input, lock.value, operation);
-    if (!done.ok) return refused(done.reason, done.hint);
-    if (open) {
-      await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
+    done =
+      strategy === 'blue-green' ? await switchBack(ctx, input, run, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, run, open) : await undo(ctx, input, lock.value, run);
+    if (done.ok) {
+      if (open) {
+        await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
+      }
+      await record(ctx, 'rollback.done', { operation, message: done.message, immediate: input.immediate === true, ...(done.message.startsWith(CONTINUED) ? { continued: true } : {}) });
     }
-    await record(ctx, 'rollback.done', { operation, message: done.message, immediate: input.immediate === true });
-    return { kind: 'rolled-back', message: done.message, ms: ctx.clock.now().getTime() - started };
   } finally {
     await lock.value.release().catch(() => undefined);
   }
+  if (!done.ok) return refused(done.reason, done.hint);
+  // Last of all: until this is saved, running rollback again continues this one (and ends the same).
+  await run.finish(done.message);
+  return { kind: 'rolled-back', message: done.message, ms: ctx.clock.now().getTime() - started };
 }
 
 /** Aborts the target's unfinished canary; refused when none is unfinished (rollback would undo stable instead). */
 export async function abortCanary(ctx: DeployContext, input: RollbackInput = {}): Promise<RollbackOutcome> {
-  const open = await unfinished(ctx);
-  if (open?.strategy !== 'canary') return refused(`No canary deploy of ${ctx.target.name} is unfinished.`, 'To undo a finished deploy, use rollback.');
+  const { open, resuming } = await savedStates(ctx, input);
+  // An abort killed after it saved the deploy as rolled back is finished by running it again.
+  if (open?.strategy !== 'canary' && resuming?.plan.kind !== 'abort') return refused(`No canary deploy of ${ctx.target.name} is unfinished.`, 'To undo a finished deploy, use rollback.');
   return rollback(ctx, input);
 }
 
 type Done = { readonly ok: true; readonly message: string } | Failed;
 
-async function canaryBack(ctx: DeployContext, input: RollbackInput, lock: DeployLock, operation: string, open: DeployState | undefined): Promise<Done> {
+/** The target's last deploy (open when unfinished) and the saved rollback this run continues, if any. */
+async function savedStates(ctx: DeployContext, input: RollbackInput): Promise<{ last?: DeployState; open?: DeployState; resuming?: RollbackState }> {
+  const { target, cluster } = ctx;
+  const [last, saved] = await Promise.all([ctx.store.read<DeployState>(deployKey(target.name)), ctx.store.read<RollbackState>(rollbackKey(target.name))]);
+  const open = last && last.finishedAt === undefined ? last : undefined;
+  const kinds: RollbackPlan['kind'][] = open?.strategy === 'canary' ? ['abort'] : target.strategy === 'blue-green' ? ['switch'] : target.strategy === 'canary' ? ['undo', 'abort'] : ['undo'];
+  const resuming = resumable(saved, last, {
+    target: target.name,
+    context: cluster.identity.context,
+    namespace: target.namespace,
+    kinds,
+    ...(input.toRevision !== undefined ? { toRevision: input.toRevision } : {}),
+  });
+  return { ...(last ? { last } : {}), ...(open ? { open } : {}), ...(resuming ? { resuming } : {}) };
+}
+
+/** One rollback run: the saved rollback it continues, and what it saves before its first write. */
+class Run {
+  private state: RollbackState | undefined;
+
+  constructor(
+    private readonly ctx: DeployContext,
+    readonly operation: string,
+    readonly last: DeployState | undefined,
+    /** The unfinished saved rollback this run continues. */
+    readonly resuming: RollbackState | undefined,
+  ) {
+    this.state = resuming;
+  }
+
+  /** The saved plan being continued, when it is of this kind. */
+  resumed<K extends RollbackPlan['kind']>(kind: K): Extract<RollbackPlan, { kind: K }> | undefined {
+    const plan = this.resuming?.plan;
+    return plan?.kind === kind ? (plan as Extract<RollbackPlan, { kind: K }>) : undefined;
+  }
+
+  /** Saves what the rollback is about to write, before it writes anything (one local write). */
+  async begin(plan: RollbackPlan): Promise<void> {
+    const { ctx } = this;
+    this.state = {
+      version: 1,
+      id: this.operation,
+      target: ctx.target.name,
+      context: ctx.cluster.identity.context,
+      namespace: ctx.target.namespace,
+      ...(this.last ? { of: this.last.id } : {}),
+      startedAt: ctx.clock.now().toISOString(),
+      actor: ctx.actor,
+      plan,
+    };
+    await ctx.store.write(rollbackKey(ctx.target.name), this.state);
+  }
+
+  /** Marks the saved rollback finished: the next rollback is a new one. */
+  async finish(message: string): Promise<void> {
+    if (!this.state) return;
+    await this.ctx.store.write(rollbackKey(this.ctx.target.name), { ...this.state, finishedAt: this.ctx.clock.now().toISOString(), message } satisfies RollbackState);
+  }
+}
+
+async function canaryBack(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run, open: DeployState | undefined): Promise<Done> {
   if (open?.strategy === 'canary') {
-    if (input.toRevision !== undefined) return failed('--version does not apply to an unfinished canary: rollback aborts it.', 'Run rollback without --version.');
+    if (input.toRevision !== undefined) return failed('A revision does not apply to an unfinished canary: a rollback aborts it.', 'Roll back without a revision.', [remedy('rollback', { target: ctx.target.name })]);
+    if (!run.resumed('abort')) await run.begin({ kind: 'abort', image: open.image });
     const at = open.canary && open.canary.index >= 0 ? ` at step ${open.canary.index + 1} of ${open.canary.steps.length} (${open.canary.weight}%)` : '';
     return { ok: true, message: `aborted the canary of ${open.image}${at}; ${await abortCanaryRun(ctx, open, lock)}` };
   }
+  const aborted = run.resumed('abort');
+  if (aborted) {
+    // Killed after it had saved the deploy as rolled back: the abort was complete.
+    return { ok: true, message: `${CONTINUED}${run.last?.rolledBack ?? `aborted the canary of ${aborted.image}`}` };
+  }
   // A finished canary is a stable that was promoted: undo it as rolling does, and leave nothing on the canary.
-  const undone = await undo(ctx, input, lock, operation);
+  const undone = await undo(ctx, input, lock, run);
   if (!undone.ok) return undone;
-  const parked = await parkCanary(ctx, { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation });
+  const parked = await parkCanary(ctx, { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation });
   if (!parked.ok) return { ok: true, message: `${undone.message}; the canary was left as it was: ${parked.reason}` };
   return { ok: true, message: [undone.message, ...parked.value].join('; ') };
 }
 
-async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, operation: string): Promise<Done> {
+async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run): Promise<Done> {
   const { cluster, target } = ctx;
   const d = await cluster.getDeployment(target.namespace, target.app);
   if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
-  const plan = planUndo(d, await cluster.replicaSets(d), input.toRevision);
-  if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
-  await cluster.replaceTemplate(target.namespace, target.app, plan.template, { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation }, { dryRun: true });
-  ctx.progress?.(`Rolling ${target.app} back from revision ${plan.fromRevision ?? '?'} to ${plan.toRevision} (${plan.images.join(', ')})`);
-  await cluster.replaceTemplate(target.namespace, target.app, plan.template, { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation }, { dryRun: false });
-  const what = `rolled ${target.app} back from revision ${plan.fromRevision ?? '?'} to the template of revision ${plan.toRevision} (${plan.images.join(', ')})`;
+  const replicaSets = await cluster.replicaSets(d);
+  const current = replicaSets.find((rs) => rs.revision === revisionOf(d));
+  const saved = run.resumed('undo');
+  const resumed = saved?.deployment === target.app ? saved : undefined;
+  let intent: Extract<RollbackPlan, { kind: 'undo' }>;
+  let continued = false;
+  if (resumed && current?.name === resumed.to.replicaSet) {
+    // The interrupted run's write had landed (the controller made its template the current revision):
+    // nothing to write again, only the rollout to wait for.
+    intent = resumed;
+    continued = true;
+  } else {
+    // Not landed yet: write the same template again. The saved plan stands only while the Deployment
+    // is still where the interrupted run found it; changed since (by someone else), plan afresh.
+    const back = resumed && current?.name === resumed.from.replicaSet ? replicaSets.find((rs) => rs.name === resumed.to.replicaSet) : undefined;
+    const plan = planUndo(d, replicaSets, back ? back.revision : input.toRevision);
+    if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
+    const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
+    await cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true });
+    if (back && resumed) {
+      intent = resumed;
+      continued = true;
+    } else {
+      const to = replicaSets.find((rs) => rs.revision === plan.toRevision);
+      intent = {
+        kind: 'undo',
+        deployment: target.app,
+        ...(input.toRevision !== undefined ? { requested: input.toRevision } : {}),
+        from: { ...(current ? { replicaSet: current.name } : {}), ...(plan.fromRevision !== undefined ? { revision: plan.fromRevision } : {}), images: d.containers.map((c) => c.image) },
+        to: { replicaSet: to?.name ?? '', revision: plan.toRevision, images: plan.images },
+      };
+      await run.begin(intent);
+    }
+    ctx.progress?.(`Rolling ${target.app} back from revision ${intent.from.revision ?? '?'} to ${intent.to.revision} (${intent.to.images.join(', ')})`);
+    await cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false });
+  }
+  const what = `${continued ? CONTINUED : ''}rolled ${target.app} back from revision ${intent.from.revision ?? '?'} to the template of revision ${intent.to.revision} (${intent.to.images.join(', ')})`;
   if (input.immediate) return { ok: true, message: `${what}; the rollout continues in the cluster` };
   const waited = await waitForRollout(ctx, target.app, lock);
   return waited.ok ? { ok: true, message: `${what}; ${waited.value}` } : failed(`${what}, but ${waited.reason}`);
 }
 
-async function switchBack(ctx: DeployContext, input: RollbackInput, operation: string, reads?: Promise<BlueGreenReads>): Promise<Done> {
+async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, reads?: Promise<BlueGreenReads>): Promise<Done> {
   const { cluster, target } = ctx;
-  const annotations = { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': operation };
+  const annotations = { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
+  // The interrupted run's plan, while it stands; saved once this run is about to write.
+  let plan = run.resumed('switch');
+  let saved = plan !== undefined;
+  const continued = () => (saved && run.resuming?.plan === plan ? CONTINUED : '');
   // Read with the lock being taken (rollback starts both); the switch is a compare-and-swap on the
   // Service's resourceVersion, so a change in between is caught: then everything is read again.
   for (let attempt = 0; ; attempt++) {
@@ -101,13 +218,32 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, operation: s
     if (!service || !blue || !green) return failed(`${target.name} needs Service ${target.service} and Deployments ${target.app}-blue and ${target.app}-green in ${target.namespace}.`);
     const c = colours(service, blue, green);
     if ('error' in c) return failed(c.error);
-    const back: DeploymentView = c.idle === 'blue' ? blue : green;
+    const of = (colour: Colour): DeploymentView => (colour === 'blue' ? blue : green);
+    const images = (d: DeploymentView) => d.containers.map((x) => x.image);
+    // A colour that runs something else now was deployed to since: the saved plan is stale.
+    if (plan && !sameImages(images(of(plan.to)), plan.images)) {
+      plan = undefined;
+      saved = false;
+    }
+    if (plan && c.live === plan.to) {
+      // The switch had landed (or someone made it meanwhile): the rollback is done, with no write.
+      return { ok: true, message: `${continued()}Service ${target.service} selects ${plan.to} (${plan.images.join(', ')}), switched back from ${plan.from}` };
+    }
+    const to = plan?.to ?? c.idle;
+    const back = of(to);
+    const save = async () => {
+      if (saved) return;
+      plan = { kind: 'switch', service: target.service, from: c.live, to, images: images(back) };
+      await run.begin(plan);
+      saved = true;
+    };
     // Ready means asked for replicas and all of them available, judged on a status the controller has
     // caught up with: right after a scale-down the status still shows the old available count.
     if (back.replicas === 0 || rolloutStatus(back).state !== 'complete') {
-      if (input.immediate) return failed(`${back.name} is not fully available (${back.status.availableReplicas} of ${back.replicas}): switching to it now could drop traffic.`, 'Run rollback without --immediate to scale it up and wait first.');
-      const live = c.live === 'blue' ? blue : green;
+      if (input.immediate) return failed(`${back.name} is not fully available (${back.status.availableReplicas} of ${back.replicas}): switching to it now could drop traffic.`, 'Roll back without immediate, to scale it up and wait first.', [remedy('rollback', { target: ctx.target.name })]);
+      const live = of(c.live);
       if (back.replicas < live.replicas) {
+        await save();
         ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
         await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
       }
@@ -115,15 +251,16 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, operation: s
       if (!waited.ok) return failed(`${back.name} did not become ready, so traffic stays on ${c.live}: ${waited.reason}`);
       continue; // read again after the wait
     }
+    await save();
     try {
       // The switch back restores the selector the deploy replaced (its switch was dry-run then):
       // the single atomic write is the whole rollback, the fastest safe path.
-      await cluster.setServiceSelector(target.namespace, target.service, c.selectors[c.idle], annotations, { dryRun: false }, service);
+      await cluster.setServiceSelector(target.namespace, target.service, c.selectors[to], annotations, { dryRun: false }, service);
     } catch (error) {
       if (isRefusal(error, 409) && attempt < 3) continue;
       throw error;
     }
-    return { ok: true, message: `switched Service ${target.service} from ${c.live} back to ${c.idle} (${back.containers.map((x) => x.image).join(', ')}) in one API call` };
+    return { ok: true, message: `${continued()}switched Service ${target.service} from ${c.live} back to ${to} (${images(back).join(', ')}) in one API call` };
   }
 }
 

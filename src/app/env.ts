@@ -26,6 +26,8 @@ export interface EnvOptions {
   readonly pollMs?: number;
   /** Called with each git command's arguments, for a debug log. */
   readonly onGitCommand?: (args: readonly string[]) => void;
+  /** How the configuration file is read (once per repository per operation); default: the file. */
+  readonly readConfig?: ConfigReader;
 }
 
 export interface AppEnv {
@@ -44,7 +46,7 @@ export interface AppEnv {
 }
 
 export function createEnv(options: EnvOptions): AppEnv {
-  const readConfig = memoConfigReader();
+  const readConfig = memoConfigReader(options.readConfig);
   const secrets = options.secrets ?? process.env;
   const { interaction } = options;
   let incidents: Promise<Result<OpenIncidents>> | undefined;

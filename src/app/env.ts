@@ -8,8 +8,8 @@
 import { memoConfigReader, type ConfigReader } from '../adapters/config-file';
 import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
 import type { OpenIncidents } from '../adapters/incident-workspace';
-import { openNotifyingIncidents } from '../adapters/notify/incident-sinks';
-import type { NotifyEnv } from '../adapters/notify/sinks';
+import { openNotifyingIncidents } from './notify-incidents';
+import type { NotifyEnv } from './notify-sinks';
 import { openWorkspace, type OpenOptions, type OpenWorkspace } from '../adapters/workspace';
 import type { Result } from '../core/result';
 import type { Interaction } from './interaction';

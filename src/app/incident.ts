@@ -6,7 +6,7 @@
 // auto-sync paused. Outcomes are typed; the front ends word them.
 
 import type { OpenIncidents } from '../adapters/incident-workspace';
-import { enabledChannels } from '../adapters/notify/sinks';
+import { enabledChannels } from './notify-sinks';
 import { formatDuration, plainText } from '../core/incident/describe';
 import * as engine from '../core/incident/engine';
 import type { IncidentOutcome } from '../core/incident/engine';

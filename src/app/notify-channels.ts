@@ -1,7 +1,7 @@
 // Which notification channels a repository turns on (`notifications:` in .hotfix/config.yaml): a
 // secret alone sends nothing, so the front ends say when a channel with a secret is not on.
 
-import { enabledChannels } from '../adapters/notify/sinks';
+import { enabledChannels } from './notify-sinks';
 import type { NotifyChannel } from '../core/notify/policy';
 import { teamConfiguration } from './repository';
 

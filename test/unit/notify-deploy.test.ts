@@ -2,7 +2,7 @@
 // deploys and rollbacks always, never Statuspage), the deploy texts, secret checks, and the sinks
 // choosing per channel with an injected fetch.
 import assert from 'node:assert/strict';
-import { buildSinks } from '../../src/adapters/notify/sinks';
+import { buildSinks } from '../../src/app/notify-sinks';
 import type { IncidentEvent } from '../../src/core/incident/events';
 import { foldIncident } from '../../src/core/incident/fold';
 import type { IncidentChange } from '../../src/core/incident/ports';

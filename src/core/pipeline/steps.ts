@@ -1,6 +1,6 @@
 // What both providers' pipelines share: the CLI call lines, the secrets, the file header.
 
-/** The environment variables the notification channels read (src/adapters/notify/sinks.ts). */
+/** The environment variables the notification channels read (src/adapters/notify/secret-env.ts). */
 export const NOTIFY_SECRETS = [
   'HOTFIX_SLACK_WEBHOOK_URL',
   'HOTFIX_TEAMS_WEBHOOK_URL',

@@ -3,15 +3,15 @@
 // CLI; SecretStorage over the environment in VS Code). The CLI incident verbs, the deploy link into
 // the incident timeline and the extension all start here, so they notify alike.
 
-import { readConfigFile, type ConfigReader } from '../config-file';
-import { openIncidents, type IncidentOpenOptions, type OpenIncidents } from '../incident-workspace';
-import { recordIncidentEvents } from '../../core/incident/engine';
-import type { IncidentContext, IncidentSink } from '../../core/incident/ports';
-import type { Result } from '../../core/result';
-import { redactingAuditLog, redactingIncidentStore } from '../../core/secrets/redacting-ports';
-import type { SendOptions } from './http-sender';
-import { secretRedactor } from './secret-env';
-import { buildSinks, type NotifyEnv } from './sinks';
+import { readConfigFile, type ConfigReader } from '../adapters/config-file';
+import { openIncidents, type IncidentOpenOptions, type OpenIncidents } from '../adapters/incident-workspace';
+import { recordIncidentEvents } from '../core/incident/engine';
+import type { IncidentContext, IncidentSink } from '../core/incident/ports';
+import type { Result } from '../core/result';
+import { redactingAuditLog, redactingIncidentStore } from '../core/secrets/redacting-ports';
+import type { SendOptions } from '../adapters/notify/http-sender';
+import { secretRedactor } from '../adapters/notify/secret-env';
+import { buildSinks, type NotifyEnv } from './notify-sinks';
 
 export interface NotifyOptions {
   /** Where the channels' secrets come from; default process.env. */

@@ -3,19 +3,20 @@
 // incident changes when broadcast, deploys and rollbacks always), renders the
 // team's template (`.hotfix/templates/<kind>.md`) or the default, builds the channel's payload,
 // delivers it (http-sender) within the notification deadline and records the outcome in the audit
-// trail. Used by the CLI and the VS Code extension (which passes its SecretStorage values in `env`).
+// trail: policy and an audit record, so it is the application layer's, not an adapter. Used by every
+// operation that changes an incident, from the CLI and VS Code (SecretStorage values in `env`).
 
-import { parseDuration } from '../../core/config/duration';
-import type { HotfixConfigFile, NotificationsConfig } from '../../core/config/types';
-import type { EventPayload } from '../../core/incident/events';
-import type { IncidentChange, IncidentSink } from '../../core/incident/ports';
-import type { AuditLog, Clock } from '../../core/ports';
-import { channelSends, NOTIFY_CHANNELS, type NotifyChannel } from '../../core/notify/policy';
-import { pagerDutyRequest, slackPayload, statuspageRequest, teamsPayload, webhookPayload } from '../../core/notify/payloads';
-import { defaultTemplate, MESSAGE_KINDS, messageKind, parseTemplate, renderMessage, statuspageIncidentId, STATUSPAGE_LINK_LABEL, type MessageKind, type NotifyMessage, type Template } from '../../core/notify/templates';
-import { sendHttp, type DeliveryReport, type SendOptions } from './http-sender';
-import { SECRET_ENV, type NotifyEnv } from './secret-env';
-import { readTemplateFile } from './template-file';
+import { parseDuration } from '../core/config/duration';
+import type { HotfixConfigFile, NotificationsConfig } from '../core/config/types';
+import type { EventPayload } from '../core/incident/events';
+import type { IncidentChange, IncidentSink } from '../core/incident/ports';
+import type { AuditLog, Clock } from '../core/ports';
+import { channelSends, NOTIFY_CHANNELS, type NotifyChannel } from '../core/notify/policy';
+import { pagerDutyRequest, slackPayload, statuspageRequest, teamsPayload, webhookPayload } from '../core/notify/payloads';
+import { defaultTemplate, MESSAGE_KINDS, messageKind, parseTemplate, renderMessage, statuspageIncidentId, STATUSPAGE_LINK_LABEL, type MessageKind, type NotifyMessage, type Template } from '../core/notify/templates';
+import { sendHttp, type DeliveryReport, type SendOptions } from '../adapters/notify/http-sender';
+import { SECRET_ENV, type NotifyEnv } from '../adapters/notify/secret-env';
+import { readTemplateFile } from '../adapters/notify/template-file';
 
 export { SECRET_ENV, type NotifyEnv };
 export type Channel = NotifyChannel;

@@ -81,7 +81,7 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
   const image = request.image ?? (await templateImage(opened, sha));
   if (typeof image !== 'string') return image;
-  const declined = await confirmTarget(env, opened, { action: `Deploy ${image} to ${opened.target.name}`, verb: `deploying ${image}`, again: { ...again, options: { ...again.options, image } }, button: 'Deploy' });
+  const declined = await confirmTarget(env, opened, { action: `Deploy ${image} to ${opened.target.name}`, verb: `deploying ${image}`, again: { ...again, options: { ...again.options, image } } });
   if (declined) return declined;
 
   // The incident this deploy belongs to (named, else the only open one, else asked) is annotated and gets the events.

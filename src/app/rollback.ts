@@ -9,7 +9,7 @@ import { targetNames } from '../core/config/targets';
 import { describeTarget, type TargetLiveState } from '../core/deploy/describe';
 import { retireOldColour, type RetireOutcome } from '../core/deploy/retire';
 import { rollback, type RollbackOutcome } from '../core/deploy/rollback';
-import { chooseIncident, openConfirmed, refusedWith, stopped, type Cancelled, type Refused } from './deploy-steps';
+import { chooseIncident, confirmTarget, openConfirmed, openTarget, refusedWith, stopped, type Cancelled, type Refused } from './deploy-steps';
 import { afterGitops, guardGitops, type AfterGitops, type GitOpsChoice } from './gitops-guard';
 import { prepareAfterOperation } from './gitops-prepare-run';
 import type { AppEnv } from './env';
@@ -40,8 +40,11 @@ export type RollbackResult =
 
 export async function rollbackOperation(env: AppEnv, request: RollbackRequest): Promise<RollbackResult> {
   const again = { operation: 'rollback' as const, options: { target: request.target, ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}) } };
-  const opened = await openConfirmed(env, { target: request.target, action: `Roll back ${request.target}`, verb: 'rolling back', again, button: 'Roll Back' });
+  const opened = await openTarget(env, request.target);
   if (stopped(opened)) return opened;
+  const how = opened.target.strategy === 'blue-green' ? 'switch the Service back to the other colour' : 'undo to the previous revision';
+  const declined = await confirmTarget(env, opened, { action: `Roll back ${opened.target.name} (${how})`, verb: 'rolling back', again });
+  if (declined) return declined;
   const link = await chooseIncident(env, request.incident, `Roll back ${opened.target.name}`, again);
   if (stopped(link)) return link;
   const incident = link.incident;

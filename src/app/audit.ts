@@ -15,7 +15,7 @@ import { remedy } from '../core/remedy';
 import { badInput } from '../core/result';
 import { auditFile, checkAudit, pickRemote, reconcileAudit, type AuditCheck, type Reconciled } from './audit-check';
 import type { AppEnv } from './env';
-import { refusal, refusedWith, type Refused } from './narrate';
+import { isRefused, refusal, refusedWith, type Refused } from './narrate';
 
 export type { AuditCheck, Reconciled };
 
@@ -26,8 +26,6 @@ async function repository(env: AppEnv): Promise<RepositoryLocation | Refused> {
   const why = await whyNoRepository(env.dir);
   return refusedWith(badInput(why.reason, why.hint));
 }
-
-const isRefused = (value: object): value is Refused => 'kind' in value && value.kind === 'refused';
 
 export interface AuditVerifyRequest {
   /** The remote whose anchors are checked too; false: only the local ones. Default: git.remote, else origin, else the only remote. */

@@ -11,7 +11,7 @@ import { PIPELINE_FILE, planPipeline, type PlanOverrides, type Provider } from '
 import type { HotfixConfigFile } from '../core/config/types';
 import { badInput } from '../core/result';
 import type { AppEnv } from './env';
-import { refusedWith, type Refused } from './narrate';
+import { isRefused, refusedWith, type Refused } from './narrate';
 
 export const ALERTS_FILE = '.hotfix/alerts.rules.yml';
 
@@ -35,8 +35,6 @@ async function config(env: AppEnv): Promise<{ root: string; config: HotfixConfig
   if (!read.ok) return refusedWith({ ...read, failure: read.failure ?? 'input' });
   return { root: location.root, config: read.value };
 }
-
-const isRefused = (value: object): value is Refused => 'kind' in value && value.kind === 'refused';
 
 export type PipelineOutcome = Generated<{ readonly provider: Provider; readonly staging: string; readonly production: string; readonly suite: string }> | Refused;
 

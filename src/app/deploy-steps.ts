@@ -9,15 +9,10 @@ import { protectionRefusal } from '../core/deploy/guards';
 import { isOpen } from '../core/incident/model';
 import { bySeverity, listIncidents } from '../core/incident/query';
 import { remedy, FILL_IN, type OperationName } from '../core/remedy';
-import { failed } from '../core/result';
+import { failed, unconfirmed } from '../core/result';
 import type { AppEnv } from './env';
-import { CANCELLED, noteTarget, refusal, refusedWith, whereOf, type Cancelled, type Refused } from './narrate';
+import { CANCELLED, noteTarget, refusal, refusedWith, stopped, whereOf, type Cancelled, type Refused } from './narrate';
 import { linkIncident, NO_INCIDENT, type IncidentLink } from './incident-link';
-
-/** Whether a step ended the operation (refused or cancelled) instead of giving its value. */
-export function stopped(value: object): value is Refused | Cancelled {
-  return 'kind' in value && (value.kind === 'refused' || value.kind === 'cancelled');
-}
 
 export interface TargetRequest {
   readonly target: string;
@@ -30,7 +25,11 @@ export interface TargetRequest {
   readonly onEvent?: (event: DeployEvent) => void;
   /** The button's word in an editor's modal. */
   readonly button?: string;
+  /** The words of the refusal when nobody can confirm a protected target; default: the engine's, naming the context. */
+  readonly refusal?: string;
 }
+
+const PROTECTED_HINT = 'Confirm it: a protected target is confirmed each time it is changed.';
 
 /**
  * Opens the target, says where it is, and asks the person to confirm. Undefined from the person: a
@@ -62,7 +61,7 @@ export async function confirmTarget(env: AppEnv, opened: OpenDeploy, request: Om
   });
   if (yes) return undefined;
   if (env.interaction.interactive || !target.protected) return CANCELLED;
-  const denied = protectionRefusal(opened.context, false, request.verb) ?? failed(`${target.name} needs your confirmation.`);
+  const denied = request.refusal !== undefined ? unconfirmed(request.refusal, PROTECTED_HINT) : (protectionRefusal(opened.context, false, request.verb) ?? failed(`${target.name} needs your confirmation.`));
   return refusedWith({ ...denied, remedies: [remedy(request.again.operation, { ...request.again.options, confirmed: true })] });
 }
 
@@ -105,4 +104,4 @@ async function openChoices(env: AppEnv): Promise<{ label: string; detail: string
     .map((i) => ({ label: `${i.severity} ${i.title}`, detail: `${i.id} · ${i.status}`, value: i.id }));
 }
 
-export { CANCELLED, refusal, refusedWith, type Cancelled, type Refused };
+export { CANCELLED, refusal, refusedWith, stopped, type Cancelled, type Refused };

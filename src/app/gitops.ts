@@ -4,18 +4,18 @@
 // says what runs (or forced, knowing the controller will apply git's image). A protected target is
 // confirmed by its typed name; an ordinary one as the front end confirms (a modal; the CLI goes on).
 
-import type { OpenDeploy } from '../adapters/deploy-workspace';
 import type { GitOpsAutoSync } from '../core/config/types';
 import { detectOwners, type GitOpsOwner } from '../core/gitops/detect';
 import { restoreInstruction, restoreRemedy } from '../core/gitops/guard';
 import { pauseAutoSync, type PauseOutcome, type RestoreOutcome } from '../core/gitops/pause';
 import type { EventPayload } from '../core/incident/events';
 import { remedy, type Remedy } from '../core/remedy';
-import { failed, unconfirmed } from '../core/result';
+import { failed } from '../core/result';
 import type { AppEnv } from './env';
 import { gitAgreement, restoreOwners, type GitDisagreement, type ObjectOutcome } from './gitops-restore';
 import { linkIncident, recordEvents, type IncidentLink } from './incident-link';
-import { CANCELLED, message, noteTarget, refusal, refusedWith, whereOf, type Cancelled, type Refused } from './narrate';
+import { confirmTarget, openTarget } from './deploy-steps';
+import { isRefused, message, refusal, type Cancelled, type Refused } from './narrate';
 
 export type { GitDisagreement, ObjectOutcome };
 
@@ -25,19 +25,9 @@ export interface GitopsRequest {
 
 export type GitopsStatusOutcome = { readonly kind: 'status'; readonly target: string; readonly mode: GitOpsAutoSync; readonly owners: readonly GitOpsOwner[] } | Refused;
 
-/** Opens the target and says where it is; a failure to open is the refusal. */
-async function opened(env: AppEnv, name: string): Promise<OpenDeploy | Refused> {
-  const o = await env.target(name);
-  if (!o.ok) return refusedWith(o);
-  noteTarget(env, o.value);
-  return o.value;
-}
-
-const isRefused = (value: object): value is Refused => 'kind' in value && value.kind === 'refused';
-
 /** gitops status: the target's Argo CD Applications and Flux objects, their auto-sync, what reverts when, and any pause. */
 export async function gitopsStatus(env: AppEnv, request: GitopsRequest): Promise<GitopsStatusOutcome> {
-  const o = await opened(env, request.target);
+  const o = await openTarget(env, request.target);
   if (isRefused(o)) return o;
   try {
     return { kind: 'status', target: o.target.name, mode: o.target.gitops.autoSync, owners: await detectOwners(o.context.cluster, o.target) };
@@ -58,17 +48,6 @@ export function pauseLine(label: string, outcome: PauseOutcome): string {
     default:
       return `warning: could not pause ${label}: ${outcome.reason}`;
   }
-}
-
-/**
- * The confirmation of a change to a target's auto-sync: a protected target's name typed (with nobody
- * to ask, refused with the remedy that confirms it up front); an ordinary one as the front end confirms.
- */
-async function confirmed(env: AppEnv, o: OpenDeploy, what: { readonly action: string; readonly button: string; readonly refusal: string; readonly again: Remedy }): Promise<true | Refused | Cancelled> {
-  const yes = await env.interaction.confirm({ action: what.action, where: whereOf(o), button: what.button, ...(o.target.protected ? { typeToConfirm: o.target.name } : {}) });
-  if (yes) return true;
-  if (env.interaction.interactive || !o.target.protected) return CANCELLED;
-  return refusedWith({ ...unconfirmed(what.refusal, 'Confirm it: a protected target is confirmed each time it is changed.'), remedies: [what.again] });
 }
 
 export interface PauseRequest extends GitopsRequest {
@@ -94,16 +73,17 @@ export type GitopsPauseOutcome =
 
 /** gitops pause: every owner of the target that auto-syncs, for the named (or only open) incident. */
 export async function gitopsPause(env: AppEnv, request: PauseRequest): Promise<GitopsPauseOutcome> {
-  const o = await opened(env, request.target);
+  const o = await openTarget(env, request.target);
   if (isRefused(o)) return o;
   const { context: ctx, target } = o;
-  const yes = await confirmed(env, o, {
+  const declined = await confirmTarget(env, o, {
     action: `Pause GitOps auto-sync of ${target.name}: Argo CD or Flux stops applying git until restored`,
     button: 'Pause Auto-Sync',
+    verb: 'pausing its GitOps auto-sync',
     refusal: `${target.name} is protected: pausing its GitOps auto-sync needs your confirmation.`,
-    again: remedy('gitops.pause', { target: target.name, ...(request.incident !== undefined ? { incident: request.incident } : {}), confirmed: true }),
+    again: { operation: 'gitops.pause', options: { target: target.name, ...(request.incident !== undefined ? { incident: request.incident } : {}) } },
   });
-  if (yes !== true) return yes;
+  if (declined) return declined;
   const link = await linkIncident(env, request.incident);
   if (link.note && request.incident !== undefined) return refusal(link.note, undefined, 'input');
   let owners: GitOpsOwner[];
@@ -159,17 +139,18 @@ export type GitopsRestoreOutcome =
 
 /** gitops restore: the target's paused objects get their previous policy back, once git says what runs (or forced). */
 export async function gitopsRestore(env: AppEnv, request: RestoreRequest): Promise<GitopsRestoreOutcome> {
-  const o = await opened(env, request.target);
+  const o = await openTarget(env, request.target);
   if (isRefused(o)) return o;
   const { target } = o;
   const force = request.force === true;
-  const yes = await confirmed(env, o, {
+  const declined = await confirmTarget(env, o, {
     action: `Restore GitOps auto-sync of ${target.name}: the controller applies what git says again`,
     button: 'Restore Auto-Sync',
+    verb: 'restoring its GitOps auto-sync',
     refusal: `${target.name} is protected: restoring its GitOps auto-sync needs your confirmation.`,
-    again: remedy('gitops.restore', { target: target.name, ...(force ? { force: true } : {}), confirmed: true }),
+    again: { operation: 'gitops.restore', options: { target: target.name, ...(force ? { force: true } : {}) } },
   });
-  if (yes !== true) return yes;
+  if (declined) return declined;
   let owners: GitOpsOwner[];
   try {
     owners = await detectOwners(o.context.cluster, target);

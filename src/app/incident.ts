@@ -20,7 +20,7 @@ import type { OperationName, Remedy } from '../core/remedy';
 import type { Failed, Result } from '../core/result';
 import type { AppEnv } from './env';
 import { restoreForIncident, type IncidentRestore } from './incident-gitops';
-import { CANCELLED, refusedWith, type Cancelled, type Refused } from './narrate';
+import { CANCELLED, isRefused, refusedWith, type Cancelled, type Refused } from './narrate';
 
 export type { Cancelled, Refused };
 
@@ -52,8 +52,6 @@ async function opened(env: AppEnv): Promise<OpenIncidents | Refused> {
   const result: Result<OpenIncidents> = await env.incidents();
   return result.ok ? result.value : incidentRefused(result);
 }
-
-const isRefused = (value: OpenIncidents | Refused): value is Refused => 'kind' in value && value.kind === 'refused';
 
 // ---------------------------------------------------------------------------------------------
 // Which incident

@@ -54,6 +54,16 @@ export interface Cancelled {
 
 export const CANCELLED: Cancelled = { kind: 'cancelled' };
 
+/** Whether a step refused instead of giving its value. */
+export function isRefused(value: object): value is Refused {
+  return 'kind' in value && value.kind === 'refused';
+}
+
+/** Whether a step ended the operation (refused or cancelled) instead of giving its value. */
+export function stopped(value: object): value is Refused | Cancelled {
+  return 'kind' in value && (value.kind === 'refused' || value.kind === 'cancelled');
+}
+
 export function refusedWith(failure: Pick<Failed, 'reason' | 'hint' | 'failure' | 'remedies'>, data?: Readonly<Record<string, unknown>>): Refused {
   const f: Failed = { ...failed(failure.reason, failure.hint, failure.remedies), ...(failure.failure ? { failure: failure.failure } : {}) };
   return { kind: 'refused', failed: f, ...(data ? { data } : {}) };

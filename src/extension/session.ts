@@ -5,13 +5,12 @@
 import type { AppEnv } from '../app/env';
 import { callerConfirmation, type Confirmation } from './command-args';
 import { EditorInteraction, editorEnv, type EditorDeps } from './compose';
-import { argsOf, pickTargetConfig, type DeployCommandDeps } from './deploy/flow';
+import { namedTarget, pickTargetConfig, type DeployCommandDeps } from './deploy/flow';
 import { pickRepository } from './ui';
 
 /** The repository and target named in the options (a name, or a tree node carrying one), else picked; undefined: cancelled or shown why not. */
 export async function chosenTarget(deps: DeployCommandDeps, arg: unknown, verb: string): Promise<{ readonly root: string; readonly name: string } | undefined> {
-  const given = argsOf<{ target: string | { readonly name: string } }>(arg).target;
-  const name = typeof given === 'string' ? given : given?.name;
+  const name = namedTarget(arg);
   if (name !== undefined) {
     const root = await pickRepository(deps.repositories, arg);
     return root !== undefined ? { root, name } : undefined;

@@ -25,7 +25,8 @@ export function argsOf<T extends object>(arg: unknown): Partial<T> {
   return typeof arg === 'object' && arg !== null ? arg : {};
 }
 
-function namedTarget(arg: unknown): string | undefined {
+/** The target named in the options: a name, or a tree node carrying one. */
+export function namedTarget(arg: unknown): string | undefined {
   const given = argsOf<{ target: string | { readonly name: string } }>(arg).target;
   return typeof given === 'string' ? given : given?.name;
 }

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { BUILD_SCRIPT, findBinaries, KUBE_VERSION, startCluster } from '../../test/kube/cluster.mjs';
-import { waitFor } from '../../test/kube/wait.mjs';
+import { defaultServiceAccount, waitFor } from '../../test/kube/wait.mjs';
 
 export const BLUE_GREEN = Object.freeze({ target: 'blue-green', app: 'web', service: 'web', replicas: 2, images: { blue: 'web:1.0', green: 'web:1.1' } });
 export const ROLLING = Object.freeze({ target: 'rolling', app: 'api', replicas: 2, images: ['api:1.0', 'api:1.1'] });
@@ -77,7 +77,7 @@ function available(apps, namespace, name) {
 export async function createApps(k) {
   const namespace = `bench-rollback-${Date.now().toString(36)}`;
   await k.core.createNamespace({ body: { metadata: { name: namespace } } });
-  await waitFor(`the default ServiceAccount of ${namespace}`, async () => ((await k.core.readNamespacedServiceAccount({ name: 'default', namespace })).secrets?.length ?? 0) > 0, FAST);
+  await defaultServiceAccount(k.core, namespace);
   await deployment(k.apps, namespace, `${BLUE_GREEN.app}-blue`, BLUE_GREEN.images.blue, SELECTOR.blue, BLUE_GREEN.replicas);
   await deployment(k.apps, namespace, `${BLUE_GREEN.app}-green`, BLUE_GREEN.images.green, SELECTOR.green, BLUE_GREEN.replicas);
   await k.core.createNamespacedService({ namespace, body: { metadata: { name: BLUE_GREEN.service }, spec: { selector: { ...SELECTOR.green }, ports: [{ port: 80, targetPort: 8080 }] } } });

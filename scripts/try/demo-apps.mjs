@@ -6,6 +6,7 @@
 //   web                               stable track (track: stable), 4 replicas, behind Service web (target canary)
 import * as k8s from '@kubernetes/client-node';
 import { createArgoApplication } from '../../test/kube/argocd.mjs';
+import { defaultServiceAccount } from '../../test/kube/wait.mjs';
 
 export const DEMO_DEPLOYMENTS = ['api', 'checkout-blue', 'checkout-green', 'web'];
 
@@ -62,12 +63,7 @@ export async function unavailable(apps, namespace) {
 export async function deployDemoApps(kubeconfig, namespace) {
   const { kc, apps, core } = clients(kubeconfig);
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  // Pods are rejected until the namespace's default ServiceAccount has its token.
-  for (let i = 0; i < 200; i++) {
-    const account = await core.readNamespacedServiceAccount({ name: 'default', namespace }).catch(() => undefined);
-    if ((account?.secrets?.length ?? 0) > 0) break;
-    await sleep(100);
-  }
+  await defaultServiceAccount(core, namespace);
   // Argo CD's Application argocd/api (auto-sync with selfHeal): what makes a deploy of api here ask first.
   await createArgoApplication(kc, { name: 'api', destinationNamespace: namespace, repoURL: 'infra.git', path: 'apps/api' });
   await deployment(apps, namespace, 'api', 'api:1.4.0', { app: 'api' }, 3, { 'argocd.argoproj.io/instance': 'api' });

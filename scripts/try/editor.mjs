@@ -16,8 +16,9 @@ export function hostPaths() {
   return { host, node: path.join(host, 'node/bin/node'), entry: path.join(host, 'cs/node_modules/code-server/out/node/entry.js') };
 }
 
-// The tests' quiet, offline settings (test/host/session.mjs), with git on: the demo is a repository.
-const SETTINGS = { ...QUIET_SETTINGS, 'git.enabled': true, 'git.autofetch': false };
+// The tests' quiet, offline settings (test/host/session.mjs), with git on (the demo is a repository) and
+// automatic tasks on: the demo's task follows the local cluster's build in a terminal (cluster-status.mjs).
+const SETTINGS = { ...QUIET_SETTINGS, 'git.enabled': true, 'git.autofetch': false, 'task.allowAutomaticTasks': 'on' };
 
 /** Merges our settings into the profile's user settings.json (what the user changed there is kept). @param {string} file @param {Record<string, unknown>} own */
 function writeSettings(file, own) {

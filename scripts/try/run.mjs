@@ -1,9 +1,11 @@
 // @ts-check
-// `npm run try`: the whole tool on a local sandbox, nothing of the user's touched. It starts the local
-// Kubernetes control plane of the tests (built once by test/kube/build-kube.sh) with demo apps in namespace
-// `demo`, the loopback traffic service and a real Prometheus scraping it, a demo repository with a
-// .hotfix/config.yaml on them, and code-server with the extension under development; prints the URL and a
-// guide; stops everything on Ctrl-C or SIGTERM.
+// `npm run try`: the whole tool on a local sandbox, nothing of the user's touched. It opens code-server with
+// the extension under development on a demo repository with a .hotfix/config.yaml, then starts the local
+// Kubernetes control plane of the tests with demo apps in namespace `demo`, the loopback traffic service and
+// a real Prometheus scraping it; prints the URL and a guide; stops everything on Ctrl-C or SIGTERM.
+// On a machine's first run the control plane is built (test/kube/build-kube.sh, about 15 minutes) in the
+// background while the editor opens: the status line goes to this terminal, an editor terminal and the
+// Deployments view (cluster-status.mjs). Set-up output is folded to one line per step (setup.mjs).
 //
 //   node scripts/try/run.mjs [--check] [--cache=DIR]
 //
@@ -12,20 +14,21 @@
 // code-server always come from the normal cache ($HOTFIX_CACHE or ~/.cache/hotfix-deployer).
 // --check starts everything, checks that the editor answers and shows the extension, that the demo
 // Deployments are available and that Prometheus answers a query about them, prints OK and stops.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_SCRIPT, findBinaries, startCluster, stopCluster } from '../../test/kube/cluster.mjs';
+import { startCluster, stopCluster } from '../../test/kube/cluster.mjs';
 import { waitFor } from '../../test/kube/wait.mjs';
 import { query, startPrometheus } from '../../test/prometheus/prometheus.mjs';
 import { startTraffic } from '../../test/prometheus/traffic.mjs';
 import { clients, deployDemoApps, unavailable } from './demo-apps.mjs';
-import { checkWorkbench, editorInstalled, startEditor } from './editor.mjs';
+import { progressTask, startStandIn, statusFile } from './cluster-status.mjs';
+import { checkWorkbench, startEditor } from './editor.mjs';
 import { guide } from './guide.mjs';
 import { ensureInfra, ensureRepository } from './repo.mjs';
+import { BUILD_KUBE, buildProgress, clusterBuilt, ensureEditorParts, runFolded } from './setup.mjs';
 
 const EXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NAMESPACE = 'demo';
@@ -51,53 +54,6 @@ function parseArgs() {
   const cache = process.env.HOTFIX_CACHE || path.join(os.homedir(), '.cache', 'hotfix-deployer');
   options.cache ||= path.join(cache, 'try');
   return options;
-}
-
-/** Runs a set-up script with its output shown, printing the elapsed time every 30 s. @param {string} script @param {string} what */
-function runSetup(script, what) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn('bash', [script], { stdio: 'inherit' });
-    const beat = setInterval(() => say(`${what}: still working (${secs(started)})`), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearInterval(beat);
-      if (code === 0) resolve(undefined);
-      else reject(new Error(`${path.relative(EXT, script)} failed (exit ${code})`));
-    });
-  });
-}
-
-/** Once per machine: the kube binaries, Prometheus and code-server, from Debian packages and npm. */
-async function ensureInstalled() {
-  for (const file of ['dist/extension.js', 'dist/cli.js']) {
-    if (!existsSync(path.join(EXT, file))) throw new Error(`${file} is missing: run npm run build (npm run try does)`);
-  }
-  if (findBinaries().missing.length > 0) {
-    say('builds the local cluster once (7–10 minutes): Kubernetes 1.20.2 from Debian\'s source package; later runs reuse it');
-    await runSetup(BUILD_SCRIPT, 'building the local cluster');
-  }
-  if (!(await onPath('prometheus'))) {
-    say('installs Prometheus once (Debian package, about 10 s)');
-    await runSetup(path.join(EXT, 'test/prometheus/setup-prometheus.sh'), 'installing Prometheus');
-  }
-  if (!editorInstalled()) {
-    say('installs code-server once (npm, compiles native modules: a few minutes)');
-    await runSetup(path.join(EXT, 'test/host/setup-vscode-host.sh'), 'installing code-server');
-  }
-}
-
-/** @param {string} name */
-async function onPath(name) {
-  const { accessSync, constants } = await import('node:fs');
-  return (process.env.PATH || '').split(path.delimiter).some((dir) => {
-    try {
-      accessSync(path.join(dir, name), constants.X_OK);
-      return dir !== '';
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** @param {number} [port] @returns {Promise<number>} a free loopback port (the given one if free) */
@@ -165,7 +121,29 @@ async function main() {
 
   try {
     say(`sandbox state in ${state}`);
-    await ensureInstalled();
+    const logs = path.join(state, 'logs');
+    const status = statusFile(path.join(state, 'cluster-status'));
+    // The cluster's build (once per machine) goes on in the background at a low priority: the editor opens first.
+    const building = !clusterBuilt();
+    /** @type {Promise<string | undefined>} the build's error, if it failed */
+    let built = Promise.resolve(undefined);
+    if (building) {
+      say('building the local cluster once, in the background: about 15 minutes on 2 cores (the editor opens before; later runs reuse it)');
+      status.set('building the local cluster: starting');
+      // Its status line, here whenever it changes (a step, or a minute less), and for the editor (cluster-status.mjs).
+      const follow = setInterval(() => {
+        const line = buildProgress();
+        if (line && line !== status.get()) say(line);
+        if (line) status.set(line);
+      }, 2000);
+      built = runFolded(BUILD_KUBE, { logs, say: (line) => { if (!line.startsWith('building the local cluster:')) say(line); }, nice: true }).then(
+        () => undefined,
+        (/** @type {Error} */ error) => error.message,
+      ).finally(() => clearInterval(follow));
+    } else {
+      status.set('starting the local cluster');
+    }
+    await ensureEditorParts({ logs, say });
 
     // The repository, with the fixed Prometheus port it names (chosen free on the first run).
     const statePath = path.join(state, 'state.json');
@@ -179,6 +157,28 @@ async function main() {
     say(`${repo.created ? 'created' : 'reusing'} the demo repository ${repo.work}`);
     const infra = ensureInfra(state);
 
+    // The editor, with a kubeconfig that names the stand-in until the cluster is up (cluster-status.mjs).
+    const kubeconfig = path.join(state, 'cluster', 'kubeconfig');
+    const standIn = await startStandIn(kubeconfig, status.get);
+    running.push({ name: 'the stand-in API server', stop: () => standIn.close() });
+    progressTask(repo.work, status.file);
+    const editor = await startEditor({ dir: path.join(state, 'editor'), extension: EXT, folder: repo.work, kubeconfig });
+    running.push({ name: 'code-server', stop: () => editor.stop() });
+    say(`code-server ready on ${editor.base} (log ${editor.log})`);
+    if (building) {
+      console.log(`\n  The editor is ready (${secs()}): ${editor.url}\n` +
+        '  Hotfix branches, incidents and the timeline panel work now. Deploys, rollbacks and the Deployments view\n' +
+        `  wait for the local cluster: ${status.get()}.\n  The editor's terminal "Hotfix Deployer sandbox: local cluster" follows it; so does this one.\n`);
+    }
+
+    const buildError = await built;
+    if (buildError) {
+      status.set(`building the local cluster failed: read ${path.join(logs, 'build-kube.log')}`);
+      if (options.check) throw new Error(buildError);
+      console.error(`[try] ${buildError}\n[try] the editor stays up without the cluster (hotfix branches and incidents work); Ctrl-C stops it`);
+      return;
+    }
+    status.set('starting the local cluster');
     say('starting the local cluster (etcd, kube-apiserver, controller-manager, scheduler, kubelet stand-in)');
     const cluster = await startCluster({ dir: path.join(state, 'cluster') });
     running.push({ name: 'the cluster', stop: () => stopCluster(cluster) });
@@ -196,10 +196,7 @@ async function main() {
     const promRelay = /** @type {{ close: () => Promise<unknown> }} */ (await relay(Number(new URL(prometheusUrl).port), prom.port));
     running.push({ name: 'the Prometheus relay', stop: () => promRelay.close() });
     say(`Prometheus ready at ${prometheusUrl}`);
-
-    const editor = await startEditor({ dir: path.join(state, 'editor'), extension: EXT, folder: repo.work, kubeconfig: cluster.kubeconfig });
-    running.push({ name: 'code-server', stop: () => editor.stop() });
-    say(`code-server ready on ${editor.base} (log ${editor.log})`);
+    status.set(`the local cluster is up at ${cluster.server}, with the demo apps in namespace ${NAMESPACE}`);
 
     if (options.check) {
       const page = await fetch(editor.url);

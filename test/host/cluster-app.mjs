@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { createArgoApplication } from '../kube/argocd.mjs';
 import { findBinaries, startCluster, stopCluster } from '../kube/cluster.mjs';
+import { defaultServiceAccount } from '../kube/wait.mjs';
 import { startKubeCounter } from './kube-counter.mjs';
 
 export const NAMESPACE = 'shop';
@@ -25,11 +26,7 @@ export async function startHostCluster(dir, workspace) {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
-    for (let i = 0; i < 100; i++) {
-      const account = await core.readNamespacedServiceAccount({ name: 'default', namespace: NAMESPACE }).catch(() => undefined);
-      if ((account?.secrets?.length ?? 0) > 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await defaultServiceAccount(core, NAMESPACE);
     const labels = { app: 'checkout' };
     await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: {
       metadata: { name: 'checkout', labels },

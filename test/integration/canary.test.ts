@@ -9,7 +9,7 @@ import type { DeployState } from '../../src/core/deploy/state';
 import type { TargetConfig } from '../../src/core/config/types';
 import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
-import { HTTPROUTE, routes, VIRTUALSERVICE, type Routes } from './fixtures/routes';
+import { gatewayApiVersion, HTTPROUTE, routes, VIRTUALSERVICE, type Routes } from './fixtures/routes';
 
 describe('canary deploys on a real control plane', function () {
   this.timeout(120_000);
@@ -179,6 +179,43 @@ describe('canary deploys on a real control plane', function () {
       assert.match(back.kind === 'rolled-back' ? back.message : '', /^rolled web back from revision 2 to the template of revision 1 \(web:1\.0\)/);
       assert.equal(await k.image(ns, 'web'), 'web:1.0');
       assert.deepEqual(weights(await r.spec(ns, HTTPROUTE, 'web')), [100, 0]);
+    });
+    it('against the real Gateway API CRDs of the pinned release: only the canary rule\'s weights change; matches, filters, other rules and the server\'s defaults stay', async () => {
+      const pinned = /^require sigs\.k8s\.io\/gateway-api (v\S+)$/m.exec(readFileSync(path.join(__dirname, '../../../test/kube/gateway-api/go.mod'), 'utf8'))?.[1];
+      assert.equal(gatewayApiVersion, pinned, 'the installed CRDs are the standard channel of the release go.mod pins');
+      const ns = await cluster.namespace('canary-gateway-real');
+      await stable(ns, 2, { app: 'web', track: 'stable' });
+      const canaryRule = {
+        matches: [{ path: { type: 'PathPrefix', value: '/checkout' }, headers: [{ name: 'x-tenant', value: 'eu' }] }],
+        filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-route', value: 'web' }] } }],
+        backendRefs: [{ name: 'web', port: 80, weight: 100 }, { name: 'web-canary', port: 80, weight: 0 }],
+      };
+      const otherRule = { matches: [{ path: { type: 'PathPrefix', value: '/static' } }], backendRefs: [{ name: 'assets', port: 8080 }] };
+      await r.create(ns, HTTPROUTE, 'web', { parentRefs: [{ name: 'gw', sectionName: 'https' }], hostnames: ['shop.example.com'], rules: [otherRule, canaryRule] });
+      // The API server's schema defaults (group, kind, the match type of headers) are in the stored route.
+      const before = await r.spec(ns, HTTPROUTE, 'web');
+      const rules = () => r.spec(ns, HTTPROUTE, 'web').then((s) => s['rules'] as Record<string, unknown>[]);
+      assert.equal(((before['rules'] as { backendRefs: { kind?: string }[] }[])[1]?.backendRefs[0])?.kind, 'Service', 'the real CRD defaults backendRefs[].kind');
+      const seen: unknown[] = [];
+      const gate: CanaryGate = {
+        name: 'error-rate',
+        async judge() {
+          const now = await rules();
+          seen.push(now[1]?.['backendRefs']);
+          assert.deepEqual(now[0], (before['rules'] as unknown[])[0], 'the other rule is untouched');
+          assert.deepEqual(now[1]?.['matches'], (before['rules'] as Record<string, unknown>[])[1]?.['matches']);
+          assert.deepEqual(now[1]?.['filters'], (before['rules'] as Record<string, unknown>[])[1]?.['filters']);
+          return { pass: true, reason: 'error rate 0.1%', measurements: [{ name: 'error rate', value: 0.1, threshold: 1 }] };
+        },
+      };
+      const target = canaryTarget(ns, { steps: [10, 50, 100], pause: '100ms', traffic: 'gateway-api' });
+      const outcome = await deploy(await k.context('staging', target, { canaryGate: gate }), { image: 'web:1.1' });
+      assert.equal(outcome.kind, 'deployed', JSON.stringify(outcome));
+      assert.deepEqual(seen.map((refs) => (refs as { weight: number }[]).map((b) => b.weight)), [[90, 10], [50, 50], [0, 100]]);
+      const after = await r.spec(ns, HTTPROUTE, 'web');
+      assert.deepEqual(after['parentRefs'], before['parentRefs']);
+      assert.deepEqual(after['hostnames'], ['shop.example.com']);
+      assert.deepEqual(after['rules'], before['rules'], 'promoted: the route is back as it was, weights 100/0');
     });
   });
 

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { KUBE_START_TIMEOUT_MS, kubeCluster, waitFor, type KubeCluster } from './fixtures/cluster';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { KUBE_START_TIMEOUT_MS, kubeCluster, repoRoot, waitFor, type KubeCluster } from './fixtures/cluster';
 
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -24,7 +27,7 @@ function deployment(name: string, labels: Record<string, string>, replicas: numb
 const observed = (d: k8s.V1Deployment) => (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1);
 const progressing = (d: k8s.V1Deployment) => d.status?.conditions?.find((c) => c.type === 'Progressing');
 
-describe('test cluster: a real Kubernetes 1.20 control plane', () => {
+describe('test cluster: a real, current Kubernetes control plane', () => {
   let cluster: KubeCluster;
   let apps: k8s.AppsV1Api;
   let core: k8s.CoreV1Api;
@@ -38,6 +41,23 @@ describe('test cluster: a real Kubernetes 1.20 control plane', () => {
     apps = kc.makeApiClient(k8s.AppsV1Api);
     core = kc.makeApiClient(k8s.CoreV1Api);
     coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+  });
+
+  it('is the Kubernetes the README names as tested, serving autoscaling/v2 and policy/v1, not the APIs removed since 1.20', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    const version = await kc.makeApiClient(k8s.VersionApi).getCode();
+    const kube = (await import(pathToFileURL(path.join(repoRoot(), 'test', 'kube', 'cluster.mjs')).href)) as { KUBE_VERSION: string };
+    assert.equal(version.gitVersion, `v${kube.KUBE_VERSION}`);
+    assert.ok(Number(version.minor) >= 34, `Kubernetes 1.${version.minor} is older than the 1.34 users run`);
+    const readme = readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
+    assert.match(readme, new RegExp(`Kubernetes v${kube.KUBE_VERSION.replace(/\./g, '\\.')}`), 'the README names the tested Kubernetes version');
+    const groups = (await kc.makeApiClient(k8s.ApisApi).getAPIVersions()).groups;
+    const versions = (name: string) => groups.find((g) => g.name === name)?.versions.map((v) => v.version) ?? [];
+    assert.deepEqual(versions('autoscaling'), ['v2', 'v1']);
+    assert.deepEqual(versions('policy'), ['v1']);
+    assert.deepEqual(versions('extensions'), [], 'extensions/v1beta1 (Deployments before apps/v1) was removed in 1.16-1.22');
+    assert.ok(!versions('networking.k8s.io').includes('v1beta1'), 'networking.k8s.io/v1beta1 Ingress was removed in 1.22');
   });
 
   it('rolls a Deployment out through a ReplicaSet, and a broken image ends in ProgressDeadlineExceeded', async function () {

@@ -39,3 +39,5 @@ export function kubeBinDir(): string;
 export function findBinaries(binDir?: string): { found: Record<string, string>; missing: string[] };
 export function startCluster(options: StartOptions): Promise<ClusterHandle>;
 export function stopCluster(handle: ClusterHandle): Promise<void>;
+/** build-kube.sh's folder: bin/, gateway-api/, build.log, and `progress` while it builds. */
+export function kubeCacheDir(): string;

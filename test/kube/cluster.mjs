@@ -1,7 +1,7 @@
 // @ts-check
 // A real Kubernetes control plane for the tests, on 127.0.0.1 with free ports: etcd, kube-apiserver,
-// kube-controller-manager and kube-scheduler v1.20.2 (built once by test/kube/build-kube.sh), plus the
-// kubelet stand-in (test/kube/fake-kubelet.mjs). Each component runs in its own process group and logs to
+// kube-controller-manager and kube-scheduler v1.37.2 (built once by test/kube/build-kube.sh, with etcd), plus
+// the kubelet stand-in (test/kube/fake-kubelet.mjs). Each component runs in its own process group and logs to
 // DIR/logs/<name>.log.
 //
 //   import { startCluster, stopCluster } from './cluster.mjs';
@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const KUBE_VERSION = '1.20.2';
+export const KUBE_VERSION = '1.37.2';
 /** The script that builds the binaries (idempotent, cached). */
 export const BUILD_SCRIPT = path.join(here, 'build-kube.sh');
 /** The kubeconfig context (and cluster and user) name. */
@@ -40,10 +40,15 @@ export const NODE_NAME = 'hotfix-test-node';
  * @typedef {{ dir: string, binDir?: string, timeoutMs?: number }} StartOptions
  */
 
-/** Where build-kube.sh puts kube-apiserver, kube-controller-manager and kube-scheduler. */
+/** Where build-kube.sh puts etcd, kube-apiserver, kube-controller-manager and kube-scheduler. */
 export function kubeBinDir() {
+  return path.join(kubeCacheDir(), 'bin');
+}
+
+/** build-kube.sh's folder: bin/, gateway-api/ (the Gateway API CRDs), build.log, and `progress` while it builds. */
+export function kubeCacheDir() {
   const cache = process.env.HOTFIX_CACHE || path.join(homedir(), '.cache', 'hotfix-deployer');
-  return path.join(process.env.KUBE_CACHE || path.join(cache, `kube-${KUBE_VERSION}`), 'bin');
+  return process.env.KUBE_CACHE || path.join(cache, `kube-${KUBE_VERSION}`);
 }
 
 /** @param {string} name */
@@ -70,14 +75,11 @@ export function findBinaries(binDir = kubeBinDir()) {
   const found = {};
   /** @type {string[]} */
   const missing = [];
-  for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
+  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
     const file = path.join(binDir, name);
     if (existsSync(file)) found[name] = file;
     else missing.push(file);
   }
-  const etcd = onPath('etcd');
-  if (etcd) found.etcd = etcd;
-  else missing.push('etcd (Debian package etcd-server)');
   const openssl = onPath('openssl');
   if (openssl) found.openssl = openssl;
   else missing.push('openssl');
@@ -289,7 +291,7 @@ function writeKubeconfig(file, c) {
 
 /**
  * Starts the cluster in `dir` (created if needed): pki/, etcd-data/, logs/ and kubeconfig. Resolves once the
- * `default` ServiceAccount has its token (pods are rejected before) and the fake node is Ready and schedulable.
+ * `default` ServiceAccount exists (pods are rejected before) and the fake node is Ready and schedulable.
  * @param {StartOptions} options
  * @returns {Promise<ClusterHandle>}
  */
@@ -348,10 +350,10 @@ export async function startCluster(options) {
       launcher.start('kube-controller-manager', /** @type {string} */ (bin['kube-controller-manager']), [
         `--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--controllers=*',
         `--service-account-private-key-file=${path.join(pki, 'sa.key')}`, `--root-ca-file=${caFile}`,
-        '--use-service-account-credentials=false', '--port=0', '--secure-port=0', '--v=1',
+        '--use-service-account-credentials=false', '--secure-port=0', '--v=1',
       ]);
       launcher.start('kube-scheduler', /** @type {string} */ (bin['kube-scheduler']), [
-        `--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--port=0', '--secure-port=0', '--v=1',
+        `--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--secure-port=0', '--v=1',
       ]);
       const kubelet = launcher.start('fake-kubelet', process.execPath, [path.join(here, 'fake-kubelet.mjs'), kubeconfig, NODE_NAME], {
         // its orphan guard: kill these groups if this process dies without stopCluster
@@ -360,9 +362,9 @@ export async function startCluster(options) {
       });
       const kcmLog = path.join(dir, 'logs', 'kube-controller-manager.log');
       await Promise.all([
-        waitUntil(launcher, 'the default ServiceAccount and its token', kcmLog, timeoutMs, async () => {
-          const { status, json } = await apiRequest(api, 'GET', '/api/v1/namespaces/default/serviceaccounts/default');
-          return status === 200 && Array.isArray(json?.secrets) && json.secrets.length > 0;
+        waitUntil(launcher, 'the default ServiceAccount', kcmLog, timeoutMs, async () => {
+          const { status } = await apiRequest(api, 'GET', '/api/v1/namespaces/default/serviceaccounts/default');
+          return status === 200;
         }),
         waitUntil(launcher, `node ${NODE_NAME} Ready and schedulable`, kubelet.log, timeoutMs, async () => {
           const { status, json } = await apiRequest(api, 'GET', `/api/v1/nodes/${NODE_NAME}`);

@@ -63,7 +63,7 @@ async function heartbeatNode() {
     conditions: nodeConditions(true),
     addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE }],
     nodeInfo: {
-      kubeletVersion: 'v1.20.2-fake', containerRuntimeVersion: 'fake://1', architecture: 'amd64', operatingSystem: 'linux',
+      kubeletVersion: 'v1.37.2-fake', containerRuntimeVersion: 'fake://1', architecture: 'amd64', operatingSystem: 'linux',
       bootID: '', kernelVersion: '', kubeProxyVersion: '', machineID: '', osImage: 'fake', systemUUID: '',
     },
   };

@@ -20,3 +20,13 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 25
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Waits for a new namespace's `default` ServiceAccount, which the controller manager creates a moment after
+ * the namespace: until then the apiserver rejects pods that would run as it.
+ * @param {import('@kubernetes/client-node').CoreV1Api} core @param {string} namespace
+ */
+export function defaultServiceAccount(core, namespace) {
+  return waitFor(`the default ServiceAccount of namespace ${namespace}`,
+    () => core.readNamespacedServiceAccount({ name: 'default', namespace }), { timeoutMs: 30_000, intervalMs: 100 });
+}

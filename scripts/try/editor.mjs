@@ -2,7 +2,9 @@
 // A real VS Code for the sandbox: code-server (installed once by test/host/setup-vscode-host.sh into the
 // normal cache) on a free 127.0.0.1 port, auth none, with a persistent profile under the sandbox's state
 // folder (its own HOME, XDG folders, user data and extensions), the extension under development loaded
-// from this checkout, and the user setting `hotfixDeployer.kubeconfig` naming the sandbox's kubeconfig.
+// from this checkout, and the machine setting `hotfixDeployer.kubeconfig` naming the sandbox's kubeconfig.
+// That setting is `machine` scoped: code-server's extension host, a remote one, reads it from the remote
+// machine's settings (user-data/Machine/settings.json) and ignores it in the user's.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -20,8 +22,11 @@ export function hostPaths() {
 // automatic tasks on: the demo's task follows the local cluster's build in a terminal (cluster-status.mjs).
 const SETTINGS = { ...QUIET_SETTINGS, 'git.enabled': true, 'git.autofetch': false, 'task.allowAutomaticTasks': 'on' };
 
-/** Merges our settings into the profile's user settings.json (what the user changed there is kept). @param {string} file @param {Record<string, unknown>} own */
-function writeSettings(file, own) {
+/**
+ * Merges settings into a settings.json: `defaults` under what the user changed there, `own` over it.
+ * @param {string} file @param {Record<string, unknown>} own @param {Record<string, unknown>} [defaults]
+ */
+function writeSettings(file, own, defaults = {}) {
   /** @type {Record<string, unknown>} */
   let current = {};
   try {
@@ -29,7 +34,7 @@ function writeSettings(file, own) {
   } catch {
     // first run, or a file with comments: start from ours
   }
-  writeFileSync(file, `${JSON.stringify({ ...SETTINGS, ...current, ...own }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...defaults, ...current, ...own }, null, 2)}\n`);
 }
 
 /**
@@ -42,8 +47,9 @@ export async function startEditor(o) {
     HOME: path.join(o.dir, 'home'), TMPDIR: path.join(o.dir, 'tmp'), XDG_CACHE_HOME: path.join(o.dir, 'xdg-cache'),
     XDG_CONFIG_HOME: path.join(o.dir, 'xdg-config'), XDG_DATA_HOME: path.join(o.dir, 'xdg-data'),
   };
-  for (const d of [...Object.values(sandbox), path.join(o.dir, 'user-data/User'), path.join(o.dir, 'extensions')]) mkdirSync(d, { recursive: true });
-  writeSettings(path.join(o.dir, 'user-data/User/settings.json'), { 'hotfixDeployer.kubeconfig': o.kubeconfig });
+  for (const d of [...Object.values(sandbox), path.join(o.dir, 'user-data/User'), path.join(o.dir, 'user-data/Machine'), path.join(o.dir, 'extensions')]) mkdirSync(d, { recursive: true });
+  writeSettings(path.join(o.dir, 'user-data/User/settings.json'), {}, SETTINGS);
+  writeSettings(path.join(o.dir, 'user-data/Machine/settings.json'), { 'hotfixDeployer.kubeconfig': o.kubeconfig });
   const port = await freePort();
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ...sandbox };
@@ -94,11 +100,13 @@ export async function startEditor(o) {
 }
 
 /**
- * Opens `url` in headless Chromium and waits for the Hotfix activity-bar item: the extension under
- * development activated on the demo repository. Returns the milliseconds it took.
- * @param {string} url @param {string} dir
+ * Opens `url` in headless Chromium and waits for the Hotfix activity-bar item (the extension under
+ * development activated on the demo repository), then opens the Hotfix view, expands `target` in the
+ * Deployments view and waits for a row matching `row`: the editor reaches the cluster through the
+ * sandbox's kubeconfig. Returns the milliseconds it took.
+ * @param {string} url @param {string} dir @param {{ target: string, row: RegExp }} deployments
  */
-export async function checkWorkbench(url, dir) {
+export async function checkWorkbench(url, dir, deployments) {
   const { chromium } = await import('playwright-core');
   const started = Date.now();
   const sandbox = { HOME: path.join(dir, 'home'), TMPDIR: path.join(dir, 'tmp'), XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_CACHE_HOME: path.join(dir, 'xdg-cache') };
@@ -110,7 +118,20 @@ export async function checkWorkbench(url, dir) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar a[aria-label^="Hotfix"]').waitFor({ timeout: 60_000 });
+    const hotfix = page.locator('.activitybar a[aria-label^="Hotfix"]');
+    await hotfix.waitFor({ timeout: 60_000 });
+    if ((await hotfix.getAttribute('aria-expanded')) !== 'true') await hotfix.click();
+    const target = page.locator(`.monaco-list-row[aria-label^="${deployments.target} "]`);
+    await target.waitFor({ timeout: 60_000 });
+    if ((await target.getAttribute('aria-expanded')) === 'false') await target.click();
+    const rows = page.locator('.monaco-list-row');
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const labels = await Promise.all((await rows.all()).map((r) => r.getAttribute('aria-label')));
+      if (labels.some((l) => l && deployments.row.test(l))) break;
+      if (Date.now() > end) throw new Error(`the Deployments view shows no row like ${deployments.row} under ${deployments.target}; it shows: ${labels.join(' | ')}`);
+      await page.waitForTimeout(500);
+    }
     return Date.now() - started;
   } finally {
     await browser.close().catch(() => undefined);

@@ -3,7 +3,7 @@
 // the extension under development on a demo repository with a .hotfix/config.yaml, then starts the local
 // Kubernetes control plane of the tests with demo apps in namespace `demo`, the loopback traffic service and
 // a real Prometheus scraping it; prints the URL and a guide; stops everything on Ctrl-C or SIGTERM.
-// On a machine's first run the control plane is built (test/kube/build-kube.sh, about 15 minutes) in the
+// On a machine's first run the control plane is built (test/kube/build-kube.sh, about 17 minutes) in the
 // background while the editor opens: the status line goes to this terminal, an editor terminal and the
 // Deployments view (cluster-status.mjs). Set-up output is folded to one line per step (setup.mjs).
 //
@@ -128,7 +128,7 @@ async function main() {
     /** @type {Promise<string | undefined>} the build's error, if it failed */
     let built = Promise.resolve(undefined);
     if (building) {
-      say('building the local cluster once, in the background: about 15 minutes on 2 cores (the editor opens before; later runs reuse it)');
+      say('building the local cluster once, in the background: about 17 minutes on 2 cores (the editor opens before; later runs reuse it)');
       status.set('building the local cluster: starting');
       // Its status line, here whenever it changes (a step, or a minute less), and for the editor (cluster-status.mjs).
       const follow = setInterval(() => {
@@ -209,8 +209,8 @@ async function main() {
         return Array.isArray(data.result) && data.result.length > 0 && Number(data.result[0].value[1]) > 0;
       }, { timeoutMs: 30_000 });
       say(`Prometheus answers: ${promql} > 0`);
-      const ms = await checkWorkbench(editor.url, path.join(state, 'editor'));
-      say(`the workbench shows the Hotfix view (${(ms / 1000).toFixed(1)}s)`);
+      const ms = await checkWorkbench(editor.url, path.join(state, 'editor'), { target: 'rolling', row: /^api in hotfix-test\/demo\napi:1\.4\.0$/ });
+      say(`the workbench shows the Hotfix view, and the Deployments view shows rolling's api:1.4.0 from the cluster (${(ms / 1000).toFixed(1)}s)`);
       console.log(`OK: editor ${editor.base}, cluster ${cluster.server} (namespace ${NAMESPACE} available), Prometheus ${prometheusUrl}; all up in ${secs()}`);
       await stopAll(0);
       return;

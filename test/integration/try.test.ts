@@ -58,7 +58,8 @@ describe('try: the npm run try sandbox', function () {
     const config = readFileSync(path.join(cache, 'checkout', '.hotfix', 'config.yaml'), 'utf8');
     for (const target of ['rolling:', 'blue-green:', 'canary:']) assert.ok(config.includes(`\n  ${target}`), `target ${target} in config.yaml`);
     assert.match(config, /prometheus: \{ url: "http:\/\/127\.0\.0\.1:\d+" \}/);
-    const settings = JSON.parse(readFileSync(path.join(cache, 'editor', 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    // machine scoped: code-server's (remote) extension host reads it from the Machine settings only
+    const settings = JSON.parse(readFileSync(path.join(cache, 'editor', 'user-data', 'Machine', 'settings.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(settings['hotfixDeployer.kubeconfig'], path.join(cache, 'cluster', 'kubeconfig'));
     assert.equal(stamp(USER_KUBECONFIG), kubeBefore, '~/.kube/config is untouched');
     if (process.env.VERBOSE === '1') process.stderr.write(`[try] --check in ${seconds.toFixed(1)}s\n`);

@@ -43,27 +43,31 @@ progress_plan "the local cluster" "$W/progress" \
 : > "$LOG"
 export GOCACHE=$W/gocache   # removed after the build: 2 GB of objects nobody reads again
 
-for pkg in openssl; do command -v "$pkg" >/dev/null || need_openssl=1; done
-if [ -n "${need_openssl:-}" ]; then
-  $SUDO apt-get update -qq >>"$LOG" 2>&1 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends openssl >>"$LOG" 2>&1
+if ! command -v openssl >/dev/null; then   # the cluster makes its certificates with it
+  $SUDO apt-get update -qq >>"$LOG" 2>&1
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends openssl >>"$LOG" 2>&1
 fi
 
 # Atomic: readers never see half a binary.
 build() { # OUTPUT MODULE_DIR PACKAGE [LDFLAGS]
   local out=$1 dir=$2 pkg=$3 ldflags=${4:-}
-  (cd "$here/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$OUT/.$out.tmp" "$pkg") >>"$LOG" 2>&1
-  mv "$OUT/.$out.tmp" "$OUT/$out"
+  (cd "$here/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$OUT/.$out.tmp" "$pkg") && mv "$OUT/.$out.tmp" "$OUT/$out"
 }
 V=k8s.io/component-base/version
 KLD="-X $V.gitVersion=v$KUBE_VERSION -X $V.gitMajor=${KUBE_VERSION%%.*} -X $V.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) -X $V.gitTreeState=clean"
 
-progress_step 1 && run_logged "$LOG" bash -c "cd '$here/k8s' && go mod download && cd '$here/etcd' && go mod download && cd '$here/gateway-api' && go mod download"
+progress_step 1
+run_logged "$LOG" bash -c "cd '$here/k8s' && go mod download && cd '$here/etcd' && go mod download && cd '$here/gateway-api' && go mod download"
 gw=$(cd "$here/gateway-api" && go list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api)
 rm -rf "$W/gateway-api" && mkdir -p "$W/gateway-api"
 cp "$gw"/config/crd/standard/gateway.networking.k8s.io_*.yaml "$W/gateway-api/"
-progress_step 2 && [ -x "$OUT/etcd" ] || run_logged "$LOG" build etcd etcd hotfix-deployer.test/etcd
-progress_step 3 && run_logged "$LOG" build kube-apiserver k8s k8s.io/kubernetes/cmd/kube-apiserver "$KLD"
-progress_step 4 && run_logged "$LOG" build kube-controller-manager k8s k8s.io/kubernetes/cmd/kube-controller-manager "$KLD"
-progress_step 5 && run_logged "$LOG" build kube-scheduler k8s k8s.io/kubernetes/cmd/kube-scheduler "$KLD"
+progress_step 2
+[ -x "$OUT/etcd" ] || run_logged "$LOG" build etcd etcd hotfix-deployer.test/etcd
+progress_step 3
+run_logged "$LOG" build kube-apiserver k8s k8s.io/kubernetes/cmd/kube-apiserver "$KLD"
+progress_step 4
+run_logged "$LOG" build kube-controller-manager k8s k8s.io/kubernetes/cmd/kube-controller-manager "$KLD"
+progress_step 5
+run_logged "$LOG" build kube-scheduler k8s k8s.io/kubernetes/cmd/kube-scheduler "$KLD"
 rm -rf "$GOCACHE"
 progress_done "$("$OUT/kube-apiserver" --version), $("$OUT/etcd" --version | head -1), Gateway API $(basename "$gw" | sed 's/.*@//') CRDs in $W"

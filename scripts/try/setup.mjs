@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findBinaries, kubeCacheDir } from '../../test/kube/cluster.mjs';
+import { findBinaries, kubeCacheDir, onPath } from '../../test/kube/cluster.mjs';
 import { editorInstalled } from './editor.mjs';
 
 const EXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -71,9 +71,4 @@ export async function ensureEditorParts(o) {
     o.say('installing code-server once (Chromium from Debian, Node 24 and code-server from npm: 2 to 4 minutes)');
     await runFolded(path.join(EXT, 'test/host/setup-vscode-host.sh'), o);
   }
-}
-
-/** @param {string} name */
-function onPath(name) {
-  return (process.env.PATH || '').split(path.delimiter).some((dir) => dir !== '' && existsSync(path.join(dir, name)));
 }

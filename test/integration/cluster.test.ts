@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { KUBE_START_TIMEOUT_MS, kubeCluster, repoRoot, waitFor, type KubeCluster } from './fixtures/cluster';
+import { importScript, KUBE_START_TIMEOUT_MS, kubeCluster, repoRoot, waitFor, type KubeCluster } from './fixtures/cluster';
 
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -47,7 +46,7 @@ describe('test cluster: a real, current Kubernetes control plane', () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
     const version = await kc.makeApiClient(k8s.VersionApi).getCode();
-    const kube = (await import(pathToFileURL(path.join(repoRoot(), 'test', 'kube', 'cluster.mjs')).href)) as { KUBE_VERSION: string };
+    const kube = await importScript<{ KUBE_VERSION: string }>('test/kube/cluster.mjs');
     assert.equal(version.gitVersion, `v${kube.KUBE_VERSION}`);
     assert.ok(Number(version.minor) >= 34, `Kubernetes 1.${version.minor} is older than the 1.34 users run`);
     const readme = readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');

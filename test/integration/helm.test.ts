@@ -7,11 +7,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import type * as Helm from '../kube/helm.mjs';
-import { KUBE_START_TIMEOUT_MS, kubeCluster, repoRoot, type KubeCluster } from './fixtures/cluster';
+import { importScript, KUBE_START_TIMEOUT_MS, kubeCluster, type KubeCluster } from './fixtures/cluster';
 
 const run = promisify(execFile);
 
@@ -44,7 +43,7 @@ describe('helm: the Helm CLI of the tests on the test cluster', function () {
 
   before(async function () {
     this.timeout(KUBE_START_TIMEOUT_MS);
-    const module = (await import(pathToFileURL(path.join(repoRoot(), 'test', 'kube', 'helm.mjs')).href)) as typeof Helm;
+    const module = await importScript<typeof Helm>('test/kube/helm.mjs');
     helm = module.helmBinary();
     version = module.HELM_VERSION;
     cluster = await kubeCluster();

@@ -11,8 +11,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { importScript } from './fixtures/cluster';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -63,10 +63,8 @@ describe('try-cold: the sandbox while its cluster is built', function () {
   });
 
   it('the CLI shows each target the build\'s progress, from a loopback stand-in API server (no cluster yet)', async () => {
-    const repo = (await import(pathToFileURL(path.join(ROOT, 'scripts/try/repo.mjs')).href)) as { ensureRepository(state: string, o: { namespace: string; prometheusUrl: string }): { work: string } };
-    const status = (await import(pathToFileURL(path.join(ROOT, 'scripts/try/cluster-status.mjs')).href)) as {
-      startStandIn(kubeconfig: string, status: () => string): Promise<{ close(): Promise<unknown> }>;
-    };
+    const repo = await importScript<{ ensureRepository(state: string, o: { namespace: string; prometheusUrl: string }): { work: string } }>('scripts/try/repo.mjs');
+    const status = await importScript<{ startStandIn(kubeconfig: string, status: () => string): Promise<{ close(): Promise<unknown> }> }>('scripts/try/cluster-status.mjs');
     const { work } = repo.ensureRepository(path.join(dir, 'state'), { namespace: 'demo', prometheusUrl: 'http://127.0.0.1:9' });
     const kubeconfig = path.join(dir, 'state', 'cluster', 'kubeconfig');
     let line = 'building the local cluster: step 3 of 5 (compiling kube-apiserver), about 9 minutes left';

@@ -36,6 +36,8 @@ export interface StartOptions {
 }
 
 export function kubeBinDir(): string;
+/** The executable `name` in a folder of $PATH, if any. */
+export function onPath(name: string): string | undefined;
 export function findBinaries(binDir?: string): { found: Record<string, string>; missing: string[] };
 export function startCluster(options: StartOptions): Promise<ClusterHandle>;
 export function stopCluster(handle: ClusterHandle): Promise<void>;

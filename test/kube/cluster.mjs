@@ -52,7 +52,7 @@ export function kubeCacheDir() {
 }
 
 /** @param {string} name */
-function onPath(name) {
+export function onPath(name) {
   for (const folder of (process.env.PATH || '').split(path.delimiter)) {
     if (!folder) continue;
     const candidate = path.join(folder, name);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { detectTagPrefix, issueUrl, resolveGitSettings } from '../../src/core/config/defaults';
+import { resolveTarget } from '../../src/core/config/targets';
 import type { GitConfigFile, GitSettings, RepoFacts } from '../../src/core/config/types';
 import type { Result } from '../../src/core/result';
 
@@ -132,5 +133,30 @@ describe('team configuration: issue links', () => {
     assert.equal(issueUrl('https://tracker.example/browse/{issue}', 'PROD-2847'), 'https://tracker.example/browse/PROD-2847');
     assert.equal(issueUrl('https://tracker.example/search?q={issue}&key={issue}', 'a b/&c#1'), 'https://tracker.example/search?q=a%20b%2F%26c%231&key=a%20b%2F%26c%231');
     assert.equal(issueUrl(undefined, 'PROD-2847'), undefined);
+  });
+});
+
+describe('team configuration: workload kinds and Helm releases of a target', () => {
+  it('defaults to a Deployment without Helm; a Helm image value ending in .tag takes the tag only', () => {
+    const plain = resolveTarget({ targets: { web: { namespace: 'shop', app: 'web' } } }, 'web');
+    assert.ok(plain.ok);
+    assert.equal(plain.value.kind, 'Deployment');
+    assert.equal(plain.value.helm, undefined);
+    const helm = resolveTarget({ targets: { web: { namespace: 'shop', app: 'web', helm: { imageValue: 'image.tag', chart: './charts/web' } } } }, 'web');
+    assert.ok(helm.ok);
+    assert.deepEqual(helm.value.helm, { imageFormat: 'tag', imageValue: 'image.tag', chart: './charts/web' });
+    const whole = resolveTarget({ targets: { web: { namespace: 'shop', app: 'web', helm: { imageValue: 'app.image' } } } }, 'web');
+    assert.ok(whole.ok);
+    assert.equal(whole.value.helm?.imageFormat, 'reference');
+  });
+
+  it('refuses blue-green or canary on a StatefulSet, a DaemonSet or a Helm release, saying what to change', () => {
+    const sts = resolveTarget({ targets: { db: { namespace: 'shop', app: 'db', kind: 'StatefulSet', strategy: 'canary' } } }, 'db');
+    assert.ok(!sts.ok);
+    assert.equal(sts.reason, 'targets.db: a StatefulSet rolls out in place; strategy canary needs Deployments.');
+    const helm = resolveTarget({ targets: { web: { namespace: 'shop', app: 'web', strategy: 'blue-green', helm: {} } } }, 'web');
+    assert.ok(!helm.ok);
+    assert.match(helm.reason, /Helm release is upgraded and rolled back by Helm; strategy blue-green would be undone by its next upgrade/);
+    assert.match(helm.hint ?? '', /Remove targets\.web\.strategy/);
   });
 });

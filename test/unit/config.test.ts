@@ -54,7 +54,7 @@ describe('team configuration: parsing .hotfix/config.yaml', () => {
     ]);
     assert.deepEqual(problems(parseConfig('version: 1\ntarget: {}\n', FILE)), [`${FILE}:2:1: unknown key target; known keys: version, git, issueTracker, targets, notifications, incidents, validate, prometheus`]);
     assert.deepEqual(problems(parseConfig('targets:\n  production:\n    namespace: payments\n    app: checkout\n    stratgy: rolling\n', FILE)), [
-      `${FILE}:5:5: unknown key targets.production.stratgy; known keys: context, namespace, app, strategy, service, container, image, tagPattern, protected, progressDeadline, blueGreen, canary, smoke, validate, verify, gitops`,
+      `${FILE}:5:5: unknown key targets.production.stratgy; known keys: context, namespace, app, strategy, kind, helm, service, container, image, tagPattern, protected, progressDeadline, blueGreen, canary, smoke, validate, verify, gitops`,
     ]);
   });
 

@@ -35,6 +35,8 @@ import {
   type WriteOptions,
 } from '../../core/deploy/ports';
 import { REVISION } from '../../core/deploy/rollout';
+import { ClientNodeAutoscalers } from './autoscalers';
+import { ClientNodeWorkloads } from './workloads';
 import type { ServiceFacts, WorkloadFacts } from '../../core/config/init';
 
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -84,6 +86,8 @@ export class ClientNodeCluster implements Cluster {
   private readonly coordination: CoordinationV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly apis: ApisApi;
+  readonly workloads: ClientNodeWorkloads;
+  readonly autoscalers: ClientNodeAutoscalers;
 
   constructor(
     kc: KubeConfig,
@@ -95,6 +99,8 @@ export class ClientNodeCluster implements Cluster {
     this.coordination = kc.makeApiClient(CoordinationV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.apis = kc.makeApiClient(ApisApi);
+    this.workloads = new ClientNodeWorkloads(kc);
+    this.autoscalers = new ClientNodeAutoscalers(kc);
   }
 
   async namespaceExists(namespace: string): Promise<boolean> {

@@ -4,7 +4,7 @@
 import { badInput, succeeded, type Result } from '../result';
 import { parseDuration } from './duration';
 import { resolveVerify, type VerifySettings } from '../verify/settings';
-import { CONFIG_PATH, type CanaryTraffic, type GitOpsAutoSync, type DeployStrategy, type HotfixConfigFile, type SmokeConfig } from './types';
+import { CONFIG_PATH, type CanaryTraffic, type GitOpsAutoSync, type DeployStrategy, type HotfixConfigFile, type SmokeConfig, type TargetConfig, type WorkloadKind } from './types';
 
 export interface Target {
   readonly name: string;
@@ -13,6 +13,10 @@ export interface Target {
   readonly namespace: string;
   readonly app: string;
   readonly strategy: DeployStrategy;
+  /** What `app` names. */
+  readonly kind: WorkloadKind;
+  /** Set when the config says the app is a Helm release (one may also be detected from the workload's annotations). */
+  readonly helm?: HelmSettings;
   readonly service: string;
   readonly container?: string;
   readonly image?: string;
@@ -28,6 +32,18 @@ export interface Target {
   /** How a running image maps to a commit: tagPattern, else the image template. */
   readonly tagPattern?: string;
   readonly gitops: GitOpsSettings;
+}
+
+export interface HelmSettings {
+  /** Undefined: the workload's meta.helm.sh/release-name annotation, else the app name. */
+  readonly release?: string;
+  /** Undefined: the workload's meta.helm.sh/release-namespace annotation, else the target's namespace. */
+  readonly namespace?: string;
+  readonly chart?: string;
+  readonly version?: string;
+  readonly imageValue?: string;
+  readonly imageFormat: 'tag' | 'reference';
+  readonly repositoryValue?: string;
 }
 
 export interface GitOpsSettings {
@@ -62,13 +78,23 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
   if (emergency && (emergency.some((step, i) => i > 0 && step <= (emergency[i - 1] ?? 0)) || emergency[emergency.length - 1] !== 100)) {
     return badInput(`targets.${name}.verify.emergency.steps: ${emergency.join(', ')} must increase and end at 100.`, `Fix it in ${CONFIG_PATH}, e.g. steps: [50, 100].`);
   }
+  const kind = raw.kind ?? 'Deployment';
+  const strategy = raw.strategy ?? 'rolling';
+  if (kind !== 'Deployment' && strategy !== 'rolling') {
+    return badInput(`targets.${name}: a ${kind} rolls out in place; strategy ${strategy} needs Deployments.`, `Remove targets.${name}.strategy, or point app at Deployments.`);
+  }
+  if (raw.helm && strategy !== 'rolling') {
+    return badInput(`targets.${name}: a Helm release is upgraded and rolled back by Helm; strategy ${strategy} would be undone by its next upgrade.`, `Remove targets.${name}.strategy (Helm targets roll), or remove helm:.`);
+  }
   const service = raw.service ?? raw.app;
   const progressDeadlineMs = raw.progressDeadline !== undefined ? parseDuration(raw.progressDeadline) : undefined;
   return succeeded({
     name,
     namespace: raw.namespace,
     app: raw.app,
-    strategy: raw.strategy ?? 'rolling',
+    strategy,
+    kind,
+    ...(raw.helm ? { helm: helmSettings(raw.helm) } : {}),
     service,
     protected: raw.protected ?? name === 'production',
     keepOldForMs: parseDuration(raw.blueGreen?.keepOldFor ?? '10m') ?? 600_000,
@@ -94,6 +120,19 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
     ...(progressDeadlineMs !== undefined ? { progressDeadlineMs } : {}),
     ...(raw.smoke !== undefined ? { smoke: raw.smoke } : {}),
   });
+}
+
+function helmSettings(raw: NonNullable<TargetConfig['helm']>): HelmSettings {
+  const imageFormat = raw.imageFormat ?? (raw.imageValue === undefined || raw.imageValue === 'tag' || raw.imageValue.endsWith('.tag') ? 'tag' : 'reference');
+  return {
+    imageFormat,
+    ...(raw.release !== undefined ? { release: raw.release } : {}),
+    ...(raw.namespace !== undefined ? { namespace: raw.namespace } : {}),
+    ...(raw.chart !== undefined ? { chart: raw.chart } : {}),
+    ...(raw.version !== undefined ? { version: raw.version } : {}),
+    ...(raw.imageValue !== undefined ? { imageValue: raw.imageValue } : {}),
+    ...(raw.repositoryValue !== undefined ? { repositoryValue: raw.repositoryValue } : {}),
+  };
 }
 
 /** The image for a release: the template with {version}, {tag} and {sha} filled in. */

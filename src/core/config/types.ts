@@ -159,6 +159,29 @@ export interface IncidentsConfig {
 }
 
 export type DeployStrategy = 'rolling' | 'blue-green' | 'canary';
+/** The kind of workload `app` names: a rolling update of any of them; blue-green and canary need Deployments. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+/**
+ * `targets.<t>.helm`: the app is a Helm release. Deploy upgrades the release with the image value
+ * changed and every other value reused; rollback is `helm rollback`; history is `helm history`.
+ */
+export interface HelmTargetConfig {
+  /** The release; default: the workload's meta.helm.sh/release-name annotation, else the app name. */
+  readonly release?: string;
+  /** The release's namespace; default: the workload's meta.helm.sh/release-namespace, else the target's. */
+  readonly namespace?: string;
+  /** The chart an upgrade installs: a directory or archive in this repository, repo/chart, or oci://. */
+  readonly chart?: string;
+  /** The chart version, for a repository or OCI chart. */
+  readonly version?: string;
+  /** The value the deployed image goes into, as a dotted path, e.g. image.tag. */
+  readonly imageValue?: string;
+  /** tag: only the image's tag (default when imageValue ends in .tag); reference: the whole image. */
+  readonly imageFormat?: 'tag' | 'reference';
+  /** Where the image's repository goes too, e.g. image.repository (with imageFormat tag). */
+  readonly repositoryValue?: string;
+}
 export type CanaryTraffic = 'replicas' | 'gateway-api' | 'istio';
 
 /** One entry of `targets:` as written. Durations are strings such as `5m`. */
@@ -167,6 +190,9 @@ export interface TargetConfig {
   readonly namespace: string;
   readonly app: string;
   readonly strategy?: DeployStrategy;
+  /** What `app` names; default Deployment. */
+  readonly kind?: WorkloadKind;
+  readonly helm?: HelmTargetConfig;
   readonly service?: string;
   readonly container?: string;
   readonly image?: string;
@@ -198,7 +224,7 @@ export type GitOpsAutoSync = 'ask' | 'pause' | 'warn';
 export interface ManifestsConfig {
   /** Absolute, or relative to this repository's root. */
   readonly repo: string;
-  /** A Deployment manifest (any document of the file) or a kustomization.yaml with images:. */
+  /** A Deployment manifest (any document of the file), a kustomization.yaml with images:, a Helm values file or a Flux HelmRelease (helm targets: the image goes in at helm.imageValue). */
   readonly path: string;
   /** Default main. */
   readonly branch?: string;

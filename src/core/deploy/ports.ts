@@ -1,7 +1,11 @@
 // What the deploy engine needs from a cluster: a handful of reads and writes on Deployments,
 // ReplicaSets, Services, Leases and the custom objects that carry canary weights, in plain data.
-// The client-node adapter implements it and decides nothing. Every write takes `dryRun`: the
-// engine asks the server to check first.
+// The client-node adapter implements it and decides nothing. Every write takes `dryRun`: the engine
+// asks the server to check first. StatefulSets, DaemonSets and autoscalers have their own parts
+// (workload-ports.ts, autoscaler-ports.ts), reached as properties.
+
+import type { AutoscalerCluster } from './autoscaler-ports';
+import type { WorkloadCluster } from './workload-ports';
 
 /** A pod template as the API has it; the engine copies it whole (rollout undo) or edits images. */
 export type PodTemplate = Readonly<Record<string, unknown>>;
@@ -141,6 +145,10 @@ export interface WriteOptions {
 
 export interface Cluster {
   readonly identity: ClusterIdentity;
+  /** StatefulSets, DaemonSets and their ControllerRevisions. */
+  readonly workloads: WorkloadCluster;
+  /** HorizontalPodAutoscalers. */
+  readonly autoscalers: AutoscalerCluster;
   namespaceExists(namespace: string): Promise<boolean>;
   getDeployment(namespace: string, name: string): Promise<DeploymentView | undefined>;
   /** The ReplicaSets the Deployment owns, oldest revision first. */

@@ -8,6 +8,8 @@
 
 import type { Cluster, ClusterIdentity, CustomObjectView, CustomResource, DeploymentView, LeaseSpec, LeaseView, PodTemplate, ReplicaSetView, ServiceView, WriteOptions } from '../../../src/core/deploy/ports';
 import { ClusterRefusal } from '../../../src/core/deploy/ports';
+import type { AutoscalerCluster } from '../../../src/core/deploy/autoscaler-ports';
+import type { WorkloadCluster } from '../../../src/core/deploy/workload-ports';
 import { guarded, type KillSwitch } from './kill-switch';
 import { MemoryDeployments, type Container, type DeploymentManifest, type Labels } from './memory-deployments';
 import { MemoryLeases } from './memory-leases';
@@ -51,6 +53,9 @@ const conflict = (what: string) => new ClusterRefusal(`Operation cannot be fulfi
 
 export class MemoryCluster implements Cluster {
   readonly identity: ClusterIdentity = { context: 'kind-hotfix', server: 'https://127.0.0.1:6443' };
+  /** No StatefulSets, DaemonSets or autoscalers here: the engine's tests of those run on the real control plane. */
+  readonly workloads: WorkloadCluster = {};
+  readonly autoscalers: AutoscalerCluster = {};
   readonly deployments = new MemoryDeployments();
   readonly leases = new MemoryLeases();
   readonly namespaces = new Set<string>(['shop']);

@@ -225,6 +225,48 @@ describe('GitOps manifests repository: the durable fix', function () {
     assert.deepEqual(hunks(repo.git('diff', `${result.commit ?? ''}^`, result.commit ?? '')), inverse(hunks(repo.git('diff', `${bad}^`, bad))));
   });
 
+  it('prepares the deploy of a Helm target as an edit of its values.yaml, comments and quotes intact, and reverts it on rollback', async () => {
+    const VALUES = 'apps/web/values.yaml';
+    const values = (tag: string) => `# Production values for the web chart.
+replicaCount: 3
+
+image:
+  # The registry CI pushes to.
+  repository: registry.example.com/web
+  tag: "${tag}" # set by the release pipeline
+  pullPolicy: IfNotPresent
+`;
+    repo.commit(VALUES, values('1.4.1'), 'web 1.4.1 to production');
+    repo.git('push', '--quiet', 'origin', 'main');
+    const resolved = resolveTarget(
+      { targets: { production: { namespace: 'shop', app: 'web', helm: { imageValue: 'image.tag', repositoryValue: 'image.repository' }, gitops: { manifests: { repo: 'work', path: VALUES } } } } },
+      'production',
+    );
+    if (!resolved.ok) assert.fail(resolved.reason);
+    const helm = resolved.value;
+
+    const deploy = value(await prepareManifestsChange(repo.dir, helm, { kind: 'deploy', image: 'registry.example.com/web:1.4.2', branchName: 'hotfix/PROD-2900-fix-totals', issueKey: 'PROD-2900' }));
+    assert.equal(deploy.kind, 'edit');
+    assert.equal(deploy.branch, 'hotfix/PROD-2900-fix-totals');
+    assert.equal(deploy.file, VALUES);
+    assert.equal(deploy.summary, `${VALUES} sets registry.example.com/web:1.4.2 on hotfix/PROD-2900-fix-totals (was registry.example.com/web:1.4.1).`);
+    assert.equal(repo.git('show', `${deploy.commit ?? ''}:${VALUES}`) + '\n', values('1.4.2'));
+    assert.deepEqual(hunks(repo.git('diff', `${deploy.commit ?? ''}^`, deploy.commit ?? '')).filter((l) => /^[-+]/.test(l)), [
+      '-  tag: "1.4.1" # set by the release pipeline',
+      '+  tag: "1.4.2" # set by the release pipeline',
+    ]);
+    assert.match(repo.git('log', '-1', '--format=%B', deploy.commit ?? ''), /^Deploy registry\.example\.com\/web:1\.4\.2 to production\n[\s\S]*\nHotfix-Deployer-Target: production$/);
+    assert.equal(repo.git('status', '--porcelain'), '');
+
+    // Once merged, a rollback to 1.4.1 reverts exactly that commit.
+    repo.git('merge', '--quiet', '--ff-only', deploy.commit ?? '');
+    repo.git('push', '--quiet', 'origin', 'main');
+    const rollback = value(await prepareManifestsChange(repo.dir, helm, { kind: 'rollback', to: 'registry.example.com/web:1.4.1' }));
+    assert.equal(rollback.kind, 'revert');
+    assert.equal(rollback.reverted?.sha, deploy.commit);
+    assert.equal(repo.git('show', `${rollback.commit ?? ''}:${VALUES}`) + '\n', values('1.4.1'));
+  });
+
   it('refuses a missing clone, or a folder that is no repository, and writes nothing', async () => {
     const missing = await prepareManifestsChange(repo.dir, target({ repo: '../infra' }), { kind: 'rollback', to: 'web:1.3.0' });
     assert.equal(missing.ok ? '' : missing.reason, 'targets.production.gitops.manifests.repo: ../infra is not a git repository; clone the manifests repository there.');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Target } from '../../core/config/targets';
 import { freeBranchName, deployMessage, manifestsBranchName, parseAppliedRevision, pullRequestUrl, revertMessage, rollbackEditMessage } from '../../core/gitops/manifests-change';
+import { helmValuesSelector } from '../../core/gitops/helm-values';
 import { readManifestImage, setManifestImage, type ImageSelector } from '../../core/gitops/manifests';
 import { failed, succeeded, type Result } from '../../core/result';
 import { gitRunner, type Git } from './git-runner';
@@ -112,7 +113,7 @@ async function openClone(root: string, target: Target, progress: (message: strin
 export async function imageInGit(root: string, target: Target, running: string): Promise<Result<{ readonly image: string; readonly base: string; readonly file: string; readonly agrees: boolean }>> {
   const opened = await openClone(root, target, () => undefined);
   if (!opened.ok) return opened;
-  const selector: ImageSelector = { image: running, workload: target.app, ...(target.container !== undefined ? { container: target.container } : {}) };
+  const selector = selectorFor(target, running);
   const site = readManifestImage(opened.value.baseText, opened.value.file, selector);
   if (!site.ok) return site;
   return succeeded({ image: site.value.image, base: opened.value.base, file: opened.value.file, agrees: site.value.image === running });
@@ -126,7 +127,7 @@ export async function prepareManifestsChange(root: string, target: Target, chang
   if (!(await hasIdentity(git))) return failed(`No git identity for commits: set user.name/user.email in ${manifests.repo}.`, `git -C ${repo} config user.name "Your Name" && git -C ${repo} config user.email you@example.com`);
 
   const image = change.kind === 'rollback' ? change.to : change.image;
-  const selector: ImageSelector = { image, workload: target.app, ...(target.container !== undefined ? { container: target.container } : {}) };
+  const selector = selectorFor(target, image);
   const current = readManifestImage(baseText, file, selector);
   if (!current.ok) return current;
   const prBase = manifests.branch;
@@ -254,6 +255,12 @@ async function imageAt(git: Git, rev: string, file: string, selector: ImageSelec
   const text = await show(git, rev, file);
   const site = text === undefined ? undefined : readManifestImage(text, file, selector);
   return site?.ok ? site.value.image : undefined;
+}
+
+/** What chooses the image's place in the file: the container, the workload, a Helm target's values. */
+function selectorFor(target: Target, image: string): ImageSelector {
+  const helm = helmValuesSelector(target);
+  return { image, workload: target.app, ...(target.container !== undefined ? { container: target.container } : {}), ...(helm ? { helm } : {}) };
 }
 
 async function show(git: Git, rev: string, file: string): Promise<string | undefined> {

@@ -1,10 +1,13 @@
 // Finds and changes the image a GitOps manifest sets for a target: a container of a Deployment (any
-// document of a multi-document file), or an entry of a kustomization's `images:`. An edit replaces only
-// the characters of the value, so comments, quoting and layout of everything else stay as they were.
+// document of a multi-document file), or an entry of a kustomization's `images:`; for a Helm target, a
+// values file or a Flux HelmRelease (helm-values.ts). An edit replaces only the characters of the
+// value, so comments, quoting and layout of everything else stay as they were.
 
-import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Scalar, type YAMLMap } from 'yaml';
 import { failed, succeeded, type Result } from '../result';
 import { formatImageReference, imageName, parseImageReference } from '../image-ref';
+import { notHelmFile, readHelmImage, setHelmImage, type HelmValuesSelector } from './helm-values';
+import { plain, scalarText, scalarValue, sourceOf, splice, type TextEdit } from './yaml-text';
 
 export interface ImageSelector {
   /** The container whose image it is (the target's container); else the only one. */
@@ -13,11 +16,13 @@ export interface ImageSelector {
   readonly workload?: string;
   /** The image being set or expected: chooses the kustomization entry by its repository. */
   readonly image: string;
+  /** A Helm target: a values file or HelmRelease gets the image at these values. */
+  readonly helm?: HelmValuesSelector;
 }
 
 export interface ImageSite {
-  readonly kind: 'container' | 'kustomize';
-  /** Where, in words: `container web of Deployment web`, `images: entry web`. */
+  readonly kind: 'container' | 'kustomize' | 'helm-values' | 'helm-release';
+  /** Where, in words: `container web of Deployment web`, `images: entry web`, `image.tag`. */
   readonly where: string;
   /** The image the file sets there now. */
   readonly image: string;
@@ -36,6 +41,8 @@ type Located =
 
 /** The image the file sets for the selected container or kustomization entry. */
 export function readManifestImage(text: string, file: string, selector: ImageSelector): Result<ImageSite> {
+  const helm = selector.helm && readHelmImage(text, file, selector.helm, selector.image);
+  if (helm) return helm;
   const located = locate(text, file, selector);
   return located.ok ? succeeded({ kind: located.value.site.kind, where: located.value.site.where, image: located.value.site.image }) : located;
 }
@@ -44,6 +51,8 @@ export function readManifestImage(text: string, file: string, selector: ImageSel
 export function setManifestImage(text: string, file: string, selector: ImageSelector, image: string): Result<ImageEdit> {
   const wanted = parseImageReference(image);
   if (!wanted) return failed(`${image} is not an image reference.`, 'Write it as repository:tag or repository@sha256:digest, e.g. registry.example.com/web:1.4.2.');
+  const helm = selector.helm && setHelmImage(text, file, selector.helm, image, wanted);
+  if (helm) return helm;
   const located = locate(text, file, { ...selector, image });
   if (!located.ok) return located;
   const { site, docs } = located.value;
@@ -88,6 +97,7 @@ function locate(text: string, file: string, selector: ImageSelector): Result<{ s
     const site = chooseEntry(entries, file, selector);
     return site.ok ? succeeded({ site: site.value, docs }) : site;
   }
+  if (selector.helm) return notHelmFile(file, selector.helm, 'it is a Kubernetes manifest with no HelmRelease, no Deployment containers and no kustomization images:');
   return failed(
     `${file} sets no image: it has no Deployment containers and no kustomization images:.`,
     'Point gitops.manifests.path at the Deployment manifest or kustomization.yaml that sets the image.',
@@ -162,18 +172,6 @@ function chooseEntry(entries: readonly YAMLMap[], file: string, selector: ImageS
   return succeeded({ kind: 'kustomize', where: `images: entry ${field(entry, 'name') ?? ''}`, image, entry });
 }
 
-interface TextEdit {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
-
-function splice(source: string, edits: readonly TextEdit[]): string {
-  // From the end, so earlier offsets stay right; of two insertions at one place, the first listed comes first.
-  const order = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
-  return order.reduce((out, { e }) => out.slice(0, e.start) + e.text + out.slice(e.end), source);
-}
-
 /** Character edits on a block-style entry; undefined when the layout asks for the document API. */
 function editEntryInPlace(source: string, entry: YAMLMap, values: Record<string, string | undefined>): string | undefined {
   if (entry.flow) return undefined;
@@ -223,25 +221,4 @@ function editEntryByDocument(docs: readonly Document.Parsed[], entry: YAMLMap, v
     else entry.set(key, value);
   }
   return docs.map((d) => d.toString({ lineWidth: 0 })).join('');
-}
-
-/** A scalar's text as written (so `newTag: 1.10` is "1.10", not 1.1). */
-function sourceOf(node: Scalar): string {
-  return typeof node.source === 'string' ? node.source : String(node.value);
-}
-
-function scalarValue(node: unknown): string | undefined {
-  return isScalar(node) && node.value !== null ? sourceOf(node) : undefined;
-}
-
-/** The new value in the quoting the old one had. */
-function scalarText(node: Scalar, value: string): string {
-  if (node.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
-  if (node.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  return plain(value);
-}
-
-/** Plain when YAML would read it back as the same string, quoted otherwise (`"2.0"`, `"true"`). */
-function plain(value: string): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
 }

@@ -97,7 +97,8 @@ export class CanaryTab {
         track?.revision !== undefined ? ` · revision ${track.revision}` : '',
         track ? ` · ready ${track.ready}/${track.replicas}` : ''),
     ];
-    return h('dl', { class: 'facts tracks' }, ...row('Canary (new)', c.canary, c.image), ...row('Stable', c.stable, c.stable?.image ?? 'unknown'));
+    const autoscaler = c.autoscaler ? [h('dt', { text: 'Autoscaler' }), h('dd', { text: c.autoscaler })] : [];
+    return h('dl', { class: 'facts tracks' }, ...row('Canary (new)', c.canary, c.image), ...row('Stable', c.stable, c.stable?.image ?? 'unknown'), ...autoscaler);
   }
 
   private steps(c: CanaryView): HTMLElement {

@@ -8,6 +8,7 @@ import type { DeployContext, DeployProgress } from '../core/deploy/context';
 import { systemClock } from '../core/ports';
 import { succeeded, type Result } from '../core/result';
 import type { ConfigReader } from './config-file';
+import { HelmCli } from './helm/helm-cli';
 import type { LoadedKubeconfig } from './kube/kubeconfig';
 import { SmokeChecks } from './smoke';
 import { verificationGate } from '../core/verify/gate';
@@ -22,6 +23,8 @@ import { openWorkspace, stateDir, type OpenWorkspace } from './workspace';
 export interface DeployOpenOptions {
   /** The hotfixDeployer.kubeconfig setting or --kubeconfig. */
   readonly kubeconfig?: string;
+  /** The helm binary (hotfixDeployer.helmPath, HOTFIX_HELM); default `helm` on PATH. */
+  readonly helmPath?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: DeployProgress;
   readonly onEvent?: DeployContext['onEvent'];
@@ -66,6 +69,14 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
     kube: kube.value,
     context: {
       cluster: new ClientNodeCluster(kc, { context, server, ...(user ? { user } : {}) }),
+      // Nothing is spawned until a Helm target asks: a target that is no release costs no helm process.
+      helm: new HelmCli({
+        kubeconfigFiles: kube.value.files,
+        context,
+        cwd: workspace.value.location.root,
+        ...(options.helmPath !== undefined ? { binary: options.helmPath } : {}),
+        ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+      }),
       store: new FileStateStore(state),
       audit: auditLogAt(path.join(state, 'audit.jsonl')),
       clock: systemClock,

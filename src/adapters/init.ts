@@ -1,5 +1,5 @@
 // `init`'s I/O: reads the repository's branches, tags and remotes, the kubeconfig's contexts and, for a
-// chosen context and namespace, its Deployments and Services; writes .hotfix/config.yaml only when told
+// chosen context and namespace, its Deployments, StatefulSets, DaemonSets and Services; writes .hotfix/config.yaml only when told
 // it may replace one. The decisions (which strategy, which Service) are in src/core/config/init.ts.
 
 import { existsSync } from 'node:fs';
@@ -102,12 +102,12 @@ async function inspectCluster(source: KubeconfigSource, context: string | undefi
   const ns = namespace ?? kube.value.namespace ?? 'default';
   const cluster = new ClientNodeCluster(kube.value.kc, { context: kube.value.context, server: kube.value.server });
   try {
-    const [deployments, services] = await Promise.all([cluster.listDeployments(ns), cluster.listServices(ns)]);
-    return succeeded({ context: kube.value.context, namespace: ns, deployments, services });
+    const [deployments, workloads, services] = await Promise.all([cluster.listDeployments(ns), cluster.workloads.listWorkloads(ns), cluster.listServices(ns)]);
+    return succeeded({ context: kube.value.context, namespace: ns, deployments, workloads, services });
   } catch (error) {
     return failed(
-      `Cannot list the Deployments and Services in ${ns} of context ${kube.value.context} (${kube.value.server}): ${error instanceof Error ? error.message : String(error)}`,
-      'Check the context and namespace (kubectl get deployments,services -n NS), or leave the cluster out and write targets by hand.',
+      `Cannot list the Deployments, StatefulSets, DaemonSets and Services in ${ns} of context ${kube.value.context} (${kube.value.server}): ${error instanceof Error ? error.message : String(error)}`,
+      'Check the context and namespace (kubectl get deployments,statefulsets,daemonsets,services -n NS), or leave the cluster out and write targets by hand.',
     );
   }
 }

@@ -20,6 +20,8 @@ export interface EnvOptions {
   readonly interaction: Interaction;
   /** The kubeconfig file the person chose: the hotfixDeployer.kubeconfig setting, --kubeconfig. */
   readonly kubeconfig?: string;
+  /** The helm binary for Helm releases: the hotfixDeployer.helmPath setting, HOTFIX_HELM; default `helm` on PATH. */
+  readonly helmPath?: string;
   /** The notification channels' secrets over the process environment; default process.env. */
   readonly secrets?: NotifyEnv;
   /** How long a status poll waits (tests shorten it). */
@@ -56,6 +58,7 @@ export function createEnv(options: EnvOptions): AppEnv {
       readConfig,
       progress: (message) => interaction.progress(message),
       ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.helmPath !== undefined ? { helmPath: options.helmPath } : {}),
       ...(interaction.signal ? { signal: interaction.signal } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     });

@@ -42,7 +42,12 @@ export async function rollbackOperation(env: AppEnv, request: RollbackRequest): 
   const again = { operation: 'rollback' as const, options: { target: request.target, ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}) } };
   const opened = await openTarget(env, request.target);
   if (stopped(opened)) return opened;
-  const how = opened.target.strategy === 'blue-green' ? 'switch the Service back to the other colour' : 'undo to the previous revision';
+  const which = request.toRevision !== undefined ? `revision ${request.toRevision}` : 'the previous revision';
+  const how = opened.target.helm
+    ? `helm rollback of release ${opened.target.helm.release ?? opened.target.app} to ${which}`
+    : opened.target.strategy === 'blue-green'
+      ? 'switch the Service back to the other colour'
+      : `undo to ${which}`;
   const declined = await confirmTarget(env, opened, { action: `Roll back ${opened.target.name} (${how})`, verb: 'rolling back', again });
   if (declined) return declined;
   const link = await chooseIncident(env, request.incident, `Roll back ${opened.target.name}`, again);

@@ -75,12 +75,14 @@ export function cliInteraction(io: Io, out: Reporter, flags: CommonFlags, signal
   };
 }
 
-/** The environment of one CLI verb: --repo (else the working directory), --kubeconfig, process.env. */
+/** The environment of one CLI verb: --repo (else the working directory), --kubeconfig, process.env (HOTFIX_HELM: the helm binary). */
 export function cliEnv(io: Io, out: Reporter, flags: CommonFlags, signal?: AbortSignal): AppEnv {
+  const helmPath = process.env['HOTFIX_HELM']?.trim();
   return createEnv({
     dir: flags.repo ?? process.cwd(),
     interaction: cliInteraction(io, out, flags, signal),
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(helmPath ? { helmPath } : {}),
     secrets: process.env,
   });
 }

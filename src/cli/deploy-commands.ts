@@ -32,7 +32,8 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .command('rollback')
     .description('roll a target back by the fastest safe path: undo to the previous revision (rolling), switch the Service back (blue-green), or abort an unfinished canary')
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
-    .option('--version <which>', 'previous, or a Deployment revision number (rolling)', 'previous')
+    .option('--to-revision <n>', 'the revision to go back to, as history lists it (a Helm, Deployment, StatefulSet or DaemonSet revision); default: the previous one')
+    .option('--version <which>', 'the same as --to-revision, or previous (kept for scripts written against it)', 'previous')
     .option('--immediate', 'do not wait for the restored version to be fully available')
     .option('--incident <id>', 'the incident this rollback belongs to (default: the only open one; none: no incident)')
     .option('--yes', 'confirm a rollback of a protected target')
@@ -41,9 +42,21 @@ export function registerDeployCommands(program: Command, io: Io, setExit: (code:
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--repo <path>', 'the repository (default: the current directory)')
     .option('--json', 'machine-readable output')
-    .action(async (options: Common & { target: string; version: string; immediate?: boolean; yes?: boolean; incident?: string } & GitopsFlags) => {
+    .action(async (options: Common & { target: string; version: string; toRevision?: string; immediate?: boolean; yes?: boolean; incident?: string } & GitopsFlags) => {
       const { rollbackVerb } = await import('./deploy-verbs.js');
       setExit(await rollbackVerb(io, options));
+    });
+
+  program
+    .command('history')
+    .description("a target's revisions, newest first, as helm history (a Helm release) or kubectl rollout history (a Deployment, StatefulSet or DaemonSet) lists them")
+    .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
+    .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--repo <path>', 'the repository (default: the current directory)')
+    .option('--json', 'machine-readable output')
+    .action(async (options: Common & { target: string }) => {
+      const { historyVerb } = await import('./history-verb.js');
+      setExit(await historyVerb(io, options));
     });
 
   program

@@ -7,6 +7,7 @@ import type { AfterGitops } from '../app/gitops-guard';
 import { preparedLines, type PreparedManifests } from '../app/gitops-prepare-run';
 import { retireOperation, rollbackOperation, targetsOperation } from '../app/rollback';
 import type { DeployStrategy } from '../core/config/types';
+import { autoscalerLine } from '../core/deploy/autoscaler';
 import { cliEnv, type CommonFlags } from './compose';
 import { stoppedWith } from './refused';
 import { remedyLine } from './remedy';
@@ -90,16 +91,22 @@ function report(out: Reporter, result: DeployResult): ExitCode {
   }
 }
 
-type RollbackOptions = Common & { target: string; version: string; immediate?: boolean; yes?: boolean; incident?: string } & GitopsFlags;
+type RollbackOptions = Common & { target: string; version: string; toRevision?: string; immediate?: boolean; yes?: boolean; incident?: string } & GitopsFlags;
 
 export function rollbackVerb(io: Io, options: RollbackOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
   const gitops = gitopsChoice(out, options);
   if (typeof gitops === 'number') return Promise.resolve(gitops);
+  if (options.toRevision !== undefined && options.version !== 'previous') {
+    return Promise.resolve(out.failure('--to-revision and --version say the same thing twice.', 'Pass --to-revision alone.', EXIT.usage));
+  }
+  const which = options.toRevision ?? options.version;
   let toRevision: number | undefined;
-  if (options.version !== 'previous') {
-    toRevision = Number(options.version);
-    if (!Number.isInteger(toRevision) || toRevision < 1) return Promise.resolve(out.failure(`"${options.version}" is not a revision.`, 'Use --version=previous or a revision number (hotfix-deployer targets shows them).', EXIT.usage));
+  if (which !== 'previous') {
+    toRevision = Number(which);
+    if (!/^\d+$/.test(which) || !Number.isSafeInteger(toRevision) || toRevision < 1) {
+      return Promise.resolve(out.failure(`"${which}" is not a revision.`, `Give a revision number as hotfix-deployer history --target=${options.target} lists them, or leave it out for the previous one.`, EXIT.usage));
+    }
   }
   return interruptibly(stopping(out), async (signal) => {
     const env = cliEnv(io, out, options, signal);
@@ -131,7 +138,12 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
       continue;
     }
     lines.push(`${s.target} (${s.strategy}${s.protected ? ', protected' : ''}) context ${s.context}, namespace ${s.namespace}${s.liveColour ? `, live ${s.liveColour}` : ''}`);
-    for (const d of s.deployments) lines.push(`  ${d.live ? '*' : ' '} ${d.name} ${d.images.join(', ')} rev ${d.revision ?? '-'} ${d.available}/${d.replicas} available`);
+    for (const d of s.deployments) {
+      const pods = d.updated !== undefined ? `, ${d.updated} updated, ${d.ready ?? 0} ready` : '';
+      lines.push(`  ${d.live ? '*' : ' '} ${d.kind === 'Deployment' ? '' : `${d.kind} `}${d.name} ${d.images.join(', ')} rev ${d.revision ?? '-'} ${d.available}/${d.replicas} available${pods}`);
+    }
+    if (s.helm) lines.push(`  Helm release ${s.helm.release} in ${s.helm.namespace}${s.helm.configured ? '' : ' (from its annotations)'}: history --target=${s.target} lists its revisions`);
+    for (const a of s.autoscalers ?? []) lines.push(`  ${autoscalerLine(a)}`);
     if (s.canary) {
       const at = s.canary.step !== undefined ? `step ${s.canary.step} of ${s.canary.steps.length} (${s.canary.phase ?? ''}), ` : '';
       lines.push(`  canary ${at}${s.canary.weight}% of traffic (${s.canary.traffic})${s.canary.error ? `: ${s.canary.error}` : ''}`);

@@ -1,7 +1,7 @@
 // A remedy (src/core/remedy.ts) in the CLI's words: the verb and the flags this program really has
 // (`gitops.restore` with `{ target: 'web' }` is `hotfix-deployer gitops restore --target=web`). The
 // engine names options as the use cases do (camelCase); where a verb spells one differently
-// (`incident` is `--id` on the incident verbs, `toRevision` is rollback's `--version`) the table says so.
+// (`incident` is `--id` on the incident verbs, `toRevision` is rollback's `--to-revision`) the table says so.
 
 import { FILL_IN, type OperationName, type Remedy, type RemedyValue } from '../core/remedy';
 
@@ -23,7 +23,7 @@ export const CLI_VERBS: Readonly<Record<OperationName, Verb>> = {
   create: { words: 'create' },
   finish: { words: 'finish', negatable: ['push'] },
   deploy: { words: 'deploy' },
-  rollback: { words: 'rollback', flags: { toRevision: 'version' } },
+  rollback: { words: 'rollback', flags: { toRevision: 'to-revision' } },
   retire: { words: 'retire' },
   'canary.promote': { words: 'deploy', fixed: ['--promote'] },
   // rollback aborts an unfinished canary: it is the CLI's way to abort one.

@@ -82,6 +82,7 @@ const TARGET: readonly FieldName[] = ['root', 'target'];
 const COMMAND_FIELDS: Readonly<Partial<Record<CommandKey, readonly FieldName[]>>> = {
   deploy: [...TARGET, 'image', 'confirmed', 'continue', 'overrideValidation', 'gitops', 'incident'],
   rollback: [...TARGET, 'confirmed', 'toRevision', 'immediate', 'gitops', 'incident'],
+  rollbackToRevision: [...TARGET, 'confirmed', 'toRevision', 'immediate', 'gitops', 'incident'],
   promoteCanary: [...TARGET, 'confirmed'],
   abortCanary: [...TARGET, 'confirmed'],
   pauseAutoSync: [...TARGET, 'confirmed', 'incident'],

@@ -9,7 +9,7 @@ import type { AskRequest, ChooseRequest, ConfirmRequest, Interaction } from '../
 import { mustAsk, type Confirmation } from './command-args';
 import type { NotificationSecrets } from './incident/notify-secrets';
 import { label } from './incident/present';
-import { kubeconfigSetting } from './settings';
+import { helmPathSetting, kubeconfigSetting } from './settings';
 import { isTrusted } from './trust';
 import { UNTRUSTED_CLUSTER } from './trust-gate';
 
@@ -151,12 +151,14 @@ export class EditorInteraction implements Interaction {
  */
 export async function editorEnv(deps: EditorDeps, root: string, interaction: Interaction): Promise<AppEnv> {
   const kubeconfig = kubeconfigSetting();
+  const helmPath = helmPathSetting();
   // Loaded on the first operation, not at activation: the environment brings the stores and the git client.
   const { createEnv } = await import('../app/env.js');
   const env = createEnv({
     dir: root,
     interaction,
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+    ...(helmPath !== undefined ? { helmPath } : {}),
     secrets: deps.secrets ? await deps.secrets.env() : process.env,
     onGitCommand: (args) => deps.log.trace(`git ${args.join(' ')}`),
   });

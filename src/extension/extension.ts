@@ -99,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         openIssue: (arg) => openIssueCommand(deps, arg),
         deploy: (arg) => deployCommand(deployDeps, arg),
         rollback: (arg) => rollbackCommand(deployDeps, arg),
+        rollbackToRevision: (arg) => rollbackCommand(deployDeps, arg),
         switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
         promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
         abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),

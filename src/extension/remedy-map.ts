@@ -23,6 +23,7 @@ export const COMMAND_TITLES: Readonly<Partial<Record<CommandKey, string>>> = {
   abortFinish: 'Abort Finish',
   deploy: 'Deploy…',
   rollback: 'Rollback…',
+  rollbackToRevision: 'Roll Back to This Revision…',
   promoteCanary: 'Promote Canary',
   abortCanary: 'Abort Canary',
   pauseAutoSync: 'Pause GitOps Auto-Sync…',

@@ -14,3 +14,12 @@ export function kubeconfigSetting(): string | undefined {
   const value = machineValue(vscode.workspace.getConfiguration(SETTINGS.section).inspect<string>(SETTINGS.kubeconfig))?.trim();
   return value ? value.replace(/^~(?=$|\/)/, os.homedir()) : undefined;
 }
+
+/**
+ * The hotfixDeployer.helmPath setting with ~ expanded, or undefined for `helm` on PATH. Machine scoped
+ * for the same reason as the kubeconfig: a cloned repository must not choose a binary that runs.
+ */
+export function helmPathSetting(): string | undefined {
+  const value = machineValue(vscode.workspace.getConfiguration(SETTINGS.section).inspect<string>(SETTINGS.helmPath))?.trim();
+  return value ? value.replace(/^~(?=$|\/)/, os.homedir()) : undefined;
+}

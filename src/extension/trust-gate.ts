@@ -19,6 +19,7 @@ const CLUSTER = 'reaches your Kubernetes cluster through the kubeconfig (whose e
 const NEEDS_TRUST: Readonly<Partial<Record<CommandKey, string>>> = {
   deploy: `Deploy… ${CLUSTER}`,
   rollback: `Rollback… ${CLUSTER}`,
+  rollbackToRevision: `Roll Back to This Revision… ${CLUSTER}`,
   promoteCanary: `Promote Canary ${CLUSTER}`,
   abortCanary: `Abort Canary ${CLUSTER}`,
   pauseAutoSync: `Pause GitOps Auto-Sync… ${CLUSTER}`,

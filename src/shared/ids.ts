@@ -12,6 +12,7 @@ export const COMMANDS = {
   openIssue: 'hotfixDeployer.openIssue',
   deploy: 'hotfixDeployer.deploy',
   rollback: 'hotfixDeployer.rollback',
+  rollbackToRevision: 'hotfixDeployer.rollbackToRevision',
   switchKubeContext: 'hotfixDeployer.switchKubeContext',
   promoteCanary: 'hotfixDeployer.promoteCanary',
   abortCanary: 'hotfixDeployer.abortCanary',

@@ -113,6 +113,8 @@ export interface CanaryView {
   readonly controllable: boolean;
   readonly stable?: TrackView;
   readonly canary?: TrackView;
+  /** The HPA that scales stable, in words: its bounds, replicas, and whether the canary holds them. */
+  readonly autoscaler?: string;
   readonly verdicts: readonly VerdictView[];
   readonly series: readonly SeriesView[];
   /** Why something could not be read (the cluster, Prometheus), shown as a note. */

@@ -3,6 +3,8 @@ export const SETTINGS = {
   section: 'hotfixDeployer',
   /** Path of the kubeconfig to use instead of $KUBECONFIG / ~/.kube/config. `machine` scoped. */
   kubeconfig: 'kubeconfig',
+  /** Path of the helm binary for Helm releases instead of `helm` on PATH. `machine` scoped. */
+  helmPath: 'helmPath',
 } as const;
 
 /** What `WorkspaceConfiguration.inspect` reports, as far as a machine-scoped setting needs it. */

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,28 +14,11 @@ import { importScript, KUBE_START_TIMEOUT_MS, kubeCluster, type KubeCluster } fr
 
 const run = promisify(execFile);
 
-function writeChart(dir: string): void {
-  mkdirSync(path.join(dir, 'templates'), { recursive: true });
-  writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\nappVersion: "1.0"\n');
-  writeFileSync(path.join(dir, 'values.yaml'), 'image: web:1.0\nreplicas: 2\n');
-  writeFileSync(path.join(dir, 'templates', 'deployment.yaml'), [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata: {name: {{ .Release.Name }}, labels: {app: {{ .Release.Name }}}}',
-    'spec:',
-    '  replicas: {{ .Values.replicas }}',
-    '  selector: {matchLabels: {app: {{ .Release.Name }}}}',
-    '  template:',
-    '    metadata: {labels: {app: {{ .Release.Name }}}}',
-    '    spec: {containers: [{name: app, image: {{ .Values.image | quote }}}]}',
-    '',
-  ].join('\n'));
-}
-
 describe('helm: the Helm CLI of the tests on the test cluster', function () {
   this.timeout(120_000);
   let cluster: KubeCluster;
   let helm: string;
+  let writeChart: typeof Helm.writeChart;
   let version: string;
   let home: string;
   let apps: k8s.AppsV1Api;
@@ -45,6 +28,7 @@ describe('helm: the Helm CLI of the tests on the test cluster', function () {
     this.timeout(KUBE_START_TIMEOUT_MS);
     const module = await importScript<typeof Helm>('test/kube/helm.mjs');
     helm = module.helmBinary();
+    writeChart = module.writeChart;
     version = module.HELM_VERSION;
     cluster = await kubeCluster();
     home = mkdtempSync(path.join(os.tmpdir(), 'hotfix-helm-'));
@@ -73,7 +57,7 @@ describe('helm: the Helm CLI of the tests on the test cluster', function () {
     await helmRun(['install', 'web', chart, '--namespace', ns, '--wait', '--timeout', '60s']);
     const image = async () => (await apps.readNamespacedDeployment({ name: 'web', namespace: ns })).spec?.template.spec?.containers[0]?.image;
     assert.equal(await image(), 'web:1.0');
-    await helmRun(['upgrade', 'web', chart, '--namespace', ns, '--set', 'image=web:1.1', '--wait', '--timeout', '60s']);
+    await helmRun(['upgrade', 'web', chart, '--namespace', ns, '--set-string', 'image.tag=1.1', '--wait', '--timeout', '60s']);
     assert.equal(await image(), 'web:1.1');
     const releases = await core.listNamespacedSecret({ namespace: ns, labelSelector: 'owner=helm,name=web' });
     const byVersion: Record<string, string | undefined> = Object.fromEntries(releases.items.map((s) => [s.metadata?.labels?.['version'] ?? '', s.metadata?.labels?.['status']]));

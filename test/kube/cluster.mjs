@@ -351,6 +351,8 @@ export async function startCluster(options) {
         `--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--controllers=*',
         `--service-account-private-key-file=${path.join(pki, 'sa.key')}`, `--root-ca-file=${caFile}`,
         '--use-service-account-credentials=false', '--secure-port=0', '--v=1',
+        // An HPA's min/max are enforced every sync even without metrics: short, so tests see the fight.
+        '--horizontal-pod-autoscaler-sync-period=2s',
       ]);
       launcher.start('kube-scheduler', /** @type {string} */ (bin['kube-scheduler']), [
         `--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--secure-port=0', '--v=1',

@@ -4,3 +4,5 @@
 export const HELM_VERSION: string;
 /** The built helm binary; throws, naming build-helm.sh, if it is not built yet. */
 export function helmBinary(): string;
+/** A chart as teams write them (image.repository and image.tag apart, 2 replicas), into `dir`. */
+export function writeChart(dir: string, options?: { name?: string; tag?: string; progressDeadlineSeconds?: number }): void;

@@ -68,4 +68,16 @@ describe('panel: protocol guards and views', () => {
     assert.deepEqual(view?.verdicts[0]?.numbers, [{ gate: 'error-rate', value: 0, threshold: 0.01, comparison: '<=', verdict: 'pass' }]);
     assert.equal(canaryView({ state: undefined, target: 'web', app: 'web', series: [], running: false }), undefined);
   });
+
+  it('shows the HPA of an autoscaled canary target: the bounds the canary holds it at, and its own', () => {
+    const state = { version: 1, id: 'op-7', target: 'web', strategy: 'canary', context: 'c', namespace: 'n', image: 'web:2', startedAt: at(0), actor: 'Ada', meta: {}, plan: [], done: ['lock'], canary: { steps: [25, 100], traffic: 'replicas', pauseMs: 1000, index: 0, weight: 25, phase: 'paused' } } as unknown as DeployState;
+    const live = {
+      target: 'web', strategy: 'canary', context: 'c', server: 's', namespace: 'n', protected: false,
+      deployments: [{ name: 'web', kind: 'Deployment', images: ['web:1'], replicas: 3, available: 3, live: true }, { name: 'web-canary', kind: 'Deployment', images: ['web:2'], replicas: 1, available: 1, live: false }],
+      autoscalers: [{ deployment: 'web', name: 'web', minReplicas: 3, maxReplicas: 3, currentReplicas: 3, desiredReplicas: 3, pinned: { by: 'op-7', before: { minReplicas: 4, maxReplicas: 10 } } }],
+    } as const;
+    const view = canaryView({ state, live, target: 'web', app: 'web', series: [], running: false });
+    assert.equal(view?.autoscaler, 'HPA web scales web: min 3, max 3, current 3, desired 3; held for operation op-7 (its own bounds: min 4, max 10)');
+    assert.deepEqual([view?.stable?.replicas, view?.canary?.replicas], [3, 1]);
+  });
 });

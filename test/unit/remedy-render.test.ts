@@ -102,7 +102,7 @@ describe('remedies in the CLI', () => {
     assert.equal(remedyCommand(remedy('incident.update', { incident: 'INC-20261127-3F2A', reopen: true, note: FILL_IN })), 'hotfix-deployer incident update --id=INC-20261127-3F2A --reopen --note="…"');
     assert.equal(remedyCommand(remedy('incident.create', { title: 'Payment Gateway Down', impact: 'high: card "payments" fail' })), 'hotfix-deployer incident create --title="Payment Gateway Down" --impact="high: card \\"payments\\" fail"');
     assert.equal(remedyCommand(remedy('deploy', { target: 'web', overrideValidation: FILL_IN, confirmed: true, gitops: 'ignore' })), 'hotfix-deployer deploy --target=web --override-validation="…" --yes --ignore-gitops');
-    assert.equal(remedyCommand(remedy('rollback', { target: 'web', toRevision: 3, immediate: false })), 'hotfix-deployer rollback --target=web --version=3');
+    assert.equal(remedyCommand(remedy('rollback', { target: 'web', toRevision: 3, immediate: false })), 'hotfix-deployer rollback --target=web --to-revision=3');
     assert.equal(remedyCommand(remedy('finish', { push: false })), 'hotfix-deployer finish --no-push');
     assert.equal(remedyCommand(remedy('verify', { target: 'web', durationMs: 300_000, intervalMs: 1500 })), 'hotfix-deployer verify --target=web --duration=5m --interval=1500ms');
     assert.equal(remedyCommand(remedy('validate', { target: 'staging', suite: 'smoke' })), 'hotfix-deployer validate --environment=staging --test-suite=smoke');

@@ -59,6 +59,15 @@ describe('webview: canary', function () {
     await panel.page.waitForFunction((b) => document.querySelector('.pause').textContent !== b, before, { timeout: 3000 });
   });
 
+  it('shows the HPA of an autoscaled target beside the tracks, as text', async () => {
+    const autoscaler = 'HPA pay scales pay: min 3, max 3, current 3, desired 3; held for operation op-7 (its own bounds: min 4, max 10) <img src=x onerror=alert(1)>';
+    await panel.send({ kind: 'canary', canary: { ...canary(), autoscaler } });
+    const dd = panel.page.locator('.tracks dt', { hasText: 'Autoscaler' }).locator('xpath=following-sibling::dd[1]');
+    await dd.waitFor();
+    assert.equal(await dd.textContent(), autoscaler);
+    assert.equal(await panel.page.locator('.tracks img').count(), 0, 'set as text, never as markup');
+  });
+
   it('draws an SVG chart per series with a dashed threshold line and unit-aware labels', async () => {
     await panel.send({ kind: 'canary', canary: canary() });
     const charts = panel.page.locator('svg.chart');

@@ -3,7 +3,6 @@
 // `dryRun: 'All'` when asked; API errors a person can act on become ClusterRefusal.
 
 import {
-  ApiException,
   ApisApi,
   AppsV1Api,
   CoordinationV1Api,
@@ -19,8 +18,6 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import {
-  ClusterRefusal,
-  isRefusal,
   type Cluster,
   type ClusterIdentity,
   type CustomObjectView,
@@ -35,6 +32,7 @@ import {
   type WriteOptions,
 } from '../../core/deploy/ports';
 import { REVISION } from '../../core/deploy/rollout';
+import { apiCall, apiRead, dryRunOf } from './api-call';
 import { ClientNodeAutoscalers } from './autoscalers';
 import { ClientNodeWorkloads } from './workloads';
 import type { ServiceFacts, WorkloadFacts } from '../../core/config/init';
@@ -43,42 +41,10 @@ const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergeP
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
-const dry = (options: WriteOptions) => (options.dryRun ? { dryRun: 'All' } : {});
-
-/** Runs an API call; 404 on a read is "absent", 403/409/422 become refusals with the server's words. */
-async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    if (error instanceof ApiException) {
-      const status = error.code;
-      const body = parseBody(error.body);
-      const message = body?.message ?? error.message;
-      throw new ClusterRefusal(`${what}: ${message}`, status, body?.reason);
-    }
-    throw error;
-  }
-}
-
-async function read<T>(what: string, request: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call(what, request);
-  } catch (error) {
-    if (isRefusal(error, 404)) return undefined;
-    throw error;
-  }
-}
-
-function parseBody(body: unknown): { message?: string; reason?: string } | undefined {
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body) as { message?: string; reason?: string };
-    } catch {
-      return { message: body };
-    }
-  }
-  return typeof body === 'object' && body !== null ? (body) : undefined;
-}
+// The error translation is shared with the workload and autoscaler parts (api-call.ts).
+const dry = dryRunOf;
+const call = apiCall;
+const read = apiRead;
 
 export class ClientNodeCluster implements Cluster {
   private readonly apps: AppsV1Api;

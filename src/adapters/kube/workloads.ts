@@ -1,9 +1,218 @@
 // The WorkloadCluster port on @kubernetes/client-node: StatefulSets, DaemonSets and their
 // ControllerRevisions, translated to plain views. Decides nothing.
 
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { WorkloadCluster } from '../../core/deploy/workload-ports';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1ControllerRevision,
+  type V1DaemonSet,
+  type V1ObjectMeta,
+  type V1Pod,
+  type V1PodTemplateSpec,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { WorkloadFacts } from '../../core/config/init';
+import type { PodTemplate, WriteOptions } from '../../core/deploy/ports';
+import type {
+  ControllerRevisionView,
+  DaemonSetView,
+  InPlaceKind,
+  StatefulSetView,
+  WorkloadCluster,
+  WorkloadImageChange,
+  WorkloadPod,
+  WorkloadView,
+} from '../../core/deploy/workload-ports';
+import { apiCall, apiRead, dryRunOf } from './api-call';
+
+const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+
+/** The label both controllers put on their pods and revisions. */
+const REVISION_HASH = 'controller-revision-hash';
 
 export class ClientNodeWorkloads implements WorkloadCluster {
-  constructor(readonly kc: KubeConfig) {}
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+
+  constructor(readonly kc: KubeConfig) {
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.core = kc.makeApiClient(CoreV1Api);
+  }
+
+  async getWorkload(kind: InPlaceKind, namespace: string, name: string): Promise<WorkloadView | undefined> {
+    if (kind === 'StatefulSet') {
+      const s = await apiRead(`statefulset ${namespace}/${name}`, () => this.apps.readNamespacedStatefulSet({ name, namespace }));
+      return s ? statefulSetView(s) : undefined;
+    }
+    const d = await apiRead(`daemonset ${namespace}/${name}`, () => this.apps.readNamespacedDaemonSet({ name, namespace }));
+    return d ? daemonSetView(d) : undefined;
+  }
+
+  async listWorkloads(namespace: string): Promise<WorkloadFacts[]> {
+    const [sets, daemons] = await Promise.all([
+      apiCall(`statefulsets in ${namespace}`, () => this.apps.listNamespacedStatefulSet({ namespace })),
+      apiCall(`daemonsets in ${namespace}`, () => this.apps.listNamespacedDaemonSet({ namespace })),
+    ]);
+    const facts = (kind: InPlaceKind, o: { metadata?: V1ObjectMeta; spec?: { template: V1PodTemplateSpec } }): WorkloadFacts => ({
+      name: o.metadata?.name ?? '',
+      kind,
+      podLabels: o.spec?.template.metadata?.labels ?? {},
+      containers: (o.spec?.template.spec?.containers ?? []).map((c) => c.name),
+      labels: o.metadata?.labels ?? {},
+      annotations: o.metadata?.annotations ?? {},
+    });
+    return [...sets.items.map((s) => facts('StatefulSet', s)), ...daemons.items.map((d) => facts('DaemonSet', d))];
+  }
+
+  async controllerRevisions(workload: WorkloadView): Promise<ControllerRevisionView[]> {
+    const labelSelector = selectorString(workload.selector);
+    const list = await apiCall(`controllerrevisions of ${workload.kind} ${workload.name}`, () =>
+      this.apps.listNamespacedControllerRevision({ namespace: workload.namespace, labelSelector }),
+    );
+    return list.items
+      .filter((r) => r.metadata?.ownerReferences?.some((o) => o.uid === workload.uid))
+      .map(revisionView)
+      .sort((a, b) => a.revision - b.revision);
+  }
+
+  async setImages(kind: InPlaceKind, namespace: string, name: string, change: WorkloadImageChange, options: WriteOptions): Promise<WorkloadView> {
+    // Containers merge by name (the strategic merge key), so only the named ones change.
+    const body = {
+      metadata: { annotations: change.annotations, ...(change.labels ? { labels: change.labels } : {}) },
+      spec: {
+        template: {
+          ...(change.templateAnnotations ? { metadata: { annotations: change.templateAnnotations } } : {}),
+          spec: { containers: Object.entries(change.images).map(([container, image]) => ({ name: container, image })) },
+        },
+      },
+    };
+    return this.patch(kind, namespace, name, body, options, `set image of ${kind.toLowerCase()} ${namespace}/${name}`);
+  }
+
+  async restoreRevision(
+    kind: InPlaceKind,
+    namespace: string,
+    name: string,
+    revision: ControllerRevisionView,
+    annotations: Readonly<Record<string, string>>,
+    options: WriteOptions,
+  ): Promise<WorkloadView> {
+    // What kubectl rollout undo sends: the revision's data as a strategic merge patch. Its template
+    // carries `$patch: replace`, so the whole pod template is replaced; the annotations merge.
+    const body = { ...revision.data, metadata: { annotations } };
+    return this.patch(kind, namespace, name, body, options, `roll back ${kind.toLowerCase()} ${namespace}/${name} to revision ${revision.revision}`);
+  }
+
+  async pods(workload: WorkloadView): Promise<WorkloadPod[]> {
+    const labelSelector = selectorString(workload.selector);
+    const list = await apiCall(`pods of ${workload.kind} ${workload.name}`, () => this.core.listNamespacedPod({ namespace: workload.namespace, labelSelector }));
+    return list.items.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === workload.uid)).map(podView);
+  }
+
+  async deletePod(namespace: string, name: string): Promise<void> {
+    await apiRead(`delete pod ${namespace}/${name}`, () => this.core.deleteNamespacedPod({ name, namespace }));
+  }
+
+  private async patch(kind: InPlaceKind, namespace: string, name: string, body: object, options: WriteOptions, what: string): Promise<WorkloadView> {
+    if (kind === 'StatefulSet') {
+      return statefulSetView(await apiCall(what, () => this.apps.patchNamespacedStatefulSet({ name, namespace, body, ...dryRunOf(options) }, strategic)));
+    }
+    return daemonSetView(await apiCall(what, () => this.apps.patchNamespacedDaemonSet({ name, namespace, body, ...dryRunOf(options) }, strategic)));
+  }
+}
+
+const selectorString = (selector: Readonly<Record<string, string>>) =>
+  Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+function base(o: { metadata?: V1ObjectMeta; spec?: { template: V1PodTemplateSpec; selector: { matchLabels?: Record<string, string> } } }) {
+  return {
+    name: o.metadata?.name ?? '',
+    namespace: o.metadata?.namespace ?? '',
+    uid: o.metadata?.uid ?? '',
+    generation: o.metadata?.generation ?? 0,
+    labels: o.metadata?.labels ?? {},
+    annotations: o.metadata?.annotations ?? {},
+    selector: o.spec?.selector.matchLabels ?? {},
+    template: (o.spec?.template ?? {}) as unknown as PodTemplate,
+    containers: (o.spec?.template.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '' })),
+  };
+}
+
+function statefulSetView(s: V1StatefulSet): StatefulSetView {
+  const strategy = s.spec?.updateStrategy;
+  const st = s.status;
+  return {
+    ...base(s),
+    kind: 'StatefulSet',
+    replicas: s.spec?.replicas ?? 1,
+    updateStrategy: {
+      type: strategy?.type ?? 'RollingUpdate',
+      ...(strategy?.rollingUpdate?.partition !== undefined ? { partition: strategy.rollingUpdate.partition } : {}),
+      ...(strategy?.rollingUpdate?.maxUnavailable !== undefined ? { maxUnavailable: strategy.rollingUpdate.maxUnavailable } : {}),
+    },
+    status: {
+      observedGeneration: st?.observedGeneration ?? 0,
+      replicas: st?.replicas ?? 0,
+      readyReplicas: st?.readyReplicas ?? 0,
+      updatedReplicas: st?.updatedReplicas ?? 0,
+      currentReplicas: st?.currentReplicas ?? 0,
+      availableReplicas: st?.availableReplicas ?? 0,
+      ...(st?.updateRevision !== undefined ? { updateRevision: st.updateRevision } : {}),
+      ...(st?.currentRevision !== undefined ? { currentRevision: st.currentRevision } : {}),
+    },
+  };
+}
+
+function daemonSetView(d: V1DaemonSet): DaemonSetView {
+  const strategy = d.spec?.updateStrategy;
+  const st = d.status;
+  return {
+    ...base(d),
+    kind: 'DaemonSet',
+    updateStrategy: {
+      type: strategy?.type ?? 'RollingUpdate',
+      ...(strategy?.rollingUpdate?.maxUnavailable !== undefined ? { maxUnavailable: strategy.rollingUpdate.maxUnavailable } : {}),
+    },
+    status: {
+      observedGeneration: st?.observedGeneration ?? 0,
+      desiredNumberScheduled: st?.desiredNumberScheduled ?? 0,
+      currentNumberScheduled: st?.currentNumberScheduled ?? 0,
+      updatedNumberScheduled: st?.updatedNumberScheduled ?? 0,
+      numberReady: st?.numberReady ?? 0,
+      numberAvailable: st?.numberAvailable ?? 0,
+    },
+  };
+}
+
+function revisionView(r: V1ControllerRevision): ControllerRevisionView {
+  const data = (typeof r.data === 'object' && r.data !== null ? r.data : {}) as Record<string, unknown>;
+  const spec = data['spec'] as { template?: Record<string, unknown> } | undefined;
+  const { $patch: _directive, ...template } = spec?.template ?? {};
+  const containers = ((template as { spec?: { containers?: { image?: string }[] } }).spec?.containers ?? []);
+  return {
+    name: r.metadata?.name ?? '',
+    revision: r.revision,
+    annotations: r.metadata?.annotations ?? {},
+    data,
+    template,
+    images: containers.map((c) => c.image ?? ''),
+    ...(r.metadata?.creationTimestamp ? { createdAt: new Date(r.metadata.creationTimestamp).toISOString() } : {}),
+  };
+}
+
+function podView(p: V1Pod): WorkloadPod {
+  const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const waiting = (p.status?.containerStatuses ?? []).map((c) => c.state?.waiting).find((w) => w?.reason !== undefined);
+  const revision = p.metadata?.labels?.[REVISION_HASH];
+  return {
+    name: p.metadata?.name ?? '',
+    ready,
+    ...(revision !== undefined ? { revision } : {}),
+    ...(waiting?.reason !== undefined ? { waiting: `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` } : {}),
+  };
 }

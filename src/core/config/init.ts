@@ -3,13 +3,15 @@
 
 import { canaryName, selects, TRACK } from '../deploy/canary-plan';
 import { ownerLabel, ownerRefs } from '../gitops/detect';
-import type { DeployStrategy, GitSettings } from './types';
+import type { DeployStrategy, GitSettings, WorkloadKind } from './types';
 
 type Labels = Readonly<Record<string, string>>;
 
-/** A Deployment as init sees it: its name, its pods' labels and its containers (and its own labels, for GitOps owners). */
+/** A workload as init sees it: its name, its pods' labels and its containers (and its own labels, for GitOps owners). */
 export interface WorkloadFacts {
   readonly name: string;
+  /** Absent: a Deployment. */
+  readonly kind?: WorkloadKind;
   readonly podLabels: Labels;
   readonly containers: readonly string[];
   readonly labels?: Labels;
@@ -32,6 +34,8 @@ export interface ClusterFacts {
   readonly context: string;
   readonly namespace: string;
   readonly deployments: readonly WorkloadFacts[];
+  /** The StatefulSets and DaemonSets (each a rolling target of its own kind). */
+  readonly workloads?: readonly WorkloadFacts[];
   readonly services: readonly ServiceFacts[];
 }
 
@@ -47,7 +51,9 @@ export interface TargetSuggestion {
   readonly name: string;
   readonly app: string;
   readonly strategy: DeployStrategy;
-  /** The Deployments the target drives. */
+  /** Absent: Deployments. */
+  readonly kind?: WorkloadKind;
+  /** The Deployments (or the one StatefulSet or DaemonSet) the target drives. */
   readonly deployments: readonly string[];
   readonly service?: string;
   /** Set only when the pods have several containers: the one the deploy updates. */
@@ -66,7 +72,7 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Deployments no target can name (a dot in the name): listed in a comment instead. */
 export function unnamable(cluster: ClusterFacts): string[] {
-  return cluster.deployments.map((d) => d.name).filter((name) => !K8S_NAME.test(name)).sort();
+  return [...cluster.deployments, ...(cluster.workloads ?? [])].map((d) => d.name).filter((name) => !K8S_NAME.test(name)).sort();
 }
 
 /**
@@ -78,16 +84,17 @@ export function suggestTargets(cluster: ClusterFacts): TargetSuggestion[] {
   const used = new Set<string>();
   const suggestions: TargetSuggestion[] = [];
   const names = new Set<string>();
-  const add = (app: string, strategy: DeployStrategy, workloads: readonly WorkloadFacts[], why: string): void => {
+  const add = (app: string, strategy: DeployStrategy, workloads: readonly WorkloadFacts[], why: string, kind?: WorkloadKind): void => {
     workloads.forEach((w) => used.add(w.name));
     const containers = workloads[0]?.containers ?? [];
     const service = matchingService(cluster.services, app, workloads);
-    const owners = ownerRefs(workloads.map((w) => ({ what: `Deployment ${w.name}`, labels: w.labels ?? {}, annotations: w.annotations ?? {} })), 'argocd', cluster.namespace);
+    const owners = ownerRefs(workloads.map((w) => ({ what: `${w.kind ?? 'Deployment'} ${w.name}`, labels: w.labels ?? {}, annotations: w.annotations ?? {} })), 'argocd', cluster.namespace);
     const argo = owners.find((o) => o.controller === 'argocd' && o.namespace !== 'argocd');
     suggestions.push({
       name: uniqueName(app, names),
       app,
       strategy,
+      ...(kind !== undefined && kind !== 'Deployment' ? { kind } : {}),
       deployments: workloads.map((w) => w.name),
       ...(service !== undefined ? { service } : {}),
       ...(containers.length > 1 && containers[0] !== undefined ? { container: containers[0] } : {}),
@@ -116,6 +123,10 @@ export function suggestTargets(cluster: ClusterFacts): TargetSuggestion[] {
   for (const d of [...byName.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     if (used.has(d.name)) continue;
     add(d.name, 'rolling', [d], `${d.name} is a single Deployment (no -blue/-green pair, no ${TRACK}: stable pods)`);
+  }
+  // A StatefulSet or DaemonSet rolls out in place: rolling is its only strategy.
+  for (const w of [...(cluster.workloads ?? [])].filter((w) => K8S_NAME.test(w.name)).sort((a, b) => a.name.localeCompare(b.name))) {
+    add(w.name, 'rolling', [w], `a ${w.kind ?? 'Deployment'} rolls out in place`, w.kind);
   }
   return suggestions.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -213,9 +224,10 @@ function gitSection(git: GitSettings): string[] {
 
 function targetsSection(facts: InitFacts, targets: readonly TargetSuggestion[]): string[] {
   const head = [
-    '# Deploy targets: a Deployment (or a blue-green pair, or a stable + canary) in a namespace of a kube',
-    '# context, with its strategy. Rename targets freely (e.g. staging, production); a target named',
-    '# production is protected (it asks for --yes or a typed confirmation) unless it says protected: false.',
+    '# Deploy targets: a Deployment (or a blue-green pair, or a stable + canary), a StatefulSet or a DaemonSet',
+    '# in a namespace of a kube context, with its strategy. Rename targets freely (e.g. staging, production);',
+    '# a target named production is protected (it asks for --yes or a typed confirmation) unless it says',
+    '# protected: false.',
   ];
   if (!facts.cluster) {
     const contexts = facts.kube?.contexts ?? [];
@@ -258,11 +270,11 @@ function targetLines(cluster: ClusterFacts, t: TargetSuggestion): string[] {
     '    # The kube context (leave it out to use the current one) and the namespace of the app.',
     `    context: ${scalar(cluster.context)}`,
     `    namespace: ${scalar(cluster.namespace)}`,
-    `    # The app: ${t.deployments.join(' + ')}.`,
+    `    # The app: ${t.kind !== undefined && t.kind !== 'Deployment' ? `the ${t.kind} ${t.app}` : t.deployments.join(' + ')}.`,
     `    app: ${scalar(t.app)}`,
-    `    # ${t.strategy}, because ${t.why}. The others:`,
-    ...others.map((line) => `  ${line}`),
-    `    strategy: ${t.strategy}`,
+    ...(t.kind !== undefined && t.kind !== 'Deployment'
+      ? inPlaceLines(t.kind)
+      : [`    # ${t.strategy}, because ${t.why}. The others:`, ...others.map((line) => `  ${line}`), `    strategy: ${t.strategy}`]),
   ];
   if (t.service !== undefined) {
     lines.push(`    # The Service whose selector matches the pods${t.strategy === 'blue-green' ? ' (its selector is switched between colours)' : ''}.`, `    service: ${scalar(t.service)}`);
@@ -287,6 +299,20 @@ function targetLines(cluster: ClusterFacts, t: TargetSuggestion): string[] {
     lines.push('    # How long the old colour stays scaled up for an instant rollback (`retire` scales it down).', '    # blueGreen: { keepOldFor: 10m }');
   }
   return lines;
+}
+
+/** A StatefulSet or DaemonSet: its kind written out, and why it can only roll (and how it rolls back). */
+function inPlaceLines(kind: Exclude<WorkloadKind, 'Deployment'>): string[] {
+  const how = kind === 'StatefulSet' ? 'pod by pod from the highest ordinal (its partition and maxUnavailable' : 'node by node (its maxUnavailable';
+  return [
+    `    # A ${kind} rolls out in place, ${how} are left as they are);`,
+    '    # a rollback restores its previous ControllerRevision, as kubectl rollout undo does. So rolling is its',
+    '    # only strategy: blue-green and canary need Deployments.',
+    `    kind: ${kind}`,
+    '    strategy: rolling',
+    `    # A ${kind} has no progressDeadlineSeconds: how long its rollout may take before it is rolled back.`,
+    '    # progressDeadline: 10m',
+  ];
 }
 
 /** A GitOps-managed app gets its gitops: section, explained; others a commented line saying when it matters. */

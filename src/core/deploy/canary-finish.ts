@@ -14,6 +14,7 @@ import type { DeployState, RouteRef } from './state';
 import { commitAnnotations, managedByLabel, mustGet, writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
 import type { Save } from './canary';
+import { pinForCanary, restoreAutoscalers } from './autoscaler-pin';
 
 export async function promoteCanaryStep(ctx: DeployContext, initial: DeployState, lock: DeployLock | undefined, save: Save): Promise<Result<DeployState>> {
   const { cluster, target } = ctx;
@@ -37,6 +38,9 @@ export async function promoteCanaryStep(ctx: DeployContext, initial: DeployState
       { dryRun: false },
     );
   }
+  // Stable's HPA (if any) is held at the whole total first, or it would scale stable back down.
+  const held = await pinForCanary(ctx, state, 0, { dryRun: false });
+  if (!held.ok) return held;
   if (stable.replicas < total) {
     ctx.progress?.(`Scaling ${target.app} back to ${total} replicas`);
     await cluster.scale(target.namespace, target.app, total, { dryRun: false });
@@ -44,6 +48,8 @@ export async function promoteCanaryStep(ctx: DeployContext, initial: DeployState
   const rolled = await waitForRollout(ctx, target.app, lock);
   if (!rolled.ok) return failed(`Promoting ${state.image} on ${target.app} failed: ${rolled.reason}`);
   await toStable(ctx, writeAnnotations(ctx, state), progress.route);
+  // The canary is over: the HPA scales stable again, within its own bounds.
+  await restoreAutoscalers(ctx, state, [target.app]);
   return succeeded({ ...state, canary: { ...progress, phase: 'promoted', weight: 0, replicas: { stable: total, canary: 0 } } });
 }
 
@@ -71,6 +77,13 @@ async function toStable(ctx: DeployContext, annotations: Readonly<Record<string,
  * replicas and is waited for, and only then does the canary go to 0. Returns what it did.
  */
 export async function abortCanaryRun(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<string> {
+  const did = await abortTraffic(ctx, state, lock);
+  // Last, whatever happened before: the HPA's own bounds back (and its annotations off).
+  const restored = state.before && state.canary ? await restoreAutoscalers(ctx, state, [ctx.target.app]) : [];
+  return [did, ...restored].join('; ');
+}
+
+async function abortTraffic(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<string> {
   const { cluster, target } = ctx;
   const before = state.before;
   if (!before || !state.canary) return 'nothing to restore: the canary had not changed the target';
@@ -96,6 +109,8 @@ export async function abortCanaryRun(ctx: DeployContext, state: DeployState, loc
     changed = true;
   }
   const replicas = before.replicas ?? stable.replicas;
+  // Stable's HPA is held at the whole total before stable grows back, or it would shrink it again.
+  await pinForCanary(ctx, state, 0, { dryRun: false });
   if (stable.replicas < replicas) {
     ctx.progress?.(`Scaling ${target.app} back to ${replicas} replicas before the canary goes`);
     await cluster.scale(target.namespace, target.app, replicas, { dryRun: false });
@@ -118,5 +133,7 @@ export async function parkCanary(ctx: DeployContext, annotations: Readonly<Recor
     const weights = await readRoute(ctx, route.value);
     if (!weights.ok) return weights;
   }
-  return succeeded(await toStable(ctx, annotations, route.value));
+  const did = await toStable(ctx, annotations, route.value);
+  // A pin a crashed canary left on stable's HPA goes too.
+  return succeeded([...did, ...(await restoreAutoscalers(ctx, undefined, [ctx.target.app]))]);
 }

@@ -8,6 +8,7 @@ import type { CanaryTraffic } from '../config/types';
 import { failed, succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
 import type { DeployLock } from './lock';
+import { pinForCanary } from './autoscaler-pin';
 import { canaryName, canaryServiceName, plannedReplicas, replicaShare, type Split } from './canary-plan';
 import { ROUTE_APIS, routeWeights, type Backends, type RouteWeights } from './canary-routes';
 import { isRefusal, type CustomResource, type WriteOptions } from './ports';
@@ -88,6 +89,9 @@ export async function shiftTo(ctx: DeployContext, state: DeployState, weight: nu
   // ProgressDeadlineExceeded: the wait keeps the deadline itself.
   const ready = await waitForRollout(ctx, name, lock, target.progressDeadlineMs ?? (canary.progressDeadlineSeconds ?? 600) * 1000);
   if (!ready.ok) return ready;
+  // Stable's HPA first, so it never scales stable back up (or down) under the new split.
+  const pinned = await pinForCanary(ctx, state, weight, { dryRun: false });
+  if (!pinned.ok) return pinned;
   if (progress.route) {
     const set = await setRouteWeight(ctx, progress.route, weight, annotations, { dryRun: false });
     if (!set.ok) return set;

@@ -9,6 +9,8 @@ import { readinessGate, type GateVerdict } from './canary-gate';
 import { CANARY_OF, canaryDeployment, canaryName, canarySelector, canaryService, canaryServiceName, canaryTemplate, labelProblem, replicaShare } from './canary-plan';
 import { readRoute, resolveRoute, setRouteWeight, shiftTo } from './canary-traffic';
 import { MANAGED_BY, type DeployLock } from './lock';
+import { originalBounds, showBounds } from './autoscaler';
+import { autoscalersBefore, pinForCanary } from './autoscaler-pin';
 import { revisionOf } from './rollout';
 import type { CanaryProgress, DeployState } from './state';
 import { commitAnnotations, containerOf, mustGet, writeAnnotations } from './steps';
@@ -66,6 +68,11 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
   const problem = labelProblem(stable, service, routing, canarySvc);
   if (problem) return problem;
 
+  // An HPA on stable would undo the split: it is held to it for the canary (autoscaler-pin.ts).
+  const hpas = await autoscalersBefore(ctx, [stable.name]);
+  if (!hpas.ok) return hpas;
+  const hpa = hpas.value.found.get(stable.name);
+
   // The server checks every write the canary will make (admission, validation, quota, RBAC).
   const annotations = writeAnnotations(ctx, state);
   if (existing) {
@@ -91,7 +98,7 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
     weight: 0,
     phase: 'ready',
   };
-  return succeeded({
+  const prepared: DeployState = {
     ...state,
     deployment: stable.name,
     container: container.value,
@@ -99,10 +106,20 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
       images: Object.fromEntries(stable.containers.map((c) => [c.name, c.image])),
       availableReplicas: stable.status.availableReplicas,
       replicas: stable.replicas,
+      autoscalers: hpas.value.saved,
       ...(revision !== undefined ? { revision } : {}),
     },
     canary,
-  });
+  };
+  if (hpa) {
+    // The HPA sets stable's replicas: what it runs now is the total the steps divide.
+    ctx.progress?.(
+      `${stable.name} is scaled by HorizontalPodAutoscaler ${hpa.name} (${showBounds(originalBounds(hpa))}): the canary's split is taken from the HPA's current ${stable.replicas} replicas, and the HPA is held to the split until the canary ends`,
+    );
+    const dry = await pinForCanary(ctx, prepared, 0, { dryRun: true });
+    if (!dry.ok) return dry;
+  }
+  return succeeded(prepared);
 }
 
 /** Makes `<app>-canary` (and `<service>-canary` for hosts routing) from stable's, with the new image, at 0 replicas. */
@@ -122,6 +139,9 @@ export async function updateCanary(ctx: DeployContext, state: DeployState): Prom
     ctx.progress?.(`Refreshing ${name} from ${stable.name}'s spec with ${state.image}`);
     await cluster.replaceTemplate(target.namespace, name, canaryTemplate(stable.template, container, state.image), { ...existing.annotations, ...annotations }, { dryRun: false });
   }
+  // From here until the canary ends, stable's HPA holds it whole (restored by promote and abort).
+  const pinned = await pinForCanary(ctx, state, 0, { dryRun: false });
+  if (!pinned.ok) return pinned;
   const route = state.canary?.route;
   if (route) {
     const weights = await readRoute(ctx, route);

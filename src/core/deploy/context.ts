@@ -6,6 +6,7 @@ import type { Target } from '../config/targets';
 import type { AuditLog, Clock, StateStore } from '../ports';
 import type { Result } from '../result';
 import type { CanaryGate, GateVerdict } from './canary-gate';
+import type { HelmReleases } from './helm-ports';
 import type { Cluster } from './ports';
 
 /** Runs a target's smoke check (an HTTP GET or a command); the verification capability adds more. */
@@ -29,6 +30,8 @@ export type DeployEvent = {
 
 export interface DeployContext {
   readonly cluster: Cluster;
+  /** The team's helm, for a target that is a Helm release; absent: such a target is refused. */
+  readonly helm?: HelmReleases;
   readonly store: StateStore;
   readonly audit: AuditLog;
   readonly clock: Clock;

@@ -16,7 +16,8 @@ import { protectionRefusal, unfinished } from './guards';
 import { retireStep } from './retire';
 import { restoreAfterFailure } from './rollback';
 import { preflight, rollout, smoke, switchTraffic, update } from './steps';
-import { deployKey, planFor, type DeployMeta, type DeployState, type DeployStep } from './state';
+import { helmDeployedMessage, helmForDeploy, helmStep } from './helm';
+import { deployKey, helmPlan, planFor, type DeployMeta, type DeployState, type DeployStep } from './state';
 
 export interface DeployInput {
   readonly image: string;
@@ -48,6 +49,9 @@ export async function deploy(ctx: DeployContext, input: DeployInput): Promise<De
       [remedy('deploy', { target: ctx.target.name, continue: true }), remedy('rollback', { target: ctx.target.name })],
     );
   }
+  // A Helm release is upgraded through helm (helm.ts); refused here, before any state or record, when it cannot be.
+  const helm = await helmForDeploy(ctx, input.image);
+  if (helm && !helm.ok) return { ...helm, kind: 'refused' };
   const state: DeployState = {
     version: 1,
     id: globalThis.crypto.randomUUID(),
@@ -59,8 +63,9 @@ export async function deploy(ctx: DeployContext, input: DeployInput): Promise<De
     startedAt: ctx.clock.now().toISOString(),
     actor: ctx.actor,
     meta: input.meta ?? {},
-    plan: planFor(ctx.target.strategy, ctx.target.smoke !== undefined, ctx.target.keepOldForMs === 0),
+    plan: helm ? helmPlan(ctx.target.smoke !== undefined) : planFor(ctx.target.strategy, ctx.target.smoke !== undefined, ctx.target.keepOldForMs === 0),
     done: [],
+    ...(helm ? { helm: helm.value } : {}),
   };
   await ctx.store.write(deployKey(ctx.target.name), state);
   await record(ctx, 'deploy.start', { image: input.image, strategy: state.strategy, operation: state.id });
@@ -164,12 +169,13 @@ async function drive(ctx: DeployContext, initial: DeployState): Promise<DeployOu
   await lock?.release();
   await save({ ...state, finishedAt: ctx.clock.now().toISOString(), outcome: 'deployed' });
   const where = `${ctx.cluster.identity.context}/${ctx.target.namespace}`;
-  const message =
-    state.strategy === 'blue-green'
+  const message = state.helm
+    ? helmDeployedMessage({ ...state, helm: state.helm }, where)
+    : state.strategy === 'blue-green'
       ? `${state.image} is live on ${state.deployment ?? ''} in ${where}; ${ctx.target.app}-${state.before?.liveColour ?? '?'} ${state.retiredAt ? 'was scaled down (keepOldFor: 0)' : `stays scaled for an instant rollback until ${new Date(ctx.clock.now().getTime() + ctx.target.keepOldForMs).toISOString()} (then retired: scaled down)`}.`
       : state.strategy === 'canary'
         ? canaryMessage(state, where)
-        : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}.`;
+        : `${state.deployment ?? ctx.target.app} in ${where} runs ${state.image}${state.rollout ? ` (${state.rollout})` : ''}.`;
   await record(ctx, 'deploy.done', { operation: state.id, image: state.image });
   return { kind: 'deployed', state, message };
 }
@@ -188,6 +194,7 @@ function canaryMessage(state: DeployState, where: string): string {
 }
 
 function runStep(ctx: DeployContext, state: DeployState, step: DeployStep, lock: DeployLock | undefined, save: (s: DeployState) => Promise<void>) {
+  if (state.helm && (step === 'preflight' || step === 'update')) return helmStep(ctx, { ...state, helm: state.helm }, step, lock);
   const canary = state.strategy === 'canary';
   switch (step) {
     case 'preflight':

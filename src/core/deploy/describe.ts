@@ -2,13 +2,18 @@
 // revision or colour, how many replicas are available, the canary's step and weight, and any deploy
 // left unfinished.
 
-import type { CanaryTraffic } from '../config/types';
+import type { CanaryTraffic, WorkloadKind } from '../config/types';
+import { describeAutoscalers, type AutoscalerInfo } from './autoscaler';
 import type { DeployContext } from './context';
+import { helmReleaseOf, type HelmRelease } from './helm-values';
 import { canaryName, replicaShare } from './canary-plan';
 import { readRoute, resolveRoute } from './canary-traffic';
 import type { DeploymentView } from './ports';
 import { colours, revisionOf } from './rollout';
 import { deployKey, type DeployState } from './state';
+import type { InPlaceKind } from './workload-ports';
+import { currentRevision } from './workload-status';
+import { inPlaceKind } from './workload-steps';
 
 export interface CanaryLiveState {
   readonly traffic: CanaryTraffic;
@@ -22,6 +27,21 @@ export interface CanaryLiveState {
   readonly error?: string;
 }
 
+/** One workload of a target: a Deployment, or the StatefulSet or DaemonSet the target names. */
+export interface WorkloadRow {
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  readonly images: readonly string[];
+  readonly revision?: number;
+  /** A DaemonSet: the pods it should run (one per matching node). */
+  readonly replicas: number;
+  readonly available: number;
+  /** StatefulSet and DaemonSet: ready pods, and pods on the current template. */
+  readonly ready?: number;
+  readonly updated?: number;
+  readonly live: boolean;
+}
+
 export interface TargetLiveState {
   readonly target: string;
   readonly strategy: string;
@@ -29,16 +49,13 @@ export interface TargetLiveState {
   readonly server: string;
   readonly namespace: string;
   readonly protected: boolean;
-  readonly deployments: readonly {
-    readonly name: string;
-    readonly images: readonly string[];
-    readonly revision?: number;
-    readonly replicas: number;
-    readonly available: number;
-    readonly live: boolean;
-  }[];
+  readonly deployments: readonly WorkloadRow[];
   readonly liveColour?: string;
   readonly canary?: CanaryLiveState;
+  /** The Helm release the app is (configured, or from its workload's annotations: no helm process runs to say so). */
+  readonly helm?: HelmRelease;
+  /** The HPAs that scale the target's Deployments, with their bounds and any pin of this tool. */
+  readonly autoscalers?: readonly AutoscalerInfo[];
   readonly error?: string;
   /** The cluster could not be read at all (as opposed to: read, and nothing deployed there). */
   readonly unreachable?: boolean;
@@ -58,6 +75,13 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
   const last = await ctx.store.read<DeployState>(deployKey(target.name));
   const withLast = last ? { last } : {};
   try {
+    const inPlace = inPlaceKind(ctx);
+    if (inPlace) {
+      const found = await describeWorkload(ctx, inPlace);
+      const helm = found && helmReleaseOf(target, found.annotations);
+      const row = found?.row;
+      return row ? { ...base, deployments: [row], ...(helm ? { helm } : {}), ...withLast } : { ...base, deployments: [], error: `no ${inPlace} ${target.app} in ${target.namespace}`, ...withLast };
+    }
     const names = target.strategy === 'blue-green' ? [`${target.app}-blue`, `${target.app}-green`] : target.strategy === 'canary' ? [target.app, `${target.app}-canary`] : [target.app];
     const found = await Promise.all(names.map((name) => cluster.getDeployment(target.namespace, name)));
     let liveColour: string | undefined;
@@ -71,6 +95,7 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
       const revision = revisionOf(d);
       return [{
         name: d.name,
+        kind: 'Deployment' as const,
         images: d.containers.map((c) => c.image),
         replicas: d.replicas,
         available: d.status.availableReplicas,
@@ -79,11 +104,36 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
       }];
     });
     if (deployments.length === 0) return { ...base, deployments, error: `no Deployment ${names.join(' or ')} in ${target.namespace}`, ...withLast };
-    const canary = target.strategy === 'canary' ? await describeCanary(ctx, found[0], found[1], last) : undefined;
-    return { ...base, deployments, ...(liveColour ? { liveColour } : {}), ...(canary ? { canary } : {}), ...withLast };
+    const [canary, autoscalers] = await Promise.all([
+      target.strategy === 'canary' ? describeCanary(ctx, found[0], found[1], last) : undefined,
+      // Shown when an HPA scales them; a namespace where HPAs cannot be listed just shows none.
+      describeAutoscalers(ctx).then((all) => all.filter((a) => a.name !== undefined), () => []),
+    ]);
+    const helm = target.strategy === 'rolling' ? helmReleaseOf(target, found[0]?.annotations) : undefined;
+    return {
+      ...base,
+      deployments,
+      ...(liveColour ? { liveColour } : {}),
+      ...(canary ? { canary } : {}),
+      ...(helm ? { helm } : {}),
+      ...(autoscalers.length > 0 ? { autoscalers } : {}),
+      ...withLast,
+    };
   } catch (error) {
     return { ...base, deployments: [], error: error instanceof Error ? error.message : String(error), unreachable: true, ...withLast };
   }
+}
+
+async function describeWorkload(ctx: DeployContext, kind: InPlaceKind): Promise<{ readonly row: WorkloadRow; readonly annotations: Readonly<Record<string, string>> } | undefined> {
+  const { cluster, target } = ctx;
+  const w = await cluster.workloads.getWorkload(kind, target.namespace, target.app);
+  if (!w) return undefined;
+  const revision = currentRevision(w, await cluster.workloads.controllerRevisions(w))?.revision;
+  const counts =
+    w.kind === 'StatefulSet'
+      ? { replicas: w.replicas, available: w.status.availableReplicas, ready: w.status.readyReplicas, updated: w.status.updatedReplicas }
+      : { replicas: w.status.desiredNumberScheduled, available: w.status.numberAvailable, ready: w.status.numberReady, updated: w.status.updatedNumberScheduled };
+  return { row: { name: w.name, kind, images: w.containers.map((c) => c.image), live: true, ...counts, ...(revision !== undefined ? { revision } : {}) }, annotations: w.annotations };
 }
 
 async function describeCanary(ctx: DeployContext, stable: DeploymentView | undefined, canary: DeploymentView | undefined, last: DeployState | undefined): Promise<CanaryLiveState> {

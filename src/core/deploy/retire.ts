@@ -8,6 +8,7 @@ import { record, type DeployContext } from './context';
 import { protectionRefusal } from './guards';
 import { acquireLock } from './lock';
 import { colours } from './rollout';
+import { restoreAutoscalers } from './autoscaler-pin';
 import { deployKey, type DeployState } from './state';
 
 export type RetireOutcome =
@@ -23,6 +24,8 @@ export async function retireStep(ctx: DeployContext, state: DeployState): Promis
   await ctx.cluster.scale(ctx.target.namespace, name, 0, { dryRun: true });
   ctx.progress?.(`Scaling ${name} down to 0 (keepOldFor: 0)`);
   await ctx.cluster.scale(ctx.target.namespace, name, 0, { dryRun: false });
+  // Its HPA was held at its replicas for an instant rollback (at 0 replicas an HPA leaves it alone).
+  await restoreAutoscalers(ctx, state, [name]);
   return succeeded({ ...state, retiredAt: ctx.clock.now().toISOString() });
 }
 

@@ -7,9 +7,11 @@
 import type { DeployState } from './state';
 import type { Colour } from './rollout';
 
-/** A ReplicaSet as the rollback names it: by name, which stays when an undo renumbers its revision. */
+/** A ReplicaSet (or ControllerRevision) as the rollback names it: by name, which stays when an undo renumbers its revision. */
 export interface SavedRevision {
   readonly replicaSet?: string;
+  /** A StatefulSet's or DaemonSet's revision. */
+  readonly controllerRevision?: string;
   readonly revision?: number;
   readonly images: readonly string[];
 }
@@ -19,16 +21,29 @@ export type RollbackPlan =
   /** Rolling, or a promoted canary's stable: the template of `to` replaces the one of `from` (rollout undo). */
   | {
       readonly kind: 'undo';
+      /** The workload's name (a Deployment unless `workload` says otherwise). */
       readonly deployment: string;
+      /** Absent for a Deployment (and in every plan saved before StatefulSets and DaemonSets were supported). */
+      readonly workload?: 'StatefulSet' | 'DaemonSet';
       /** The revision the person asked for, if any. */
       readonly requested?: number;
       readonly from: SavedRevision;
-      readonly to: SavedRevision & { readonly replicaSet: string; readonly revision: number };
+      /** A Deployment's names a ReplicaSet; a StatefulSet's or DaemonSet's a ControllerRevision. */
+      readonly to: SavedRevision & { readonly revision: number } & ({ readonly replicaSet: string } | { readonly controllerRevision: string });
     }
   /** Blue-green: the Service goes from the `from` colour to the `to` colour, which runs `images`. */
   | { readonly kind: 'switch'; readonly service: string; readonly from: Colour; readonly to: Colour; readonly images: readonly string[] }
   /** An unfinished canary deploy aborted (its saved deploy state carries the rest). */
-  | { readonly kind: 'abort'; readonly image: string };
+  | { readonly kind: 'abort'; readonly image: string }
+  /** A Helm release: `helm rollback` makes a new revision from `to`'s; done once the latest revision is that rollback. */
+  | {
+      readonly kind: 'helm';
+      readonly release: string;
+      readonly namespace: string;
+      readonly requested?: number;
+      readonly from: { readonly revision: number; readonly images: readonly string[] };
+      readonly to: { readonly revision: number };
+    };
 
 export interface RollbackState {
   readonly version: 1;
@@ -72,9 +87,12 @@ export function resumable(saved: RollbackState | undefined, last: DeployState | 
   // An abort goes on while its canary deploy is unfinished; once that deploy ended otherwise than rolled back, it is moot.
   if (saved.plan.kind === 'abort' && last?.finishedAt !== undefined && last.outcome !== 'rolled-back') return undefined;
   if (request.toRevision !== undefined) {
-    if (saved.plan.kind !== 'undo' || saved.plan.to.revision !== request.toRevision) return undefined;
+    if ((saved.plan.kind !== 'undo' && saved.plan.kind !== 'helm') || saved.plan.to.revision !== request.toRevision) return undefined;
   }
   return saved;
 }
+
+/** How a rollback that continued an interrupted one says so. */
+export const CONTINUED = 'continued an interrupted rollback: ';
 
 export const sameImages = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

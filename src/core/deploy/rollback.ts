@@ -14,12 +14,18 @@ import { record, type DeployContext } from './context';
 import { protectionRefusal } from './guards';
 import { abortCanaryRun, parkCanary } from './canary-finish';
 import { acquireLock, type DeployLock } from './lock';
+import { restoreHelm } from './helm';
+import { helmRollback } from './helm-rollback';
+import { helmReleaseOf } from './helm-values';
 import { isRefusal, type DeploymentView, type ServiceView } from './ports';
 import { colours, planUndo, revisionOf, rolloutStatus, type Colour } from './rollout';
-import { resumable, rollbackKey, sameImages, type RollbackPlan, type RollbackState } from './rollback-state';
+import { CONTINUED, resumable, rollbackKey, sameImages, type RollbackPlan, type RollbackState } from './rollback-state';
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
+import { pinColour, restoreAutoscalers, restoreColours } from './autoscaler-pin';
+import { restoreWorkloadAfterFailure, undoWorkload } from './workload-rollback';
+import { inPlaceKind } from './workload-steps';
 
 export interface RollbackInput {
   /** A revision of the Deployment (rolling); default: the one before the current. */
@@ -33,8 +39,6 @@ export type RollbackOutcome = { readonly kind: 'rolled-back'; readonly message: 
 
 const refused = (reason: string, hint?: string): RollbackOutcome => ({ ...failed(reason, hint), kind: 'refused' });
 
-/** How a rollback that continued an interrupted one says so. */
-const CONTINUED = 'continued an interrupted rollback: ';
 
 export async function rollback(ctx: DeployContext, input: RollbackInput = {}): Promise<RollbackOutcome> {
   const started = ctx.clock.now().getTime();
@@ -51,8 +55,9 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
   const run = new Run(ctx, operation, last, resuming);
   let done: Done;
   try {
-    done =
-      strategy === 'blue-green' ? await switchBack(ctx, input, run, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, run, open) : await undo(ctx, input, lock.value, run);
+    done = ctx.target.helm
+      ? await helmRollback(ctx, input, lock.value, run)
+      : strategy === 'blue-green' ? await switchBack(ctx, input, run, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, run, open) : await undo(ctx, input, lock.value, run);
     if (done.ok) {
       if (open) {
         await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
@@ -83,7 +88,7 @@ async function savedStates(ctx: DeployContext, input: RollbackInput): Promise<{ 
   const { target, cluster } = ctx;
   const [last, saved] = await Promise.all([ctx.store.read<DeployState>(deployKey(target.name)), ctx.store.read<RollbackState>(rollbackKey(target.name))]);
   const open = last && last.finishedAt === undefined ? last : undefined;
-  const kinds: RollbackPlan['kind'][] = open?.strategy === 'canary' ? ['abort'] : target.strategy === 'blue-green' ? ['switch'] : target.strategy === 'canary' ? ['undo', 'abort'] : ['undo'];
+  const kinds: RollbackPlan['kind'][] = open?.strategy === 'canary' ? ['abort'] : target.strategy === 'blue-green' ? ['switch'] : target.strategy === 'canary' ? ['undo', 'abort'] : ['undo', 'helm'];
   const resuming = resumable(saved, last, {
     target: target.name,
     context: cluster.identity.context,
@@ -159,9 +164,14 @@ async function canaryBack(ctx: DeployContext, input: RollbackInput, lock: Deploy
 }
 
 async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run): Promise<Done> {
+  const inPlace = inPlaceKind(ctx);
+  if (inPlace) return undoWorkload(ctx, inPlace, input, lock, run);
   const { cluster, target } = ctx;
   const d = await cluster.getDeployment(target.namespace, target.app);
   if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
+  // Installed by Helm (its annotations, on the Deployment read anyway): helm rollback, so helm history agrees.
+  const release = target.strategy === 'rolling' ? helmReleaseOf(target, d.annotations) : undefined;
+  if (release) return helmRollback(ctx, input, lock, run, d, release);
   const replicaSets = await cluster.replicaSets(d);
   const current = replicaSets.find((rs) => rs.revision === revisionOf(d));
   const saved = run.resumed('undo');
@@ -227,7 +237,8 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, re
     }
     if (plan && c.live === plan.to) {
       // The switch had landed (or someone made it meanwhile): the rollback is done, with no write.
-      return { ok: true, message: `${continued()}Service ${target.service} selects ${plan.to} (${plan.images.join(', ')}), switched back from ${plan.from}` };
+      const freed = await restoreAutoscalers(ctx, undefined, [of(plan.to).name]);
+      return { ok: true, message: [`${continued()}Service ${target.service} selects ${plan.to} (${plan.images.join(', ')}), switched back from ${plan.from}`, ...freed].join('; ') };
     }
     const to = plan?.to ?? c.idle;
     const back = of(to);
@@ -239,11 +250,23 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, re
     };
     // Ready means asked for replicas and all of them available, judged on a status the controller has
     // caught up with: right after a scale-down the status still shows the old available count.
-    if (back.replicas === 0 || rolloutStatus(back).state !== 'complete') {
-      if (input.immediate) return failed(`${back.name} is not fully available (${back.status.availableReplicas} of ${back.replicas}): switching to it now could drop traffic.`, 'Roll back without immediate, to scale it up and wait first.', [remedy('rollback', { target: ctx.target.name })]);
-      const live = of(c.live);
-      if (back.replicas < live.replicas) {
+    const live = of(c.live);
+    // Fewer replicas than the live colour (its HPA scaled it down, or the live one's scaled up) would
+    // take all the traffic on too few pods: never silently.
+    const short = back.replicas < live.replicas;
+    const complete = rolloutStatus(back).state === 'complete';
+    if (back.replicas === 0 || short || !complete) {
+      if (input.immediate) {
+        const why =
+          back.replicas > 0 && complete
+            ? `${back.name} runs ${back.replicas} replicas and ${live.name} ${live.replicas}: switching to it now would put all of ${live.name}'s traffic on fewer replicas.`
+            : `${back.name} is not fully available (${back.status.availableReplicas} of ${back.replicas}): switching to it now could drop traffic.`;
+        return failed(why, `Roll back without immediate, to scale ${back.name} up to ${Math.max(back.replicas, live.replicas)} and wait first.`, [remedy('rollback', { target: ctx.target.name })]);
+      }
+      if (short) {
         await save();
+        // Its HPA first: with no traffic yet it would shrink the colour back to its minimum.
+        await pinColour(ctx, undefined, run.operation, back.name, live.replicas, 'for the switch back', { dryRun: false });
         ctx.progress?.(`Scaling ${back.name} up to ${live.replicas} before switching back`);
         await cluster.scale(target.namespace, back.name, live.replicas, { dryRun: false });
       }
@@ -260,7 +283,9 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, re
       if (isRefusal(error, 409) && attempt < 3) continue;
       throw error;
     }
-    return { ok: true, message: `${continued()}switched Service ${target.service} from ${c.live} back to ${to} (${images(back).join(', ')}) in one API call` };
+    // Live again: its HPA scales it within its own bounds (a pin held it for this rollback).
+    const freed = await restoreAutoscalers(ctx, undefined, [back.name]);
+    return { ok: true, message: [`${continued()}switched Service ${target.service} from ${c.live} back to ${to} (${images(back).join(', ')}) in one API call`, ...freed].join('; ') };
   }
 }
 
@@ -282,7 +307,10 @@ async function readBlueGreen(ctx: DeployContext): Promise<BlueGreenReads> {
 
 /** After a failed rollout or smoke check: put back what this deploy changed. Returns what it did. */
 export async function restoreAfterFailure(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<string> {
+  if (state.helm) return restoreHelm(ctx, { ...state, helm: state.helm }, lock);
   if (state.strategy === 'canary') return abortCanaryRun(ctx, state, lock);
+  const inPlace = inPlaceKind(ctx);
+  if (inPlace) return restoreWorkloadAfterFailure(ctx, inPlace, state, lock);
   const { cluster, target } = ctx;
   const name = state.deployment ?? target.app;
   const d = await cluster.getDeployment(target.namespace, name);
@@ -290,9 +318,11 @@ export async function restoreAfterFailure(ctx: DeployContext, state: DeployState
   if (!d || !before) return 'nothing to restore: the deploy had not changed the target';
   if (state.strategy === 'blue-green') {
     // Traffic never left the live colour; put the idle one back as it was, for the next rollback.
+    // Both HPAs first: a pinned minimum would scale the idle colour straight back up.
+    const freed = await restoreColours(ctx, state);
     await cluster.setImages(target.namespace, name, { images: before.images, annotations: writeAnnotations(ctx, state) }, { dryRun: false });
     if (before.idleReplicas !== undefined && d.replicas !== before.idleReplicas) await cluster.scale(target.namespace, name, before.idleReplicas, { dryRun: false });
-    return `traffic stayed on ${target.app}-${before.liveColour ?? '?'}; ${name} was set back to ${Object.values(before.images).join(', ')}`;
+    return [`traffic stayed on ${target.app}-${before.liveColour ?? '?'}; ${name} was set back to ${Object.values(before.images).join(', ')}`, ...freed].join('; ');
   }
   if (revisionOf(d) === before.revision) return `${name} was not changed`;
   const plan = planUndo(d, await cluster.replicaSets(d), before.revision);

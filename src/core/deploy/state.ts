@@ -95,8 +95,17 @@ export interface DeployState {
     readonly idleReplicas?: number;
     /** Stable's replicas (canary): the total the traffic steps divide, restored on abort. */
     readonly replicas?: number;
+    /** A StatefulSet's or DaemonSet's ControllerRevision: by name, which stays when an undo renumbers it. */
+    readonly controllerRevision?: string;
+    /**
+     * The HorizontalPodAutoscalers of the Deployments this deploy scales, with their bounds before it
+     * pinned them (autoscaler-pin.ts); the same bounds are on each HPA, which wins if the two disagree.
+     */
+    readonly autoscalers?: readonly { readonly name: string; readonly deployment: string; readonly minReplicas: number; readonly maxReplicas: number }[];
   };
   readonly canary?: CanaryProgress;
+  /** How a StatefulSet's or DaemonSet's rollout ended, in kubectl's words (a partition says so), for the final message. */
+  readonly rollout?: string;
   readonly plan: readonly DeployStep[];
   readonly done: readonly DeployStep[];
   readonly stopped?: { readonly step: DeployStep; readonly reason: string; readonly at: string };
@@ -105,6 +114,17 @@ export interface DeployState {
   readonly rolledBack?: string;
   /** Blue-green: when the old colour was scaled down (it is kept for an instant rollback until then). */
   readonly retiredAt?: string;
+  /** Set when the target is a Helm release: the deploy upgrades it, a failure rolls it back (helm.ts). */
+  readonly helm?: HelmDeployRef;
+}
+
+export interface HelmDeployRef {
+  readonly release: string;
+  readonly namespace: string;
+  /** The revision deployed before: a failure rolls back to it. */
+  readonly fromRevision: number;
+  /** The revision the upgrade made, once it landed. */
+  readonly toRevision?: number;
 }
 
 export function deployKey(target: string): string {
@@ -112,6 +132,11 @@ export function deployKey(target: string): string {
 }
 
 /** `retireOld`: scale the old blue-green colour down at once (keepOldFor: 0) rather than keep it for a rollback. */
+/** A Helm release: the upgrade waits for the rollout itself (helm --wait), so there is no rollout step. */
+export function helmPlan(smoke: boolean): DeployStep[] {
+  return ['lock', 'preflight', 'update', ...(smoke ? (['smoke'] as const) : []), 'release'];
+}
+
 export function planFor(strategy: DeployStrategy, smoke: boolean, retireOld = false): DeployStep[] {
   if (strategy === 'canary') return ['lock', 'preflight', 'update', 'canary', ...(smoke ? (['smoke'] as const) : []), 'promote', 'release'];
   const steps: DeployStep[] = ['lock', 'preflight', 'update', 'rollout'];

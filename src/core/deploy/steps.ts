@@ -11,6 +11,8 @@ import { colours, revisionOf } from './rollout';
 import { BRANCH, GIT_SHA, IMAGE } from '../running/types';
 import type { DeployState } from './state';
 import { waitForRollout } from './wait';
+import { pinColour, preflightColours, restoreAutoscalers } from './autoscaler-pin';
+import { inPlaceKind, preflightWorkload, rolloutWorkload, updateWorkload } from './workload-steps';
 
 type StepResult = Result<DeployState>;
 
@@ -37,7 +39,7 @@ export function commitAnnotations(state: DeployState): Record<string, string> | 
 }
 
 /** Our managed-by label, unless another manager (Helm, Argo CD, ...) owns the object: never take it from them. */
-export function managedByLabel(d: DeploymentView): Record<string, string> | undefined {
+export function managedByLabel(d: { readonly labels: Readonly<Record<string, string>> }): Record<string, string> | undefined {
   const current = d.labels['app.kubernetes.io/managed-by'];
   return current === undefined || current === MANAGED_BY['app.kubernetes.io/managed-by'] ? { ...MANAGED_BY } : undefined;
 }
@@ -63,6 +65,8 @@ export async function mustGet(ctx: DeployContext, name: string): Promise<Result<
 }
 
 export async function preflight(ctx: DeployContext, state: DeployState): Promise<StepResult> {
+  const inPlace = inPlaceKind(ctx);
+  if (inPlace) return preflightWorkload(ctx, state, inPlace);
   const { cluster, target } = ctx;
   if (!(await cluster.namespaceExists(target.namespace))) {
     return failed(`Namespace ${target.namespace} does not exist in context ${cluster.identity.context} (${cluster.identity.server}).`, `Check targets.${target.name}.namespace and the kube context.`);
@@ -81,7 +85,10 @@ export async function preflight(ctx: DeployContext, state: DeployState): Promise
     d = c.idle === 'blue' ? blue.value : green.value;
     const live = c.live === 'blue' ? blue.value : green.value;
     await cluster.setServiceSelector(target.namespace, target.service, c.selectors[c.idle], {}, { dryRun: true });
-    extra = { liveColour: c.live, selector: service.selector, idleReplicas: d.replicas, availableReplicas: live.status.availableReplicas };
+    // live.replicas is what the live colour runs now (its HPA's count, if it has one), not its manifest's.
+    const hpas = await preflightColours(ctx, state, d.name, live);
+    if (!hpas.ok) return hpas;
+    extra = { liveColour: c.live, selector: service.selector, idleReplicas: d.replicas, availableReplicas: live.status.availableReplicas, autoscalers: hpas.value };
     if (d.replicas < live.replicas) await cluster.scale(target.namespace, d.name, live.replicas, { dryRun: true });
   } else {
     const found = await mustGet(ctx, target.app);
@@ -112,6 +119,8 @@ export async function preflight(ctx: DeployContext, state: DeployState): Promise
 }
 
 export async function update(ctx: DeployContext, state: DeployState): Promise<StepResult> {
+  const inPlace = inPlaceKind(ctx);
+  if (inPlace) return updateWorkload(ctx, state, inPlace);
   const { cluster, target } = ctx;
   const name = state.deployment ?? target.app;
   const container = state.container ?? '';
@@ -130,6 +139,8 @@ export async function update(ctx: DeployContext, state: DeployState): Promise<St
   }
   if (state.strategy === 'blue-green') {
     const live = await mustGet(ctx, `${target.app}-${state.before?.liveColour ?? 'blue'}`);
+    // Its HPA first: with no traffic yet, it would shrink the idle colour back to its minimum.
+    if (live.ok) await pinColour(ctx, state, state.id, name, live.value.replicas, 'until the switch', { dryRun: false });
     if (live.ok && d.value.replicas < live.value.replicas) {
       ctx.progress?.(`Scaling ${name} to ${live.value.replicas} replicas, as many as the live colour`);
       await cluster.scale(target.namespace, name, live.value.replicas, { dryRun: false });
@@ -139,6 +150,8 @@ export async function update(ctx: DeployContext, state: DeployState): Promise<St
 }
 
 export async function rollout(ctx: DeployContext, state: DeployState, lock: DeployLock | undefined): Promise<StepResult> {
+  const inPlace = inPlaceKind(ctx);
+  if (inPlace) return rolloutWorkload(ctx, state, inPlace, lock);
   const name = state.deployment ?? ctx.target.app;
   const waited = await waitForRollout(ctx, name, lock);
   if (!waited.ok) return waited;
@@ -173,11 +186,19 @@ export async function switchTraffic(ctx: DeployContext, state: DeployState): Pro
   const c = colours(service, blue.value, green.value);
   if ('error' in c) return failed(c.error);
   const to = state.deployment === blue.value.name ? 'blue' : 'green';
+  const old = to === 'blue' ? green.value : blue.value;
   if (c.live !== to) {
     const changed = changedUnderUs(state, to === 'blue' ? blue.value : green.value);
     if (changed) return changed;
+  }
+  // The old colour loses its traffic: its HPA is held at its replicas first, so an instant rollback
+  // finds it as it was, until it is retired.
+  await pinColour(ctx, state, state.id, old.name, old.replicas, 'for an instant rollback, until it is retired', { dryRun: false });
+  if (c.live !== to) {
     ctx.progress?.(`Switching Service ${target.service} to ${state.deployment ?? to}`);
     await cluster.setServiceSelector(target.namespace, target.service, c.selectors[to], writeAnnotations(ctx, state), { dryRun: false });
   }
+  // The new colour takes the traffic: its HPA scales it again, within its own bounds.
+  await restoreAutoscalers(ctx, state, [state.deployment ?? `${target.app}-${to}`]);
   return succeeded(state);
 }

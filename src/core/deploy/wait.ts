@@ -6,7 +6,8 @@ import type { DeployContext } from './context';
 import type { DeployLock } from './lock';
 import { rolloutStatus } from './rollout';
 
-const RENEW_EVERY_MS = 20_000;
+/** How often a wait renews the deploy lock (its lease lasts longer). */
+export const RENEW_EVERY_MS = 20_000;
 
 export async function waitForRollout(ctx: DeployContext, name: string, lock: DeployLock | undefined, deadlineMs?: number): Promise<Result<string>> {
   const { cluster, clock, target } = ctx;

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { AppEnv } from '../../app/env';
 import { silentInteraction } from '../../app/interaction';
+import type { TargetHistory } from '../../app/history';
 import type { TargetOverview } from '../../app/targets';
 import type { Target } from '../../core/config/targets';
 import type { TargetLiveState } from '../../core/deploy/describe';
@@ -110,6 +111,15 @@ export class DeployService extends Disposable {
     const overview = await targetOverview(await this.readable(root, target), target);
     if (overview.driftRecordedIn) this.log.info(`drift of ${target} recorded in ${overview.driftRecordedIn}'s timeline`);
     return overview;
+  }
+
+  /** The target's revisions (helm history, rollout history), for the view's History rows. */
+  async history(root: string, target: string): Promise<TargetHistory | { readonly error: string }> {
+    const { historyOperation } = await import('../../app/history.js');
+    const result = await historyOperation(await this.readable(root, target), { target });
+    if (result.kind === 'history') return result.history;
+    this.log.warn(`reading the history of ${target}: ${result.failed.reason}`);
+    return { error: result.failed.reason };
   }
 
   invalidate(): void {

@@ -2,6 +2,7 @@
 // entries, a canary deploy's state with its live tracks, verdicts and gated series. No vscode here,
 // so the shapes are unit-tested; the webview sets every string as text.
 
+import { autoscalerLine } from '../../core/deploy/autoscaler';
 import type { TargetLiveState } from '../../core/deploy/describe';
 import type { GateMeasurement } from '../../core/deploy/canary-gate';
 import type { DeployState } from '../../core/deploy/state';
@@ -92,6 +93,7 @@ export function canaryView(input: CanaryInputs): CanaryView | undefined {
   const outcome = state.finishedAt ? (state.outcome ?? 'deployed') : state.stopped ? 'stopped' : 'running';
   const stable = track(input.live, input.app);
   const canary = track(input.live, `${input.app}-canary`);
+  const autoscaler = input.live?.autoscalers?.find((a) => a.deployment === input.app);
   const notes = [input.note, input.live?.error, input.live?.canary?.error].filter((n): n is string => !!n);
   return {
     target: input.target,
@@ -110,6 +112,7 @@ export function canaryView(input: CanaryInputs): CanaryView | undefined {
     controllable: input.running,
     ...(stable ? { stable } : {}),
     ...(canary ? { canary } : {}),
+    ...(autoscaler ? { autoscaler: autoscalerLine(autoscaler) } : {}),
     verdicts: (progress?.verdicts ?? []).map((v) => ({
       step: v.step,
       weight: v.weight,

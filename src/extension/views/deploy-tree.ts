@@ -6,11 +6,13 @@
 
 import * as vscode from 'vscode';
 import type { Target } from '../../core/config/targets';
+import { autoscalerLine } from '../../core/deploy/autoscaler';
 import type { TargetLiveState } from '../../core/deploy/describe';
+import type { TargetHistory } from '../../app/history';
 import type { DeployService, TargetOverview } from '../deploy/service';
 import { isTrusted } from '../trust';
 
-export type DeployNode = TargetNode | LiveNode;
+export type DeployNode = TargetNode | LiveNode | HistoryNode;
 
 export class TargetNode extends vscode.TreeItem {
   readonly kind = 'target';
@@ -49,6 +51,37 @@ export class LiveNode extends vscode.TreeItem {
   }
 }
 
+/** A target's History: expanded on demand, since it costs a helm process or a list of revisions. */
+export class HistoryNode extends vscode.TreeItem {
+  readonly kind = 'history';
+  constructor(
+    readonly root: string,
+    readonly target: string,
+  ) {
+    super('History', vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${root}#${target}#history`;
+    this.iconPath = new vscode.ThemeIcon('history');
+    this.contextValue = 'hotfix.history';
+    this.description = 'revisions';
+    this.tooltip = 'The revisions, as helm history (a Helm release) or kubectl rollout history lists them; roll back to one with its button.';
+  }
+}
+
+/** A revision row: its command arguments are the row itself (root, target, toRevision). */
+export class RevisionNode extends LiveNode {
+  constructor(
+    root: string,
+    target: string,
+    readonly toRevision: number,
+    label: string,
+    description: string,
+    current: boolean,
+    tooltip: string,
+  ) {
+    super(root, target, label, description, current ? 'pass-filled' : 'circle-large-outline', current ? 'hotfix.revision.current' : 'hotfix.revision', tooltip);
+  }
+}
+
 export class DeployTree implements vscode.TreeDataProvider<DeployNode> {
   private readonly changed = new vscode.EventEmitter<DeployNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -70,8 +103,9 @@ export class DeployTree implements vscode.TreeDataProvider<DeployNode> {
     }
     if (node instanceof TargetNode) {
       const overview = await this.service.overview(node.root, node.target.name);
-      return [...liveNodes(node, overview.live), ...runningNodes(node, overview), ...gitopsNodes(node, overview)];
+      return [...liveNodes(node, overview.live), ...runningNodes(node, overview), ...gitopsNodes(node, overview), new HistoryNode(node.root, node.target.name)];
     }
+    if (node instanceof HistoryNode) return historyNodes(node, await this.service.history(node.root, node.target));
     return [];
   }
 
@@ -93,12 +127,21 @@ function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: s
         root,
         name,
         d.name,
-        `${d.images.join(', ')} · ${d.revision !== undefined ? `rev ${d.revision} · ` : ''}${d.available}/${d.replicas} available${d.live && live.liveColour ? ' · live' : ''}`,
+        `${d.kind === 'Deployment' ? '' : `${d.kind} · `}${d.images.join(', ')} · ${d.revision !== undefined ? `rev ${d.revision} · ` : ''}${d.available}/${d.replicas} available${d.updated !== undefined ? ` · ${d.updated} updated` : ''}${d.live && live.liveColour ? ' · live' : ''}`,
         d.live ? 'pass-filled' : 'circle-large-outline',
         `hotfix.live.deployment${d.live ? '.live' : ''}`,
-        `${d.name} in ${live.context}/${live.namespace}\n${d.images.join('\n')}`,
+        `${d.kind} ${d.name} in ${live.context}/${live.namespace}\n${d.images.join('\n')}`,
       ),
   );
+  if (live.helm) {
+    const h = live.helm;
+    const how = h.configured ? 'helm: in .hotfix/config.yaml' : 'found by its meta.helm.sh annotations';
+    nodes.push(new LiveNode(root, name, `Helm release ${h.release}`, `${h.namespace} · ${how}`, 'package', 'hotfix.live.helm', `Deploy upgrades this release and Rollback runs helm rollback; History lists its revisions.\n${how}`));
+  }
+  for (const a of live.autoscalers ?? []) {
+    const pinned = a.pinned ? ` · held by hotfix-deployer (own: ${a.pinned.before.minReplicas}–${a.pinned.before.maxReplicas})` : '';
+    nodes.push(new LiveNode(root, name, `HPA ${a.name ?? ''}`, `${a.deployment} · ${a.minReplicas ?? '?'}–${a.maxReplicas ?? '?'} replicas · current ${a.currentReplicas ?? '?'}${pinned}`, 'dashboard', `hotfix.live.autoscaler${a.pinned ? '.pinned' : ''}`, autoscalerLine(a)));
+  }
   if (live.canary) {
     const c = live.canary;
     const at = c.step !== undefined ? `step ${c.step}/${c.steps.length}${c.phase ? ` (${c.phase})` : ''}` : 'idle';
@@ -115,6 +158,18 @@ function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: s
     nodes.push(new LiveNode(root, name, `Last: ${last.outcome ?? 'deploy'} ${last.image}`, `${last.finishedAt ?? ''} · ${last.actor}`, last.outcome === 'deployed' ? 'check' : 'history', 'hotfix.live.last', last.rolledBack));
   }
   return nodes;
+}
+
+function historyNodes(node: HistoryNode, history: TargetHistory | { readonly error: string }): LiveNode[] {
+  const { root, target } = node;
+  if ('error' in history) return [new LiveNode(root, target, history.error, '', 'warning', 'hotfix.live.error', history.error)];
+  if (history.revisions.length === 0) return [new LiveNode(root, target, 'No revisions', history.subject, 'info', 'hotfix.history.empty')];
+  return history.revisions.map((r) => {
+    const what = history.source === 'helm' ? [r.status, r.chart, r.appVersion && `app ${r.appVersion}`] : [r.images.join(', ')];
+    const description = [...what, r.updated].filter((x): x is string => typeof x === 'string' && x !== '').join(' · ');
+    const tooltip = [`${history.subject}, revision ${r.revision}${r.current ? ' (current)' : ''}`, ...what.filter((x): x is string => typeof x === 'string' && x !== ''), r.description ?? '', r.updated ?? ''].filter((x) => x !== '').join('\n');
+    return new RevisionNode(root, target, r.revision, `Revision ${r.revision}${r.current ? ' (current)' : ''}`, description, r.current, tooltip);
+  });
 }
 
 /** The commit the target runs, and whether it is the production release. */

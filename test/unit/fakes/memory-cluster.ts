@@ -8,7 +8,7 @@
 
 import type { Cluster, ClusterIdentity, CustomObjectView, CustomResource, DeploymentView, LeaseSpec, LeaseView, PodTemplate, ReplicaSetView, ServiceView, WriteOptions } from '../../../src/core/deploy/ports';
 import { ClusterRefusal } from '../../../src/core/deploy/ports';
-import type { AutoscalerCluster } from '../../../src/core/deploy/autoscaler-ports';
+import { MemoryAutoscalers } from './memory-autoscalers';
 import type { WorkloadCluster } from '../../../src/core/deploy/workload-ports';
 import { guarded, type KillSwitch } from './kill-switch';
 import { MemoryDeployments, type Container, type DeploymentManifest, type Labels } from './memory-deployments';
@@ -51,11 +51,17 @@ const LEASE_WRITES = ['createLease', 'replaceLease', 'deleteLease'];
 const dryRun = (args: readonly unknown[]) => args.some((a) => isObject(a) && a['dryRun'] === true);
 const conflict = (what: string) => new ClusterRefusal(`Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`, 409, 'Conflict');
 
+/** A port part no unit test should reach: any call rejects, naming it, so a test that does fails loudly. */
+function unexpected<T extends object>(part: string): T {
+  return new Proxy({} as T, { get: (_target, method) => () => Promise.reject(new Error(`unexpected call: cluster.${part}.${String(method)}`)) });
+}
+
 export class MemoryCluster implements Cluster {
   readonly identity: ClusterIdentity = { context: 'kind-hotfix', server: 'https://127.0.0.1:6443' };
   /** No StatefulSets, DaemonSets or autoscalers here: the engine's tests of those run on the real control plane. */
-  readonly workloads: WorkloadCluster = {};
-  readonly autoscalers: AutoscalerCluster = {};
+  readonly workloads: WorkloadCluster = unexpected<WorkloadCluster>('workloads');
+  /** No HPAs unless a test adds one. */
+  readonly autoscalers = new MemoryAutoscalers();
   readonly deployments = new MemoryDeployments();
   readonly leases = new MemoryLeases();
   readonly namespaces = new Set<string>(['shop']);

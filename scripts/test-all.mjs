@@ -19,7 +19,7 @@ const tiers = [
   // build-kube.sh: the Kubernetes control plane the integration tests start, with the Gateway API CRDs;
   // build-helm.sh: the Helm CLI that installs real charts. Each built once per machine with Go, cached.
   { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
-  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['node', 'test/host/run-host-tests.mjs']] },
+  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['node', 'test/host/run-host-tests.mjs']] },
   // The workbench driven as a person does (test/ui): palette, quick inputs, views, notifications.
   { name: 'ui', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/ui/.mocharc.json')] },
 ];

@@ -21,6 +21,11 @@ describe('extension host: deploy and rollback through the kube context (real con
       throw new Error('no test cluster: the launcher starts one unless HOTFIX_HOST_CLUSTER=0');
     }
     await extension().activate();
+    // As a team points the extension at its helm (a machine-scoped setting, so user level).
+    await vscode.workspace.getConfiguration('hotfixDeployer').update('helmPath', process.env['HOTFIX_TEST_HELM'], vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('hotfixDeployer').update('helmPath', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('lists the configured target with its strategy, context and namespace, and the live Deployment', async () => {
@@ -30,7 +35,7 @@ describe('extension host: deploy and rollback through the kube context (real con
     const [root = ''] = await extension().exports.repositories();
     const release = execFileSync('git', ['rev-parse', 'v1.4.0^{commit}'], { cwd: root, encoding: 'utf8' }).trim();
     // The image template checkout:{version} reads 1.4.0 back as the release v1.4.0: no drift.
-    assert.deepEqual(await stagingRows(), ['checkout | checkout:1.4.0 · rev 1 · 3/3 available', `Running ${release.slice(0, 12)} | = v1.4.0 · tag-pattern`]);
+    assert.deepEqual(await stagingRows(), ['checkout | checkout:1.4.0 · rev 1 · 3/3 available', `Running ${release.slice(0, 12)} | = v1.4.0 · tag-pattern`, 'History | revisions']);
   });
 
   it('Deploy… rolls out the new image, and the view shows it', async () => {
@@ -79,5 +84,28 @@ describe('extension host: deploy and rollback through the kube context (real con
     const after = await rows();
     assert.match(after.find((r) => r.startsWith('web |')) ?? '', /^web \| web:2\.1 · rev 2 · 2\/2 available/);
     assert.match(after.find((r) => r.startsWith('web-canary |')) ?? '', /· 0\/0 available/);
+  });
+
+  it('Rollback… of a Helm release (detected from its annotations) runs helm rollback: a new revision, as helm history shows it', async () => {
+    const rows = async (parent?: DeployNode) => (await items(parent)).map((n) => `${typeof n.label === 'string' ? n.label : ''} | ${String(n.description)}`);
+    const api = (await items()).find((n) => n.label === 'api');
+    assert.ok(api, 'the Helm target is listed');
+    const history = async () => {
+      const node = (await items(api)).find((n) => n.label === 'History');
+      assert.ok(node, 'the target has its History');
+      return rows(node);
+    };
+    assert.match((await history()).join('\n'), /^Revision 2 \(current\) \| deployed · api-0\.1\.0 · app 1\.0 · .+\nRevision 1 \| superseded · api-0\.1\.0/);
+
+    const result = await vscode.commands.executeCommand<{ ok: boolean; reason?: string; value?: { message: string } }>('hotfixDeployer.rollback', { target: 'api', confirmed: true });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.match(result.value?.message ?? '', /Helm release api back from revision 2 .*to revision 1.*new revision 3/);
+    const after = await history();
+    assert.match(after[0] ?? '', /^Revision 3 \(current\) \| deployed · api-0\.1\.0/);
+    assert.match(after.join('\n'), /Revision 2 \| superseded/);
+    assert.match((await rows(api)).find((r) => r.startsWith('api |')) ?? '', /^api \| api:1\.0 · /);
+    // The team's own helm agrees: revision 3 is deployed, made by rolling back to 1.
+    const helm = JSON.parse(execFileSync(process.env['HOTFIX_TEST_HELM'] ?? 'helm', ['history', 'api', '--namespace', 'shop', '--output', 'json'], { encoding: 'utf8' })) as { revision: number; status: string; description: string }[];
+    assert.deepEqual(helm.map((r) => `${r.revision} ${r.status} ${r.description}`), ['1 superseded Install complete', '2 superseded Upgrade complete', '3 deployed Rollback to 1']);
   });
 });

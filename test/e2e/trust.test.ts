@@ -74,8 +74,9 @@ describe('extension host guards: a repository cannot choose the kubeconfig', fun
       capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } };
     };
     assert.equal(pkg.contributes.configuration.properties['hotfixDeployer.kubeconfig']?.scope, 'machine');
+    assert.equal(pkg.contributes.configuration.properties['hotfixDeployer.helmPath']?.scope, 'machine', 'a repository cannot choose the binary that runs either');
     assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
-    assert.deepEqual(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations, ['hotfixDeployer.kubeconfig']);
+    assert.deepEqual(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations, ['hotfixDeployer.kubeconfig', 'hotfixDeployer.helmPath']);
   });
 
   it('reads the cluster through the user-level kubeconfig; the one the workspace names never runs its exec plugin', async () => {
@@ -85,6 +86,6 @@ describe('extension host guards: a repository cannot choose the kubeconfig', fun
     assert.equal(existsSync(marker), false, "the workspace kubeconfig's exec plugin ran");
     const checkout = rows.find((n) => n.label === 'checkout');
     assert.ok(checkout, `the live Deployment is read: ${rows.map((n) => `${typeof n.label === 'string' ? n.label : ''} ${String(n.description)}`).join('; ')}`);
-    assert.match(typeof checkout.tooltip === 'string' ? checkout.tooltip : '', /^checkout in user-level\/shop\n/, 'through the kubeconfig of the user-level setting');
+    assert.match(typeof checkout.tooltip === 'string' ? checkout.tooltip : '', /^Deployment checkout in user-level\/shop\n/, 'through the kubeconfig of the user-level setting');
   });
 });

@@ -1,6 +1,9 @@
 // The cluster side of the extension-host suite: the project's real control plane (test/kube), with
 // a namespace `shop` running Deployment `checkout` (3 replicas, target `staging`, rolling) and
-// `web` behind Service `web` (target `web`, canary), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG.
+// `web` behind Service `web` (target `web`, canary), and the Helm release `api` (installed, then upgraded by the
+// project's Helm: revisions 1 and 2; target `api`, with no helm: in its config, so the release is detected from
+// the Deployment's annotations), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG,
+// and the Helm binary's path (HOTFIX_TEST_HELM) for its helmPath setting.
 // That kubeconfig goes through a counting relay (kube-counter.mjs): `connections` is the file with one
 // line per connection the extension host opened to the API server.
 import { execFileSync } from 'node:child_process';
@@ -8,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { createArgoApplication } from '../kube/argocd.mjs';
+import { helmBinary, writeChart } from '../kube/helm.mjs';
 import { findBinaries, startCluster, stopCluster } from '../kube/cluster.mjs';
 import { defaultServiceAccount } from '../kube/wait.mjs';
 import { startKubeCounter } from './kube-counter.mjs';
@@ -41,7 +45,8 @@ export async function startHostCluster(dir, workspace) {
         template: { metadata: { labels: web }, spec: { containers: [{ name: 'app', image: 'web:2.0' }] } } } } });
     await core.createNamespacedService({ namespace: NAMESPACE, body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } });
     await gitopsApp(kc, workspace, apps);
-    for (const name of ['checkout', 'web', 'payments']) {
+    helmApp(path.join(dir, 'helm'), handle.kubeconfig);
+    for (const name of ['checkout', 'web', 'payments', 'api']) {
       for (let i = 0; i < 100; i++) {
         const d = await apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
         if (d.status?.availableReplicas === d.spec?.replicas) break;
@@ -52,6 +57,7 @@ export async function startHostCluster(dir, workspace) {
     writeFileSync(path.join(workspace, '.hotfix', 'config.yaml'),
       `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n` +
       `  web:\n    namespace: ${NAMESPACE}\n    app: web\n    strategy: canary\n    canary: { steps: [50, 100], pause: 60s }\n` +
+      `  api:\n    namespace: ${NAMESPACE}\n    app: api\n` +
       `  payments:\n    namespace: ${NAMESPACE}\n    app: payments\n    gitops:\n      autoSync: ask\n      manifests: { repo: ../infra, path: apps/payments/deployment.yaml }\n`);
   } catch (error) {
     await stopCluster(handle);
@@ -61,7 +67,7 @@ export async function startHostCluster(dir, workspace) {
   const kubeconfig = path.join(dir, 'kubeconfig.relayed');
   const counter = await startKubeCounter({ server: handle.server, from: handle.kubeconfig, kubeconfig, log: connections })
     .catch(async (error) => { await stopCluster(handle); throw error; });
-  return { kubeconfig, connections, stop: async () => { await counter.close(); await stopCluster(handle); } };
+  return { kubeconfig, connections, helm: helmBinary(), stop: async () => { await counter.close(); await stopCluster(handle); } };
 }
 
 /**
@@ -82,6 +88,19 @@ async function gitopsApp(kc, workspace, apps) {
     spec: { replicas: 1, progressDeadlineSeconds: 10, selector: { matchLabels: labels },
       template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `payments:${sha.slice(0, 12)}` }] } } } } });
   return sha;
+}
+
+/**
+ * The Helm release `api` in shop, as a team's chart makes it: installed with api:1.0, then upgraded to
+ * api:1.1 (revisions 1 and 2). Helm runs with a HOME of its own under `dir`.
+ */
+function helmApp(dir, kubeconfig) {
+  const chart = path.join(dir, 'chart');
+  writeChart(chart, { name: 'api', progressDeadlineSeconds: 10 });
+  const env = { PATH: process.env.PATH ?? '', HOME: dir, HELM_CACHE_HOME: path.join(dir, 'cache'), HELM_CONFIG_HOME: path.join(dir, 'config'), HELM_DATA_HOME: path.join(dir, 'data') };
+  const helm = (...args) => execFileSync(helmBinary(), [...args, '--kubeconfig', kubeconfig, '--namespace', NAMESPACE], { env, encoding: 'utf8' });
+  helm('install', 'api', chart, '--wait', '--timeout', '60s');
+  helm('upgrade', 'api', chart, '--reuse-values', '--set-string', 'image.tag=1.1', '--wait', '--timeout', '60s');
 }
 
 /** The manifests repository Argo CD would sync payments from: `infra/` (a clone) beside the workspace, `infra.git` its remote. */

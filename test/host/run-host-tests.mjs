@@ -41,7 +41,8 @@ try {
   await session.startServer({
     env: { HOTFIX_TEST_RESULT: resultFile, HOTFIX_TEST_LOG: session.file('mocha.log'),
       HOTFIX_TEST_WORKSPACE: workspace, HOTFIX_TEST_GREP: process.env.HOTFIX_TEST_GREP || '',
-      ...(cluster ? { KUBECONFIG: cluster.kubeconfig, HOTFIX_TEST_CLUSTER: '1', HOTFIX_TEST_KUBE_CONNECTIONS: cluster.connections } : {}) },
+      // The project's Helm: the deploy suite names it in the hotfixDeployer.helmPath setting, as a team would.
+      ...(cluster ? { KUBECONFIG: cluster.kubeconfig, HOTFIX_TEST_CLUSTER: '1', HOTFIX_TEST_KUBE_CONNECTIONS: cluster.connections, HOTFIX_TEST_HELM: cluster.helm } : {}) },
   });
   say(`code-server up on 127.0.0.1:${session.port} after ${elapsed()}`);
   await session.openWorkbench({

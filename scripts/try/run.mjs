@@ -209,7 +209,7 @@ async function main() {
         return Array.isArray(data.result) && data.result.length > 0 && Number(data.result[0].value[1]) > 0;
       }, { timeoutMs: 30_000 });
       say(`Prometheus answers: ${promql} > 0`);
-      const ms = await checkWorkbench(editor.url, path.join(state, 'editor'), { target: 'rolling', row: /^api in hotfix-test\/demo\napi:1\.4\.0$/ });
+      const ms = await checkWorkbench(editor.url, path.join(state, 'editor'), { target: 'rolling', row: /^Deployment api in hotfix-test\/demo\napi:1\.4\.0$/ });
       say(`the workbench shows the Hotfix view, and the Deployments view shows rolling's api:1.4.0 from the cluster (${(ms / 1000).toFixed(1)}s)`);
       console.log(`OK: editor ${editor.base}, cluster ${cluster.server} (namespace ${NAMESPACE} available), Prometheus ${prometheusUrl}; all up in ${secs()}`);
       await stopAll(0);

@@ -109,6 +109,16 @@ export async function restoreAutoscalers(ctx: DeployContext, state: DeployState 
   return did;
 }
 
+/** The pinned ones of `hpas` back to their own bounds; what it did, for the message. */
+export async function freeAutoscalers(ctx: DeployContext, hpas: readonly AutoscalerView[]): Promise<string[]> {
+  const did: string[] = [];
+  for (const hpa of hpas) {
+    const restored = pinOf(hpa) ? await restoreAutoscaler(ctx, hpa) : undefined;
+    if (restored) did.push(restored);
+  }
+  return did;
+}
+
 /**
  * Holds stable's HPA to a canary's split. Replicas mode: exactly stable's planned replicas, set before
  * stable is scaled to them (the HPA enforces min and max even without metrics, and would scale it

@@ -5,7 +5,7 @@
 
 import { failed, succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
-import { revisionOf } from './rollout';
+import { colours, revisionOf } from './rollout';
 import type { RevisionEntry, TargetHistory } from './target-history';
 import { currentRevision } from './workload-status';
 import { inPlaceKind } from './workload-steps';
@@ -48,8 +48,28 @@ export async function workloadHistory(ctx: DeployContext): Promise<Result<Target
     const revisions = await cluster.workloads.controllerRevisions(w);
     return succeeded({ target: target.name, subject, source: kind, revisions: entries(revisions, currentRevision(w, revisions)?.revision) });
   }
-  // Blue-green and canary targets have their history on each Deployment; this lists the app's own.
+  if (target.strategy === 'blue-green') return liveColourHistory(ctx);
+  // A canary target's stable Deployment is the app itself (the canary is the tool's own).
   const d = await cluster.getDeployment(target.namespace, target.app);
   if (!d) return missing();
   return succeeded({ target: target.name, subject, source: 'Deployment', revisions: entries(await cluster.replicaSets(d), revisionOf(d)) });
+}
+
+/**
+ * Blue-green: the live colour's revisions. A rollback there switches the Service back to the other
+ * colour, never to one of these revisions, so none is offered as a rollback target.
+ */
+async function liveColourHistory(ctx: DeployContext): Promise<Result<TargetHistory>> {
+  const { cluster, target } = ctx;
+  const [service, blue, green] = await Promise.all([
+    cluster.getService(target.namespace, target.service),
+    cluster.getDeployment(target.namespace, `${target.app}-blue`),
+    cluster.getDeployment(target.namespace, `${target.app}-green`),
+  ]);
+  if (!service || !blue || !green) return failed(`${target.name} needs Service ${target.service} and Deployments ${target.app}-blue and ${target.app}-green in ${target.namespace}.`);
+  const c = colours(service, blue, green);
+  if ('error' in c) return failed(c.error);
+  const live = c.live === 'blue' ? blue : green;
+  const revisions = entries(await cluster.replicaSets(live), revisionOf(live)).map((r) => ({ ...r, rollbackable: false }));
+  return succeeded({ target: target.name, subject: `Deployment ${live.name} in ${target.namespace} (the live colour; rollback switches to ${c.idle})`, source: 'Deployment', revisions });
 }

@@ -23,7 +23,7 @@ import { CONTINUED, resumable, rollbackKey, sameImages, type RollbackPlan, type 
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
-import { pinColour, restoreAutoscalers, restoreColours } from './autoscaler-pin';
+import { freeAutoscalers, pinColour, restoreAutoscalers, restoreColours } from './autoscaler-pin';
 import { restoreWorkloadAfterFailure, undoWorkload } from './workload-rollback';
 import { inPlaceKind } from './workload-steps';
 
@@ -275,6 +275,9 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, re
       continue; // read again after the wait
     }
     await save();
+    // Its HPA, read beside the switch rather than after it (only this tool pins it, and it holds the
+    // lock): the switch stays one round trip. A read that fails changes nothing about the switch.
+    const held = cluster.autoscalers.autoscalersOf(target.namespace, back.name).catch(() => []);
     try {
       // The switch back restores the selector the deploy replaced (its switch was dry-run then):
       // the single atomic write is the whole rollback, the fastest safe path.
@@ -284,7 +287,7 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, re
       throw error;
     }
     // Live again: its HPA scales it within its own bounds (a pin held it for this rollback).
-    const freed = await restoreAutoscalers(ctx, undefined, [back.name]);
+    const freed = await freeAutoscalers(ctx, await held);
     return { ok: true, message: [`${continued()}switched Service ${target.service} from ${c.live} back to ${to} (${images(back).join(', ')}) in one API call`, ...freed].join('; ') };
   }
 }

@@ -76,9 +76,11 @@ export class RevisionNode extends LiveNode {
     label: string,
     description: string,
     current: boolean,
+    /** Not the current one, nor one a rollback cannot go to (blue-green switches colours instead): it gets the roll-back button. */
+    rollbackable: boolean,
     tooltip: string,
   ) {
-    super(root, target, label, description, current ? 'pass-filled' : 'circle-large-outline', current ? 'hotfix.revision.current' : 'hotfix.revision', tooltip);
+    super(root, target, label, description, current ? 'pass-filled' : 'circle-large-outline', rollbackable ? 'hotfix.revision' : current ? 'hotfix.revision.current' : 'hotfix.revision.fixed', tooltip);
   }
 }
 
@@ -168,7 +170,7 @@ function historyNodes(node: HistoryNode, history: TargetHistory | { readonly err
     const what = history.source === 'helm' ? [r.status, r.chart, r.appVersion && `app ${r.appVersion}`] : [r.images.join(', ')];
     const description = [...what, r.updated].filter((x): x is string => typeof x === 'string' && x !== '').join(' · ');
     const tooltip = [`${history.subject}, revision ${r.revision}${r.current ? ' (current)' : ''}`, ...what.filter((x): x is string => typeof x === 'string' && x !== ''), r.description ?? '', r.updated ?? ''].filter((x) => x !== '').join('\n');
-    return new RevisionNode(root, target, r.revision, `Revision ${r.revision}${r.current ? ' (current)' : ''}`, description, r.current, tooltip);
+    return new RevisionNode(root, target, r.revision, `Revision ${r.revision}${r.current ? ' (current)' : ''}`, description, r.current, !r.current && r.rollbackable !== false, tooltip);
   });
 }
 

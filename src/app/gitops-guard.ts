@@ -6,6 +6,7 @@
 // reason why; a deploy that stays leaves the restore pending (gitops restore, or when the incident is
 // resolved), and says so.
 
+import { isRefusal } from '../core/deploy/ports';
 import type { OpenDeploy } from '../adapters/deploy-workspace';
 import type { DeployContext } from '../core/deploy/context';
 import { protectionRefusal } from '../core/deploy/guards';
@@ -71,6 +72,12 @@ async function runGuard(ctx: DeployContext, input: GitOpsGuardInput, record: Rec
     owners = await detectOwners(ctx.cluster, ctx.target);
   } catch (error) {
     if (input.choice === 'ignore') return { kind: 'clear', owners: [], notes: [`warning: could not check for Argo CD or Flux owners: ${message(error)}`] };
+    // The cluster does not answer (down, starting, a VPN gone): the GitOps check is only the first
+    // call to fail, so say that, and offer nothing that would skip it.
+    if (!isRefusal(error) || error.status >= 500) {
+      const { context, server } = ctx.cluster.identity;
+      return { kind: 'refused', reason: `Cannot reach the cluster of context ${context} (${server}): ${message(error)}`, hint: 'Nothing was changed. Check the kube context, your VPN and credentials, and run it again once the cluster answers.' };
+    }
     return {
       kind: 'refused',
       reason: `Could not check whether Argo CD or Flux owns ${ctx.target.name}: ${message(error)}`,

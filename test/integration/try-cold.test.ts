@@ -81,6 +81,11 @@ describe('try-cold: the sandbox while its cluster is built', function () {
       }
       line = 'building the local cluster: step 5 of 5 (compiling kube-scheduler), about 1 minute left';
       assert.match((await targets()).stdout, /deployment demo\/api: building the local cluster: step 5 of 5 \(compiling kube-scheduler\), about 1 minute left/);
+      // A deploy says the cluster does not answer, with the stand-in's words, and offers no way around a check.
+      const deploy = await run(process.execPath, [CLI, 'deploy', '--target=rolling', '--image=api:1.4.1', '--incident=none', `--kubeconfig=${kubeconfig}`], { cwd: work }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      assert.equal('code' in deploy ? deploy.code : 0, 1, deploy.stderr);
+      assert.match(deploy.stderr, /^hotfix-deployer: Cannot reach the cluster of context hotfix-test \(https:\/\/127\.0\.0\.1:\d+\): .*building the local cluster: step 5 of 5/m);
+      assert.doesNotMatch(deploy.stderr, /--ignore-gitops/);
     } finally {
       await standIn.close();
     }

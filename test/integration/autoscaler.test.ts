@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type * as K8s from '@kubernetes/client-node';
 import type { CanaryGate } from '../../src/core/deploy/canary-gate';
 import { deploy } from '../../src/core/deploy/deploy';
-import { describeAutoscalers } from '../../src/core/deploy/autoscaler';
+import { autoscalerLine, describeAutoscalers } from '../../src/core/deploy/autoscaler';
+import { describeTarget } from '../../src/core/deploy/describe';
 import { retireOldColour } from '../../src/core/deploy/retire';
 import { rollback } from '../../src/core/deploy/rollback';
 import type { SmokeRunner } from '../../src/core/deploy/context';
@@ -133,6 +134,10 @@ describe('deploys under a HorizontalPodAutoscaler on a real control plane', func
       assert.deepEqual([await replicas(ns, 'web'), await replicas(ns, 'web-canary')], [3, 1], 'no process runs, and the HPA still does not fight the split');
       const described = await describeAutoscalers(await k.context('staging', target));
       assert.deepEqual(described[0]?.pinned, { by: stopped.state.id, before: { minReplicas: 4, maxReplicas: 10 }, reason: 'for the canary of web:1.1: web runs 3 of its 4 replicas' });
+      // What targets and the Deployments view say of it, from the target's live state.
+      const live = await describeTarget(await k.context('staging', target));
+      assert.deepEqual(live.autoscalers?.map((a) => a.deployment), ['web']);
+      assert.match(autoscalerLine(live.autoscalers?.[0] ?? { deployment: '' }), new RegExp(`^HPA web scales web: min 3, max 3, current \\d+, desired \\d+; held for operation ${stopped.state.id} \\(its own bounds: min 4, max 10\\)$`));
 
       const back = await rollback(await k.context('staging', target));
       assert.equal(back.kind, 'rolled-back', JSON.stringify(back));

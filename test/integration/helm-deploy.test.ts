@@ -124,6 +124,10 @@ describe('helm deploy: a hotfix through a Helm release, as helm itself would rec
     assert.match(lines[2] ?? '', /^\* 2 +\d{4}-\d\d-\d\dT\S+ +deployed +web-0\.1\.0 +1\.0 +hotfix-deployer: web:1\.0\.1$/);
     assert.match(lines[3] ?? '', /^ {2}1 +\S+ +superseded +web-0\.1\.0 +1\.0 +Install complete$/);
     assert.equal(lines[4], '  run: hotfix-deployer rollback --target=staging --to-revision=1');
+    // targets names the release beside the Deployment, found from its annotations without running helm.
+    const targets = cli(['targets']).out;
+    assert.match(targets, /^ {2}Helm release web in \S+: history --target=staging lists its revisions$/m);
+    assert.match(targets, /^ {2}Helm release web in \S+ \(from its annotations\): history --target=detected lists its revisions$/m);
     const json = JSON.parse(cli(['history', '--target=staging', '--json']).out) as { history: { source: string; revisions: { revision: number; current: boolean }[] } };
     assert.equal(json.history.source, 'helm');
     assert.deepEqual(json.history.revisions.map((r) => [r.revision, r.current]), [[2, true], [1, false]]);

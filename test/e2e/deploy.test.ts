@@ -95,6 +95,7 @@ describe('extension host: deploy and rollback through the kube context (real con
       assert.ok(node, 'the target has its History');
       return rows(node);
     };
+    assert.ok((await rows(api)).includes('Helm release api | shop · found by its meta.helm.sh annotations'), (await rows(api)).join('\n'));
     assert.match((await history()).join('\n'), /^Revision 2 \(current\) \| deployed · api-0\.1\.0 · app 1\.0 · .+\nRevision 1 \| superseded · api-0\.1\.0/);
 
     const result = await vscode.commands.executeCommand<{ ok: boolean; reason?: string; value?: { message: string } }>('hotfixDeployer.rollback', { target: 'api', confirmed: true });

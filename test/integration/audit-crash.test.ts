@@ -29,7 +29,10 @@ type Trigger = 'random' | 'stored' | 'temp';
 /** Runs the CLI and kills it: after `delayMs`, or a moment after the incident folder changes the way `trigger` says. */
 function killed(cwd: string, dir: string, args: readonly string[], trigger: Trigger, delayMs: number): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: 'ignore' });
+    // Its error output is kept, so that a round that fails without being killed says why.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const kill = () => child.kill('SIGKILL');
     let timer: NodeJS.Timeout | undefined;
     const watcher =
@@ -43,7 +46,7 @@ function killed(cwd: string, dir: string, args: readonly string[], trigger: Trig
     child.on('exit', (code, signal) => {
       watcher?.close();
       if (timer) clearTimeout(timer);
-      resolve(signal ?? `exit ${code}`);
+      resolve(signal ?? (code === 0 ? 'exit 0' : `exit ${code}: ${stderr.trim()}`));
     });
   });
 }

@@ -17,8 +17,8 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as k8s from '@kubernetes/client-node';
-import { waitFor } from './wait.mjs';
+import { groupAlive } from './cluster.mjs';
+import { installCrds, waitFor } from './wait.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -53,28 +53,7 @@ export async function installRolloutsCrds(kubeconfig) {
   } catch {
     throw new Error(notBuilt());
   }
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const objects = kc.makeApiClient(k8s.KubernetesObjectApi);
-  const crds = /** @type {k8s.V1CustomResourceDefinition[]} */ (files
-    .flatMap((f) => /** @type {k8s.KubernetesObject[]} */ (k8s.loadAllYaml(readFileSync(path.join(dir, f), 'utf8'))))
-    .filter((d) => d?.kind === 'CustomResourceDefinition'));
-  for (const body of crds) {
-    await objects.create(body).catch((/** @type {any} */ error) => {
-      if (error?.code !== 409) throw new Error(`installing CRD ${body.metadata?.name}: ${error?.body ?? error?.message ?? error}`);
-    });
-  }
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  for (const crd of crds) {
-    const name = /** @type {string} */ (crd.metadata?.name);
-    await waitFor(`the CRD ${name} Established`, async () => {
-      const live = await ext.readCustomResourceDefinition({ name });
-      return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-    }, { intervalMs: 100 });
-  }
-  const apis = kc.makeApiClient(k8s.ApisApi);
-  await waitFor('discovery to list argoproj.io/v1alpha1', async () =>
-    (await apis.getAPIVersions()).groups.some((g) => g.name === 'argoproj.io' && g.versions.some((v) => v.version === 'v1alpha1')), { intervalMs: 100 });
+  const crds = await installCrds(kubeconfig, files.map((f) => path.join(dir, f)), { group: 'argoproj.io', version: 'v1alpha1', only: (d) => d.kind === 'CustomResourceDefinition' });
   return { crds: crds.map((c) => /** @type {string} */ (c.metadata?.name)) };
 }
 
@@ -100,16 +79,6 @@ function healthz(port) {
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());
   });
-}
-
-/** @param {number} pgid */
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
-  }
 }
 
 /** Controllers still running, killed if this process exits without stopping them. */

@@ -43,3 +43,5 @@ export function startCluster(options: StartOptions): Promise<ClusterHandle>;
 export function stopCluster(handle: ClusterHandle): Promise<void>;
 /** build-kube.sh's folder: bin/, gateway-api/, build.log, and `progress` while it builds. */
 export function kubeCacheDir(): string;
+/** Whether any process of the group is alive, by `kill -0`. */
+export function groupAlive(pgid: number): boolean;

@@ -137,7 +137,7 @@ function tail(file, lines = 15) {
 }
 
 /** Whether any process of the group is alive, by `kill -0`. @param {number} pgid */
-function groupAlive(pgid) {
+export function groupAlive(pgid) {
   try {
     process.kill(-pgid, 0);
     return true;

@@ -34,7 +34,7 @@ import {
 import { REVISION } from '../../core/deploy/rollout';
 import { apiCall, apiRead, dryRunOf } from './api-call';
 import { ClientNodeAutoscalers } from './autoscalers';
-import { ClientNodeWorkloads } from './workloads';
+import { ClientNodeWorkloads, selectorString, workloadBase } from './workloads';
 import type { ServiceFacts, WorkloadFacts } from '../../core/config/init';
 
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -96,7 +96,7 @@ export class ClientNodeCluster implements Cluster {
   }
 
   async replicaSets(deployment: DeploymentView): Promise<ReplicaSetView[]> {
-    const labelSelector = Object.entries(deployment.selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const labelSelector = selectorString(deployment.selector);
     const list = await call(`replicasets of ${deployment.name}`, () => this.apps.listNamespacedReplicaSet({ namespace: deployment.namespace, labelSelector }));
     return list.items
       .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === deployment.uid))
@@ -236,7 +236,6 @@ function reuseConnections(kc: KubeConfig): void {
 }
 
 function deploymentView(d: V1Deployment): DeploymentView {
-  const template = (d.spec?.template ?? {}) as unknown as PodTemplate;
   const conditions = (d.status?.conditions ?? []).map((c) => ({
     type: c.type,
     status: c.status,
@@ -244,17 +243,9 @@ function deploymentView(d: V1Deployment): DeploymentView {
     ...(c.message !== undefined ? { message: c.message } : {}),
   }));
   return {
-    name: d.metadata?.name ?? '',
-    namespace: d.metadata?.namespace ?? '',
-    uid: d.metadata?.uid ?? '',
-    generation: d.metadata?.generation ?? 0,
-    labels: d.metadata?.labels ?? {},
-    annotations: d.metadata?.annotations ?? {},
+    ...workloadBase(d),
     replicas: d.spec?.replicas ?? 1,
-    selector: d.spec?.selector.matchLabels ?? {},
-    template,
     templateLabels: d.spec?.template.metadata?.labels ?? {},
-    containers: (d.spec?.template.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '' })),
     ...(d.spec?.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: d.spec.progressDeadlineSeconds } : {}),
     status: {
       observedGeneration: d.status?.observedGeneration ?? 0,

@@ -124,12 +124,14 @@ export class ClientNodeWorkloads implements WorkloadCluster {
   }
 }
 
-const selectorString = (selector: Readonly<Record<string, string>>) =>
+/** An equality selector as a label-selector query: app=web,track=stable. */
+export const selectorString = (selector: Readonly<Record<string, string>>) =>
   Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 
-function base(o: { metadata?: V1ObjectMeta; spec?: { template: V1PodTemplateSpec; selector: { matchLabels?: Record<string, string> } } }) {
+/** What every workload view shares, Deployments too: its identity, labels, selector and pod template. */
+export function workloadBase(o: { metadata?: V1ObjectMeta; spec?: { template: V1PodTemplateSpec; selector: { matchLabels?: Record<string, string> } } }) {
   return {
     name: o.metadata?.name ?? '',
     namespace: o.metadata?.namespace ?? '',
@@ -147,7 +149,7 @@ function statefulSetView(s: V1StatefulSet): StatefulSetView {
   const strategy = s.spec?.updateStrategy;
   const st = s.status;
   return {
-    ...base(s),
+    ...workloadBase(s),
     kind: 'StatefulSet',
     replicas: s.spec?.replicas ?? 1,
     updateStrategy: {
@@ -172,7 +174,7 @@ function daemonSetView(d: V1DaemonSet): DaemonSetView {
   const strategy = d.spec?.updateStrategy;
   const st = d.status;
   return {
-    ...base(d),
+    ...workloadBase(d),
     kind: 'DaemonSet',
     updateStrategy: {
       type: strategy?.type ?? 'RollingUpdate',

@@ -10,7 +10,7 @@ import { detectedRelease, detectHelm, helmFailure, helmTimeoutMs, releaseHistory
 import type { HelmRelease } from './helm-values';
 import type { DeploymentView } from './ports';
 import { rolloutStatus } from './rollout';
-import type { RollbackPlan } from './rollback-state';
+import { CONTINUED, type RollbackPlan } from './rollback-state';
 import type { DeployState } from './state';
 import { failed, succeeded, type Failed, type Result } from '../result';
 
@@ -31,8 +31,6 @@ export interface HelmRollbackInput {
 
 type Done = { readonly ok: true; readonly message: string } | Failed;
 
-/** As rollback.ts words a run that finished an interrupted one (its audit record looks for it). */
-const CONTINUED = 'continued an interrupted rollback: ';
 
 /**
  * `d`: the Deployment when the caller has read it (undo does, before it knows the target is Helm's).

@@ -5,6 +5,7 @@
 
 import { failed, succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
+import { readBlueGreen } from './rollback';
 import { colours, revisionOf } from './rollout';
 import type { RevisionEntry, TargetHistory } from './target-history';
 import { currentRevision } from './workload-status';
@@ -61,11 +62,7 @@ export async function workloadHistory(ctx: DeployContext): Promise<Result<Target
  */
 async function liveColourHistory(ctx: DeployContext): Promise<Result<TargetHistory>> {
   const { cluster, target } = ctx;
-  const [service, blue, green] = await Promise.all([
-    cluster.getService(target.namespace, target.service),
-    cluster.getDeployment(target.namespace, `${target.app}-blue`),
-    cluster.getDeployment(target.namespace, `${target.app}-green`),
-  ]);
+  const { service, blue, green } = await readBlueGreen(ctx);
   if (!service || !blue || !green) return failed(`${target.name} needs Service ${target.service} and Deployments ${target.app}-blue and ${target.app}-green in ${target.namespace}.`);
   const c = colours(service, blue, green);
   if ('error' in c) return failed(c.error);

@@ -292,13 +292,14 @@ async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, re
   }
 }
 
-interface BlueGreenReads {
+export interface BlueGreenReads {
   readonly service?: ServiceView;
   readonly blue?: DeploymentView;
   readonly green?: DeploymentView;
 }
 
-async function readBlueGreen(ctx: DeployContext): Promise<BlueGreenReads> {
+/** The Service and both colours, read at once (the rollback, and the history of a blue-green target). */
+export async function readBlueGreen(ctx: DeployContext): Promise<BlueGreenReads> {
   const { cluster, target } = ctx;
   const [service, blue, green] = await Promise.all([
     cluster.getService(target.namespace, target.service),

@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resolveGitSettings } from '../core/config/defaults';
-import { renderInitConfig, type ClusterFacts, type InitFacts, type TargetSuggestion } from '../core/config/init';
+import { renderInitConfig, type ClusterFacts, type InitFacts, type RolloutFacts, type TargetSuggestion } from '../core/config/init';
+import { rolloutView } from '../core/rollouts/model';
+import type { KubeObject } from '../core/rollouts/ports';
 import { CONFIG_PATH } from '../core/config/types';
 import { failed, succeeded, type Result } from '../core/result';
 import { locateRepository } from './git/discovery';
@@ -102,8 +104,8 @@ async function inspectCluster(source: KubeconfigSource, context: string | undefi
   const ns = namespace ?? kube.value.namespace ?? 'default';
   const cluster = new ClientNodeCluster(kube.value.kc, { context: kube.value.context, server: kube.value.server });
   try {
-    const [deployments, workloads, services] = await Promise.all([cluster.listDeployments(ns), cluster.workloads.listWorkloads(ns), cluster.listServices(ns)]);
-    return succeeded({ context: kube.value.context, namespace: ns, deployments, workloads, services });
+    const [deployments, workloads, services, rollouts] = await Promise.all([cluster.listDeployments(ns), cluster.workloads.listWorkloads(ns), cluster.listServices(ns), cluster.rollouts.listRollouts(ns).catch(() => [])]);
+    return succeeded({ context: kube.value.context, namespace: ns, deployments, workloads, services, ...(rollouts.length > 0 ? { rollouts: rollouts.map(rolloutFacts) } : {}) });
   } catch (error) {
     return failed(
       `Cannot list the Deployments, StatefulSets, DaemonSets and Services in ${ns} of context ${kube.value.context} (${kube.value.server}): ${error instanceof Error ? error.message : String(error)}`,
@@ -124,3 +126,15 @@ export async function writeInitConfig(plan: InitPlan, overwrite: boolean): Promi
   return succeeded(plan.file);
 }
 
+
+function rolloutFacts(raw: KubeObject): RolloutFacts {
+  const r = rolloutView(raw);
+  const labels = ((raw.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels) ?? {};
+  return {
+    name: r.name,
+    ...(r.workloadRef?.kind === 'Deployment' ? { workloadRef: r.workloadRef.name } : {}),
+    podLabels: labels,
+    containers: r.containers.map((c) => c.name),
+    strategy: r.strategy === 'canary' ? `canary, ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}` : 'blue-green',
+  };
+}

@@ -25,3 +25,20 @@ export function deployEvents(target: string, image: string, strategy: string, ve
   if (outcome.kind === 'rolled-back') return [started, ...verdicts, { type: 'deploy-failed', target, image, reason: outcome.reason }, { type: 'rollback', target, reason: outcome.message }];
   return [];
 }
+
+/**
+ * An argo-rollout deploy's story: started; a failed analysis as a gate verdict in one line (which
+ * metric, its value, its condition), then failed and rolled back by the Rollout's controller; or a
+ * pause that waits for a promote; or succeeded.
+ */
+export function rolloutDeployEvents(target: string, image: string, outcome: DeployOutcome): EventPayload[] {
+  if (outcome.kind === 'refused' || outcome.kind === 'stopped') return [];
+  const started: EventPayload = { type: 'deploy-started', target, image, strategy: 'argo-rollout' };
+  const rollout = outcome.rollout;
+  if (outcome.kind === 'rolled-back') {
+    const verdict: EventPayload[] = rollout?.failure ? [{ type: 'gate-verdict', target, pass: false, reason: rollout.failure, ...(rollout.stepIndex !== undefined ? { step: `step ${rollout.stepIndex} of ${rollout.steps.length}` } : {}) }] : [];
+    return [started, ...verdict, { type: 'deploy-failed', target, image, reason: outcome.reason }, ...(rollout?.aborted ? [{ type: 'rollback' as const, target, reason: outcome.message }] : [])];
+  }
+  if (rollout && rollout.phase === 'Paused') return [started, { type: 'rollout-action', target, rollout: rollout.name, action: 'paused', text: outcome.message }];
+  return [started, { type: 'deploy-succeeded', target, image }];
+}

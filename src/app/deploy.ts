@@ -12,22 +12,24 @@ import type { DeployStrategy } from '../core/config/types';
 import { record, type DeployContext, type DeployEvent } from '../core/deploy/context';
 import { continueDeploy, deploy, promoteCanary, type DeployOutcome } from '../core/deploy/deploy';
 import { abortCanary, type RollbackOutcome } from '../core/deploy/rollback';
+import { deployRollout } from '../core/rollouts/deploy';
 import type { GitOpsPaused } from '../core/deploy/state';
 import { highestRelease } from '../core/hotfix/versions';
 import { checkImageReference } from '../core/image-ref';
 import type { EventPayload } from '../core/incident/events';
 import { remedy, FILL_IN } from '../core/remedy';
 import { emergencyPlan } from '../core/verify/emergency';
-import { deployEvents, verdictEvent } from './deploy-events';
+import { deployEvents, rolloutDeployEvents, verdictEvent } from './deploy-events';
 import { chooseIncident, confirmTarget, openConfirmed, openTarget, refusal, refusedWith, stopped, type Cancelled, type Refused } from './deploy-steps';
 import type { AppEnv } from './env';
 import { noteLink } from './narrate';
 import { afterGitops, guardGitops, pendingPauses, type AfterGitops, type GitOpsChoice } from './gitops-guard';
 import { prepareAfterOperation } from './gitops-prepare-run';
 import { recordEvents, severityOf } from './incident-link';
+import { resolveRollout } from './rollout';
 import { validationGate } from './validate';
 
-export const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary'];
+export const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary', 'argo-rollout'];
 
 export interface DeployRequest {
   readonly target: string;
@@ -73,9 +75,12 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   const verdicts: EventPayload[] = [];
   const again = { operation: 'deploy' as const, options: options(request) };
   const onEvent = (event: DeployEvent) => verdicts.push(verdictEvent(request.target, event));
-  const opened = await openTarget(env, request.target, onEvent);
+  const found = await openTarget(env, request.target, onEvent);
+  if (stopped(found)) return found;
+  // An Argo Rollout has the app: deploy through it, or refuse a strategy that would fight its controller.
+  const opened = await resolveRollout(found, request.strategy);
   if (stopped(opened)) return opened;
-  let ctx: DeployContext = request.strategy ? { ...opened.context, target: { ...opened.target, strategy: request.strategy } } : opened.context;
+  let ctx: DeployContext = opened.context;
 
   const git = opened.workspace.context.git;
   const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
@@ -102,8 +107,8 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   const paused = await guardGitops(env, planned, { verb: `deploying ${image}`, button: 'Deploy', again, ctx, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
   if (stopped(paused)) return paused;
   const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(incident ? { incident } : {}), ...(paused.length > 0 ? { gitopsPaused: paused as GitOpsPaused[] } : {}) };
-  const outcome = await deploy(ctx, { image, meta, confirmed: true });
-  const events = deployEvents(opened.target.name, image, ctx.target.strategy, verdicts, outcome);
+  const outcome = ctx.target.strategy === 'argo-rollout' ? await deployRollout(ctx, { image, meta, confirmed: true }) : await deploy(ctx, { image, meta, confirmed: true });
+  const events = ctx.target.strategy === 'argo-rollout' ? rolloutDeployEvents(opened.target.name, image, outcome) : deployEvents(opened.target.name, image, ctx.target.strategy, verdicts, outcome);
   if (events.length > 0) noteLink(env, await recordEvents(env, incident, events));
   const gitops = await afterGitops(env, planned, {
     ctx,
@@ -162,8 +167,11 @@ export async function resumeOperation(env: AppEnv, request: { readonly target: s
     again,
   });
   if (stopped(opened)) return opened;
+  const resolved = await resolveRollout(opened, request.strategy);
+  if (stopped(resolved)) return resolved;
+  if (resolved.target.strategy === 'argo-rollout') return rolloutResume(resolved, continuing);
   if (!continuing && opened.target.strategy !== 'canary') return notCanary(opened);
-  const ctx: DeployContext = request.strategy ? { ...opened.context, target: { ...opened.target, strategy: request.strategy } } : opened.context;
+  const ctx: DeployContext = resolved.context;
   const outcome = continuing ? await continueDeploy(ctx, true) : await promoteCanary(ctx, true);
   if (outcome.kind === 'refused') return refusedWith(outcome);
   // A resumed operation carries what it paused in its state: restored if it now rolls back.
@@ -177,6 +185,14 @@ export async function resumeOperation(env: AppEnv, request: { readonly target: s
     reason: outcome.kind === 'rolled-back' ? `the deploy of ${outcome.state.image} rolled back: the target is back at what git says` : `the ${continuing ? 'resumed deploy' : 'promotion'} of ${outcome.state.image} ended ${outcome.kind}`,
   });
   return finished(env, { ...opened, context: ctx }, outcome.state.image, incident, outcome, gitops);
+}
+
+/** An Argo Rollout's controller runs its own deploy: nothing is left to resume, and it is promoted as a Rollout. */
+function rolloutResume(opened: OpenDeploy, continuing: boolean): Refused {
+  const name = opened.target.name;
+  return continuing
+    ? refusal(`The Rollout of ${name} runs by its own controller: there is no deploy of this tool to resume.`, 'Follow it with its status (watch), or act on it through the Rollout verbs.', 'input', [remedy('rollout', { target: name, action: 'status', watch: true })])
+    : refusal(`${name} is an Argo Rollout target: it is promoted through the Rollout.`, undefined, 'input', [remedy('rollout', { target: name, action: 'promote' })]);
 }
 
 function notCanary(opened: OpenDeploy): Refused {

@@ -8,13 +8,16 @@ import { targetHistory, type TargetHistory } from '../core/deploy/target-history
 import { remedy } from '../core/remedy';
 import { openTarget, refusedWith, stopped, type Refused } from './deploy-steps';
 import type { AppEnv } from './env';
+import { resolveRollout } from './rollout';
 
 export type { TargetHistory };
 
 export type HistoryResult = { readonly kind: 'history'; readonly opened: OpenDeploy; readonly history: TargetHistory } | Refused;
 
 export async function historyOperation(env: AppEnv, request: { readonly target: string }): Promise<HistoryResult> {
-  const opened = await openTarget(env, request.target);
+  const found = await openTarget(env, request.target);
+  if (stopped(found)) return found;
+  const opened = await resolveRollout(found);
   if (stopped(opened)) return opened;
   const history = await targetHistory(opened.context);
   if (!history.ok) return refusedWith(history);

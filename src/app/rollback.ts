@@ -9,12 +9,15 @@ import { targetNames } from '../core/config/targets';
 import { describeTarget, type TargetLiveState } from '../core/deploy/describe';
 import { retireOldColour, type RetireOutcome } from '../core/deploy/retire';
 import { rollback, type RollbackOutcome } from '../core/deploy/rollback';
+import { rollbackRollout } from '../core/rollouts/deploy';
+import type { RolloutInfo } from '../core/rollouts/info';
 import { chooseIncident, confirmTarget, openConfirmed, openTarget, refusedWith, stopped, type Cancelled, type Refused } from './deploy-steps';
 import { afterGitops, guardGitops, type AfterGitops, type GitOpsChoice } from './gitops-guard';
 import { prepareAfterOperation } from './gitops-prepare-run';
 import type { AppEnv } from './env';
 import { noteLink } from './narrate';
 import { recordEvents } from './incident-link';
+import { resolveRollout } from './rollout';
 
 export interface RollbackRequest {
   readonly target: string;
@@ -29,7 +32,7 @@ export interface RollbackRequest {
 export type RollbackResult =
   | {
       readonly kind: 'rolled-back';
-      readonly outcome: Extract<RollbackOutcome, { kind: 'rolled-back' }>;
+      readonly outcome: Extract<RollbackOutcome, { kind: 'rolled-back' }> & { readonly rollout?: RolloutInfo };
       readonly opened: OpenDeploy;
       readonly incident?: string;
       readonly manifests?: PreparedManifests;
@@ -40,12 +43,16 @@ export type RollbackResult =
 
 export async function rollbackOperation(env: AppEnv, request: RollbackRequest): Promise<RollbackResult> {
   const again = { operation: 'rollback' as const, options: { target: request.target, ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}) } };
-  const opened = await openTarget(env, request.target);
+  const found = await openTarget(env, request.target);
+  if (stopped(found)) return found;
+  const opened = await resolveRollout(found);
   if (stopped(opened)) return opened;
   const which = request.toRevision !== undefined ? `revision ${request.toRevision}` : 'the previous revision';
   const how = opened.target.helm
     ? `helm rollback of release ${opened.target.helm.release ?? opened.target.app} to ${which}`
-    : opened.target.strategy === 'blue-green'
+    : opened.target.strategy === 'argo-rollout'
+      ? `${request.immediate ? 'abort the update in progress, then ' : ''}undo Rollout ${opened.target.rollout ?? opened.target.app} to ${which}`
+      : opened.target.strategy === 'blue-green'
       ? 'switch the Service back to the other colour'
       : `undo to ${which}`;
   const declined = await confirmTarget(env, opened, { action: `Roll back ${opened.target.name} (${how})`, verb: 'rolling back', again });
@@ -56,7 +63,8 @@ export async function rollbackOperation(env: AppEnv, request: RollbackRequest): 
   // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
   const paused = await guardGitops(env, opened, { verb: 'rolling back', button: 'Roll Back', again, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
   if (stopped(paused)) return paused;
-  const outcome = await rollback(opened.context, { ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}), immediate: request.immediate === true, confirmed: true });
+  const input = { ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}), immediate: request.immediate === true, confirmed: true };
+  const outcome = opened.target.strategy === 'argo-rollout' ? await rollbackRollout(opened.context, { ...input, ...(incident ? { reason: `incident ${incident}` } : {}) }) : await rollback(opened.context, input);
   // Rolled back: the cluster now differs from git, so the pause stays; refused: nothing changed, restore.
   const gitops = await afterGitops(env, opened, {
     outcome: outcome.kind === 'refused' ? 'refused' : 'changed',

@@ -9,6 +9,10 @@ import type { OpenDeploy } from '../adapters/deploy-workspace';
 import { verifyPorts } from '../adapters/deploy-workspace';
 import { resolveTarget } from '../core/config/targets';
 import { rollback } from '../core/deploy/rollback';
+import { rolloutOf } from '../core/rollouts/actions';
+import { rollbackRollout } from '../core/rollouts/deploy';
+import type { RolloutInfo } from '../core/rollouts/info';
+import { followRollout } from '../core/rollouts/verify';
 import type { EventPayload } from '../core/incident/events';
 import { systemClock } from '../core/ports';
 import { remedy, type Remedy } from '../core/remedy';
@@ -18,7 +22,8 @@ import type { HealthEndpoint } from '../core/verify/settings';
 import { watch, type WatchReport } from '../core/verify/watch';
 import type { AppEnv } from './env';
 import { linkIncident, recordEvents, type IncidentLink } from './incident-link';
-import { CANCELLED, refusal, refusedWith, whereOf, type Cancelled, type Refused } from './narrate';
+import { CANCELLED, refusal, refusedWith, stopped, whereOf, type Cancelled, type Refused } from './narrate';
+import { resolveRollout } from './rollout';
 
 export interface VerifyRequest {
   readonly target: string;
@@ -39,6 +44,8 @@ export type VerifyOutcome =
       readonly kind: 'verified' | 'failed' | 'stopped';
       readonly target: string;
       readonly report: WatchReport;
+      /** An argo-rollout target: its Rollout with every AnalysisRun, as last read. */
+      readonly rollout?: RolloutInfo;
       /** A failure with autoRollback: the rollback, done or refused. */
       readonly rolledBack?: RolledBack;
       readonly incident: IncidentLink;
@@ -70,7 +77,10 @@ export async function verify(env: AppEnv, request: VerifyRequest): Promise<Verif
   const settings = target.value.verify;
   const endpoints = pickEndpoints(settings.health, request.groups, name);
   if (!Array.isArray(endpoints)) return endpoints;
-  if (endpoints.length === 0 && settings.metrics.length === 0) {
+  // An Argo Rollout's own analysis is verified too: required for strategy argo-rollout, else detected when the cluster answers.
+  const rolloutOpened = target.value.strategy === 'argo-rollout' || target.value.strategyDefaulted ? await openRolloutTarget(env, name, target.value.strategy === 'argo-rollout') : undefined;
+  if (rolloutOpened && 'kind' in rolloutOpened) return rolloutOpened;
+  if (endpoints.length === 0 && settings.metrics.length === 0 && !rolloutOpened) {
     return refusedWith(badInput(`Target ${name} has nothing to verify.`, `Add health endpoints (verify.health) or metric gates (verify.metrics) under targets.${name} in .hotfix/config.yaml.`));
   }
   const autoRollback = request.autoRollback === true;
@@ -98,6 +108,7 @@ export async function verify(env: AppEnv, request: VerifyRequest): Promise<Verif
       }
     }
     // The kube context is opened up front when a rollback may follow, so a bad context fails now, not after the watch.
+    if (opened === undefined && rolloutOpened) opened = rolloutOpened;
     if (opened === undefined) {
       const o = await open();
       if ('kind' in o) return o;
@@ -108,16 +119,34 @@ export async function verify(env: AppEnv, request: VerifyRequest): Promise<Verif
   if (link.note && request.incident !== undefined) return refusal(link.note, undefined, 'input');
 
   const intervalMs = request.intervalMs ?? settings.intervalMs;
-  const what = [...(endpoints.length > 0 ? [`${endpoints.length} health endpoint(s)`] : []), ...(settings.metrics.length > 0 ? [`${settings.metrics.length} metric gate(s) on ${settings.prometheusUrl ?? 'no Prometheus'}`] : [])];
+  const what = [
+    ...(endpoints.length > 0 ? [`${endpoints.length} health endpoint(s)`] : []),
+    ...(settings.metrics.length > 0 ? [`${settings.metrics.length} metric gate(s) on ${settings.prometheusUrl ?? 'no Prometheus'}`] : []),
+    ...(rolloutOpened ? [`the analysis of Argo Rollout ${rolloutOf(rolloutOpened.context)}`] : []),
+  ];
   env.interaction.note(`verifying ${name}: ${what.join(' and ')}, every ${intervalMs / 1000}s for ${Math.round(request.durationMs / 1000)}s${autoRollback ? ', rolling back on failure' : ''}`);
   const signal = env.interaction.signal;
-  const report = await watch(verifyPorts(settings), settings, {
-    durationMs: request.durationMs,
-    intervalMs,
-    endpoints,
-    ...(signal ? { signal } : {}),
-    onRound: (round, index) => env.interaction.progress(`round ${index + 1}: ${round.outcome}: ${round.reason}`),
-  });
+  const gated = endpoints.length > 0 || settings.metrics.length > 0;
+  let report = gated
+    ? await watch(verifyPorts(settings), settings, {
+        durationMs: request.durationMs,
+        intervalMs,
+        endpoints,
+        ...(signal ? { signal } : {}),
+        onRound: (round, index) => env.interaction.progress(`round ${index + 1}: ${round.outcome}: ${round.reason}`),
+      })
+    : undefined;
+  let rollout: RolloutInfo | undefined;
+  if (rolloutOpened) {
+    // Alone, the Rollout is watched for the duration; beside gates, read once after them.
+    const followed = await followRollout(
+      { ...rolloutOpened.context, ...(signal ? { signal } : {}) },
+      { durationMs: gated ? 0 : request.durationMs, intervalMs, onRound: (line, index) => env.interaction.progress(`round ${index + 1}: ${line}`) },
+    );
+    rollout = followed.info;
+    report = report === undefined || (report.outcome === 'pass' && followed.report.outcome === 'fail') ? { ...(report ?? followed.report), outcome: followed.report.outcome, reason: followed.report.reason } : report;
+  }
+  if (report === undefined) throw new Error('verify: nothing was watched');
 
   const hotfix = ws.value.context;
   const actor = (await hotfix.git.identity()) ?? os.userInfo().username;
@@ -140,6 +169,7 @@ export async function verify(env: AppEnv, request: VerifyRequest): Promise<Verif
     kind,
     target: name,
     report,
+    ...(rollout ? { rollout } : {}),
     ...more,
     incident: await recordEvents(env, link.incident, events),
   });
@@ -149,11 +179,20 @@ export async function verify(env: AppEnv, request: VerifyRequest): Promise<Verif
 
   env.interaction.progress(`verification failed: rolling ${name} back`);
   // Confirmed before the watch (a protected target's name typed); the engine needs no second answer.
-  const rolled = await rollback(opened.context, { confirmed: true });
+  const rolled = rolloutOpened ? await rollbackRollout(rolloutOpened.context, { confirmed: true, immediate: true, reason: `verify failed: ${report.reason}` }) : await rollback(opened.context, { confirmed: true });
   const ok = rolled.kind === 'rolled-back';
   if (ok) events.push({ type: 'rollback', target: name, reason: `verify failed: ${report.reason}`.slice(0, 1000) });
   await hotfix.audit.append({ at: systemClock.now().toISOString(), actor, action: 'verify.auto-rollback', subject, details: { outcome: rolled.kind, message: (ok ? rolled.message : rolled.reason).slice(0, 500) } });
   return finish('failed', {
     rolledBack: ok ? { ok: true, message: rolled.message, ms: rolled.ms } : { ok: false, reason: rolled.reason, ...(rolled.hint ? { hint: rolled.hint } : {}), ...(rolled.remedies ? { remedies: rolled.remedies } : {}) },
   });
+}
+
+/** The target opened with its Argo Rollout resolved; undefined when it has none (or, not required, cannot be read). */
+async function openRolloutTarget(env: AppEnv, name: string, required: boolean): Promise<OpenDeploy | Refused | undefined> {
+  const o = await env.target(name);
+  if (!o.ok) return required ? refusedWith(o) : undefined;
+  const resolved = await resolveRollout(o.value);
+  if (stopped(resolved)) return required ? resolved : undefined;
+  return resolved.target.strategy === 'argo-rollout' ? resolved : undefined;
 }

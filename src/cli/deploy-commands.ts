@@ -9,10 +9,10 @@ import type { Io } from './program';
 export function registerDeployCommands(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
   program
     .command('deploy')
-    .description('deploy an image to a target through its kube context (rolling, blue-green, canary), rolling back by itself on failure')
+    .description('deploy an image to a target through its kube context (rolling, blue-green, canary, or through an Argo Rollout), rolling back by itself on failure')
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml (e.g. production)')
     .option('--image <ref>', "the image (default: the target's image template with this release's version)")
-    .option('--strategy <name>', 'override the target strategy: rolling, blue-green or canary')
+    .option('--strategy <name>', 'override the target strategy: rolling, blue-green, canary or argo-rollout')
     .option('--incident <id>', 'the incident this deploy belongs to, annotated on every object written (default: the only open one; none: no incident)')
     .option('--continue', 'resume an interrupted deploy of the target')
     .option('--promote', "promote the target's unfinished canary now, skipping its remaining steps")

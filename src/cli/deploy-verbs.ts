@@ -8,6 +8,8 @@ import { preparedLines, type PreparedManifests } from '../app/gitops-prepare-run
 import { retireOperation, rollbackOperation, targetsOperation } from '../app/rollback';
 import type { DeployStrategy } from '../core/config/types';
 import { autoscalerLine } from '../core/deploy/autoscaler';
+import { remedy } from '../core/remedy';
+import { rolloutLines } from '../app/rollout';
 import { cliEnv, type CommonFlags } from './compose';
 import { stoppedWith } from './refused';
 import { remedyLine } from './remedy';
@@ -80,12 +82,24 @@ function report(out: Reporter, result: DeployResult): ExitCode {
       const { outcome } = result;
       const lines = [outcome.message];
       if (outcome.state.strategy === 'blue-green' && !outcome.state.retiredAt) lines.push(`  then: hotfix-deployer retire --target=${result.opened.target.name} (--now to scale it down sooner)`);
-      return out.result({ deployed: true, message: outcome.message, state: outcome.state }, lines);
+      if (outcome.rollout) {
+        lines.push(...rolloutLines(outcome.rollout).slice(1));
+        if (outcome.rollout.awaitingPromotion) lines.push(`  ${remedyLine(remedy('rollout', { target: result.opened.target.name, action: 'promote' }))}`);
+      }
+      return out.result({ deployed: true, message: outcome.message, state: outcome.state, ...(outcome.rollout ? { rollout: outcome.rollout } : {}) }, lines);
     }
-    case 'rolled-back':
-      return out.failure(`The deploy failed: ${result.outcome.reason}`, `Rolled back automatically: ${result.outcome.message}.`, EXIT.failed, { rolledBack: result.outcome.message, state: result.outcome.state });
+    case 'rolled-back': {
+      const { outcome } = result;
+      if (outcome.rollout) for (const line of rolloutLines(outcome.rollout).slice(1)) out.line(line);
+      return out.failure(`The deploy failed: ${outcome.reason}`, `Rolled back automatically: ${outcome.message}.`, EXIT.failed, { rolledBack: outcome.message, state: outcome.state, ...(outcome.rollout ? { rollout: outcome.rollout } : {}) });
+    }
     case 'stopped':
-      return out.failure(result.outcome.reason, 'Resume with deploy --continue, or undo with rollback.', EXIT.stopped, { state: result.outcome.state });
+      return out.failure(
+        result.outcome.reason,
+        result.outcome.state.strategy === 'argo-rollout' ? `Follow it: ${remedyLine(remedy('rollout', { target: result.opened.target.name, action: 'status', watch: true }))}` : 'Resume with deploy --continue, or undo with rollback.',
+        EXIT.stopped,
+        { state: result.outcome.state, ...(result.outcome.rollout ? { rollout: result.outcome.rollout } : {}) },
+      );
     default:
       return stoppedWith(out, result);
   }
@@ -121,7 +135,10 @@ export function rollbackVerb(io: Io, options: RollbackOptions): Promise<ExitCode
     gitopsLines(out, result.gitops);
     manifestsLines(out, result.manifests);
     const { outcome } = result;
-    return out.result({ rolledBack: true, message: outcome.message, ms: outcome.ms, ...(result.incident ? { incident: result.incident } : {}) }, [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`]);
+    return out.result(
+      { rolledBack: true, message: outcome.message, ms: outcome.ms, ...(result.incident ? { incident: result.incident } : {}), ...(outcome.rollout ? { rollout: outcome.rollout } : {}) },
+      [`Rolled back in ${outcome.ms} ms: ${outcome.message}.`, ...(outcome.rollout ? rolloutLines(outcome.rollout).slice(1) : [])],
+    );
   });
 }
 
@@ -142,6 +159,7 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
       const pods = d.updated !== undefined ? `, ${d.updated} updated, ${d.ready ?? 0} ready` : '';
       lines.push(`  ${d.live ? '*' : ' '} ${d.kind === 'Deployment' ? '' : `${d.kind} `}${d.name} ${d.images.join(', ')} rev ${d.revision ?? '-'} ${d.available}/${d.replicas} available${pods}`);
     }
+    if (s.rollout) lines.push(...rolloutLines(s.rollout).map((l) => `  ${l}`));
     if (s.helm) lines.push(`  Helm release ${s.helm.release} in ${s.helm.namespace}${s.helm.configured ? '' : ' (from its annotations)'}: history --target=${s.target} lists its revisions`);
     for (const a of s.autoscalers ?? []) lines.push(`  ${autoscalerLine(a)}`);
     if (s.canary) {

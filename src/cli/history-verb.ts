@@ -23,7 +23,7 @@ export function historyLines(history: TargetHistory): string[] {
   const lines = [`${history.subject} (${history.target}):`];
   if (history.revisions.length === 0) return [...lines, '  no revisions'];
   const helm = history.source === 'helm';
-  const header = helm ? ['  REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION', 'DESCRIPTION'] : ['  REVISION', 'CREATED', 'IMAGES', 'CHANGE-CAUSE'];
+  const header = helm ? ['  REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION', 'DESCRIPTION'] : ['  REVISION', 'CREATED', 'IMAGES', history.source === 'Rollout' ? 'REPLICASET' : 'CHANGE-CAUSE'];
   const rows = history.revisions.map((r) => {
     const mark = `${r.current ? '*' : ' '} ${r.revision}`;
     return helm

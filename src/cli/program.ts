@@ -12,6 +12,7 @@ import { registerGitopsPrepare } from './gitops-prepare';
 import { registerHotfixCommands } from './hotfix-commands';
 import { registerIncidentCommands } from './incident-commands';
 import { registerInitCommands } from './init-commands';
+import { registerRolloutCommands } from './rollout-commands';
 import { registerRunningCommands } from './running-commands';
 import { registerVerifyCommands } from './verify-commands';
 import { registerValidateCommands } from './validate-commands';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void = () => u
   registerHotfixCommands(program, io, setExit);
   registerValidateCommands(program, io, setExit);
   registerDeployCommands(program, io, setExit);
+  registerRolloutCommands(program, io, setExit);
   registerRunningCommands(program, io, setExit);
   registerIncidentCommands(program, io, setExit);
   registerGitopsPrepare(registerGitopsCommands(program, io, setExit), io, setExit);

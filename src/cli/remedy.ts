@@ -14,6 +14,8 @@ interface Verb {
   readonly flags?: Readonly<Record<string, string>>;
   /** Boolean options whose `false` is a flag of its own (`--no-push`). */
   readonly negatable?: readonly string[];
+  /** The option whose value is a word after `words` (`rollout promote`), not a flag. */
+  readonly positional?: string;
 }
 
 /** The options of an incident verb name the incident with --id. */
@@ -28,6 +30,7 @@ export const CLI_VERBS: Readonly<Record<OperationName, Verb>> = {
   'canary.promote': { words: 'deploy', fixed: ['--promote'] },
   // rollback aborts an unfinished canary: it is the CLI's way to abort one.
   'canary.abort': { words: 'rollback' },
+  rollout: { words: 'rollout', positional: 'action', flags: { toRevision: 'to-revision' } },
   targets: { words: 'targets' },
   validate: { words: 'validate', flags: { target: 'environment', suite: 'test-suite' } },
   verify: { words: 'verify', flags: { groups: 'endpoints', durationMs: 'duration', intervalMs: 'interval' } },
@@ -76,8 +79,10 @@ function flag(verb: Verb, name: string, value: RemedyValue): string | undefined 
 /** The command line of a remedy: `hotfix-deployer incident list --all`. */
 export function remedyCommand(remedy: Remedy): string {
   const verb = CLI_VERBS[remedy.operation];
-  const flags = Object.entries(remedy.options ?? {}).flatMap(([name, value]) => flag(verb, name, value) ?? []);
-  return ['hotfix-deployer', verb.words, ...(verb.fixed ?? []), ...flags].join(' ');
+  const options = Object.entries(remedy.options ?? {});
+  const word = options.find(([name]) => name === verb.positional)?.[1];
+  const flags = options.filter(([name]) => name !== verb.positional).flatMap(([name, value]) => flag(verb, name, value) ?? []);
+  return ['hotfix-deployer', verb.words, ...(word !== undefined ? [String(word)] : []), ...(verb.fixed ?? []), ...flags].join(' ');
 }
 
 /** The line a person reads under a refusal: `run: hotfix-deployer ...`, when it is due, and why. */

@@ -2,6 +2,7 @@
 // stderr, print the verdict. Exit 0 verified, 1 failed (rolled back or not), 2 usage, 3 stopped.
 
 import { parseDuration } from '../core/config/targets';
+import { rolloutLines } from '../app/rollout';
 import { toGateMeasurement } from '../core/verify/gate';
 import { cliEnv, type CommonFlags } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -49,7 +50,8 @@ export async function verifyVerb(io: Io, options: VerifyOptions): Promise<ExitCo
 
   const { report, incident } = outcome;
   for (const line of incidentLinkLines(incident)) out.line(line);
-  const json = { outcome: report.outcome, verdict: report.reason, rounds: report.rounds, ms: report.ms, measurements: report.measurements.map(toGateMeasurement), ...(incident.incident ? { incident: incident.incident } : {}) };
+  if (outcome.rollout) for (const line of rolloutLines(outcome.rollout)) out.line(line);
+  const json = { outcome: report.outcome, verdict: report.reason, rounds: report.rounds, ms: report.ms, measurements: report.measurements.map(toGateMeasurement), ...(outcome.rollout ? { rollout: outcome.rollout } : {}), ...(incident.incident ? { incident: incident.incident } : {}) };
   switch (outcome.kind) {
     case 'verified':
       return out.result(json, [`${name} verified: ${report.reason}`]);

@@ -12,6 +12,8 @@ export type OperationName =
   | 'retire'
   | 'canary.promote'
   | 'canary.abort'
+  /** An Argo Rollout verb: options target, action (promote, promote-full, abort, retry, pause, resume, undo, restart), toRevision. */
+  | 'rollout'
   | 'targets'
   | 'validate'
   | 'verify'

@@ -40,6 +40,9 @@ const USED: readonly Remedy[] = [
   remedy('retire', { target: 'web', now: true }, { after: '2026-03-01T10:00:00.000Z' }),
   remedy('canary.promote', { target: 'web' }),
   remedy('canary.abort', { target: 'web' }),
+  remedy('rollout', { target: 'web', action: 'promote', full: true, incident: 'INC-1', confirmed: true }),
+  remedy('rollout', { target: 'web', action: 'undo', toRevision: 2 }),
+  remedy('rollout', { target: 'web', action: 'status', watch: true }),
   remedy('targets'),
   remedy('validate', { target: 'staging', suite: 'critical-path', image: 'web:1.2', incident: 'INC-1' }),
   remedy('verify', { target: 'web', groups: 'critical', durationMs: 300_000, intervalMs: 10_000, autoRollback: true, confirmed: true }),
@@ -88,7 +91,9 @@ describe('remedies in the CLI', () => {
   it('every option the engine uses renders to a flag of that verb', () => {
     for (const r of USED) {
       const line = remedyCommand(r);
-      const command = subcommand(program, CLI_VERBS[r.operation].words);
+      const { words, positional } = CLI_VERBS[r.operation];
+      const word = positional !== undefined ? r.options?.[positional] : undefined;
+      const command = subcommand(program, word !== undefined ? `${words} ${String(word)}` : words);
       const known = command.options.map((o) => o.long ?? '');
       for (const flag of flagsOf(line)) assert.ok(known.includes(flag), `${line}: ${r.operation} has no ${flag} (it has ${known.join(' ')})`);
     }
@@ -99,6 +104,8 @@ describe('remedies in the CLI', () => {
     assert.equal(remedyCommand(remedy('gitops.restore', { target: 'web' })), 'hotfix-deployer gitops restore --target=web');
     assert.equal(remedyCommand(remedy('canary.promote', { target: 'web' })), 'hotfix-deployer deploy --promote --target=web');
     assert.equal(remedyCommand(remedy('canary.abort', { target: 'web' })), 'hotfix-deployer rollback --target=web');
+    assert.equal(remedyCommand(remedy('rollout', { target: 'web', action: 'promote', full: true })), 'hotfix-deployer rollout promote --target=web --full');
+    assert.equal(remedyCommand(remedy('rollout', { target: 'web', action: 'undo', toRevision: 2 })), 'hotfix-deployer rollout undo --target=web --to-revision=2');
     assert.equal(remedyCommand(remedy('incident.update', { incident: 'INC-20261127-3F2A', reopen: true, note: FILL_IN })), 'hotfix-deployer incident update --id=INC-20261127-3F2A --reopen --note="…"');
     assert.equal(remedyCommand(remedy('incident.create', { title: 'Payment Gateway Down', impact: 'high: card "payments" fail' })), 'hotfix-deployer incident create --title="Payment Gateway Down" --impact="high: card \\"payments\\" fail"');
     assert.equal(remedyCommand(remedy('deploy', { target: 'web', overrideValidation: FILL_IN, confirmed: true, gitops: 'ignore' })), 'hotfix-deployer deploy --target=web --override-validation="…" --yes --ignore-gitops');

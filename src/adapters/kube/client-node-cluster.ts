@@ -34,6 +34,7 @@ import {
 import { REVISION } from '../../core/deploy/rollout';
 import { apiCall, apiRead, dryRunOf } from './api-call';
 import { ClientNodeAutoscalers } from './autoscalers';
+import { ClientNodeRollouts } from './rollouts';
 import { ClientNodeWorkloads, selectorString, workloadBase } from './workloads';
 import type { ServiceFacts, WorkloadFacts } from '../../core/config/init';
 
@@ -54,6 +55,7 @@ export class ClientNodeCluster implements Cluster {
   private readonly apis: ApisApi;
   readonly workloads: ClientNodeWorkloads;
   readonly autoscalers: ClientNodeAutoscalers;
+  readonly rollouts: ClientNodeRollouts;
 
   constructor(
     kc: KubeConfig,
@@ -67,6 +69,7 @@ export class ClientNodeCluster implements Cluster {
     this.apis = kc.makeApiClient(ApisApi);
     this.workloads = new ClientNodeWorkloads(kc);
     this.autoscalers = new ClientNodeAutoscalers(kc);
+    this.rollouts = new ClientNodeRollouts(kc);
   }
 
   async namespaceExists(namespace: string): Promise<boolean> {

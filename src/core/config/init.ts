@@ -37,6 +37,18 @@ export interface ClusterFacts {
   /** The StatefulSets and DaemonSets (each a rolling target of its own kind). */
   readonly workloads?: readonly WorkloadFacts[];
   readonly services: readonly ServiceFacts[];
+  /** Argo Rollouts (argoproj.io/v1alpha1): each an argo-rollout target; a Deployment one references is not a target of its own. */
+  readonly rollouts?: readonly RolloutFacts[];
+}
+
+export interface RolloutFacts {
+  readonly name: string;
+  /** The Deployment its workloadRef names, whose pods and containers are the Rollout's. */
+  readonly workloadRef?: string;
+  readonly podLabels: Labels;
+  readonly containers: readonly string[];
+  /** canary (with N steps) or blue-green, for the comment. */
+  readonly strategy: string;
 }
 
 export interface InitFacts {
@@ -105,7 +117,15 @@ export function suggestTargets(cluster: ClusterFacts): TargetSuggestion[] {
     });
   };
 
+  // An Argo Rollout drives its app: its workloadRef's Deployment is its template, not a target of its own.
+  for (const r of [...(cluster.rollouts ?? [])].filter((r) => K8S_NAME.test(r.name)).sort((a, b) => a.name.localeCompare(b.name))) {
+    const ref = r.workloadRef !== undefined ? byName.get(r.workloadRef) : undefined;
+    if (r.workloadRef !== undefined) used.add(r.workloadRef);
+    const facts: WorkloadFacts = ref ? { ...ref, name: r.name } : { name: r.name, podLabels: r.podLabels, containers: r.containers };
+    add(r.name, 'argo-rollout', [facts], `${r.name} is an Argo Rollout (${r.strategy}${r.workloadRef !== undefined ? `, its template from Deployment ${r.workloadRef}` : ''}): its controller runs the steps and analysis`);
+  }
   for (const d of [...byName.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (used.has(d.name)) continue;
     const base = d.name.replace(/-blue$/, '');
     const green = byName.get(`${base}-green`);
     if (d.name.endsWith('-blue') && green) {
@@ -154,6 +174,7 @@ const STRATEGY_NOTES: Record<DeployStrategy, string> = {
   rolling: 'rolling: patch the Deployment in place; rollback = its previous ReplicaSet (kubectl rollout undo)',
   'blue-green': 'blue-green: needs <app>-blue and <app>-green behind one Service; rollback = switch the selector back',
   canary: 'canary: needs <app> with pods labelled track: stable; <app>-canary gets traffic in steps with gates',
+  'argo-rollout': 'argo-rollout: app is an Argo Rollout (or the Deployment its workloadRef names); its controller runs the steps and analysis',
 };
 
 /** The commented configuration text. It parses with parseConfig and validates against the schema. */
@@ -242,7 +263,7 @@ function targetsSection(facts: InitFacts, targets: readonly TargetSuggestion[]):
       '#     context: my-context         # default: the current context',
       '#     namespace: payments',
       '#     app: checkout               # the Deployment (blue-green: checkout-blue/-green)',
-      '#     strategy: rolling           # rolling | blue-green | canary',
+      '#     strategy: rolling           # rolling | blue-green | canary | argo-rollout',
     ];
   }
   const cluster = facts.cluster;
@@ -297,6 +318,8 @@ function targetLines(cluster: ClusterFacts, t: TargetSuggestion): string[] {
     lines.push('    # The defaults; traffic: gateway-api or istio (with route:) where the cluster has them.', '    # canary: { steps: [10, 25, 50, 75, 100], pause: 5m, traffic: replicas }');
   } else if (t.strategy === 'blue-green') {
     lines.push('    # How long the old colour stays scaled up for an instant rollback (`retire` scales it down).', '    # blueGreen: { keepOldFor: 10m }');
+  } else if (t.strategy === 'argo-rollout') {
+    lines.push('    # Its steps and analysis are the Rollout\'s own: `rollout promote|abort|retry|pause|resume|undo|restart`', '    # act through it, and `rollout status` explains a failed AnalysisRun.');
   }
   return lines;
 }

@@ -13,6 +13,10 @@ export interface Target {
   readonly namespace: string;
   readonly app: string;
   readonly strategy: DeployStrategy;
+  /** No strategy was written: an Argo Rollout found for the app makes the target argo-rollout (rollouts/detect.ts). */
+  readonly strategyDefaulted?: boolean;
+  /** Strategy argo-rollout: the Rollout in charge (app, or the one whose workloadRef names app), once resolved. */
+  readonly rollout?: string;
   /** What `app` names. */
   readonly kind: WorkloadKind;
   /** Set when the config says the app is a Helm release (one may also be detected from the workload's annotations). */
@@ -93,6 +97,7 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
     namespace: raw.namespace,
     app: raw.app,
     strategy,
+    ...(raw.strategy === undefined ? { strategyDefaulted: true } : {}),
     kind,
     ...(raw.helm ? { helm: helmSettings(raw.helm) } : {}),
     service,

@@ -158,7 +158,8 @@ export interface IncidentsConfig {
   readonly namespace?: string;
 }
 
-export type DeployStrategy = 'rolling' | 'blue-green' | 'canary';
+/** argo-rollout: the app is an Argo Rollout (or the Deployment its workloadRef names), driven through the Rollout as its plugin does. */
+export type DeployStrategy = 'rolling' | 'blue-green' | 'canary' | 'argo-rollout';
 /** The kind of workload `app` names: a rolling update of any of them; blue-green and canary need Deployments. */
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 

@@ -5,6 +5,7 @@
 // deploy --continue picks it up, rollback undoes it.
 
 import { checkImageReference } from '../image-ref';
+import type { RolloutInfo } from '../rollouts/info';
 import { remedy, type Remedy } from '../remedy';
 import { failed, type Failed } from '../result';
 import { record, type DeployContext } from './context';
@@ -26,10 +27,11 @@ export interface DeployInput {
   readonly confirmed?: boolean;
 }
 
+/** `rollout`: an argo-rollout deploy's Rollout as it ended (rollouts/deploy.ts). */
 export type DeployOutcome =
-  | { readonly kind: 'deployed'; readonly state: DeployState; readonly message: string }
-  | { readonly kind: 'rolled-back'; readonly state: DeployState; readonly reason: string; readonly message: string }
-  | { readonly kind: 'stopped'; readonly state: DeployState; readonly reason: string }
+  | { readonly kind: 'deployed'; readonly state: DeployState; readonly message: string; readonly rollout?: RolloutInfo }
+  | { readonly kind: 'rolled-back'; readonly state: DeployState; readonly reason: string; readonly message: string; readonly rollout?: RolloutInfo }
+  | { readonly kind: 'stopped'; readonly state: DeployState; readonly reason: string; readonly rollout?: RolloutInfo }
   | (Failed & { readonly kind: 'refused' });
 
 const refused = (reason: string, hint?: string, remedies?: readonly Remedy[]): DeployOutcome => ({ ...failed(reason, hint, remedies), kind: 'refused' });

@@ -3,6 +3,8 @@
 // left unfinished.
 
 import type { CanaryTraffic, WorkloadKind } from '../config/types';
+import { readRollout, type RolloutInfo } from '../rollouts/info';
+import { resolveRolloutTarget } from '../rollouts/detect';
 import { describeAutoscalers, type AutoscalerInfo } from './autoscaler';
 import type { DeployContext } from './context';
 import { helmReleaseOf, type HelmRelease } from './helm-values';
@@ -30,7 +32,8 @@ export interface CanaryLiveState {
 /** One workload of a target: a Deployment, or the StatefulSet or DaemonSet the target names. */
 export interface WorkloadRow {
   readonly name: string;
-  readonly kind: WorkloadKind;
+  /** A Rollout's rows are its ReplicaSets. */
+  readonly kind: WorkloadKind | 'ReplicaSet';
   readonly images: readonly string[];
   readonly revision?: number;
   /** A DaemonSet: the pods it should run (one per matching node). */
@@ -56,6 +59,8 @@ export interface TargetLiveState {
   readonly helm?: HelmRelease;
   /** The HPAs that scale the target's Deployments, with their bounds and any pin of this tool. */
   readonly autoscalers?: readonly AutoscalerInfo[];
+  /** Strategy argo-rollout: the Rollout's phase, step, weights, ReplicaSets and analysis. */
+  readonly rollout?: RolloutInfo;
   readonly error?: string;
   /** The cluster could not be read at all (as opposed to: read, and nothing deployed there). */
   readonly unreachable?: boolean;
@@ -75,6 +80,10 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
   const last = await ctx.store.read<DeployState>(deployKey(target.name));
   const withLast = last ? { last } : {};
   try {
+    // A Rollout found for a target whose strategy was left out makes it argo-rollout (one LIST).
+    const resolved = await resolveRolloutTarget(cluster, target);
+    if (resolved.ok && resolved.value.strategy === 'argo-rollout') return await describeRollout({ ...ctx, target: resolved.value }, { ...base, strategy: 'argo-rollout' }, withLast);
+    if (!resolved.ok) return { ...base, deployments: [], error: resolved.reason, ...withLast };
     const inPlace = inPlaceKind(ctx);
     if (inPlace) {
       const found = await describeWorkload(ctx, inPlace);
@@ -122,6 +131,17 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
   } catch (error) {
     return { ...base, deployments: [], error: error instanceof Error ? error.message : String(error), unreachable: true, ...withLast };
   }
+}
+
+async function describeRollout(ctx: DeployContext, base: Omit<TargetLiveState, 'deployments'>, withLast: { last?: DeployState }): Promise<TargetLiveState> {
+  const name = ctx.target.rollout ?? ctx.target.app;
+  const read = await readRollout(ctx.cluster.rollouts, ctx.target.namespace, name);
+  if (!read) return { ...base, deployments: [], error: `no Rollout ${name} in ${ctx.target.namespace}`, ...withLast };
+  const { info } = read;
+  const deployments = info.replicaSets
+    .filter((rs) => rs.role !== 'old' || rs.replicas > 0)
+    .map((rs): WorkloadRow => ({ name: rs.name, kind: 'ReplicaSet', images: rs.images, replicas: rs.replicas, available: rs.available, ready: rs.ready, live: rs.role === 'stable', ...(rs.revision !== undefined ? { revision: rs.revision } : {}) }));
+  return { ...base, deployments, rollout: info, ...withLast };
 }
 
 async function describeWorkload(ctx: DeployContext, kind: InPlaceKind): Promise<{ readonly row: WorkloadRow; readonly annotations: Readonly<Record<string, string>> } | undefined> {

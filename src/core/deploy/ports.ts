@@ -4,6 +4,7 @@
 // asks the server to check first. StatefulSets, DaemonSets and autoscalers have their own parts
 // (workload-ports.ts, autoscaler-ports.ts), reached as properties.
 
+import type { RolloutCluster } from '../rollouts/ports';
 import type { AutoscalerCluster } from './autoscaler-ports';
 import type { WorkloadCluster } from './workload-ports';
 
@@ -149,6 +150,8 @@ export interface Cluster {
   readonly workloads: WorkloadCluster;
   /** HorizontalPodAutoscalers. */
   readonly autoscalers: AutoscalerCluster;
+  /** Argo Rollouts, their ReplicaSets and AnalysisRuns. */
+  readonly rollouts: RolloutCluster;
   namespaceExists(namespace: string): Promise<boolean>;
   getDeployment(namespace: string, name: string): Promise<DeploymentView | undefined>;
   /** The ReplicaSets the Deployment owns, oldest revision first. */

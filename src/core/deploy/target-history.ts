@@ -6,6 +6,7 @@ import { succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
 import { helmHistory } from './helm-rollback';
 import { workloadHistory } from './history';
+import { rolloutHistory } from '../rollouts/history';
 
 export interface RevisionEntry {
   readonly revision: number;
@@ -30,13 +31,14 @@ export interface TargetHistory {
   readonly target: string;
   /** What the revisions are of: "Helm release web in shop", "Deployment web in shop". */
   readonly subject: string;
-  readonly source: 'helm' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  readonly source: 'helm' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Rollout';
   /** Newest first. */
   readonly revisions: readonly RevisionEntry[];
 }
 
 /** A Helm release's history when the target is one (configured, or by its workload's annotations), else the workload's. */
 export async function targetHistory(ctx: DeployContext): Promise<Result<TargetHistory>> {
+  if (ctx.target.strategy === 'argo-rollout') return rolloutHistory(ctx);
   const helm = await helmHistory(ctx);
   if (!helm) return workloadHistory(ctx);
   if (!helm.ok) return helm;

@@ -42,6 +42,8 @@ export type EventPayload =
   | { readonly type: 'deploy-succeeded'; readonly target: string; readonly image: string }
   | { readonly type: 'deploy-failed'; readonly target: string; readonly image?: string; readonly reason: string }
   | { readonly type: 'rollback'; readonly target: string; readonly to?: string; readonly reason?: string }
+  /** A verb sent to an Argo Rollout (promote, abort, retry, pause, resume, undo, restart), and what it did. */
+  | { readonly type: 'rollout-action'; readonly target: string; readonly rollout: string; readonly action: string; readonly text: string }
   | {
       readonly type: 'gate-verdict';
       readonly target: string;
@@ -116,7 +118,7 @@ export type IncidentEvent = EventMeta & EventPayload;
 export const EVENT_TYPES: readonly EventType[] = [
   'declared', 'status-changed', 'reopened', 'title-changed', 'severity-changed', 'impact-set', 'eta-set',
   'commander-set', 'responder-added', 'components-affected', 'link-added', 'note', 'hotfix-created', 'hotfix-finished',
-  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'gate-verdict', 'validated', 'validation-overridden',
+  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'rollout-action', 'gate-verdict', 'validated', 'validation-overridden',
   'drift-found', 'gitops-paused', 'gitops-restored', 'manifests-prepared', 'resolved',
   'postmortem-drafted', 'correction',
 ];
@@ -178,6 +180,8 @@ export function eventShapeError(value: unknown): string | undefined {
         return str(e.target) && optStr(e.image) && str(e.reason);
       case 'rollback':
         return str(e.target) && optStr(e.to) && optStr(e.reason);
+      case 'rollout-action':
+        return str(e.target) && str(e.rollout) && str(e.action) && str(e.text);
       case 'gate-verdict':
         return str(e.target) && typeof e.pass === 'boolean' && str(e.reason) && optStr(e.step) &&
           (e.measurements === undefined || (Array.isArray(e.measurements) && e.measurements.every((m) => typeof m === 'object' && m !== null && str((m as GateNumbers).gate))));

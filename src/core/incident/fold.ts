@@ -121,6 +121,7 @@ export function applyEvent(id: string, current: Incident | undefined, event: Inc
     case 'hotfix-finished':
       return next({ hotfixes: current.hotfixes.includes(event.branch) ? current.hotfixes : [...current.hotfixes, event.branch] });
     case 'gate-verdict':
+    case 'rollout-action':
     case 'validated':
     case 'validation-overridden':
     case 'drift-found':

@@ -6,6 +6,7 @@
 
 /* eslint-disable @typescript-eslint/require-await -- synchronous inside; async so that its errors are rejections, as the real port's are */
 
+import type { RolloutCluster } from '../../../src/core/rollouts/ports';
 import type { Cluster, ClusterIdentity, CustomObjectView, CustomResource, DeploymentView, LeaseSpec, LeaseView, PodTemplate, ReplicaSetView, ServiceView, WriteOptions } from '../../../src/core/deploy/ports';
 import { ClusterRefusal } from '../../../src/core/deploy/ports';
 import { MemoryAutoscalers } from './memory-autoscalers';
@@ -60,6 +61,10 @@ export class MemoryCluster implements Cluster {
   readonly identity: ClusterIdentity = { context: 'kind-hotfix', server: 'https://127.0.0.1:6443' };
   /** No StatefulSets, DaemonSets or autoscalers here: the engine's tests of those run on the real control plane. */
   readonly workloads: WorkloadCluster = unexpected<WorkloadCluster>('workloads');
+  /** No Argo Rollouts (as on a cluster without their CRDs): the engine's tests of those run on the real controller. */
+  readonly rollouts: RolloutCluster = new Proxy(unexpected<RolloutCluster>('rollouts'), {
+    get: (inner, method) => (method === 'getRollout' ? () => Promise.resolve(undefined) : method === 'listRollouts' ? () => Promise.resolve([]) : Reflect.get(inner, method)),
+  });
   /** No HPAs unless a test adds one. */
   readonly autoscalers = new MemoryAutoscalers();
   readonly deployments = new MemoryDeployments();

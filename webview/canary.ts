@@ -1,14 +1,17 @@
 // The canary tab: what is rolling out against what is stable, the weight steps as a progress track,
 // the pause clock, each step's verdict with its numbers, a chart per gated metric, and the controls.
+// An argo-rollout target shows its Rollout instead of the tracks and weight steps (rollout.ts), and
+// its controls act through the Rollout (the host routes them to Argo Rollout Action…).
 
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
-import type { CanaryAction, CanaryView, TrackView, VerdictView } from '../src/shared/protocol';
+import type { CanaryAction, CanaryView, RolloutPanelView, TrackView, VerdictView } from '../src/shared/protocol';
 import { chart } from './chart';
 import { type Announcer, fill, h, requestId } from './dom';
 import { clock, gateLine, parseTime, utcTime, type Unit } from './format';
 import type { Host } from './host';
+import { phaseBadge, rolloutSection, shownFailures } from './rollout';
 
 const OUTCOME_CLASS: Readonly<Record<string, string>> = {
   running: 'running', deployed: 'pass', 'rolled-back': 'fail', stopped: 'warn', failed: 'fail',
@@ -33,6 +36,8 @@ export class CanaryTab {
   private canary: CanaryView | undefined;
   private busy = false;
   private lastStep: string | undefined;
+  /** The failure lines last reported to the host, so a refresh that changed nothing reports nothing. */
+  private reported: string | undefined;
 
   constructor(private readonly host: Host, private readonly live: Announcer) {
     this.promote.addEventListener('click', () => this.act('promote'));
@@ -53,9 +58,15 @@ export class CanaryTab {
     if (!canary) {
       fill(this.body, h('p', { class: 'muted', text: 'No canary deploy to show.' }), ...notes);
       this.lastStep = undefined;
+      this.reported = undefined;
       this.sync();
       return;
     }
+    if (canary.rollout) {
+      this.showRollout(canary, canary.rollout, notes);
+      return;
+    }
+    this.reported = undefined;
     const units = new Map<string, Unit>(canary.series.map((sr) => [sr.gate, sr.unit]));
     const outcome = document.createElement('vscode-badge');
     outcome.className = `outcome ${OUTCOME_CLASS[canary.outcome] ?? ''}`;
@@ -80,6 +91,34 @@ export class CanaryTab {
         : `Canary at step ${canary.index + 1} of ${canary.steps.length}${weight !== undefined ? `, ${weight}%` : ''}.`);
     }
     this.lastStep = step;
+    this.tick();
+    this.sync();
+  }
+
+  /** An argo-rollout target: the Rollout's section, then the verdicts and charts of a deploy from here, if any. */
+  private showRollout(canary: CanaryView, r: RolloutPanelView, notes: HTMLElement[]): void {
+    const units = new Map<string, Unit>(canary.series.map((sr) => [sr.gate, sr.unit]));
+    const deploy = canary.startedAt ? ` · last deploy from here ${this.when(canary.startedAt)} by ${canary.actor}` : '';
+    fill(this.body,
+      h('header', { class: 'canary-header' },
+        h('div', { class: 'title-line' }, h('h1', { class: 'title', text: canary.target }), phaseBadge(r.phase)),
+        h('p', { class: 'muted', text: `Argo Rollout ${r.namespace}/${r.name} · ${r.strategy}${deploy}` })),
+      ...notes,
+      rolloutSection(r),
+      canary.verdicts.length > 0 && h('section', { class: 'verdicts', attrs: { 'aria-label': 'Step verdicts' } },
+        h('h2', { text: 'Verdicts' }), ...canary.verdicts.map((v) => this.verdict(v, units))),
+      canary.series.length > 0 && h('section', { class: 'charts', attrs: { 'aria-label': 'Gated metrics' } }, ...canary.series.map(chart)));
+    const step = `${canary.target}:rollout:${r.phase}:${r.step ?? ''}`;
+    if (this.lastStep !== undefined && this.lastStep !== step) {
+      this.live.say(`Rollout ${r.phase}${r.message ? `: ${r.message}` : ''}. ${r.stepLine}.`);
+    }
+    this.lastStep = step;
+    const failures = shownFailures(this.body);
+    const report = JSON.stringify([canary.target, failures]);
+    if (report !== this.reported) {
+      this.reported = report;
+      this.host.post({ kind: 'canary-rendered', target: canary.target, failures });
+    }
     this.tick();
     this.sync();
   }
@@ -146,18 +185,38 @@ export class CanaryTab {
   }
 
   private resuming(): boolean {
-    return this.canary?.outcome === 'stopped';
+    const r = this.canary?.rollout;
+    return r ? r.actions.includes('resume') : this.canary?.outcome === 'stopped';
   }
 
   private sync(): void {
     const c = this.canary;
+    if (c?.rollout) {
+      this.syncRollout(c.rollout);
+      return;
+    }
     const resume = this.resuming();
     this.pauseResume.textContent = resume ? 'Resume' : 'Pause';
     this.pauseResume.setAttribute('aria-label', resume ? 'Resume the canary' : 'Pause the canary');
+    this.promote.setAttribute('aria-label', 'Promote the canary to all traffic');
+    this.abort.setAttribute('aria-label', 'Abort the canary and restore stable');
     const live = Boolean(c?.controllable) && !this.busy;
     this.promote.disabled = !live;
     this.pauseResume.disabled = !(live || (resume && !this.busy));
     this.abort.disabled = !(live || (resume && !this.busy));
+  }
+
+  /** A Rollout's controls: those its phase allows (the host checks again, and the operation decides). */
+  private syncRollout(r: RolloutPanelView): void {
+    const can = (a: CanaryAction) => !this.busy && r.actions.includes(a);
+    const resume = this.resuming();
+    this.pauseResume.textContent = resume ? 'Resume' : 'Pause';
+    this.pauseResume.setAttribute('aria-label', resume ? 'Resume the Rollout' : 'Pause the Rollout');
+    this.promote.setAttribute('aria-label', 'Promote the Rollout to its next step');
+    this.abort.setAttribute('aria-label', 'Abort the Rollout: traffic back to stable');
+    this.promote.disabled = !can('promote');
+    this.pauseResume.disabled = !can(resume ? 'resume' : 'pause');
+    this.abort.disabled = !can('abort');
   }
 
   private act(action: CanaryAction): void {

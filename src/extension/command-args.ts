@@ -6,6 +6,7 @@
 // `confirmed: true` passes the check but stands only for the modal of an ordinary target: the
 // typed confirmation of a protected target is never skipped by an argument (deploy/flow.ts confirm).
 
+import type { RolloutAction } from '../app/rollout';
 import type { CommandKey } from '../shared/ids';
 
 type Guard = (value: unknown) => boolean;
@@ -15,6 +16,9 @@ const isBoolean: Guard = (v) => typeof v === 'boolean';
 const text = (max: number): Guard => (v) => typeof v === 'string' && v.trim().length > 0 && v.length <= max;
 const positive: Guard = (v) => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const oneOf = (...values: readonly string[]): Guard => (v) => typeof v === 'string' && values.includes(v);
+
+/** The Argo Rollout verbs (src/app/rollout.ts ROLLOUT_ACTIONS; a unit test keeps the two equal). */
+export const ROLLOUT_ACTION_NAMES: readonly RolloutAction[] = ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume', 'undo', 'restart'];
 
 /** Target names as the config schema allows them (they name the deploy lock Lease). */
 export const isTargetName: Guard = (v) => typeof v === 'string' && v.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v);
@@ -72,6 +76,7 @@ const FIELDS = {
   keepGitopsPaused: { check: text(2000), must: 'the reason, as text' },
   restoreGitopsAnyway: { check: isBoolean, must: 'true or false' },
   show: { check: isBoolean, must: 'true or false' },
+  action: { check: oneOf(...ROLLOUT_ACTION_NAMES), must: ROLLOUT_ACTION_NAMES.join(', ').replace(/, (?=[^,]*$)/, ' or ') },
 } as const satisfies Record<string, Field>;
 
 type FieldName = keyof typeof FIELDS;
@@ -85,6 +90,7 @@ const COMMAND_FIELDS: Readonly<Partial<Record<CommandKey, readonly FieldName[]>>
   rollbackToRevision: [...TARGET, 'confirmed', 'toRevision', 'immediate', 'gitops', 'incident'],
   promoteCanary: [...TARGET, 'confirmed'],
   abortCanary: [...TARGET, 'confirmed'],
+  rolloutAction: [...TARGET, 'action', 'toRevision', 'confirmed', 'incident'],
   pauseAutoSync: [...TARGET, 'confirmed', 'incident'],
   restoreAutoSync: [...TARGET, 'confirmed', 'force'],
   prepareManifestsChange: [...TARGET, 'push'],

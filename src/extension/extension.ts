@@ -9,6 +9,7 @@ import { verifyAuditCommand } from './audit-command';
 import { registerCommands } from './commands';
 import { canaryCommand, deployCommand, rollbackCommand, switchKubeContextCommand, type DeployCommandDeps } from './deploy/commands';
 import { validateCommand, verifyCommand } from './verify/commands';
+import { rolloutActionCommand } from './rollouts/commands';
 import { DeployService } from './deploy/service';
 import {
   abortFinishCommand,
@@ -103,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         switchKubeContext: (arg) => switchKubeContextCommand(deployDeps, arg),
         promoteCanary: (arg) => canaryCommand(deployDeps, 'promote', arg),
         abortCanary: (arg) => canaryCommand(deployDeps, 'abort', arg),
+        rolloutAction: (arg) => rolloutActionCommand(deployDeps, arg),
         pauseAutoSync: (arg) => pauseAutoSyncCommand(deployDeps, arg),
         restoreAutoSync: (arg) => restoreAutoSyncCommand(deployDeps, arg),
         prepareManifestsChange: (arg) => prepareManifestsCommand(deployDeps, arg),

@@ -26,6 +26,8 @@ export const COMMAND_TITLES: Readonly<Partial<Record<CommandKey, string>>> = {
   rollbackToRevision: 'Roll Back to This Revision…',
   promoteCanary: 'Promote Canary',
   abortCanary: 'Abort Canary',
+  rolloutAction: 'Argo Rollout Action…',
+  showCanary: 'Show Canary Progress',
   pauseAutoSync: 'Pause GitOps Auto-Sync…',
   restoreAutoSync: 'Restore GitOps Auto-Sync…',
   prepareManifestsChange: 'Prepare Manifests Change…',
@@ -98,6 +100,9 @@ function commandKey(remedy: Remedy): CommandKey | undefined {
       return 'promoteCanary';
     case 'canary.abort':
       return 'abortCanary';
+    case 'rollout':
+      // Its status (followed, as the CLI's --watch does) is the panel's Canary tab, which refreshes while it moves.
+      return o['action'] === 'status' ? 'showCanary' : 'rolloutAction';
     case 'validate':
       return 'validate';
     case 'verify':
@@ -139,6 +144,17 @@ function described(options: Options | undefined): string {
   return given.length > 0 ? ` (${given.map(([k, v]) => `${k}: ${String(v)}`).join(', ')})` : '';
 }
 
+/**
+ * A Rollout verb's options as Argo Rollout Action… takes them: the engine's promote with `full` (the
+ * CLI's --full) is the command's own verb, promote-full. Its status is the panel, about the target alone.
+ */
+function rolloutOptions(options: Options | undefined): Options | undefined {
+  if (options === undefined) return undefined;
+  const { full, ...rest } = options;
+  if (rest['action'] === 'status') return rest['target'] !== undefined ? { target: rest['target'] } : {};
+  return full === true && rest['action'] === 'promote' ? { ...rest, action: 'promote-full' } : rest;
+}
+
 /** How the editor offers `remedy` in the repository at `root`. */
 export function editorRemedy(remedy: Remedy, root?: string): EditorRemedy {
   if (remedy.operation === 'incident.list') return { kind: 'view', view: VIEWS.incidents, title: 'Show Incidents' };
@@ -147,7 +163,7 @@ export function editorRemedy(remedy: Remedy, root?: string): EditorRemedy {
   if (key !== undefined) {
     // Finish's continue and abort are commands of their own.
     const { continue: _c, abort: _a, ...rest } = remedy.options ?? {};
-    return command(key, argsFor(remedy.operation, remedy.operation === 'finish' ? rest : remedy.options, root));
+    return command(key, argsFor(remedy.operation, remedy.operation === 'finish' ? rest : remedy.operation === 'rollout' ? rolloutOptions(remedy.options) : remedy.options, root));
   }
   const when = remedy.after !== undefined ? ` after ${remedy.after}` : '';
   const why = remedy.why !== undefined ? `: ${remedy.why}` : '';

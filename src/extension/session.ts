@@ -5,17 +5,17 @@
 import type { AppEnv } from '../app/env';
 import { callerConfirmation, type Confirmation } from './command-args';
 import { EditorInteraction, editorEnv, type EditorDeps } from './compose';
-import { namedTarget, pickTargetConfig, type DeployCommandDeps } from './deploy/flow';
+import { namedTarget, pickTargetConfig, type DeployCommandDeps, type TargetFilter } from './deploy/flow';
 import { pickRepository } from './ui';
 
 /** The repository and target named in the options (a name, or a tree node carrying one), else picked; undefined: cancelled or shown why not. */
-export async function chosenTarget(deps: DeployCommandDeps, arg: unknown, verb: string): Promise<{ readonly root: string; readonly name: string } | undefined> {
+export async function chosenTarget(deps: DeployCommandDeps, arg: unknown, verb: string, only?: TargetFilter): Promise<{ readonly root: string; readonly name: string } | undefined> {
   const name = namedTarget(arg);
   if (name !== undefined) {
     const root = await pickRepository(deps.repositories, arg);
     return root !== undefined ? { root, name } : undefined;
   }
-  const picked = await pickTargetConfig(deps, arg, verb);
+  const picked = await pickTargetConfig(deps, arg, verb, only);
   return picked ? { root: picked.root, name: picked.target.name } : undefined;
 }
 

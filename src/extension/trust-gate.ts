@@ -22,6 +22,7 @@ const NEEDS_TRUST: Readonly<Partial<Record<CommandKey, string>>> = {
   rollbackToRevision: `Roll Back to This Revision… ${CLUSTER}`,
   promoteCanary: `Promote Canary ${CLUSTER}`,
   abortCanary: `Abort Canary ${CLUSTER}`,
+  rolloutAction: `Argo Rollout Action… ${CLUSTER}`,
   pauseAutoSync: `Pause GitOps Auto-Sync… ${CLUSTER}`,
   restoreAutoSync: `Restore GitOps Auto-Sync… ${CLUSTER}`,
   prepareManifestsChange: `Prepare Manifests Change… ${CLUSTER}`,

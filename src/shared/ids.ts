@@ -16,6 +16,7 @@ export const COMMANDS = {
   switchKubeContext: 'hotfixDeployer.switchKubeContext',
   promoteCanary: 'hotfixDeployer.promoteCanary',
   abortCanary: 'hotfixDeployer.abortCanary',
+  rolloutAction: 'hotfixDeployer.rolloutAction',
   pauseAutoSync: 'hotfixDeployer.pauseAutoSync',
   restoreAutoSync: 'hotfixDeployer.restoreAutoSync',
   prepareManifestsChange: 'hotfixDeployer.prepareManifestsChange',

@@ -6,7 +6,7 @@
 // Everything here is data: strings from people, git and the cluster travel as plain strings and the
 // webview sets them as text (textContent), never as HTML.
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---- What the panel shows ----
 
@@ -90,6 +90,91 @@ export interface SeriesView {
   readonly points: readonly (readonly [number, number])[];
 }
 
+/** One step of a Rollout's canary in words ("setWeight 50", "pause (until promoted)", "analysis error-rate"), and where the Rollout is. */
+export interface RolloutStepPanelView {
+  readonly text: string;
+  readonly state: 'done' | 'current' | 'pending';
+}
+
+/** A Rollout's stable or canary ReplicaSet. */
+export interface RolloutSetPanelView {
+  readonly name: string;
+  readonly images: readonly string[];
+  readonly ready: number;
+  readonly replicas: number;
+  readonly revision?: number;
+}
+
+export interface MeasurementPanelView {
+  /** Successful, Failed, Inconclusive, Error, Running. */
+  readonly phase: string;
+  /** The measured value as the controller stored it (text: "0.12", "[0.12]"). */
+  readonly value?: string;
+  readonly message?: string;
+  /** When it finished (else started), ISO. */
+  readonly at?: string;
+}
+
+export interface MetricPanelView {
+  readonly name: string;
+  /** What is measured, in words: "web: GET http://… ($.errorRate)", "prometheus: <query>". */
+  readonly provider: string;
+  readonly phase?: string;
+  readonly message?: string;
+  readonly successCondition?: string;
+  readonly failureCondition?: string;
+  readonly failureLimit?: string;
+  readonly inconclusiveLimit?: string;
+  /** The tallies in words: "1 failed, 0 successful of 1 (count 1)". */
+  readonly counts: string;
+  readonly measurements: readonly MeasurementPanelView[];
+}
+
+export interface AnalysisRunPanelView {
+  readonly name: string;
+  /** Pending, Running, Successful, Failed, Error, Inconclusive. */
+  readonly phase: string;
+  readonly message?: string;
+  /** A run that failed: which metric, its value and the condition it broke, in one line. */
+  readonly failure?: string;
+  /** Step, Background, PrePromotion, PostPromotion. */
+  readonly type?: string;
+  /** The step it ran at, 1-based. */
+  readonly step?: number;
+  readonly revision?: number;
+  readonly metrics: readonly MetricPanelView[];
+}
+
+/** An Argo Rollout as the canary tab shows it: read from the Rollout, its ReplicaSets and AnalysisRuns. */
+export interface RolloutPanelView {
+  readonly name: string;
+  readonly namespace: string;
+  /** canary or blueGreen. */
+  readonly strategy: string;
+  /** Healthy, Progressing, Paused, Degraded. */
+  readonly phase: string;
+  readonly message: string;
+  /** "step 1/3 (analysis error-rate), weight 50%", as the CLI and the Deployments view say it. */
+  readonly stepLine: string;
+  /** The current step, 0-based (steps.length when all are done); undefined without steps. */
+  readonly step?: number;
+  readonly setWeight: number;
+  readonly actualWeight: number;
+  readonly awaitingPromotion: boolean;
+  readonly aborted: boolean;
+  /** Paused by hand (spec.paused): Resume ends it; a pause step waits for Promote. */
+  readonly paused: boolean;
+  readonly steps: readonly RolloutStepPanelView[];
+  readonly stable?: RolloutSetPanelView;
+  readonly canary?: RolloutSetPanelView;
+  /** Newest first. */
+  readonly analysisRuns: readonly AnalysisRunPanelView[];
+  /** Why the current revision's analysis failed, in one line. */
+  readonly failure?: string;
+  /** The controls that apply now. */
+  readonly actions: readonly CanaryAction[];
+}
+
 export interface CanaryView {
   readonly target: string;
   readonly image: string;
@@ -119,6 +204,8 @@ export interface CanaryView {
   readonly series: readonly SeriesView[];
   /** Why something could not be read (the cluster, Prometheus), shown as a note. */
   readonly note?: string;
+  /** An argo-rollout target: the Rollout, its steps and AnalysisRuns (its controller runs the canary). */
+  readonly rollout?: RolloutPanelView;
 }
 
 /** What the webview keeps with getState/setState, and the serializer hands back after a reload. */
@@ -154,7 +241,9 @@ export type WebviewToHost =
   | { readonly kind: 'open-link'; readonly url: string }
   | { readonly kind: 'state'; readonly state: PanelState }
   /** After the first render of a timeline: how many entries and how long it took (for the benchmark and tests). */
-  | { readonly kind: 'rendered'; readonly entries: number; readonly rows: number; readonly ms: number };
+  | { readonly kind: 'rendered'; readonly entries: number; readonly rows: number; readonly ms: number }
+  /** After a Rollout's canary renders: the failure lines as the page shows them (for the extension-host tests). */
+  | { readonly kind: 'canary-rendered'; readonly target: string; readonly failures: readonly string[] };
 
 // ---- Guards ----
 
@@ -197,6 +286,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return isPanelState(m.state);
     case 'rendered':
       return isNumber(m.entries) && isNumber(m.rows) && isNumber(m.ms);
+    case 'canary-rendered':
+      return isId(m.target) && Array.isArray(m.failures) && m.failures.length <= 50 && m.failures.every((f) => isString(f, 2000));
     default:
       return false;
   }

@@ -2,7 +2,8 @@
 // a namespace `shop` running Deployment `checkout` (3 replicas, target `staging`, rolling) and
 // `web` behind Service `web` (target `web`, canary), and the Helm release `api` (installed, then upgraded by the
 // project's Helm: revisions 1 and 2; target `api`, with no helm: in its config, so the release is detected from
-// the Deployment's annotations), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG,
+// the Deployment's annotations), and the Argo Rollout `cart` (target `cart`, argo-rollout) whose step analysis fails
+// under the real Argo Rollouts controller (rollout-app.mjs), named in the workspace's .hotfix/config.yaml. The extension host gets KUBECONFIG,
 // and the Helm binary's path (HOTFIX_TEST_HELM) for its helmPath setting.
 // That kubeconfig goes through a counting relay (kube-counter.mjs): `connections` is the file with one
 // line per connection the extension host opened to the API server.
@@ -15,6 +16,7 @@ import { helmBinary, writeChart } from '../kube/helm.mjs';
 import { findBinaries, startCluster, stopCluster } from '../kube/cluster.mjs';
 import { defaultServiceAccount } from '../kube/wait.mjs';
 import { startKubeCounter } from './kube-counter.mjs';
+import { startRolloutApp } from './rollout-app.mjs';
 
 export const NAMESPACE = 'shop';
 
@@ -24,6 +26,7 @@ export async function startHostCluster(dir, workspace) {
     throw new Error('the Kubernetes test binaries are missing: run bash test/kube/build-kube.sh');
   }
   const handle = await startCluster({ dir });
+  let rollouts;
   try {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(handle.kubeconfig);
@@ -46,6 +49,7 @@ export async function startHostCluster(dir, workspace) {
     await core.createNamespacedService({ namespace: NAMESPACE, body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } });
     await gitopsApp(kc, workspace, apps);
     helmApp(path.join(dir, 'helm'), handle.kubeconfig);
+    rollouts = await startRolloutApp({ kubeconfig: handle.kubeconfig, namespace: NAMESPACE, dir });
     for (const name of ['checkout', 'web', 'payments', 'api']) {
       for (let i = 0; i < 100; i++) {
         const d = await apps.readNamespacedDeployment({ name, namespace: NAMESPACE });
@@ -58,16 +62,22 @@ export async function startHostCluster(dir, workspace) {
       `# written by the extension-host launcher\ntargets:\n  staging:\n    namespace: ${NAMESPACE}\n    app: checkout\n    image: "checkout:{version}"\n` +
       `  web:\n    namespace: ${NAMESPACE}\n    app: web\n    strategy: canary\n    canary: { steps: [50, 100], pause: 60s }\n` +
       `  api:\n    namespace: ${NAMESPACE}\n    app: api\n` +
+      `  cart:\n    namespace: ${NAMESPACE}\n    app: cart\n    strategy: argo-rollout\n` +
       `  payments:\n    namespace: ${NAMESPACE}\n    app: payments\n    gitops:\n      autoSync: ask\n      manifests: { repo: ../infra, path: apps/payments/deployment.yaml }\n`);
   } catch (error) {
+    await rollouts?.stop().catch(() => {});
     await stopCluster(handle);
     throw error;
   }
   const connections = path.join(dir, 'extension-host-connections.log');
   const kubeconfig = path.join(dir, 'kubeconfig.relayed');
   const counter = await startKubeCounter({ server: handle.server, from: handle.kubeconfig, kubeconfig, log: connections })
-    .catch(async (error) => { await stopCluster(handle); throw error; });
-  return { kubeconfig, connections, helm: helmBinary(), stop: async () => { await counter.close(); await stopCluster(handle); } };
+    .catch(async (error) => { await rollouts?.stop().catch(() => {}); await stopCluster(handle); throw error; });
+  return { kubeconfig, connections, helm: helmBinary(), stop: async () => {
+    await counter.close();
+    // The controller before the API server it watches; the cluster stops even if the controller would not.
+    try { await rollouts?.stop(); } finally { await stopCluster(handle); }
+  } };
 }
 
 /**

@@ -16,7 +16,7 @@ const keys = Object.keys(COMMANDS) as CommandKey[];
 describe('extension guards: workspace trust', () => {
   // Decided, not defaulted: a new command must be put on one side or the other here.
   const CLUSTER_OR_REPO_CODE: readonly CommandKey[] = [
-    'deploy', 'rollback', 'rollbackToRevision', 'promoteCanary', 'abortCanary', 'pauseAutoSync', 'restoreAutoSync', 'prepareManifestsChange',
+    'deploy', 'rollback', 'rollbackToRevision', 'promoteCanary', 'abortCanary', 'rolloutAction', 'pauseAutoSync', 'restoreAutoSync', 'prepareManifestsChange',
     'validate', 'verify', 'createHotfixFromProduction', 'setUpRepository',
   ];
   const RESTRICTED_MODE: readonly CommandKey[] = [

@@ -37,7 +37,7 @@ describe('webview: canary', function () {
     const state = await panel.next('state');
     assert.equal(state.state.tab, 'timeline');
     assert.equal((await panel.test()).state.tab, 'timeline');
-    await panel.send({ kind: 'hello', protocol: 2, tab: 'canary' });
+    await panel.send({ kind: 'hello', protocol: 3, tab: 'canary' });
     await panel.page.waitForFunction(() => document.querySelector('vscode-tab-header[active]')?.textContent === 'Canary');
   });
 

@@ -55,3 +55,44 @@ export function canary(over = {}) {
     ...over,
   };
 }
+
+/** The failure line the engine's explainRun writes for the failed run below (src/core/rollouts/analysis.ts). */
+export const ROLLOUT_FAILURE = 'AnalysisRun cart-7c9b5d-2-1 failed: metric error-rate measured 0.12 (failed 1 of 1 measurement, failureLimit 0): failureCondition result > 0.05';
+
+/**
+ * An argo-rollout target as the host sends it (src/extension/panel/rollout-view.ts): Rollout `cart`
+ * aborted by a failed step analysis (Degraded), its stable at cart:1.0 and its canary at cart:1.1,
+ * one failed AnalysisRun and an older successful one. `rollout` overrides fields of the Rollout.
+ */
+export function rolloutCanary(rollout = {}, over = {}) {
+  const start = Date.parse('2025-11-27T10:00:00Z');
+  return {
+    target: 'cart', image: 'registry.example.invalid/cart:1.1', strategy: 'argo-rollout', startedAt: '', actor: '',
+    steps: [], index: -1, weight: 0, phase: 'Degraded', pauseMs: 0, outcome: 'failed', controllable: false,
+    verdicts: [], series: [],
+    rollout: {
+      name: 'cart', namespace: 'shop', strategy: 'canary', phase: 'Degraded',
+      message: 'RolloutAborted: Rollout aborted update to revision 2: Metric "error-rate" assessed Failed due to failed (1) > failureLimit (0)',
+      stepLine: 'step 0/3 (setWeight 50), weight 0%', step: 0, setWeight: 0, actualWeight: 0,
+      awaitingPromotion: false, aborted: true, paused: false,
+      steps: [{ text: 'setWeight 50', state: 'current' }, { text: 'analysis error-rate', state: 'pending' }, { text: 'pause (until promoted)', state: 'pending' }],
+      stable: { name: 'cart-6f7d4c', images: ['registry.example.invalid/cart:1.0'], ready: 2, replicas: 2, revision: 1 },
+      canary: { name: 'cart-7c9b5d', images: ['registry.example.invalid/cart:1.1'], ready: 0, replicas: 0, revision: 2 },
+      analysisRuns: [
+        { name: 'cart-7c9b5d-2-1', phase: 'Failed', message: 'Metric "error-rate" assessed Failed due to failed (1) > failureLimit (0)',
+          failure: ROLLOUT_FAILURE, type: 'Step', step: 2, revision: 2,
+          metrics: [{ name: 'error-rate', provider: 'web: GET http://127.0.0.1:8125/error-rate ({$.errorRate})', phase: 'Failed',
+            failureCondition: 'result > 0.05', failureLimit: '0', counts: '1 failed, 0 successful of 1 (count 1)',
+            measurements: [{ phase: 'Failed', value: '0.12', at: iso(start + 30_000) }] }] },
+        { name: 'cart-6f7d4c-1-1', phase: 'Successful', type: 'Step', step: 2, revision: 1,
+          metrics: [{ name: 'error-rate', provider: 'web: GET http://127.0.0.1:8125/error-rate ({$.errorRate})', phase: 'Successful',
+            failureCondition: 'result > 0.05', successCondition: 'result <= 0.05', failureLimit: '0', counts: '0 failed, 1 successful of 1 (count 1)',
+            measurements: [{ phase: 'Successful', value: '0.01', at: iso(start - 3_600_000) }] }] },
+      ],
+      failure: ROLLOUT_FAILURE,
+      actions: [],
+      ...rollout,
+    },
+    ...over,
+  };
+}

@@ -155,7 +155,8 @@ export async function rollbackRollout(ctx: DeployContext, input: RollbackInput &
     }
     if (typeof plan !== 'string') {
       await writeUndo(ctx, name, plan);
-      await record(ctx, 'rollout.undo', { rollout: name, toRevision: plan.rs.revision, skipsSteps: plan.skipsSteps, immediate: input.immediate === true, ...(input.reason ? { reason: input.reason.slice(0, 300) } : {}) });
+      const why = `${input.immediate === true ? 'an immediate rollback' : 'a rollback'}${input.reason ? `: ${input.reason}` : ''}`;
+      await record(ctx, 'rollout.undo', { rollout: name, toRevision: plan.rs.revision, skipsSteps: plan.skipsSteps, immediate: input.immediate === true, reason: why.slice(0, 300), willRun: plan.willRun.slice(0, 300) });
       said.push(`undid Rollout ${name} to revision ${plan.rs.revision} (${plan.rs.images.join(', ')}): ${plan.willRun}`);
     } else {
       said.push(`left the template as it is (${plan})`);

@@ -31,13 +31,22 @@ export function namedTarget(arg: unknown): string | undefined {
   return typeof given === 'string' ? given : given?.name;
 }
 
-/** The target named in the arguments (a name, or a tree node carrying one), else the one picked; not opened. */
-export async function pickTargetConfig(deps: DeployCommandDeps, arg: unknown, verb: string): Promise<{ readonly root: string; readonly target: Target } | undefined> {
+/** Which targets a command offers in its quick pick (e.g. only Argo Rollouts), and what to say when none is. */
+export interface TargetFilter {
+  accept(target: Target): boolean;
+  readonly none: string;
+  readonly hint: string;
+}
+
+/** The target named in the arguments (a name, or a tree node carrying one), else the one picked (among `only`); not opened. */
+export async function pickTargetConfig(deps: DeployCommandDeps, arg: unknown, verb: string, only?: TargetFilter): Promise<{ readonly root: string; readonly target: Target } | undefined> {
   const root = await pickRepository(deps.repositories, arg);
   if (root === undefined) return undefined;
   const name = namedTarget(arg);
   const repo = (await deps.deploys.targets()).find((r) => r.root === root);
-  const targets = repo?.targets ?? [];
+  const all = repo?.targets ?? [];
+  // A named target is looked up among all: the operation says why it does not apply, in its own words.
+  const targets = name === undefined && only ? all.filter((t) => only.accept(t)) : all;
   if (name !== undefined) {
     const target = targets.find((t) => t.name === name);
     if (target) return { root, target };
@@ -46,7 +55,8 @@ export async function pickTargetConfig(deps: DeployCommandDeps, arg: unknown, ve
     return undefined;
   }
   if (targets.length === 0) {
-    void showFailure(deps.log, repo?.error ?? 'No deploy targets are configured.', 'Add them under targets: in .hotfix/config.yaml (namespace, app, strategy).');
+    if (only && all.length > 0) void showFailure(deps.log, only.none, only.hint);
+    else void showFailure(deps.log, repo?.error ?? 'No deploy targets are configured.', 'Add them under targets: in .hotfix/config.yaml (namespace, app, strategy).');
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

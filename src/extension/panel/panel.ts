@@ -3,13 +3,13 @@
 // services' change events, and a refresh every few seconds while something is live), checks every
 // message from the page (its shape by the protocol's guards, the repository and target it names by
 // subject.ts), and acts only through the extension's own commands, so confirmations and rules are the
-// palette's. It survives hide/show and reloads (serializer + the page's saved state).
+// palette's (an argo-rollout target's controls: Argo Rollout Action…). It survives hide/show and reloads (serializer + the page's saved state).
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Incident } from '../../core/incident/model';
 import { COMMANDS } from '../../shared/ids';
-import { isPanelState, isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type IncidentView, type PanelState, type WebviewToHost } from '../../shared/protocol';
+import { isPanelState, isWebviewToHost, PROTOCOL_VERSION, type CanaryAction, type HostToWebview, type IncidentView, type PanelState, type WebviewToHost } from '../../shared/protocol';
 import type { DeployService } from '../deploy/service';
 import type { IncidentService } from '../incident/service';
 import { Disposable } from '../lifecycle';
@@ -41,6 +41,8 @@ export interface PanelProbe {
   readonly incident?: IncidentView;
   readonly entries: number;
   readonly canaryStep?: string;
+  /** What the page reported after rendering a Rollout's canary: its failure lines, read from its DOM. */
+  readonly canaryRendered?: { readonly target: string; readonly failures: readonly string[] };
   readonly rendered?: { readonly entries: number; readonly rows: number; readonly ms: number };
   /** How many times the page rendered an incident (a page re-created after hide/show renders again). */
   readonly renders: number;
@@ -54,6 +56,9 @@ export class PanelHost extends Disposable {
   private subject: PanelState = {};
   private sent: { incident?: string; ids: string[]; view?: IncidentView } = { ids: [] };
   private canaryStep: string | undefined;
+  private canaryRendered: PanelProbe['canaryRendered'];
+  /** The Rollout last sent: its target and the controls that apply (the page's actions are checked against them). */
+  private sentRollout: { readonly target: string; readonly actions: readonly CanaryAction[]; readonly phase: string } | undefined;
   private rendered: PanelProbe['rendered'];
   private renders = 0;
   private ignored = 0;
@@ -110,6 +115,7 @@ export class PanelHost extends Disposable {
       ...(this.panel?.viewColumn !== undefined ? { column: this.panel.viewColumn } : {}),
       ...(this.sent.view ? { incident: this.sent.view } : {}),
       ...(this.canaryStep ? { canaryStep: this.canaryStep } : {}),
+      ...(this.canaryRendered ? { canaryRendered: this.canaryRendered } : {}),
       ...(this.rendered ? { rendered: this.rendered } : {}),
     };
   }
@@ -190,6 +196,9 @@ export class PanelHost extends Disposable {
         this.rendered = { entries: message.entries, rows: message.rows, ms: message.ms };
         this.renders++;
         return;
+      case 'canary-rendered':
+        this.canaryRendered = { target: message.target, failures: message.failures };
+        return;
       case 'open-link': {
         // Only links the incident itself carries, and only web addresses: the page cannot send the person elsewhere.
         const known = this.sent.view?.links.some((l) => l.url === message.url) ?? false;
@@ -208,6 +217,7 @@ export class PanelHost extends Disposable {
       case 'canary-action': {
         if (this.subject.root === undefined || message.target !== this.subject.target) return this.reply(message.id, false, 'That canary is no longer shown here.');
         const root = this.subject.root;
+        if (await this.isRollout(root, message.target)) return this.rolloutAction(message.id, root, message.target, message.action);
         if (message.action === 'pause') {
           const stopped = await this.deps.deploys.stopRunning(root, message.target);
           return this.reply(message.id, stopped, stopped ? undefined : 'No deploy of it runs in this window.');
@@ -219,6 +229,22 @@ export class PanelHost extends Disposable {
         return this.reply(message.id, result?.ok === true, result?.ok ? undefined : (result?.reason ?? 'cancelled'));
       }
     }
+  }
+
+  /** Shown as a Rollout, or configured as one (strategy argo-rollout): never driven as this tool's own canary. */
+  private async isRollout(root: string, target: string): Promise<boolean> {
+    if (this.sentRollout?.target === target) return true;
+    const targets = (await this.deps.deploys.targets()).find((r) => r.root === root)?.targets ?? [];
+    return targets.find((t) => t.name === target)?.strategy === 'argo-rollout';
+  }
+
+  /** An argo-rollout target's controls act through its Rollout: Argo Rollout Action… with the verb of the same name. */
+  private async rolloutAction(id: string, root: string, target: string, action: CanaryAction): Promise<void> {
+    const shown = this.sentRollout?.target === target ? this.sentRollout : undefined;
+    if (!shown) return this.reply(id, false, `The Rollout of ${target} is not shown here yet.`);
+    if (!shown.actions.includes(action)) return this.reply(id, false, `${action} does not apply to the Rollout of ${target} now (${shown.phase}).`);
+    const result = await vscode.commands.executeCommand<{ ok: boolean; reason?: string } | undefined>(COMMANDS.rolloutAction, { root, target, action });
+    return this.reply(id, result?.ok === true, result?.ok ? undefined : (result?.reason ?? 'cancelled'));
   }
 
   private async reply(id: string, ok: boolean, message?: string): Promise<void> {
@@ -260,7 +286,11 @@ export class PanelHost extends Disposable {
     const canary = target === undefined ? undefined : isTrusted() ? await loadCanary(this.deps.deploys, root, target) : { note: UNTRUSTED_CLUSTER };
     if (target !== undefined) this.subject = { ...this.subject, target };
     const view = canary?.view;
-    this.canaryStep = view && view.index >= 0 ? `step ${view.index + 1} of ${view.steps.length} (${view.steps[view.index] ?? view.weight}%) ${view.phase}` : undefined;
+    const rollout = view?.rollout;
+    this.canaryStep = rollout
+      ? `Rollout ${rollout.name}: ${rollout.message ? `${rollout.phase} - ${rollout.message}` : rollout.phase}; ${rollout.stepLine}`
+      : view && view.index >= 0 ? `step ${view.index + 1} of ${view.steps.length} (${view.steps[view.index] ?? view.weight}%) ${view.phase}` : undefined;
+    this.sentRollout = rollout && view ? { target: view.target, actions: rollout.actions, phase: rollout.phase } : undefined;
     await this.post({ kind: 'canary', canary: view, ...(canary?.note ? { note: canary.note } : {}) });
     this.live = (incident !== undefined && incident.status !== 'resolved') || view?.outcome === 'running';
     this.schedule();

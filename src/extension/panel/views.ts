@@ -6,11 +6,13 @@ import { autoscalerLine } from '../../core/deploy/autoscaler';
 import type { TargetLiveState } from '../../core/deploy/describe';
 import type { GateMeasurement } from '../../core/deploy/canary-gate';
 import type { DeployState } from '../../core/deploy/state';
+import type { RolloutInfo } from '../../core/rollouts/info';
 import { describeEvent, plainText } from '../../core/incident/describe';
 import type { IncidentEvent } from '../../core/incident/events';
 import { STATUSES, type Incident } from '../../core/incident/model';
 import { timelineNumbers } from '../../core/verify/gate';
 import type { CanaryView, GateNumbersView, IncidentView, LinkView, SeriesView, TimelineEntry, TrackView } from '../../shared/protocol';
+import { rolloutOutcome, rolloutPanelView } from './rollout-view';
 
 /** As the timeline keeps a measurement, plus stable's value beside the canary's. */
 export function numbersView(m: GateMeasurement): GateNumbersView {
@@ -88,9 +90,11 @@ export interface CanaryInputs {
 
 export function canaryView(input: CanaryInputs): CanaryView | undefined {
   const { state } = input;
-  if (!state) return undefined;
+  const rollout = input.live?.rollout;
+  if (!state) return rollout ? rolloutOnlyView(input, rollout) : undefined;
   const progress = state.canary;
-  const outcome = state.finishedAt ? (state.outcome ?? 'deployed') : state.stopped ? 'stopped' : 'running';
+  // A finished deploy of a Rollout hands over to its controller: the Rollout says where it stands since.
+  const outcome = state.finishedAt ? (rollout ? rolloutOutcome(rollout) : (state.outcome ?? 'deployed')) : state.stopped ? 'stopped' : 'running';
   const stable = track(input.live, input.app);
   const canary = track(input.live, `${input.app}-canary`);
   const autoscaler = input.live?.autoscalers?.find((a) => a.deployment === input.app);
@@ -124,6 +128,30 @@ export function canaryView(input: CanaryInputs): CanaryView | undefined {
     })),
     series: input.series,
     ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+    ...(rollout ? { rollout: rolloutPanelView(rollout) } : {}),
+  };
+}
+
+/** An argo-rollout target no deploy of this repository has run on: the Rollout alone, as its controller runs it. */
+function rolloutOnlyView(input: CanaryInputs, rollout: RolloutInfo): CanaryView {
+  const notes = [input.note, input.live?.error].filter((n): n is string => !!n);
+  return {
+    target: input.target,
+    image: rollout.images.join(', '),
+    strategy: 'argo-rollout',
+    startedAt: '',
+    actor: '',
+    steps: [],
+    index: -1,
+    weight: rollout.actualWeight,
+    phase: rollout.phase,
+    pauseMs: 0,
+    outcome: rolloutOutcome(rollout),
+    controllable: input.running,
+    verdicts: [],
+    series: input.series,
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+    rollout: rolloutPanelView(rollout),
   };
 }
 

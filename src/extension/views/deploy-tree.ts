@@ -1,6 +1,7 @@
 // The Deployments view: each configured target (strategy, kube context and namespace) and, when
 // expanded, its live state read through the kube context: the Deployments with image, revision and
-// available replicas, the live colour, and a deploy left unfinished. Cluster reads happen only on
+// available replicas, the live colour, an Argo Rollout's phase, step, ReplicaSets and failed analysis
+// (rollout-nodes.ts), and a deploy left unfinished. Cluster reads happen only on
 // expand, never for collapsed targets, and never in an untrusted workspace: the view is then empty
 // and its viewsWelcome (when: !isWorkspaceTrusted, package.json) says why.
 
@@ -11,6 +12,7 @@ import type { TargetLiveState } from '../../core/deploy/describe';
 import type { TargetHistory } from '../../app/history';
 import type { DeployService, TargetOverview } from '../deploy/service';
 import { isTrusted } from '../trust';
+import { rolloutRows } from './rollout-nodes';
 
 export type DeployNode = TargetNode | LiveNode | HistoryNode;
 
@@ -123,7 +125,9 @@ function liveNodes(node: TargetNode, live: TargetLiveState | { readonly error: s
   if (!('deployments' in live)) {
     return [new LiveNode(root, name, live.error, '', 'warning', 'hotfix.live.error', live.error)];
   }
-  const nodes = live.deployments.map(
+  // A Rollout's ReplicaSets are shown as its stable and canary, under its own rows.
+  const rollout = live.rollout ? rolloutRows(live.rollout, `${live.context}/${live.namespace}`).map((r) => new LiveNode(root, name, r.label, r.description, r.icon, r.contextValue, r.tooltip)) : [];
+  const nodes = live.rollout ? rollout : live.deployments.map(
     (d) =>
       new LiveNode(
         root,

@@ -63,7 +63,7 @@ export class MemoryCluster implements Cluster {
   readonly workloads: WorkloadCluster = unexpected<WorkloadCluster>('workloads');
   /** No Argo Rollouts (as on a cluster without their CRDs): the engine's tests of those run on the real controller. */
   readonly rollouts: RolloutCluster = new Proxy(unexpected<RolloutCluster>('rollouts'), {
-    get: (inner, method) => (method === 'getRollout' ? () => Promise.resolve(undefined) : method === 'listRollouts' ? () => Promise.resolve([]) : Reflect.get(inner, method)),
+    get: (inner, method): unknown => (method === 'getRollout' ? () => Promise.resolve(undefined) : method === 'listRollouts' ? () => Promise.resolve([]) : (Reflect.get(inner, method) as unknown)),
   });
   /** No HPAs unless a test adds one. */
   readonly autoscalers = new MemoryAutoscalers();

@@ -17,9 +17,11 @@ const tiers = [
   // The panel's page alone in headless Chromium (Debian's, installed by the host set-up): rendering, CSP, XSS, 10k events.
   { name: 'webview', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/webview/.mocharc.json')] },
   // build-kube.sh: the Kubernetes control plane the integration tests start, with the Gateway API CRDs;
-  // build-helm.sh: the Helm CLI that installs real charts. Each built once per machine with Go, cached.
-  { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
-  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['node', 'test/host/run-host-tests.mjs']] },
+  // build-helm.sh: the Helm CLI that installs real charts; build-argo-rollouts.sh: the Argo Rollouts controller
+  // and its CRDs, with the kubectl plugin's source the patches are checked against. Each built once per
+  // machine with Go, cached.
+  { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['bash', 'test/kube/build-argo-rollouts.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
+  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['bash', 'test/kube/build-argo-rollouts.sh'], ['node', 'test/host/run-host-tests.mjs']] },
   // The workbench driven as a person does (test/ui): palette, quick inputs, views, notifications.
   { name: 'ui', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/ui/.mocharc.json')] },
 ];

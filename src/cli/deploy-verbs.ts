@@ -155,7 +155,8 @@ export async function targetsVerb(io: Io, options: Common): Promise<ExitCode> {
       continue;
     }
     lines.push(`${s.target} (${s.strategy}${s.protected ? ', protected' : ''}) context ${s.context}, namespace ${s.namespace}${s.liveColour ? `, live ${s.liveColour}` : ''}`);
-    for (const d of s.deployments) {
+    // A Rollout's ReplicaSets are listed in its own block, with their roles.
+    for (const d of s.rollout ? [] : s.deployments) {
       const pods = d.updated !== undefined ? `, ${d.updated} updated, ${d.ready ?? 0} ready` : '';
       lines.push(`  ${d.live ? '*' : ' '} ${d.kind === 'Deployment' ? '' : `${d.kind} `}${d.name} ${d.images.join(', ')} rev ${d.revision ?? '-'} ${d.available}/${d.replicas} available${pods}`);
     }

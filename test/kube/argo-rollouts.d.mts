@@ -2,8 +2,10 @@
 
 /** The pinned github.com/argoproj/argo-rollouts version, e.g. `1.10.1`. */
 export const ROLLOUTS_VERSION: string;
-/** build-argo-rollouts.sh's folder: bin/rollouts-controller, crds/, build.log. */
+/** build-argo-rollouts.sh's folder: bin/rollouts-controller, crds/, plugin-source/, build.log. */
 export function rolloutsCacheDir(): string;
+/** build-argo-rollouts.sh's copy of the kubectl plugin's Go sources: <dir>/<verb>/*.go (promote, abort, retry, pause, restart, undo, set). */
+export function pluginSourceDir(): string;
 /** The built rollouts-controller; throws, naming build-argo-rollouts.sh, if it is not built yet. */
 export function rolloutsBinary(): string;
 /** Creates the release's CRDs and waits until each is Established and argoproj.io/v1alpha1 is discovered. */

@@ -25,10 +25,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The pinned version, from the build module: `1.10.1`. */
 export const ROLLOUTS_VERSION = /** @type {string} */ (/^require github\.com\/argoproj\/argo-rollouts v(\S+)$/m.exec(readFileSync(path.join(here, 'argo-rollouts', 'go.mod'), 'utf8'))?.[1]);
 
-/** build-argo-rollouts.sh's folder: bin/rollouts-controller, crds/, build.log, and `progress` while it builds. */
+/** build-argo-rollouts.sh's folder: bin/rollouts-controller, crds/, plugin-source/, build.log, and `progress` while it builds. */
 export function rolloutsCacheDir() {
   const cache = process.env.HOTFIX_CACHE || path.join(homedir(), '.cache', 'hotfix-deployer');
   return process.env.HOTFIX_ROLLOUTS_DIR || path.join(cache, `argo-rollouts-${ROLLOUTS_VERSION}`);
+}
+
+/**
+ * The kubectl plugin's Go sources of the verbs the product mirrors, as build-argo-rollouts.sh copies them from
+ * the module at the pinned version: plugin-source/<verb>/*.go for promote, abort, retry, pause, restart, undo, set.
+ */
+export function pluginSourceDir() {
+  return path.join(rolloutsCacheDir(), 'plugin-source');
 }
 
 const notBuilt = () => `Argo Rollouts ${ROLLOUTS_VERSION} is not built: run bash test/kube/build-argo-rollouts.sh (once per machine, about 10 minutes)`;

@@ -114,8 +114,8 @@ export async function rolloutAction(ctx: DeployContext, action: RolloutAction, i
   });
   const where = `${ctx.cluster.identity.context}/${ctx.target.namespace}`;
   const what = undo ? `undone to revision ${undo.rs.revision} (${undo.rs.images.join(', ')}): ${undo.willRun}` : done[action];
-  const at = read.info.strategy === 'canary' && read.info.stepIndex !== undefined ? ` at ${stepLine(read.info)}` : '';
-  return { kind: 'done', action, message: `Rollout ${name} in ${where} ${what}${undo ? '' : at}.`, info: after.info, before: read.info, ...(undo ? { undo } : {}) };
+  const at = !undo && read.info.strategy === 'canary' && read.info.stepIndex !== undefined ? ` was at ${stepLine(read.info)};` : '';
+  return { kind: 'done', action, message: `Rollout ${name} in ${where}${at} ${what}.`, info: after.info, before: read.info, ...(undo ? { undo } : {}) };
 }
 
 function writesFor(action: Exclude<RolloutAction, 'undo'>, read: RolloutRead, now: Date): VerbWrites {

@@ -34,11 +34,12 @@ export function whatStillRuns(read: RolloutRead, rs: RolloutReplicaSet & { reado
   if (rs.hash === view.status.stableRS) {
     return { skipsSteps: true, willRun: `revision ${rs.revision} is the stable ReplicaSet ${rs.name}: the Rollout goes straight back to it and skips its steps and analysis` };
   }
-  if (withinWindow(read, rs) && rs.replicas > 0) {
-    return { skipsSteps: true, willRun: `revision ${rs.revision} is within the Rollout's rollbackWindow (${view.rollbackWindow ?? 0} revisions) and still scaled up: its steps and analysis are skipped` };
+  // canary.go/sync.go: within the window the steps are skipped, whether or not its ReplicaSet is still scaled up.
+  if (withinWindow(read, rs)) {
+    return { skipsSteps: true, willRun: `revision ${rs.revision} is within the Rollout's rollbackWindow (${view.rollbackWindow ?? 0} revisions): its steps and analysis are skipped` };
   }
   const analysis = view.analysisTemplates.length > 0 ? `; background analysis ${view.analysisTemplates.join(', ')} runs too` : '';
-  const why = view.rollbackWindow !== undefined ? ` (it is outside the rollbackWindow of ${view.rollbackWindow} revisions, or scaled down)` : ' (no rollbackWindow lets it skip them)';
+  const why = view.rollbackWindow !== undefined ? ` (it is outside the rollbackWindow of ${view.rollbackWindow} revisions)` : ' (no rollbackWindow lets it skip them)';
   if (view.strategy === 'blueGreen') {
     return { skipsSteps: false, willRun: `revision ${rs.revision} goes through the blue-green promotion again: preview, any pre-promotion analysis and pause${analysis}${why}` };
   }

@@ -47,12 +47,13 @@ export async function watchRollout(ctx: DeployContext, name: string, options: Wa
       ctx.progress?.(line);
       previous = line;
     }
-    const step = info.strategy === 'canary' ? stepLine(info) : '';
+    const seen = caughtUp(read, options);
+    // Before the controller has seen the write, the step is the previous update's: not worth saying.
+    const step = info.strategy === 'canary' && seen && !info.message.startsWith('waiting for rollout spec update') ? stepLine(info) : '';
     if (step !== previousStep && step !== '') {
       ctx.progress?.(`  ${step}`);
       previousStep = step;
     }
-    const seen = caughtUp(read, options);
     if (seen && info.phase === 'Healthy') return { end: 'healthy', info, read };
     if (seen && info.phase === 'Degraded') return { end: 'degraded', info, read };
     if (seen && options.stopAtPause && info.phase === 'Paused' && info.awaitingPromotion) return { end: 'paused', info, read };

@@ -51,7 +51,7 @@ export async function rollbackOperation(env: AppEnv, request: RollbackRequest): 
   const how = opened.target.helm
     ? `helm rollback of release ${opened.target.helm.release ?? opened.target.app} to ${which}`
     : opened.target.strategy === 'argo-rollout'
-      ? `${request.immediate ? 'abort the update in progress, then ' : ''}undo Rollout ${opened.target.rollout ?? opened.target.app} to ${which}`
+      ? `${request.immediate ? 'abort the update in progress, then ' : ''}undo Rollout ${opened.target.rollout ?? opened.target.app} to ${request.toRevision !== undefined ? which : 'what ran before (stable, or the newest revision whose analysis passed)'}`
       : opened.target.strategy === 'blue-green'
       ? 'switch the Service back to the other colour'
       : `undo to ${which}`;

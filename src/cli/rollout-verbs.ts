@@ -35,7 +35,7 @@ export function statusVerb(io: Io, options: RolloutOptions): Promise<ExitCode> {
       const json = { rollout: info, status: info.phase, ...(end ? { end } : {}) };
       if (info.phase === 'Degraded') {
         for (const line of rolloutLines(info).slice(1)) out.line(line);
-        return out.failure(`Rollout ${info.name} is ${statusLine(info)}${info.failure && !info.message.includes(info.failure) ? `: ${info.failure}` : ''}`, 'Undo it, or retry it once the cause is fixed.', EXIT.failed, json);
+        return out.failure(info.failure ? `Rollout ${info.name} is Degraded: ${info.failure}` : `Rollout ${info.name} is ${statusLine(info)}`, 'Roll it back, or retry it once the cause is fixed.', EXIT.failed, json);
       }
       if (end === 'timeout' || end === 'stopped') {
         for (const line of rolloutLines(info).slice(1)) out.line(line);

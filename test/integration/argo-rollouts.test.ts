@@ -318,6 +318,18 @@ describe('argo rollouts: a hotfix through an Argo Rollout, as its kubectl plugin
     const verdict = JSON.parse(verified.out) as { outcome: string; rollout: Info };
     assert.equal(verdict.outcome, 'fail');
     expectRun(verdict.rollout, 'verify --json');
+
+    // The next fix passes its analysis and waits at the pause; a rollback then goes back to stable web:1.0,
+    // never to the plugin's "previous" revision, which here is the aborted web:1.1 that failed its analysis.
+    metrics.set('/error-rate', { errorRate: 0.01 });
+    const next = s.cli('deploy', '--target=web', '--image=web:1.2');
+    assert.equal(next.code, 0, next.err + next.out);
+    assert.match(next.out, /Paused at step 2\/3/);
+    const back = s.cli('rollback', '--target=web');
+    assert.equal(back.code, 0, back.err + back.out);
+    assert.match(back.out, /to revision 1 \(web:1\.0\): revision 1 is the stable ReplicaSet/, 'back to what ran before the update');
+    const restored = await s.healthy('web:1.0');
+    assert.equal(restored.status?.stableRS, s.stableHash, 'the same stable ReplicaSet, never web:1.1');
   });
 
   it("a workloadRef Rollout is detected from its Deployment; deploy changes the Deployment's template; other strategies are refused", async () => {

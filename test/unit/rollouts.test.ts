@@ -16,7 +16,7 @@ import { analysisRunView, replicaSetView, rolloutView } from '../../src/core/rol
 import { promoteWrites, restartWrites, sameTemplate, undoPatch, undoTarget, withImage } from '../../src/core/rollouts/patches';
 import { rolloutPhase, setWeight } from '../../src/core/rollouts/phase';
 import type { KubeObject } from '../../src/core/rollouts/ports';
-import { planUndo } from '../../src/core/rollouts/undo';
+import { planUndo, rollbackRevision } from '../../src/core/rollouts/undo';
 
 const template = (image: string, hash?: string) => ({ metadata: { labels: { app: 'web', ...(hash ? { 'rollouts-pod-template-hash': hash } : {}) } }, spec: { containers: [{ name: 'app', image }] } });
 
@@ -144,6 +144,24 @@ describe('Argo Rollouts: the writes, as the plugin sends them (v1.10.1)', () => 
     const nothing = planUndo(read(rollout({ spec: { template: template('web:1.0') } }), sets));
     assert.ok(typeof nothing === 'string');
     assert.match(nothing, /already runs the template of revision 1/);
+  });
+});
+
+describe('Argo Rollouts: where a rollback goes when no revision is named', () => {
+  const sets = [rs('web-aaa', 'aaa', 1, 'web:1.0', 3, '2026-12-06T06:00:00Z'), rs('web-bbb', 'bbb', 2, 'web:1.1', 0, '2026-12-06T07:00:00Z'), rs('web-ccc', 'ccc', 3, 'web:1.2', 1, '2026-12-06T08:00:00Z')];
+  const failedB = { ...failedRun, metadata: { ...(failedRun.metadata as object), labels: { 'rollouts-pod-template-hash': 'bbb' } } };
+
+  it('an update in progress (or aborted) goes back to stable, not to the plugin\'s "previous" (the aborted, broken revision 2)', () => {
+    const r = read(rollout({ status: { stableRS: 'aaa', currentPodHash: 'ccc' } }), sets, [failedB]);
+    assert.deepEqual(rollbackRevision(r), { revision: 1, skipped: [] });
+    const undo = planUndo(r, rollbackRevision(r)?.revision);
+    assert.ok(typeof undo !== 'string' && undo.skipsSteps, 'back to stable: steps skipped');
+  });
+
+  it('at rest, the newest older revision whose analysis did not fail, saying which were passed over', () => {
+    const r = read(rollout({ spec: { template: template('web:1.2') }, status: { phase: 'Healthy', stableRS: 'ccc', currentPodHash: 'ccc', pauseConditions: [] } }), sets, [failedB]);
+    assert.deepEqual(rollbackRevision(r), { revision: 1, skipped: ['revision 2 (web:1.1): its analysis failed'] });
+    assert.deepEqual(rollbackRevision(read(rollout({ status: { stableRS: 'ccc', currentPodHash: 'ccc' } }), sets)), { revision: 2, skipped: [] });
   });
 });
 

@@ -2,8 +2,10 @@
 // image` does (a PUT of the Rollout, or of the Deployment its workloadRef names, after a server-side
 // dry-run) and then follows the Rollout as `status --watch` does: the Rollout's controller runs the
 // steps and analysis and, when analysis fails, aborts back to stable by itself. Nothing here scales a
-// ReplicaSet or moves traffic: that would fight the controller. Rollback is undo, with --immediate an
-// abort first, and it says what the Rollout will still run.
+// ReplicaSet or moves traffic: that would fight the controller. Rollback is an undo (with --immediate an
+// abort first) to what ran before: stable while an update is in progress or aborted, else the newest
+// older revision whose analysis did not fail (never the plugin's bare "previous", which after an
+// aborted update is the broken one); and it says what the Rollout will still run.
 
 import { checkImageReference } from '../image-ref';
 import { record, type DeployContext } from '../deploy/context';
@@ -16,7 +18,7 @@ import { failed } from '../result';
 import { rolloutOf, send, updating, writeUndo } from './actions';
 import { readRollout, statusLine, stepLine, type RolloutInfo } from './info';
 import { abortWrites, withImage } from './patches';
-import { planUndo } from './undo';
+import { planUndo, rollbackRevision } from './undo';
 import { watchRollout, type Watched } from './watch';
 
 /** How long a deploy or rollback follows the Rollout when the target sets no progressDeadline. */
@@ -140,7 +142,8 @@ export async function rollbackRollout(ctx: DeployContext, input: RollbackInput &
   const ns = ctx.target.namespace;
   const read = await readRollout(ctx.cluster.rollouts, ns, name);
   if (!read) return { ...failed(`There is no Argo Rollout ${name} in ${ns} (context ${ctx.cluster.identity.context}).`, `Check targets.${ctx.target.name}.app.`), kind: 'refused', failure: 'input' };
-  const plan = planUndo(read, input.toRevision);
+  const chosen = input.toRevision === undefined ? rollbackRevision(read) : undefined;
+  const plan = planUndo(read, input.toRevision ?? chosen?.revision);
   const abortFirst = input.immediate === true && updating(read) && !read.view.status.abort;
   // Nothing to undo: an immediate rollback of an update in progress is still its abort.
   if (typeof plan === 'string' && !abortFirst) return { ...failed(plan, `List the revisions with history, or abort the update in progress.`), kind: 'refused', failure: 'input' };
@@ -157,7 +160,8 @@ export async function rollbackRollout(ctx: DeployContext, input: RollbackInput &
       await writeUndo(ctx, name, plan);
       const why = `${input.immediate === true ? 'an immediate rollback' : 'a rollback'}${input.reason ? `: ${input.reason}` : ''}`;
       await record(ctx, 'rollout.undo', { rollout: name, toRevision: plan.rs.revision, skipsSteps: plan.skipsSteps, immediate: input.immediate === true, reason: why.slice(0, 300), willRun: plan.willRun.slice(0, 300) });
-      said.push(`undid Rollout ${name} to revision ${plan.rs.revision} (${plan.rs.images.join(', ')}): ${plan.willRun}`);
+      const passed = chosen && chosen.skipped.length > 0 ? ` (passing over ${chosen.skipped.join('; ')})` : '';
+      said.push(`undid Rollout ${name} to revision ${plan.rs.revision} (${plan.rs.images.join(', ')})${passed}: ${plan.willRun}`);
     } else {
       said.push(`left the template as it is (${plan})`);
     }

@@ -62,3 +62,26 @@ export function planUndo(read: RolloutRead, toRevision?: number): UndoPlan | str
   const numbered = { ...rs, revision };
   return { rs: numbered, patch: undoPatch(rs), to: ref ? { kind: ref.kind, name: ref.name } : { kind: 'Rollout', name: read.view.name }, ...whatStillRuns(read, numbered) };
 }
+
+/**
+ * The revision a rollback goes to when none is named. Not the plugin's "previous" (the second highest):
+ * after an aborted or failed update that is the broken one. An update in progress (or aborted) goes
+ * back to stable, which is what ran before it; a Rollout at rest goes to the newest older revision
+ * whose analysis did not fail. Undefined: no such revision (the plugin's rule then decides).
+ */
+export function rollbackRevision(read: RolloutRead): { readonly revision: number; readonly skipped: readonly string[] } | undefined {
+  const { stableRS, currentPodHash } = read.view.status;
+  const stable = read.replicaSets.find((rs) => rs.hash === stableRS);
+  if (currentPodHash !== undefined && currentPodHash !== stableRS && stable?.revision !== undefined) return { revision: stable.revision, skipped: [] };
+  const current = read.replicaSets.find((rs) => rs.hash === currentPodHash);
+  const failed = new Set(read.runs.filter((r) => r.phase === 'Failed' || r.phase === 'Error').map((r) => r.hash));
+  const older = read.replicaSets
+    .filter((rs): rs is RolloutReplicaSet & { revision: number } => rs.revision !== undefined && (current?.revision === undefined || rs.revision < current.revision))
+    .sort((a, b) => b.revision - a.revision);
+  const skipped: string[] = [];
+  for (const rs of older) {
+    if (!failed.has(rs.hash)) return { revision: rs.revision, skipped };
+    skipped.push(`revision ${rs.revision} (${rs.images.join(', ')}): its analysis failed`);
+  }
+  return undefined;
+}

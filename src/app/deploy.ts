@@ -77,15 +77,16 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   const onEvent = (event: DeployEvent) => verdicts.push(verdictEvent(request.target, event));
   const found = await openTarget(env, request.target, onEvent);
   if (stopped(found)) return found;
+  const git = found.workspace.context.git;
+  const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
+  const image = request.image ?? (await templateImage(found, sha));
+  if (typeof image !== 'string') return image;
   // An Argo Rollout has the app: deploy through it, or refuse a strategy that would fight its controller.
+  // Asked only once the image is known to be one: a bad one is refused before the cluster is contacted.
   const opened = await resolveRollout(found, request.strategy);
   if (stopped(opened)) return opened;
   let ctx: DeployContext = opened.context;
 
-  const git = opened.workspace.context.git;
-  const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
-  const image = request.image ?? (await templateImage(opened, sha));
-  if (typeof image !== 'string') return image;
   const declined = await confirmTarget(env, opened, { action: `Deploy ${image} to ${opened.target.name}`, verb: `deploying ${image}`, again: { ...again, options: { ...again.options, image } } });
   if (declined) return declined;
 

@@ -81,9 +81,10 @@ export async function describeTarget(ctx: DeployContext): Promise<TargetLiveStat
   const withLast = last ? { last } : {};
   try {
     // A Rollout found for a target whose strategy was left out makes it argo-rollout (one LIST).
-    const resolved = await resolveRolloutTarget(cluster, target);
-    if (resolved.ok && resolved.value.strategy === 'argo-rollout') return await describeRollout({ ...ctx, target: resolved.value }, { ...base, strategy: 'argo-rollout' }, withLast);
-    if (!resolved.ok) return { ...base, deployments: [], error: resolved.reason, ...withLast };
+    // Unreadable here (a cluster that does not answer yet): the Deployment's read below says why in its own words.
+    const resolved = await resolveRolloutTarget(cluster, target).catch(() => undefined);
+    if (resolved?.ok && resolved.value.strategy === 'argo-rollout') return await describeRollout({ ...ctx, target: resolved.value }, { ...base, strategy: 'argo-rollout' }, withLast);
+    if (resolved && !resolved.ok) return { ...base, deployments: [], error: resolved.reason, ...withLast };
     const inPlace = inPlaceKind(ctx);
     if (inPlace) {
       const found = await describeWorkload(ctx, inPlace);

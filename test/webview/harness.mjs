@@ -1,6 +1,8 @@
 // The webview tier's page: the built dist/webview.js and media/panel.css served on loopback inside
 // the HTML the extension host serves (same CSP, a fresh nonce per page), with stub.js standing in for
 // VS Code, opened in Debian's headless Chromium through playwright-core (found as the host tier does).
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach } from 'mocha';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -100,4 +102,34 @@ export async function openPanel(browser, origin, { theme = 'dark', state, tab = 
     },
     test: () => pg.evaluate(() => globalThis.__test),
   };
+}
+
+/**
+ * The hooks every panel suite has: one server and browser per suite, a fresh page per test (on `tab`),
+ * and after each test no CSP violation, no page error and (with `noDialogs`) no dialog. The returned
+ * object's `panel` is the current test's page.
+ */
+export function panelSuite({ tab, noDialogs = false } = {}) {
+  let browser, server, origin;
+  /** `open(options)`: another page of the same browser, for a test that needs its own (a theme, a size). */
+  const suite = { panel: undefined, open: (options) => openPanel(browser, origin, options) };
+  before(async () => {
+    ({ server, origin } = await startServer());
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  beforeEach(async () => {
+    suite.panel = await openPanel(browser, origin, tab ? { tab } : {});
+  });
+  afterEach(async () => {
+    const { violations } = await suite.panel.test();
+    assert.deepEqual(violations, [], 'no CSP violation during the test');
+    assert.deepEqual(suite.panel.errors, [], 'no page errors');
+    if (noDialogs) assert.deepEqual(suite.panel.dialogs, [], 'no dialog opened');
+    await suite.panel.page.close();
+  });
+  return suite;
 }

@@ -27,12 +27,14 @@ const common = {
  * - kube-context: `Switch Kube Context` (it edits the kubeconfig with yaml, so it has its own copy).
  * - gitops-manifests: the GitOps manifests clone (edits manifests with yaml: its own copy too); the first
  *   manifests change prepared, or the check that git says what runs before auto-sync is restored.
+ * - forge-github: @octokit/rest (~500 KB); only a finish through pull requests (git.finish: pull-request).
  */
 const SPLITS = [
   { name: 'kube', entry: 'src/adapters/kube/index.ts', filter: /[/\\]kube[/\\]index(\.js)?$/ },
   { name: 'config', entry: 'src/core/config/parse.ts', filter: /[/\\]core[/\\]config[/\\]parse(\.js)?$/ },
   { name: 'kube-context', entry: 'src/adapters/kube/use-context.ts', filter: /[/\\]kube[/\\]use-context(\.js)?$/ },
   { name: 'gitops-manifests', entry: 'src/adapters/gitops/manifests-repo.ts', filter: /[/\\]gitops[/\\]manifests-repo(\.js)?$/ },
+  { name: 'forge-github', entry: 'src/adapters/forge/github.ts', filter: /[/\\]forge[/\\]github(\.js)?$/ },
 ];
 
 const splitApart = {

@@ -20,8 +20,8 @@ const tiers = [
   // build-helm.sh: the Helm CLI that installs real charts; build-argo-rollouts.sh: the Argo Rollouts controller
   // and its CRDs, with the kubectl plugin's source the patches are checked against. Each built once per
   // machine with Go, cached.
-  { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['bash', 'test/kube/build-argo-rollouts.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
-  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['bash', 'test/kube/build-argo-rollouts.sh'], ['node', 'test/host/run-host-tests.mjs']] },
+  { name: 'integration', steps: [['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['bash', 'test/kube/build-argo-rollouts.sh'], ['bash', 'test/forge/setup-github-openapi.sh'], npx('mocha', '--config', 'test/integration/.mocharc.json')] },
+  { name: 'host', steps: [['bash', 'test/host/setup-vscode-host.sh'], ['bash', 'test/kube/build-kube.sh'], ['bash', 'test/kube/build-helm.sh'], ['bash', 'test/kube/build-argo-rollouts.sh'], ['bash', 'test/forge/setup-github-openapi.sh'], ['node', 'test/host/run-host-tests.mjs']] },
   // The workbench driven as a person does (test/ui): palette, quick inputs, views, notifications.
   { name: 'ui', steps: [['bash', 'test/host/setup-vscode-host.sh'], npx('mocha', '--config', 'test/ui/.mocharc.json')] },
 ];

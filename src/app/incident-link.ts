@@ -49,7 +49,7 @@ export async function severityOf(env: AppEnv, id: string | undefined): Promise<{
   const opened = await env.incidents();
   if (!opened.ok) return { note: opened.reason };
   const read = await readIncident(opened.value.context, id);
-  return read.ok ? { value: { id, severity: read.value.incident.severity } } : { note: read.reason };
+  return read.ok ? { value: { id, severity: read.value.incident.severity, title: read.value.incident.title } } : { note: read.reason };
 }
 
 /** recordInIncident, from the operation's environment: its store, its channels and their secrets. */

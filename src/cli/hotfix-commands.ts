@@ -1,5 +1,6 @@
 // `create`, `finish` and `status`: parse the flags, call the operation in src/app, print its outcome.
 
+import { pullRequestLine } from '../core/hotfix/forge';
 import type { Command } from 'commander';
 import { createHotfix, type CreateOutcome, type DriftUnresolved } from '../app/hotfix-create';
 import { finishHotfix, type FinishResult } from '../app/hotfix-finish';
@@ -151,8 +152,19 @@ function reportFinish(out: Reporter, outcome: FinishResult): ExitCode {
         EXIT.stopped,
         { stopped: outcome.step, files: outcome.files },
       );
+    case 'waiting': {
+      const { pull, target, state } = outcome;
+      return out.failure(
+        `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull)}.`,
+        [`Open it: ${pull.url}`, ...(outcome.note ? [outcome.note] : []), 'Once the forge has merged it, run hotfix-deployer finish --continue (or finish --abort to close the requests this finish opened).'].join('\n  '),
+        EXIT.stopped,
+        { waiting: target, pull, pulls: state.pulls ?? {} },
+      );
+    }
     case 'aborted':
-      return out.result({ aborted: true, branch: outcome.branch }, [`The finish of ${outcome.branch} was aborted; every branch and tag is back where it was.`]);
+      return out.result({ aborted: true, branch: outcome.branch, ...(outcome.closed ? { closed: outcome.closed } : {}) }, [
+        outcome.closed ? `The finish of ${outcome.branch} was aborted${outcome.closed.length > 0 ? `: ${outcome.closed.join('; ')}` : ''}.` : `The finish of ${outcome.branch} was aborted; every branch and tag is back where it was.`,
+      ]);
     case 'cancelled':
       return stoppedWith(out, outcome);
     case 'failed':

@@ -50,7 +50,7 @@ describe('team configuration: parsing .hotfix/config.yaml', () => {
 
   it('names an unknown key at the key, with the keys that are known there', () => {
     assert.deepEqual(problems(parseConfig('git:\n  modle: trunk\n', FILE)), [
-      `${FILE}:2:3: unknown key git.modle; known keys: model, productionBranch, developBranch, mainBranch, tagPrefix, remote`,
+      `${FILE}:2:3: unknown key git.modle; known keys: model, productionBranch, developBranch, mainBranch, tagPrefix, remote, finish, forge`,
     ]);
     assert.deepEqual(problems(parseConfig('version: 1\ntarget: {}\n', FILE)), [`${FILE}:2:1: unknown key target; known keys: version, git, issueTracker, targets, notifications, incidents, validate, prometheus`]);
     assert.deepEqual(problems(parseConfig('targets:\n  production:\n    namespace: payments\n    app: checkout\n    stratgy: rolling\n', FILE)), [

@@ -354,6 +354,14 @@ export class SimpleGitRepo implements GitRepo {
     await this.run(['push', '--atomic', '--porcelain', remote, ...refspecs]);
   }
 
+  async fetch(remote: string, refspecs: readonly string[]): Promise<void> {
+    await this.run(['fetch', '--no-tags', '--end-of-options', remote, ...refspecs]);
+  }
+
+  async remoteUrl(remote: string): Promise<string | undefined> {
+    return (await this.lines(['remote', 'get-url', '--end-of-options', remote]).catch(() => []))[0];
+  }
+
   async isShallow(): Promise<boolean> {
     return (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
   }

@@ -16,9 +16,13 @@ export const SECRET_ENV: Readonly<Record<NotifyChannel, string>> = {
 
 export type NotifyEnv = Readonly<Record<string, string | undefined>>;
 
-/** Every channel secret set in `env`. */
+/** The forges' tokens (git.finish: pull-request), in the environment as their own CLIs read them. */
+export const FORGE_TOKEN_ENV = { github: ['GITHUB_TOKEN', 'GH_TOKEN'], gitlab: ['GITLAB_TOKEN'] } as const;
+
+/** Every channel secret and forge token set in `env`: none of them is ever printed or logged. */
 export function notifySecrets(env: NotifyEnv): string[] {
-  return NOTIFY_CHANNELS.map((c) => env[SECRET_ENV[c]]?.trim() ?? '').filter((s) => s !== '');
+  const names = [...NOTIFY_CHANNELS.map((c) => SECRET_ENV[c]), ...FORGE_TOKEN_ENV.github, ...FORGE_TOKEN_ENV.gitlab];
+  return names.map((name) => env[name]?.trim() ?? '').filter((s) => s !== '');
 }
 
 /** The redaction of every channel secret set in `env`. */

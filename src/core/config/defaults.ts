@@ -77,6 +77,8 @@ export function resolveGitSettings(file: GitConfigFile | undefined, facts: RepoF
     mainBranch,
     tagPrefix: config.tagPrefix ?? detectTagPrefix(facts.tags),
     ...(remote.value !== undefined ? { remote: remote.value } : {}),
+    ...(config.finish === 'pull-request' ? { finish: 'pull-request' as const } : {}),
+    ...(config.forge !== undefined ? { forge: config.forge } : {}),
   });
 }
 

@@ -14,6 +14,18 @@ export interface GitConfigFile {
   readonly mainBranch?: string;
   readonly tagPrefix?: string;
   readonly remote?: string;
+  /** direct: finish merges and pushes; pull-request: through pull (merge) requests, for protected branches. */
+  readonly finish?: 'direct' | 'pull-request';
+  /** The forge of the remote, when its address does not say (GitHub Enterprise, self-managed GitLab, a mirror). */
+  readonly forge?: ForgeConfig;
+}
+
+export interface ForgeConfig {
+  readonly kind?: 'github' | 'gitlab';
+  /** The API's base address; default from the remote (https://api.github.com, https://HOST/api/v3, https://HOST/api/v4). */
+  readonly api?: string;
+  /** owner/name (GitHub) or group/project (GitLab); default from the remote's path. */
+  readonly repository?: string;
 }
 
 export interface IssueTrackerConfig {
@@ -258,4 +270,7 @@ export interface GitSettings {
   readonly tagPrefix: string;
   /** Undefined when the repository has no remote: nothing is pushed. */
   readonly remote?: string;
+  /** Set when finish goes through pull (merge) requests; absent: direct. */
+  readonly finish?: 'pull-request';
+  readonly forge?: ForgeConfig;
 }

@@ -3,6 +3,7 @@
 import type { AuditAnchoring } from '../audit/anchor';
 import type { GitSettings } from '../config/types';
 import type { AuditLog, AuditRecord, Clock, StateStore } from '../ports';
+import type { Forge } from './forge';
 import type { GitRepo } from './ports';
 
 /** Where long operations say what they are doing: a progress notification, a CLI line. */
@@ -22,6 +23,8 @@ export interface HotfixContext {
   readonly trackerUrlTemplate?: string;
   /** Keeps the audit chain's head in git, beside what finish pushes; none: finish does not anchor. */
   readonly auditAnchor?: AuditAnchoring;
+  /** git.finish: pull-request: the GitHub or GitLab the finish opens its requests on (with the person's token). */
+  readonly forge?: Forge;
 }
 
 export async function actorOf(ctx: HotfixContext): Promise<string> {

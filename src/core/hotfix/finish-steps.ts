@@ -3,9 +3,11 @@
 
 import { audit, type HotfixContext, type Progress } from './context';
 import { FINISH_KEY, type FinishState, type FinishStepId } from './records';
+import { runPullStep, type PullStepResult } from './finish-pr';
 import { nextPatchTag } from './versions';
 
 export type StepResult =
+  | PullStepResult
   | { readonly kind: 'done'; readonly state: FinishState }
   | { readonly kind: 'conflict'; readonly state: FinishState; readonly files: readonly string[] }
   | { readonly kind: 'refused'; readonly state: FinishState; readonly reason: string; readonly hint: string };
@@ -25,6 +27,13 @@ export async function runStep(ctx: HotfixContext, state: FinishState, step: Fini
       return deleteBranch(ctx, state, progress);
     case 'push':
       return push(ctx, state, progress);
+    case 'push-branch':
+    case 'open':
+    case 'await':
+    case 'tag-merge':
+    case 'delete-merged':
+      if (!ctx.forge) throw new Error('this finish goes through pull requests, and no forge is open (its token?)');
+      return runPullStep(ctx, ctx.forge, state, kind, target, progress);
     default:
       throw new Error(`unknown finish step ${step}`);
   }

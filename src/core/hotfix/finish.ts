@@ -9,13 +9,17 @@ import { failed, type Failed } from '../result';
 import { actorOf, audit, type HotfixContext, type Progress } from './context';
 import { parseHotfixBranch } from './naming';
 import { runStep } from './finish-steps';
-import { FINISH_KEY, hotfixKey, type FinishState, type FinishStepId, type HotfixRecord } from './records';
+import { FINISH_KEY, hotfixKey, type FinishAbout, type FinishState, type FinishStepId, type HotfixRecord } from './records';
+import { abortThroughForge, forgeProblem, pullRequestPlan, remoteTargets as forgeTargets } from './finish-pr';
+import type { PullRequestView } from './forge';
 import { highestRelease, releaseVersion } from './versions';
 
 export interface FinishOptions {
   /** Which hotfix branch; default: the one checked out, or the only one. */
   readonly branch?: string;
   readonly push?: boolean;
+  /** What a pull request's description says beside the commits (git.finish: pull-request). */
+  readonly about?: FinishAbout;
 }
 
 export type FinishOutcome =
@@ -31,8 +35,10 @@ export type FinishOutcome =
       readonly anchor?: AnchorOutcome;
     }
   | { readonly kind: 'stopped'; readonly state: FinishState; readonly step: FinishStepId; readonly files: readonly string[] }
+  /** git.finish: pull-request: a request is not merged yet; `finish --continue` looks again. */
+  | { readonly kind: 'waiting'; readonly state: FinishState; readonly target: string; readonly pull: PullRequestView; readonly note?: string }
   /** Every branch and tag is back where it was before the finish began; the hotfix branch keeps its commits. */
-  | { readonly kind: 'aborted'; readonly branch: string; readonly undone: readonly FinishStepId[] }
+  | { readonly kind: 'aborted'; readonly branch: string; readonly undone: readonly FinishStepId[]; readonly closed?: readonly string[] }
   | (Failed & { readonly kind: 'failed'; readonly resumable: boolean });
 
 export type FinishFailure = Extract<FinishOutcome, { kind: 'failed' }>;
@@ -75,14 +81,19 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
   }
 
   const production = settings.productionBranch;
-  const targets = await targetBranches(ctx);
-  if (typeof targets === 'object' && 'kind' in targets) {
-    return targets;
+  const viaForge = settings.finish === 'pull-request';
+  if (viaForge) {
+    // Refused before anything is pushed or recorded: bad input (a token, the settings) for the person to fix.
+    const problem = await forgeProblem(ctx, options.push ?? true);
+    if (problem) return { ...refused(problem.reason, problem.hint), failure: 'input' };
   }
+  const found = viaForge ? await forgeTargets(ctx) : await targetBranches(ctx);
+  if (!Array.isArray(found)) return 'kind' in found ? found : refused(found.reason, found.hint);
+  const targets = found;
   if ((await git.countCommits(production, branch)) === 0) {
     return refused(`${branch} has no commits that ${production} lacks: there is nothing to finish.`, 'Commit the fix on the hotfix branch first.');
   }
-  const stale = await staleAgainstRemote(ctx, targets);
+  const stale = viaForge ? undefined : await staleAgainstRemote(ctx, targets);
   if (stale) {
     return refused(`${stale} is behind ${settings.remote}/${stale}.`, `Update it first: git switch ${stale} && git pull --ff-only, then finish again.`);
   }
@@ -99,7 +110,8 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
   const baselineVersion = record?.baseline.version ?? highestRelease(await git.tags(production), settings.tagPrefix)?.version;
   const original: Record<string, string> = { [branch]: hotfixSha };
   for (const name of targets) {
-    original[name] = (await git.resolveCommit(name)) ?? '';
+    // Through a forge the targets may exist on the remote only: their remote tips are where they were.
+    original[name] = (await git.resolveCommit(name)) ?? (settings.remote !== undefined ? await git.resolveCommit(`refs/remotes/${settings.remote}/${name}`) : undefined) ?? '';
   }
   const head = await git.currentBranch();
   const state: FinishState = {
@@ -113,8 +125,10 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
     actor,
     hotfixSha,
     original: { headSha: (await git.resolveCommit('HEAD')) ?? hotfixSha, branches: original, ...(head !== undefined ? { head } : {}) },
-    plan: planSteps(ctx, targets, baselineVersion !== undefined, options.push ?? true),
+    plan: viaForge ? pullRequestPlan(targets, production, baselineVersion !== undefined) : planSteps(ctx, targets, baselineVersion !== undefined, options.push ?? true),
     done: [],
+    ...(viaForge && ctx.forge ? { forge: { kind: ctx.forge.target.kind, repository: ctx.forge.target.repository, web: ctx.forge.target.web } } : {}),
+    ...(options.about ? { about: options.about } : {}),
     ...(settings.remote !== undefined ? { remote: settings.remote } : {}),
     ...(baselineVersion !== undefined ? { baselineVersion } : {}),
   };
@@ -153,6 +167,13 @@ export async function abortFinish(ctx: HotfixContext, progress: Progress = () =>
   const state = await store.read<FinishState>(FINISH_KEY);
   if (!state) {
     return refused('No finish is in progress.', 'There is nothing to abort.');
+  }
+  if (state.plan.includes('push-branch')) {
+    const closed = await abortThroughForge(ctx, state, progress);
+    if ('reason' in closed) return refused(closed.reason, closed.hint, { remedies: [CONTINUE_FINISH] });
+    await store.remove(FINISH_KEY);
+    await audit(ctx, { action: 'hotfix.finish.abort', subject: state.branch, after: state.hotfixSha, details: { undone: closed.undone.join(', ') } });
+    return { kind: 'aborted', branch: state.branch, undone: state.done, closed: closed.undone };
   }
   if (state.pushStarted) {
     return refused(
@@ -206,6 +227,11 @@ async function drive(ctx: HotfixContext, initial: FinishState, progress: Progres
       });
     }
     state = result.state;
+    if (result.kind === 'waiting') {
+      const { stopped: _w, lastError: _l, ...waiting } = state;
+      await ctx.store.write(FINISH_KEY, waiting);
+      return { kind: 'waiting', state: waiting, target: result.target, pull: result.pull, ...(result.note ? { note: result.note } : {}) };
+    }
     if (result.kind === 'conflict') {
       state = { ...state, stopped: { step, files: result.files, at: ctx.clock.now().toISOString() } };
       await ctx.store.write(FINISH_KEY, state);

@@ -80,4 +80,8 @@ export interface GitRepo {
   isShallow(): Promise<boolean>;
   /** The remote's tags and the commits they name (`git ls-remote --tags`); undefined when it cannot be reached. */
   remoteTags(remote: string): Promise<Map<string, string> | undefined>;
+  /** Fetches refspecs from the remote (a merged pull request's base, for its merge commit). */
+  fetch(remote: string, refspecs: readonly string[]): Promise<void>;
+  /** The remote's fetch address (its forge is read from it); undefined when there is no such remote. */
+  remoteUrl(remote: string): Promise<string | undefined>;
 }

@@ -32,7 +32,22 @@ export type FinishStepId =
   | `cherry-pick:${string}`
   | 'tag'
   | 'delete-branch'
-  | 'push';
+  | 'push'
+  // git.finish: pull-request (finish-pr.ts)
+  | 'push-branch'
+  | `open:${string}`
+  | `await:${string}`
+  | 'tag-merge'
+  | 'delete-merged';
+
+/** A pull (merge) request of a finish, by the branch it goes into. */
+export interface FinishPull {
+  readonly number: number;
+  readonly url: string;
+  /** Opened by this finish (an abort closes it), or found open already (left as it is). */
+  readonly opened: boolean;
+  readonly mergeCommit?: string;
+}
 
 export interface FinishState {
   readonly version: 1;
@@ -59,6 +74,12 @@ export interface FinishState {
   readonly tag?: string;
   readonly pushStarted?: boolean;
   readonly stopped?: { readonly step: FinishStepId; readonly files: readonly string[]; readonly at: string };
+  /** git.finish: pull-request: the forge, the requests by base branch, and the branches this finish pushed. */
+  readonly forge?: { readonly kind: 'github' | 'gitlab'; readonly repository: string; readonly web: string };
+  readonly pulls?: Readonly<Record<string, FinishPull>>;
+  readonly pushedBranches?: readonly string[];
+  /** What the request's description carries beside the commits: the issue, the incident, the validation. */
+  readonly about?: FinishAbout;
   readonly lastError?: { readonly step: FinishStepId; readonly message: string; readonly at: string };
 }
 
@@ -67,4 +88,13 @@ export const HOTFIX_PREFIX_KEY = 'hotfixes/';
 
 export function hotfixKey(branch: string): string {
   return `${HOTFIX_PREFIX_KEY}${encodeURIComponent(branch)}`;
+}
+
+/** What a finish's pull request says about the hotfix, gathered by the application layer. */
+export interface FinishAbout {
+  readonly issueUrl?: string;
+  readonly title?: string;
+  readonly incident?: { readonly id: string; readonly severity: string; readonly title: string };
+  /** The validation result of the hotfix commit, in a line. */
+  readonly validation?: string;
 }

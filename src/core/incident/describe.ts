@@ -87,6 +87,8 @@ export function describeEvent(event: IncidentEvent, incident: Pick<Incident, 'ev
       return `Deploy${event.image !== undefined ? ` of ${f.text(event.image)}` : ''} to ${f.text(event.target)} failed: ${f.text(event.reason)}`;
     case 'rollback':
       return `Rolled back ${f.text(event.target)}${event.to !== undefined ? ` to ${f.text(event.to)}` : ''}${event.reason !== undefined ? `: ${f.text(event.reason)}` : ''}`;
+    case 'pull-request':
+      return `Request #${event.number} from ${f.text(event.branch)} into ${f.text(event.into)} ${event.state}: ${f.link(event.url)}`;
     case 'rollout-action':
       return `Argo Rollout ${f.text(event.rollout)} (${f.text(event.target)}): ${f.text(event.action)}: ${f.text(event.text)}`;
     case 'gate-verdict':

@@ -42,6 +42,8 @@ export type EventPayload =
   | { readonly type: 'deploy-succeeded'; readonly target: string; readonly image: string }
   | { readonly type: 'deploy-failed'; readonly target: string; readonly image?: string; readonly reason: string }
   | { readonly type: 'rollback'; readonly target: string; readonly to?: string; readonly reason?: string }
+  /** A finish's pull (merge) request into a branch: opened, then merged by the forge. */
+  | { readonly type: 'pull-request'; readonly branch: string; readonly into: string; readonly number: number; readonly url: string; readonly state: 'opened' | 'merged' }
   /** A verb sent to an Argo Rollout (promote, abort, retry, pause, resume, undo, restart), and what it did. */
   | { readonly type: 'rollout-action'; readonly target: string; readonly rollout: string; readonly action: string; readonly text: string }
   | {
@@ -118,7 +120,7 @@ export type IncidentEvent = EventMeta & EventPayload;
 export const EVENT_TYPES: readonly EventType[] = [
   'declared', 'status-changed', 'reopened', 'title-changed', 'severity-changed', 'impact-set', 'eta-set',
   'commander-set', 'responder-added', 'components-affected', 'link-added', 'note', 'hotfix-created', 'hotfix-finished',
-  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'rollout-action', 'gate-verdict', 'validated', 'validation-overridden',
+  'deploy-started', 'deploy-succeeded', 'deploy-failed', 'rollback', 'rollout-action', 'pull-request', 'gate-verdict', 'validated', 'validation-overridden',
   'drift-found', 'gitops-paused', 'gitops-restored', 'manifests-prepared', 'resolved',
   'postmortem-drafted', 'correction',
 ];
@@ -182,6 +184,8 @@ export function eventShapeError(value: unknown): string | undefined {
         return str(e.target) && optStr(e.to) && optStr(e.reason);
       case 'rollout-action':
         return str(e.target) && str(e.rollout) && str(e.action) && str(e.text);
+      case 'pull-request':
+        return str(e.branch) && str(e.into) && typeof e.number === 'number' && str(e.url) && (e.state === 'opened' || e.state === 'merged');
       case 'gate-verdict':
         return str(e.target) && typeof e.pass === 'boolean' && str(e.reason) && optStr(e.step) &&
           (e.measurements === undefined || (Array.isArray(e.measurements) && e.measurements.every((m) => typeof m === 'object' && m !== null && str((m as GateNumbers).gate))));

@@ -122,6 +122,7 @@ export function applyEvent(id: string, current: Incident | undefined, event: Inc
       return next({ hotfixes: current.hotfixes.includes(event.branch) ? current.hotfixes : [...current.hotfixes, event.branch] });
     case 'gate-verdict':
     case 'rollout-action':
+    case 'pull-request':
     case 'validated':
     case 'validation-overridden':
     case 'drift-found':

@@ -40,6 +40,7 @@ export function blocked(report: ValidationReport): Failed {
 export interface LinkedSeverity {
   readonly id: string;
   readonly severity: Severity;
+  readonly title?: string;
 }
 
 /** Why an override was refused, so front ends choose their words and buttons without reading ours. */

@@ -3,6 +3,7 @@
 // progress notification, and shows the outcome with the buttons that help. Every command also takes
 // an options object (from a tree item, another extension or a test) and returns what happened.
 
+import { pullRequestLine } from '../../core/hotfix/forge';
 import * as vscode from 'vscode';
 import type { AppEnv } from '../../app/env';
 import type { CreateRequest } from '../../app/hotfix-create';
@@ -177,8 +178,18 @@ async function runFinish(deps: HotfixCommandDeps, opened: Opened, title: string,
       void vscode.window.showInformationMessage(message);
       return { ok: true, value: outcome };
     }
+    case 'waiting': {
+      const { pull, target, state } = outcome;
+      const message = `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull)}.${outcome.note ? ` ${outcome.note}` : ''}`;
+      deps.log.info(message);
+      const openIt = { title: `Open #${pull.number}`, run: async () => { await vscode.env.openExternal(vscode.Uri.parse(pull.url)); } };
+      void showRefusal(deps.log, { reason: message, hint: 'Once it is merged, Continue Finish.', remedies: [CONTINUE_FINISH, ABORT_FINISH] }, [openIt], root);
+      return { ok: false, reason: `waiting for #${pull.number}` };
+    }
     case 'aborted': {
-      const message = `The finish of ${outcome.branch} was aborted; every branch and tag is back where it was.`;
+      const message = outcome.closed
+        ? `The finish of ${outcome.branch} was aborted${outcome.closed.length > 0 ? `: ${outcome.closed.join('; ')}` : ''}.`
+        : `The finish of ${outcome.branch} was aborted; every branch and tag is back where it was.`;
       deps.log.info(message);
       void vscode.window.showInformationMessage(message);
       return { ok: true, value: outcome };

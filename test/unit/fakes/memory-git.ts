@@ -144,6 +144,15 @@ export class MemoryGit implements GitRepo {
     return r?.reachable ? new Map(r.tags) : undefined;
   }
 
+  /** No forge here: pull-request finishes are tested on real bare remotes (test/integration). */
+  async remoteUrl(_remote: string): Promise<string | undefined> {
+    return undefined;
+  }
+
+  fetch(remote: string): Promise<void> {
+    return Promise.reject(new Error(`unexpected fetch from ${remote} in a unit test`));
+  }
+
   // --- writes ---
 
   async createAndCheckout(name: string, startPoint: string): Promise<void> {

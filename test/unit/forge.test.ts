@@ -1,0 +1,41 @@
+// Which forge a remote is on, and where its API is: github.com, GitHub Enterprise, gitlab.com, a
+// self-managed GitLab, and git.forge where the address does not say. The finish through pull requests
+// runs against the contract-validated fake GitHub in test/integration/finish-pull-request.test.ts.
+
+import assert from 'node:assert/strict';
+import { parseRemote, pullRequestLine, resolveForge } from '../../src/core/hotfix/forge';
+import { pullRequestPlan } from '../../src/core/hotfix/finish-pr';
+
+describe('forge: which one a remote is on', () => {
+  it('reads https, ssh and scp-like addresses', () => {
+    assert.deepEqual(parseRemote('https://github.com/acme/shop.git'), { host: 'github.com', path: 'acme/shop' });
+    assert.deepEqual(parseRemote('git@github.com:acme/shop.git'), { host: 'github.com', path: 'acme/shop' });
+    assert.deepEqual(parseRemote('ssh://git@gitlab.example.com:2222/group/sub/app.git'), { host: 'gitlab.example.com', path: 'group/sub/app' });
+    assert.deepEqual(parseRemote('https://git.corp.example:8443/acme/shop'), { host: 'git.corp.example', path: 'acme/shop', port: '8443' });
+    assert.equal(parseRemote('/srv/git/shop.git'), undefined, 'a path is no forge');
+  });
+
+  it('github.com, GitHub Enterprise, gitlab.com and self-managed GitLab get their API addresses', () => {
+    assert.deepEqual(resolveForge('git@github.com:acme/shop.git', undefined), { kind: 'github', api: 'https://api.github.com', repository: 'acme/shop', web: 'https://github.com/acme/shop' });
+    assert.deepEqual(resolveForge('https://github.corp.example/acme/shop.git', undefined), { kind: 'github', api: 'https://github.corp.example/api/v3', repository: 'acme/shop', web: 'https://github.corp.example/acme/shop' });
+    assert.deepEqual(resolveForge('https://gitlab.com/group/sub/app.git', undefined), { kind: 'gitlab', api: 'https://gitlab.com/api/v4', repository: 'group/sub/app', web: 'https://gitlab.com/group/sub/app' });
+    assert.deepEqual(resolveForge('git@git.corp.example:group/app.git', { kind: 'gitlab' }), { kind: 'gitlab', api: 'https://git.corp.example/api/v4', repository: 'group/app', web: 'https://git.corp.example/group/app' });
+    assert.equal(resolveForge('git@git.corp.example:group/app.git', undefined), undefined, 'an unknown host needs git.forge.kind');
+    assert.deepEqual(resolveForge('/srv/git/shop.git', { kind: 'github', api: 'http://127.0.0.1:9/api/v3/', repository: 'acme/shop' }), { kind: 'github', api: 'http://127.0.0.1:9/api/v3', repository: 'acme/shop', web: 'http://127.0.0.1:9/acme/shop' });
+  });
+});
+
+describe('forge: the finish plan and how a request reads', () => {
+  it('gitflow: production first, the tag on its merge, then every back-merge, then the branch goes', () => {
+    assert.deepEqual(pullRequestPlan(['production', 'develop', 'release/2.0'], 'production', true), [
+      'push-branch', 'open:production', 'await:production', 'tag-merge', 'open:develop', 'open:release/2.0', 'await:develop', 'await:release/2.0', 'delete-merged',
+    ]);
+  });
+
+  it('says what a request waits for', () => {
+    const pr = { number: 7, url: 'u', title: 't', head: 'h', base: 'b', headSha: 's', state: 'open' as const, mergeable: true, mergeState: 'blocked', checks: { pending: ['ci'], passed: [], failed: [] }, reviews: { approved: [], changesRequested: ['bo'] } };
+    assert.equal(pullRequestLine(pr), 'pull request #7 open, blocked; reviews: changes requested by bo; checks: ci pending');
+    assert.equal(pullRequestLine({ ...pr, mergeable: false }), 'pull request #7 open, conflicts with its base; reviews: changes requested by bo; checks: ci pending');
+    assert.equal(pullRequestLine({ ...pr, state: 'merged', mergeCommit: 'abcdef0123' }, 'merge request'), 'merge request #7 merged as abcdef01');
+  });
+});

@@ -7,6 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { resolveGitSettings } from '../core/config/defaults';
 import { renderInitConfig, type ClusterFacts, type InitFacts, type RolloutFacts, type TargetSuggestion } from '../core/config/init';
+import { resolveForge } from '../core/hotfix/forge';
 import { rolloutView } from '../core/rollouts/model';
 import type { KubeObject } from '../core/rollouts/ports';
 import { CONFIG_PATH } from '../core/config/types';
@@ -82,8 +83,11 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     if (!inspected.ok) return inspected;
     cluster = inspected.value;
   }
+  const url = settings.value.remote !== undefined ? await git.remoteUrl(settings.value.remote) : undefined;
+  const forge = resolveForge(url, undefined);
   const facts: InitFacts = {
     git: settings.value,
+    ...(forge ? { forge: { kind: forge.kind, repository: forge.repository } } : {}),
     kube: { contexts: kube.contexts.map((c) => c.name), ...(kube.current !== undefined ? { current: kube.current } : {}) },
     ...(cluster ? { cluster } : {}),
   };

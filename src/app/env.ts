@@ -11,6 +11,7 @@ import type { OpenIncidents } from '../adapters/incident-workspace';
 import { openNotifyingIncidents } from './notify-incidents';
 import type { NotifyEnv } from './notify-sinks';
 import { openWorkspace, type OpenOptions, type OpenWorkspace } from '../adapters/workspace';
+import type { ForgeTarget } from '../core/hotfix/forge';
 import type { Result } from '../core/result';
 import type { Interaction } from './interaction';
 
@@ -30,6 +31,8 @@ export interface EnvOptions {
   readonly onGitCommand?: (args: readonly string[]) => void;
   /** How the configuration file is read (once per repository per operation); default: the file. */
   readonly readConfig?: ConfigReader;
+  /** The front end's token for a forge (VS Code's GitHub sign-in, SecretStorage); undefined: the environment's. */
+  readonly forgeToken?: (forge: ForgeTarget) => Promise<string | undefined>;
 }
 
 export interface AppEnv {
@@ -45,6 +48,7 @@ export interface AppEnv {
   incidents(): Promise<Result<OpenIncidents>>;
   /** A deploy target through the kube context, wired to the interaction's progress and cancel; opened once per operation. */
   target(name: string): Promise<Result<OpenDeploy>>;
+  readonly forgeToken?: (forge: ForgeTarget) => Promise<string | undefined>;
 }
 
 export function createEnv(options: EnvOptions): AppEnv {
@@ -68,6 +72,7 @@ export function createEnv(options: EnvOptions): AppEnv {
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
     secrets,
     readConfig,
+    ...(options.forgeToken ? { forgeToken: options.forgeToken } : {}),
     workspace: (open = {}) => openWorkspace(options.dir, { ...open, readConfig, ...(options.onGitCommand ? { onGitCommand: options.onGitCommand } : {}) }),
     incidents: () => {
       incidents ??= openNotifyingIncidents(options.dir, { readConfig, ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}) }, { env: secrets, readConfig });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { AppEnv } from '../app/env';
 import type { AskRequest, ChooseRequest, ConfirmRequest, Interaction } from '../app/interaction';
 import { mustAsk, type Confirmation } from './command-args';
+import type { ForgeTarget } from '../core/hotfix/forge';
 import type { NotificationSecrets } from './incident/notify-secrets';
 import { label } from './incident/present';
 import { helmPathSetting, kubeconfigSetting } from './settings';
@@ -161,10 +162,28 @@ export async function editorEnv(deps: EditorDeps, root: string, interaction: Int
     ...(helmPath !== undefined ? { helmPath } : {}),
     secrets: deps.secrets ? await deps.secrets.env() : process.env,
     onGitCommand: (args) => deps.log.trace(`git ${args.join(' ')}`),
+    forgeToken: (forge) => forgeToken(forge, deps),
   });
   return {
     ...env,
     // The commands are refused before they get here; this keeps every other path off the cluster too.
     target: (name) => (isTrusted() ? env.target(name) : Promise.resolve({ ok: false, reason: UNTRUSTED_CLUSTER })),
   };
+}
+
+/**
+ * A forge's token from VS Code: GitHub through its own sign-in (the built-in github, or
+ * github-enterprise for another host, with the repo scope), GitLab from SecretStorage. Undefined when
+ * there is none: the environment's GITHUB_TOKEN / GITLAB_TOKEN are tried next. Never logged.
+ */
+async function forgeToken(forge: ForgeTarget, deps: EditorDeps): Promise<string | undefined> {
+  if (forge.kind === 'gitlab') return deps.secrets?.forgeToken('gitlab');
+  const provider = forge.api === 'https://api.github.com' ? 'github' : 'github-enterprise';
+  try {
+    const session = await vscode.authentication.getSession(provider, ['repo'], { createIfNone: true });
+    return session.accessToken;
+  } catch (error) {
+    deps.log.warn(`No ${provider} sign-in for ${forge.repository}: ${error instanceof Error ? error.message : String(error)}; trying GITHUB_TOKEN`);
+    return undefined;
+  }
 }

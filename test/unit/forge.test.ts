@@ -3,6 +3,8 @@
 // runs against the contract-validated fake GitHub in test/integration/finish-pull-request.test.ts.
 
 import assert from 'node:assert/strict';
+import { renderInitConfig } from '../../src/core/config/init';
+import { parseConfig } from '../../src/core/config/parse';
 import { parseRemote, pullRequestLine, resolveForge } from '../../src/core/hotfix/forge';
 import { pullRequestPlan } from '../../src/core/hotfix/finish-pr';
 
@@ -37,5 +39,18 @@ describe('forge: the finish plan and how a request reads', () => {
     assert.equal(pullRequestLine(pr), 'pull request #7 open, blocked; reviews: changes requested by bo; checks: ci pending');
     assert.equal(pullRequestLine({ ...pr, mergeable: false }), 'pull request #7 open, conflicts with its base; reviews: changes requested by bo; checks: ci pending');
     assert.equal(pullRequestLine({ ...pr, state: 'merged', mergeCommit: 'abcdef0123' }, 'merge request'), 'merge request #7 merged as abcdef01');
+  });
+});
+
+describe('forge: init suggests pull requests for a GitHub or GitLab remote', () => {
+  const git = { model: 'gitflow' as const, productionBranch: 'production', developBranch: 'develop', mainBranch: 'production', tagPrefix: 'v', remote: 'origin' };
+  it('writes finish: pull-request with why for a forge, a commented line otherwise; both read back', () => {
+    const withForge = renderInitConfig({ git, forge: { kind: 'gitlab', repository: 'group/app' } }).text;
+    assert.match(withForge, /# The remote is GitLab group\/app: finish through merge requests[^\n]*\n[^\n]*GITLAB_TOKEN[^\n]*\n {2}finish: pull-request\n/);
+    const parsed = parseConfig(withForge, '.hotfix/config.yaml');
+    assert.ok(parsed.ok && parsed.value.git?.finish === 'pull-request', parsed.ok ? '' : parsed.reason);
+    const plain = renderInitConfig({ git }).text;
+    assert.match(plain, /\n {2}# finish: pull-request /);
+    assert.ok(parseConfig(plain, '.hotfix/config.yaml').ok);
   });
 });

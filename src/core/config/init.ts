@@ -57,6 +57,8 @@ export interface InitFacts {
   /** The kubeconfig's contexts, listed in a comment when no cluster was inspected. */
   readonly kube?: { readonly contexts: readonly string[]; readonly current?: string };
   readonly cluster?: ClusterFacts;
+  /** The remote's forge when its address says (GitHub, GitLab): finish through pull requests is suggested. */
+  readonly forge?: { readonly kind: 'github' | 'gitlab'; readonly repository: string };
 }
 
 export interface TargetSuggestion {
@@ -186,7 +188,7 @@ export function renderInitConfig(facts: InitFacts): { text: string; targets: Tar
     '# (schemas/config.schema.json) gives completion and hover in the editor with the YAML extension.',
     'version: 1',
     '',
-    ...gitSection(facts.git),
+    ...gitSection(facts.git, facts.forge),
     '',
     '# Where issue keys in branch names (PROD-2847) link to; {issue} is replaced by the key.',
     '# issueTracker: { urlTemplate: "https://tracker.example/browse/{issue}" }',
@@ -212,7 +214,7 @@ export function renderInitConfig(facts: InitFacts): { text: string; targets: Tar
   return { text: lines.join('\n'), targets };
 }
 
-function gitSection(git: GitSettings): string[] {
+function gitSection(git: GitSettings, forge: InitFacts['forge']): string[] {
   const gitflow = git.model === 'gitflow';
   const lines = [
     '# Git branching, detected from the branches and tags of this repository.',
@@ -240,6 +242,16 @@ function gitSection(git: GitSettings): string[] {
   } else {
     lines.push('  # No remote: nothing is pushed. Name one once the repository has it.', '  # remote: origin');
   }
+  const noun = forge?.kind === 'gitlab' ? 'merge requests' : 'pull requests';
+  lines.push(
+    ...(forge
+      ? [
+          `  # The remote is ${forge.kind === 'gitlab' ? 'GitLab' : 'GitHub'} ${forge.repository}: finish through ${noun}, as a protected production needs`,
+          `  # (reviews and checks pass before the merge; the token comes from ${forge.kind === 'gitlab' ? 'GITLAB_TOKEN' : 'GITHUB_TOKEN'} or the editor). direct merges and pushes from here.`,
+          '  finish: pull-request',
+        ]
+      : ['  # finish: pull-request        # through GitHub pull requests or GitLab merge requests, for a protected production']),
+  );
   return lines;
 }
 

@@ -30,6 +30,8 @@ export interface FinishProgress {
   readonly stopped?: FinishState['stopped'];
   readonly lastError?: FinishState['lastError'];
   readonly tag?: string;
+  /** git.finish: pull-request: the requests by base branch (the one waited on is `next`'s). */
+  readonly pulls?: FinishState['pulls'];
 }
 
 export interface HotfixStatus {
@@ -114,5 +116,6 @@ export function finishProgress(state: FinishState): FinishProgress {
     ...(state.stopped ? { stopped: state.stopped } : {}),
     ...(state.lastError ? { lastError: state.lastError } : {}),
     ...(state.tag !== undefined ? { tag: state.tag } : {}),
+    ...(state.pulls ? { pulls: state.pulls } : {}),
   };
 }

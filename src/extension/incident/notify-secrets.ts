@@ -29,6 +29,16 @@ export class NotificationSecrets {
     await this.secrets.delete(NotificationSecrets.key(channel));
   }
 
+  /** A forge's token kept here (GitLab: Hotfix: Set GitLab Token…); undefined when none is stored. */
+  async forgeToken(kind: 'gitlab'): Promise<string | undefined> {
+    const value = (await this.secrets.get(`hotfixDeployer.forge.${kind}`))?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  async storeForgeToken(kind: 'gitlab', value: string): Promise<void> {
+    await this.secrets.store(`hotfixDeployer.forge.${kind}`, value);
+  }
+
   /** The environment as the notifier reads it: each stored secret over its HOTFIX_* variable. */
   async env(): Promise<NotifyEnv> {
     const { SECRET_ENV } = await import('../../app/secrets.js');

@@ -49,19 +49,30 @@ export class FinishNode extends vscode.TreeItem {
     readonly finish: FinishProgress,
   ) {
     super(`Finishing ${finish.branch}`, vscode.TreeItemCollapsibleState.None);
-    const state = finish.stopped ? 'stopped' : finish.lastError ? 'failed' : 'interrupted';
+    // Through a forge, a finish waits for a request to be merged: clicking the row opens it.
+    const awaited = finish.next?.startsWith('await:') ? finish.next.slice('await:'.length) : undefined;
+    const waitingOn = awaited !== undefined ? finish.pulls?.[awaited] : undefined;
+    const state = finish.stopped ? 'stopped' : finish.lastError ? 'failed' : waitingOn ? 'waiting' : 'interrupted';
     this.contextValue = `hotfix.finish.${state}`;
-    this.iconPath = new vscode.ThemeIcon(finish.stopped ? 'git-merge' : finish.lastError ? 'error' : 'debug-pause');
+    this.iconPath = new vscode.ThemeIcon(finish.stopped ? 'git-merge' : finish.lastError ? 'error' : waitingOn ? 'git-pull-request' : 'debug-pause');
     this.description = finish.stopped
       ? `conflicts in ${finish.stopped.files.join(', ')} · next: ${finish.next ?? '-'}`
       : finish.lastError
         ? `failed at ${finish.lastError.step}`
-        : `next: ${finish.next ?? '-'}`;
+        : waitingOn
+          ? `waiting for #${waitingOn.number} into ${awaited ?? ''} to be merged`
+          : `next: ${finish.next ?? '-'}`;
+    if (waitingOn) this.command = { command: 'vscode.open', title: `Open #${waitingOn.number}`, arguments: [vscode.Uri.parse(waitingOn.url)] };
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Finish of \`${finish.branch}\` in progress**\n\n`);
     tooltip.appendText(`Done: ${finish.done.join(', ') || 'nothing yet'}\nNext: ${finish.next ?? '-'}\n`);
     if (finish.stopped) tooltip.appendText(`Resolve the conflicts in ${finish.stopped.files.join(', ')}, stage them, then Continue Finish (or Abort Finish).`);
     if (finish.lastError) tooltip.appendText(`Error: ${finish.lastError.message}`);
+    for (const [into, pull] of Object.entries(finish.pulls ?? {})) {
+      // The forge's address as text, never as markdown: clicking the row opens the one waited on.
+      tooltip.appendText(`\n#${pull.number} into ${into}: ${pull.mergeCommit !== undefined ? 'merged' : 'open'} ${pull.url}`);
+    }
+    if (waitingOn) tooltip.appendText('\nOnce it is merged, Continue Finish looks again (its reviews, checks and mergeability).');
     this.tooltip = tooltip;
   }
 }

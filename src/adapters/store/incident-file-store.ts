@@ -189,12 +189,20 @@ export class FileIncidentStore implements IncidentStore {
     if (!(await this.isStale(lock, seen))) return false;
     const breaker = `${lock}.break`;
     try {
-      await (await open(breaker, 'wx', 0o600)).close();
+      const handle = await open(breaker, 'wx', 0o600);
+      try {
+        await handle.writeFile(JSON.stringify({ pid: process.pid, host: os.hostname() }));
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A breaker holds it for microseconds; one left for 30 s belongs to a process that died there.
-      const age = await stat(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > 30_000) await rm(breaker, { force: true });
+      // A breaker holds it for microseconds. One whose process is gone (killed right there) is removed
+      // at once: waiting for it would outlast the lock timeout. One unreadable for 30 s died writing it.
+      const owner = await readFile(breaker, 'utf8').then((t) => JSON.parse(t) as { pid?: unknown; host?: unknown }, () => undefined);
+      const dead = typeof owner?.pid === 'number' && owner.host === os.hostname() && !pidAlive(owner.pid);
+      const age = await stat(breaker).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (dead || age > 30_000) await rm(breaker, { force: true });
       return false;
     }
     try {

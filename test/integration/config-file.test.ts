@@ -42,7 +42,7 @@ describe('config file adapter: .hotfix/config.yaml on disk', () => {
       result.ok ? '' : result.reason,
       [
         '.hotfix/config.yaml:2:10: git.model: must be one of gitflow, trunk (found "gitflw")',
-        '.hotfix/config.yaml:3:3: unknown key git.modle; known keys: model, productionBranch, developBranch, mainBranch, tagPrefix, remote',
+        '.hotfix/config.yaml:3:3: unknown key git.modle; known keys: model, productionBranch, developBranch, mainBranch, tagPrefix, remote, finish, forge',
       ].join('\n'),
     );
     assert.ok(!(result.ok ? '' : result.reason).includes(root), 'the message names the file relative to the repository');

@@ -28,6 +28,7 @@ const common = {
  * - gitops-manifests: the GitOps manifests clone (edits manifests with yaml: its own copy too); the first
  *   manifests change prepared, or the check that git says what runs before auto-sync is restored.
  * - forge-github: @octokit/rest (~500 KB); only a finish through pull requests (git.finish: pull-request).
+ * - forge-gitlab: @gitbeaker/rest; only a finish through GitLab merge requests (git.finish: pull-request).
  */
 const SPLITS = [
   { name: 'kube', entry: 'src/adapters/kube/index.ts', filter: /[/\\]kube[/\\]index(\.js)?$/ },
@@ -35,6 +36,7 @@ const SPLITS = [
   { name: 'kube-context', entry: 'src/adapters/kube/use-context.ts', filter: /[/\\]kube[/\\]use-context(\.js)?$/ },
   { name: 'gitops-manifests', entry: 'src/adapters/gitops/manifests-repo.ts', filter: /[/\\]gitops[/\\]manifests-repo(\.js)?$/ },
   { name: 'forge-github', entry: 'src/adapters/forge/github.ts', filter: /[/\\]forge[/\\]github(\.js)?$/ },
+  { name: 'forge-gitlab', entry: 'src/adapters/forge/gitlab.ts', filter: /[/\\]forge[/\\]gitlab(\.js)?$/ },
 ];
 
 const splitApart = {

@@ -26,6 +26,8 @@ export interface PrepareRequest {
   /** The incident whose timeline gets `manifests-prepared`. */
   readonly incident?: string;
   readonly progress?: (message: string) => void;
+  /** Opens the pushed branch's request through the forge's API (needs the environment's token). */
+  readonly openRequest?: (prepared: PreparedManifests, target: Target) => Promise<PreparedManifests>;
 }
 
 export interface PrepareResult {
@@ -75,7 +77,7 @@ async function prepareWith(root: string, target: Target, change: ManifestsChange
     ...(request.progress ? { progress: request.progress } : {}),
   });
   if (!prepared.ok) return prepared;
-  const p = prepared.value;
+  const p = request.openRequest && prepared.value.pushed ? await request.openRequest(prepared.value, target) : prepared.value;
   let link: IncidentLink = {};
   if (p.kind !== 'none' && p.branch !== undefined && p.commit !== undefined) {
     link = await record(request.incident, [
@@ -107,7 +109,7 @@ export function preparedLines(p: PreparedManifests): string[] {
   const lines = [...p.warnings.map((w) => `warning: ${w}`), p.summary];
   if (p.kind === 'none') return lines;
   lines.push(`  ${p.kind} commit ${(p.commit ?? '').slice(0, 12)} on ${p.branch ?? ''} (from ${p.base}) in ${p.repo}`);
-  if (p.pushed) lines.push(`  pushed${p.pullRequestUrl ? `; open the pull request: ${p.pullRequestUrl}` : ''}`);
+  if (p.pushed) lines.push(`  pushed${p.pullRequest ? `; request #${p.pullRequest.number} opened: ${p.pullRequest.url}` : p.pullRequestUrl ? `; open the pull request: ${p.pullRequestUrl}` : ''}`);
   else {
     if (p.pushError) lines.push(`  the push failed: ${p.pushError} (the branch is kept)`);
     lines.push(`  next: ${p.pushCommand.join(' ')}${p.pullRequestUrl ? `, then open ${p.pullRequestUrl}` : ''}`);
@@ -138,6 +140,7 @@ export async function gitopsPrepare(env: AppEnv, request: GitopsPrepareRequest):
   const link = await linkIncident(env);
   const prepare: PrepareRequest = {
     progress: (m) => env.interaction.progress(m),
+    openRequest: (p, t) => openManifestsRequest(env, p, t),
     ...(request.push !== undefined ? { push: request.push } : {}),
     ...(request.branch !== undefined ? { branch: request.branch } : {}),
     ...(request.issueKey !== undefined ? { issueKey: request.issueKey } : {}),
@@ -165,4 +168,28 @@ export function noManifests(target: Target): Failed {
     `targets.${target.name}.gitops.manifests is not set: there is no manifests repository to prepare the change in.`,
     `Add gitops: { manifests: { repo: ../infra, path: apps/${target.app}/deployment.yaml } } to the target in .hotfix/config.yaml.`,
   );
+}
+
+/**
+ * The pushed manifests branch as a pull (merge) request, opened through the forge's API when its
+ * remote is on one (or gitops.manifests.forge says) and a token is at hand; an open one is found
+ * again. Anything in the way is a warning: the branch is pushed, and the compare address stays.
+ */
+async function openManifestsRequest(env: AppEnv, p: PreparedManifests, target: Target): Promise<PreparedManifests> {
+  const manifests = target.gitops.manifests;
+  if (!p.branch || !p.requestBase || !manifests) return p;
+  const { openForge } = await import('./forge.js');
+  const forge = await openForge(env, p.remoteUrl, manifests.forge, `the manifests change of ${target.name} is pushed`);
+  if (!forge.ok) {
+    // No forge known and no token: the compare address is the way, as before.
+    return manifests.forge || p.pullRequestUrl === undefined ? { ...p, warnings: [...p.warnings, `no request opened: ${forge.reason}`] } : p;
+  }
+  try {
+    const found = await forge.value.findOpen(p.branch, p.requestBase);
+    const pull = found ?? (await forge.value.open({ head: p.branch, base: p.requestBase, title: `${target.name}: ${p.summary}`.slice(0, 250), body: `${p.summary}\n\nPrepared by Hotfix Deployer so that git says what runs in ${target.name} (${target.namespace}) before auto-sync is restored.` }));
+    env.interaction.progress(`${found ? 'found' : 'opened'} ${forge.value.noun} #${pull.number}: ${pull.url}`);
+    return { ...p, pullRequestUrl: pull.url, pullRequest: { number: pull.number, url: pull.url } };
+  } catch (error) {
+    return { ...p, warnings: [...p.warnings, `no request opened: ${message(error)}`] };
+  }
 }

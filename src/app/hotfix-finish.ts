@@ -4,9 +4,8 @@
 
 import { abortFinish, continueFinish, finishHotfix as startFinish, type FinishOutcome } from '../core/hotfix/finish';
 import { FINISH_KEY, type FinishState } from '../core/hotfix/records';
-import { FORGE_TOKEN_ENV } from '../adapters/notify/secret-env';
 import type { HotfixContext } from '../core/hotfix/context';
-import { resolveForge, type Forge } from '../core/hotfix/forge';
+import type { Forge } from '../core/hotfix/forge';
 import { hotfixKey, type FinishAbout, type HotfixRecord } from '../core/hotfix/records';
 import { targetNames } from '../core/config/targets';
 import type { HotfixConfigFile } from '../core/config/types';
@@ -15,6 +14,7 @@ import { badInput } from '../core/result';
 import { validationKey, type SavedValidation } from '../core/verify/validate';
 import { CANCELLED, noteRepository, type Cancelled } from './narrate';
 import type { AppEnv } from './env';
+import { openForge } from './forge';
 import { finishedEvent, linkIncident, recordEvents, severityOf, type IncidentLink } from './incident-link';
 
 /** The options of `finish`, by the names its remedies use. */
@@ -46,7 +46,7 @@ export async function finishHotfix(env: AppEnv, request: FinishRequest = {}): Pr
   noteRepository(env, opened.value);
   const progress = (message: string) => env.interaction.progress(message);
   // git.finish: pull-request: the forge, opened with the person's token, before anything is written.
-  const forge = opened.value.context.settings.finish === 'pull-request' ? await openForge(env, opened.value.context) : undefined;
+  const forge = opened.value.context.settings.finish === 'pull-request' ? await forgeOf(env, opened.value.context) : undefined;
   if (forge && 'reason' in forge) return forge;
   const context = forge ? { ...opened.value.context, forge } : opened.value.context;
 
@@ -83,28 +83,12 @@ export async function finishHotfix(env: AppEnv, request: FinishRequest = {}): Pr
   return { ...outcome, link: recorded };
 }
 
-/** The forge of the remote (git.forge, else its address), with the token from the environment (SecretStorage in VS Code). */
-async function openForge(env: AppEnv, context: HotfixContext): Promise<Forge | Extract<FinishResult, { kind: 'failed' }>> {
-  const refuse = (reason: string, hint: string) => ({ ...badInput(reason, hint), kind: 'failed' as const, resumable: false });
+/** The forge of the remote (git.forge, else its address), with the person's token. */
+async function forgeOf(env: AppEnv, context: HotfixContext): Promise<Forge | Extract<FinishResult, { kind: 'failed' }>> {
   const { settings, git } = context;
   const url = settings.remote !== undefined ? await git.remoteUrl(settings.remote) : undefined;
-  const target = resolveForge(url, settings.forge);
-  if (!target) {
-    return refuse(
-      `git.finish is pull-request, and the remote ${settings.remote ?? '(none)'}${url ? ` (${url})` : ''} is not on a forge this tool knows.`,
-      'Set git.forge.kind (github or gitlab), and git.forge.api for GitHub Enterprise or a self-managed GitLab, in .hotfix/config.yaml.',
-    );
-  }
-  const names = FORGE_TOKEN_ENV[target.kind];
-  const token = names.map((n) => env.secrets[n]?.trim()).find((t): t is string => t !== undefined && t !== '');
-  if (token === undefined) {
-    return refuse(`No ${target.kind === 'github' ? 'GitHub' : 'GitLab'} token to open the requests on ${target.web} with.`, `Set ${names.join(' or ')} to a token with access to ${target.repository} (in VS Code: sign in to GitHub, or store the GitLab token).`);
-  }
-  if (target.kind === 'gitlab') {
-    return refuse('Finishing through GitLab merge requests is not built yet.', 'Set git.finish: direct for this repository for now.');
-  }
-  const { GithubForge } = await import('../adapters/forge/github.js');
-  return new GithubForge(target, token);
+  const opened = await openForge(env, url, settings.forge, `git.finish is pull-request`);
+  return opened.ok ? opened.value : { ...opened, kind: 'failed', resumable: false };
 }
 
 /** What the request says beside the commits: the issue and its title, the linked incident, the validation of the hotfix. */

@@ -155,7 +155,7 @@ function reportFinish(out: Reporter, outcome: FinishResult): ExitCode {
     case 'waiting': {
       const { pull, target, state } = outcome;
       return out.failure(
-        `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull)}.`,
+        `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull, outcome.noun)}.`,
         [`Open it: ${pull.url}`, ...(outcome.note ? [outcome.note] : []), 'Once the forge has merged it, run hotfix-deployer finish --continue (or finish --abort to close the requests this finish opened).'].join('\n  '),
         EXIT.stopped,
         { waiting: target, pull, pulls: state.pulls ?? {} },

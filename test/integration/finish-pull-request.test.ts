@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Octokit } from '@octokit/rest';
 import type * as Forge from '../forge/github.mjs';
 import { importScript } from './fixtures/cluster';
-import { gitflowRepo, type Repo } from './fixtures/repos';
+import { gitflowRepo, trunkRepo, type Repo } from './fixtures/repos';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const REPO = 'acme/shop';
@@ -37,8 +37,8 @@ describe('finish through pull requests: a protected production (CLI, contract-va
   });
 
   /** A gitflow repository whose remote is `acme/shop` on the fake, production protected, and a hotfix branch with one fix. */
-  async function scenario(fix: { file: string; content: string }) {
-    const repo = gitflowRepo();
+  async function scenario(fix: { file: string; content: string }, model: 'gitflow' | 'trunk' = 'gitflow') {
+    const repo = model === 'trunk' ? trunkRepo() : gitflowRepo();
     repos.push(repo);
     // A fake per scenario, whose acme/shop is this scenario's bare remote (a restart costs milliseconds).
     const { startGithubForge } = await importScript<typeof Forge>('test/forge/github.mjs');
@@ -49,7 +49,7 @@ describe('finish through pull requests: a protected production (CLI, contract-va
       protection: { [REPO]: { production: { requiredApprovals: 1, requiredChecks: ['ci'] } } },
     });
     mkdirSync(path.join(repo.work, '.hotfix'), { recursive: true });
-    writeFileSync(path.join(repo.work, '.hotfix', 'config.yaml'), `git:\n  finish: pull-request\n  forge: { kind: github, api: "${forge.url}", repository: ${REPO} }\nissueTracker: { urlTemplate: "https://tracker.example/browse/{issue}" }\n`);
+    writeFileSync(path.join(repo.work, '.hotfix', 'config.yaml'), `git:\n  model: ${model}\n  finish: pull-request\n  forge: { kind: github, api: "${forge.url}", repository: ${REPO} }\nissueTracker: { urlTemplate: "https://tracker.example/browse/{issue}" }\n`);
     // Asynchronous: the fake GitHub answers from this very process, so a blocking spawn would deadlock.
     const cli = (args: string[], token = 'ghp_good'): Promise<Run> =>
       new Promise((resolve) => {
@@ -159,6 +159,30 @@ describe('finish through pull requests: a protected production (CLI, contract-va
     assert.deepEqual(moot.map((p) => [p.base, p.state, p.merged]), [['develop', 'closed', false], ['release/2.0', 'closed', false]], 'the conflicting requests it opened are closed once their resolutions are merged');
   });
 
+  it('trunk: the pull request into production, its tag, then the cherry-pick pull request into main', async () => {
+    const s = await scenario({ file: 'coupon.js', content: 'module.exports = (c) => c?.percent ?? 0;\n' }, 'trunk');
+    assert.equal((await s.cli(['finish'])).code, 3);
+    const prod = await s.pull('production');
+    assert.ok(prod);
+    forge.approve(REPO, prod.number, { user: 'grace-reviewer' });
+    forge.setCheck(REPO, s.fixSha, 'ci', 'completed', 'success');
+    const merged = await forge.merge(REPO, prod.number);
+    assert.ok(merged.merged);
+    const picked = await s.cli(['finish', '--continue']);
+    assert.equal(picked.code, 3, picked.err + picked.out);
+    assert.match(picked.err, /waits for its main request/);
+    assert.equal(s.remote('rev-parse', 'v3.1.1^{commit}'), merged.sha, 'the merge commit tagged with the next patch version');
+    const toMain = (await forge.pulls(REPO)).find((p) => p.base === 'main');
+    assert.equal(toMain?.head, `${s.branch}-to-main`, 'the cherry-picks come from a branch of their own, made from main');
+    assert.equal(toMain?.title, `Cherry-pick ${s.branch} into main: null coupon`);
+    assert.match(s.remote('log', '-1', '--format=%B', `${s.branch}-to-main`), new RegExp(`\\(cherry picked from commit ${s.fixSha}\\)`));
+    assert.ok((await forge.merge(REPO, toMain.number)).merged);
+    const done = await s.cli(['finish', '--continue']);
+    assert.equal(done.code, 0, done.err + done.out);
+    assert.match(s.remote('log', '--format=%B', 'main'), new RegExp(`cherry picked from commit ${s.fixSha}`), 'main has the fix');
+    assert.equal(s.remote('branch', '--list', s.branch, `${s.branch}-to-main`), '', 'both branches deleted on the remote');
+  });
+
   it('abort closes the pull request it opened and deletes only the branch it pushed', async () => {
     const s = await scenario({ file: 'coupon.js', content: 'module.exports = 0;\n' });
     s.remote('branch', 'keep-me', 'production');
@@ -174,6 +198,29 @@ describe('finish through pull requests: a protected production (CLI, contract-va
     assert.equal(s.repo.git('rev-parse', s.branch), s.fixSha, 'the hotfix keeps its commits here');
     const again = await s.cli(['finish', '--continue']);
     assert.match(again.err, /No finish is in progress/);
+  });
+
+  it('a pushed GitOps manifests change is opened as a pull request through the API, and linked in the timeline', async () => {
+    const s = await scenario({ file: 'coupon.js', content: 'module.exports = 2;\n' });
+    // The manifests repository is the one the fake serves as acme/shop here: a clone with a Deployment manifest.
+    const infra = path.join(s.repo.work, '..', 'infra');
+    spawnSync('git', ['clone', '--quiet', s.repo.remote, infra]);
+    spawnSync('git', ['-C', infra, 'switch', '--quiet', '-c', 'main']);
+    mkdirSync(path.join(infra, 'apps'), { recursive: true });
+    writeFileSync(path.join(infra, 'apps', 'web.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: web:1.0\n');
+    for (const args of [['add', '.'], ['-c', 'user.name=Infra', '-c', 'user.email=infra@example.com', 'commit', '--quiet', '-m', 'web 1.0'], ['push', '--quiet', 'origin', 'main']]) spawnSync('git', ['-C', infra, ...args]);
+    const config = path.join(s.repo.work, '.hotfix', 'config.yaml');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}targets:\n  web:\n    namespace: shop\n    app: web\n    gitops:\n      manifests: { repo: ../infra, path: apps/web.yaml, forge: { kind: github, api: "${forge.url}", repository: ${REPO} } }\n`);
+    const incident = await s.cli(['incident', 'create', '--severity=sev2', '--title=web', '--impact=high', '--json']);
+    const id = (JSON.parse(incident.out) as { incident: { id: string } }).incident.id;
+    const prepared = await s.cli(['gitops', 'prepare', '--target=web', '--image=web:1.0.1', '--issue=PAY-7', '--push', '--json']);
+    assert.equal(prepared.code, 0, prepared.err + prepared.out);
+    const doc = JSON.parse(prepared.out) as { branch: string; pullRequest?: { number: number; url: string } };
+    assert.ok(doc.pullRequest, `a request was opened: ${prepared.out}`);
+    const pr = (await forge.pulls(REPO)).find((p) => p.number === doc.pullRequest?.number);
+    assert.deepEqual([pr?.head, pr?.base, pr?.state], [doc.branch, 'main', 'open']);
+    const events = JSON.stringify((JSON.parse((await s.cli(['incident', 'show', `--id=${id}`, '--json'])).out) as { incident: { events: unknown[] } }).incident.events);
+    assert.match(events, new RegExp(`"type":"manifests-prepared"[^}]*"pullRequest":"${doc.pullRequest.url.replace(/[.?/]/g, '\\$&')}"`));
   });
 
   it('an expired token is refused with a clear line before anything is pushed or recorded', async () => {

@@ -43,6 +43,11 @@ export interface PreparedManifests {
   /** The next step when not pushed; empty when nothing was prepared. */
   readonly pushCommand: readonly string[];
   readonly pullRequestUrl?: string;
+  /** The remote's address as configured, and the branch a request would go into (for opening it through the forge's API). */
+  readonly remoteUrl?: string;
+  readonly requestBase?: string;
+  /** The request opened through the forge's API for the pushed branch. */
+  readonly pullRequest?: { readonly number: number; readonly url: string };
   readonly pushed: boolean;
   /** Why the push failed (the branch is kept). */
   readonly pushError?: string;
@@ -212,6 +217,7 @@ export async function prepareManifestsChange(root: string, target: Target, chang
     repo, file, branch, base, commit: made.commit, kind: made.kind, summary, pushCommand, pushed, warnings,
     ...(made.reverted ? { reverted: made.reverted } : {}),
     ...(prUrl !== undefined ? { pullRequestUrl: prUrl } : {}),
+    ...(remoteUrl ? { remoteUrl, requestBase: prBase } : {}),
     ...(pushError !== undefined ? { pushError } : {}),
   });
 }

@@ -4,7 +4,7 @@
 import { badInput, succeeded, type Result } from '../result';
 import { parseDuration } from './duration';
 import { resolveVerify, type VerifySettings } from '../verify/settings';
-import { CONFIG_PATH, type CanaryTraffic, type GitOpsAutoSync, type DeployStrategy, type HotfixConfigFile, type SmokeConfig, type TargetConfig, type WorkloadKind } from './types';
+import { CONFIG_PATH, type ForgeConfig, type CanaryTraffic, type GitOpsAutoSync, type DeployStrategy, type HotfixConfigFile, type SmokeConfig, type TargetConfig, type WorkloadKind } from './types';
 
 export interface Target {
   readonly name: string;
@@ -54,7 +54,7 @@ export interface GitOpsSettings {
   readonly autoSync: GitOpsAutoSync;
   readonly argocdNamespace: string;
   /** `repo` as written (the adapter resolves it against the repository root). */
-  readonly manifests?: { readonly repo: string; readonly path: string; readonly branch: string; readonly remote: string };
+  readonly manifests?: { readonly repo: string; readonly path: string; readonly branch: string; readonly remote: string; readonly forge?: ForgeConfig };
 }
 
 export { parseDuration };
@@ -114,7 +114,15 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
       autoSync: raw.gitops?.autoSync ?? 'ask',
       argocdNamespace: raw.gitops?.argocdNamespace ?? 'argocd',
       ...(raw.gitops?.manifests
-        ? { manifests: { repo: raw.gitops.manifests.repo, path: raw.gitops.manifests.path, branch: raw.gitops.manifests.branch ?? 'main', remote: raw.gitops.manifests.remote ?? 'origin' } }
+        ? {
+            manifests: {
+              repo: raw.gitops.manifests.repo,
+              path: raw.gitops.manifests.path,
+              branch: raw.gitops.manifests.branch ?? 'main',
+              remote: raw.gitops.manifests.remote ?? 'origin',
+              ...(raw.gitops.manifests.forge ? { forge: raw.gitops.manifests.forge } : {}),
+            },
+          }
         : {}),
     },
     ...((raw.tagPattern ?? raw.image) !== undefined ? { tagPattern: raw.tagPattern ?? raw.image } : {}),

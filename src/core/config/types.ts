@@ -243,6 +243,8 @@ export interface ManifestsConfig {
   readonly branch?: string;
   /** Default origin. */
   readonly remote?: string;
+  /** Its forge, when the remote's address does not say: a pushed change is opened as a request through the API. */
+  readonly forge?: ForgeConfig;
 }
 
 export interface SmokeConfig {

@@ -12,22 +12,30 @@ import { nextPatchTag } from './versions';
 
 export type PullStepResult =
   | { readonly kind: 'done'; readonly state: FinishState }
+  | { readonly kind: 'conflict'; readonly state: FinishState; readonly files: readonly string[] }
   /** The request is not merged yet: the finish waits (resumable), saying what it waits for. */
   | { readonly kind: 'waiting'; readonly state: FinishState; readonly target: string; readonly pull: PullRequestView; readonly note?: string };
 
-/** The plan: production first (and the tag on its merge), then every back-merge, then the branch goes. */
-export function pullRequestPlan(targets: readonly string[], production: string, tag: boolean): FinishStepId[] {
+/**
+ * The plan: production first (and the tag on its merge); then gitflow's back-merges of the hotfix
+ * branch itself, or trunk's cherry-pick branch from main; then the branches go.
+ */
+export function pullRequestPlan(targets: readonly string[], production: string, tag: boolean, model: 'gitflow' | 'trunk' = 'gitflow'): FinishStepId[] {
   const back = targets.filter((t) => t !== production);
   return [
     'push-branch',
     `open:${production}`,
     `await:${production}`,
     ...(tag ? (['tag-merge'] as const) : []),
+    ...(model === 'trunk' ? back.map((t): FinishStepId => `pick:${t}`) : []),
     ...back.map((t): FinishStepId => `open:${t}`),
     ...back.map((t): FinishStepId => `await:${t}`),
     'delete-merged',
   ];
 }
+
+/** The branch a request into `target` comes from: the hotfix branch, or (trunk) its cherry-picks onto main. */
+export const headFor = (state: FinishState, target: string): string => (state.model === 'trunk' && target !== state.productionBranch ? `${state.branch}-to-${target.replace(/\//g, '-')}` : state.branch);
 
 export async function runPullStep(ctx: HotfixContext, forge: Forge, state: FinishState, kind: string, target: string, progress: Progress): Promise<PullStepResult> {
   switch (kind) {
@@ -39,6 +47,8 @@ export async function runPullStep(ctx: HotfixContext, forge: Forge, state: Finis
       return awaitMerge(ctx, forge, state, target, progress);
     case 'tag-merge':
       return tagMerge(ctx, state, progress);
+    case 'pick':
+      return pick(ctx, state, target, progress);
     case 'delete-merged':
       return deleteMerged(ctx, state, progress);
     default:
@@ -73,7 +83,7 @@ async function describe(ctx: HotfixContext, state: FinishState, target: string):
   const commits = await ctx.git.commits(base, state.hotfixSha, { noMerges: true });
   const about = state.about ?? {};
   const back = target !== state.productionBranch;
-  const title = `${back ? `Back-merge ${state.branch} into ${target}` : `Hotfix ${state.issueKey}`}${about.title ? `: ${about.title}` : ''}`;
+  const title = `${back ? `${state.model === 'trunk' ? 'Cherry-pick' : 'Back-merge'} ${state.branch} into ${target}` : `Hotfix ${state.issueKey}`}${about.title ? `: ${about.title}` : ''}`;
   const lines = [
     back ? `Brings hotfix ${state.issueKey} (already merged into ${state.productionBranch}${state.tag ? ` and released as ${state.tag}` : ''}) into ${target}.` : `Hotfix ${state.issueKey} for ${state.productionBranch}.`,
     '',
@@ -90,19 +100,22 @@ async function describe(ctx: HotfixContext, state: FinishState, target: string):
 
 async function open(ctx: HotfixContext, forge: Forge, state: FinishState, target: string, progress: Progress): Promise<PullStepResult> {
   if (state.pulls?.[target]) return { kind: 'done', state };
-  const found = await forge.findOpen(state.branch, target);
+  const head = headFor(state, target);
+  // A back-merge's head may have been deleted by the production merge ("delete source branch"): pushed again.
+  if (head === state.branch && target !== state.productionBranch) await ctx.git.push(remoteOf(state), [`refs/heads/${head}:refs/heads/${head}`]);
+  const found = await forge.findOpen(head, target);
   let pull: FinishPull;
   if (found) {
-    progress(`Found ${forge.noun} #${found.number} from ${state.branch} into ${target}: ${found.url}`);
+    progress(`Found ${forge.noun} #${found.number} from ${head} into ${target}: ${found.url}`);
     pull = { number: found.number, url: found.url, opened: false };
   } else {
     const { title, body } = await describe(ctx, state, target);
-    progress(`Opening a ${forge.noun} from ${state.branch} into ${target}`);
-    const opened = await forge.open({ head: state.branch, base: target, title, body });
+    progress(`Opening a ${forge.noun} from ${head} into ${target}`);
+    const opened = await forge.open({ head, base: target, title, body });
     pull = { number: opened.number, url: opened.url, opened: true };
   }
   const next = await save(ctx, { ...state, pulls: { ...state.pulls, [target]: pull } });
-  await audit(ctx, { action: 'hotfix.finish.pull-request', subject: target, details: { branch: state.branch, number: pull.number, url: pull.url, opened: pull.opened } });
+  await audit(ctx, { action: 'hotfix.finish.pull-request', subject: target, details: { branch: head, number: pull.number, url: pull.url, opened: pull.opened } });
   return { kind: 'done', state: next };
 }
 
@@ -128,7 +141,7 @@ async function awaitMerge(ctx: HotfixContext, forge: Forge, state: FinishState, 
   }
   if (view.state === 'open') {
     // A back-merge merged by hand through a branch of its own counts: the hotfix is in the target.
-    const merged = await mergedByHand(ctx, state, target);
+    const merged = state.model === 'trunk' ? undefined : await mergedByHand(ctx, state, target);
     if (!merged) {
       const conflict = view.mergeable === false && target !== state.productionBranch;
       return { kind: 'waiting', state, target, pull: view, ...(conflict ? { note: `It conflicts with ${target}: ${conflictCommands(state, target).join('; ')}.` } : {}) };
@@ -182,24 +195,72 @@ async function tagMerge(ctx: HotfixContext, state: FinishState, progress: Progre
   return { kind: 'done', state: withTag };
 }
 
-/** Merged everywhere: the hotfix branch goes, on the remote and here. */
+/** Merged everywhere: the hotfix branch (and trunk's cherry-pick branches) go, on the remote and here. */
 async function deleteMerged(ctx: HotfixContext, state: FinishState, progress: Progress): Promise<PullStepResult> {
+  for (const target of Object.keys(state.pulls ?? {})) {
+    const head = headFor(state, target);
+    if (head !== state.branch) await deleteBranchEverywhere(ctx, state, head, progress);
+  }
+  await deleteBranchEverywhere(ctx, state, state.branch, progress);
+  await audit(ctx, { action: 'hotfix.finish.delete-branch', subject: state.branch, before: state.hotfixSha, details: { remote: remoteOf(state) } });
+  return { kind: 'done', state };
+}
+
+async function deleteBranchEverywhere(ctx: HotfixContext, state: FinishState, branch: string, progress: Progress): Promise<void> {
   const { git } = ctx;
   const remote = remoteOf(state);
   // Gone already when the forge deletes merged branches: the fetch then finds nothing to delete.
-  const onRemote = await git.fetch(remote, [`+refs/heads/${state.branch}:refs/remotes/${remote}/${state.branch}`]).then(() => true, () => false);
+  const onRemote = await git.fetch(remote, [`+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]).then(() => true, () => false);
   if (onRemote) {
-    progress(`Deleting ${state.branch} from ${remote}`);
-    await git.push(remote, [`:refs/heads/${state.branch}`]);
+    progress(`Deleting ${branch} from ${remote}`);
+    await git.push(remote, [`:refs/heads/${branch}`]);
   }
-  const local = await git.resolveCommit(`refs/heads/${state.branch}`);
+  const local = await git.resolveCommit(`refs/heads/${branch}`);
   if (local !== undefined) {
-    if ((await git.currentBranch()) === state.branch) await git.checkoutDetached(local);
-    progress(`Deleting ${state.branch}`);
-    await git.deleteBranch(state.branch);
+    if ((await git.currentBranch()) === branch) await git.checkoutDetached(local);
+    progress(`Deleting ${branch}`);
+    await git.deleteBranch(branch);
   }
-  await audit(ctx, { action: 'hotfix.finish.delete-branch', subject: state.branch, before: state.hotfixSha, details: { remote } });
-  return { kind: 'done', state };
+}
+
+/**
+ * trunk: the hotfix's commits cherry-picked (-x) onto a branch made from the remote's `target`, then
+ * pushed for its request. A conflict stops the finish as a local cherry-pick does: resolve, stage,
+ * continue. Commits already picked (their -x line is there) are not picked again.
+ */
+async function pick(ctx: HotfixContext, state: FinishState, target: string, progress: Progress): Promise<PullStepResult> {
+  const { git } = ctx;
+  const remote = remoteOf(state);
+  const head = headFor(state, target);
+  if ((await git.inProgress()) === 'cherry-pick') {
+    const conflicted = (await git.status()).conflicted;
+    if (conflicted.length > 0) return { kind: 'conflict', state, files: conflicted };
+    progress(`Continuing the cherry-pick onto ${head}`);
+    const outcome = await git.continueCherryPick();
+    if (outcome.kind === 'conflict') return { kind: 'conflict', state, files: outcome.files };
+  }
+  await git.fetch(remote, [`+refs/heads/${target}:refs/remotes/${remote}/${target}`]);
+  const start = `refs/remotes/${remote}/${target}`;
+  if ((await git.resolveCommit(`refs/heads/${head}`)) === undefined) {
+    progress(`Making ${head} from ${remote}/${target}`);
+    await git.createAndCheckout(head, start);
+  } else if ((await git.currentBranch()) !== head) {
+    await git.checkout(head);
+  }
+  const base = state.original.branches[state.productionBranch] ?? state.productionBranch;
+  const commits = await git.commits(base, state.hotfixSha, { noMerges: true });
+  const picked = (await git.messages(start, `refs/heads/${head}`)).join('\n');
+  const remaining = commits.filter((c) => !picked.includes(`(cherry picked from commit ${c.sha})`));
+  if (remaining.length > 0) {
+    progress(`Cherry-picking ${remaining.length} commit(s) onto ${head}`);
+    const outcome = await git.cherryPick(remaining.map((c) => c.sha));
+    if (outcome.kind === 'conflict') return { kind: 'conflict', state, files: outcome.files };
+  }
+  const next = state.pushedBranches?.includes(head) ? state : await save(ctx, { ...state, pushedBranches: [...(state.pushedBranches ?? []), head] });
+  progress(`Pushing ${head} to ${remote}`);
+  await git.push(remote, [`refs/heads/${head}:refs/heads/${head}`]);
+  await audit(ctx, { action: 'hotfix.finish.cherry-pick', subject: target, after: (await git.resolveCommit(`refs/heads/${head}`)) ?? '', details: { branch: head, commits: commits.length } });
+  return { kind: 'done', state: next };
 }
 
 /** Abort: close the requests this finish opened, delete the branches it pushed (only those). */
@@ -256,8 +317,8 @@ export async function remoteTargets(ctx: HotfixContext): Promise<string[] | Refu
   if (settings.model === 'gitflow') {
     if (settings.developBranch === undefined) return { reason: 'gitflow needs a develop branch and none is configured.', hint: 'Set git.developBranch in .hotfix/config.yaml, or git.model: trunk.' };
     needed.push(settings.developBranch, ...onRemote.filter((b) => b.startsWith('release/')).sort());
-  } else {
-    return { reason: 'A trunk finish through pull requests (into production, then the cherry-pick request into main) is not built yet.', hint: 'Set git.finish: direct for a trunk repository for now.' };
+  } else if (settings.mainBranch !== settings.productionBranch) {
+    needed.push(settings.mainBranch);
   }
   const missing = needed.filter((b) => !onRemote.includes(b));
   if (missing.length > 0) return { reason: `${remote} has no branch ${missing.join(', ')} (as last fetched).`, hint: `Fetch it (git fetch ${remote}), or check git.productionBranch and git.developBranch.` };
@@ -271,5 +332,15 @@ export async function abortThroughForge(ctx: HotfixContext, state: FinishState, 
     return { reason: `The ${merged[0]} request of ${state.branch} (#${merged[1].number}) is merged already: an abort cannot take that back.`, hint: 'Continue the finish; to undo the fix itself, revert it in a new hotfix.' };
   }
   if (!ctx.forge) return { reason: 'No forge is open to close the requests of this finish (its token?).', hint: 'Set the token, then abort again.' };
-  return { undone: await abortPulls(ctx, ctx.forge, state, progress) };
+  const undone = await abortPulls(ctx, ctx.forge, state, progress);
+  // trunk: a cherry-pick branch made here goes too, with any cherry-pick in progress on it.
+  const { git } = ctx;
+  if ((await git.inProgress()) === 'cherry-pick') await git.abortCherryPick();
+  const picks = state.plan.filter((s) => s.startsWith('pick:')).map((s) => headFor(state, s.slice('pick:'.length)));
+  if (picks.length > 0) {
+    const current = await git.currentBranch();
+    if (current !== undefined && picks.includes(current)) await (state.original.head !== undefined ? git.checkout(state.original.head) : git.checkoutDetached(state.original.headSha));
+    for (const head of picks) if ((await git.resolveCommit(`refs/heads/${head}`)) !== undefined) await git.deleteBranch(head);
+  }
+  return { undone };
 }

@@ -31,6 +31,7 @@ export async function runStep(ctx: HotfixContext, state: FinishState, step: Fini
     case 'open':
     case 'await':
     case 'tag-merge':
+    case 'pick':
     case 'delete-merged':
       if (!ctx.forge) throw new Error('this finish goes through pull requests, and no forge is open (its token?)');
       return runPullStep(ctx, ctx.forge, state, kind, target, progress);

@@ -36,7 +36,7 @@ export type FinishOutcome =
     }
   | { readonly kind: 'stopped'; readonly state: FinishState; readonly step: FinishStepId; readonly files: readonly string[] }
   /** git.finish: pull-request: a request is not merged yet; `finish --continue` looks again. */
-  | { readonly kind: 'waiting'; readonly state: FinishState; readonly target: string; readonly pull: PullRequestView; readonly note?: string }
+  | { readonly kind: 'waiting'; readonly state: FinishState; readonly target: string; readonly pull: PullRequestView; readonly noun: string; readonly note?: string }
   /** Every branch and tag is back where it was before the finish began; the hotfix branch keeps its commits. */
   | { readonly kind: 'aborted'; readonly branch: string; readonly undone: readonly FinishStepId[]; readonly closed?: readonly string[] }
   | (Failed & { readonly kind: 'failed'; readonly resumable: boolean });
@@ -125,7 +125,7 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
     actor,
     hotfixSha,
     original: { headSha: (await git.resolveCommit('HEAD')) ?? hotfixSha, branches: original, ...(head !== undefined ? { head } : {}) },
-    plan: viaForge ? pullRequestPlan(targets, production, baselineVersion !== undefined) : planSteps(ctx, targets, baselineVersion !== undefined, options.push ?? true),
+    plan: viaForge ? pullRequestPlan(targets, production, baselineVersion !== undefined, settings.model) : planSteps(ctx, targets, baselineVersion !== undefined, options.push ?? true),
     done: [],
     ...(viaForge && ctx.forge ? { forge: { kind: ctx.forge.target.kind, repository: ctx.forge.target.repository, web: ctx.forge.target.web } } : {}),
     ...(options.about ? { about: options.about } : {}),
@@ -230,7 +230,7 @@ async function drive(ctx: HotfixContext, initial: FinishState, progress: Progres
     if (result.kind === 'waiting') {
       const { stopped: _w, lastError: _l, ...waiting } = state;
       await ctx.store.write(FINISH_KEY, waiting);
-      return { kind: 'waiting', state: waiting, target: result.target, pull: result.pull, ...(result.note ? { note: result.note } : {}) };
+      return { kind: 'waiting', state: waiting, target: result.target, pull: result.pull, noun: ctx.forge?.noun ?? 'pull request', ...(result.note ? { note: result.note } : {}) };
     }
     if (result.kind === 'conflict') {
       state = { ...state, stopped: { step, files: result.files, at: ctx.clock.now().toISOString() } };

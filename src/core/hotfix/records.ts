@@ -38,6 +38,8 @@ export type FinishStepId =
   | `open:${string}`
   | `await:${string}`
   | 'tag-merge'
+  /** trunk: the hotfix's commits cherry-picked onto a branch from the remote's main, pushed for its request. */
+  | `pick:${string}`
   | 'delete-merged';
 
 /** A pull (merge) request of a finish, by the branch it goes into. */

@@ -180,7 +180,7 @@ async function runFinish(deps: HotfixCommandDeps, opened: Opened, title: string,
     }
     case 'waiting': {
       const { pull, target, state } = outcome;
-      const message = `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull)}.${outcome.note ? ` ${outcome.note}` : ''}`;
+      const message = `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull, outcome.noun)}.${outcome.note ? ` ${outcome.note}` : ''}`;
       deps.log.info(message);
       const openIt = { title: `Open #${pull.number}`, run: async () => { await vscode.env.openExternal(vscode.Uri.parse(pull.url)); } };
       void showRefusal(deps.log, { reason: message, hint: 'Once it is merged, Continue Finish.', remedies: [CONTINUE_FINISH, ABORT_FINISH] }, [openIt], root);

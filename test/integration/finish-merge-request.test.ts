@@ -4,18 +4,16 @@
 // REST API, and merges happen in the real bare remote, as GitLab would make them.
 
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MergeRequests } from '@gitbeaker/rest';
 import type * as Forge from '../forge/gitlab.mjs';
 import { importScript } from './fixtures/cluster';
-import { gitflowRepo, type Repo } from './fixtures/repos';
+import { forgeRepo } from './fixtures/forge-repo';
+import type { Repo } from './fixtures/repos';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const REPO = 'acme/shop';
-
-interface Run { code: number | null; out: string; err: string }
 
 describe('finish through merge requests: a protected production (CLI, contract-validated fake GitLab, real bare remote)', function () {
   this.timeout(120_000);
@@ -36,37 +34,23 @@ describe('finish through merge requests: a protected production (CLI, contract-v
 
   /** A gitflow repository whose remote is `acme/shop` on the fake (one approval into production, pipelines must succeed), and a hotfix branch with one fix. */
   async function scenario(fix: { file: string; content: string }) {
-    const repo = gitflowRepo();
-    repos.push(repo);
     // A fake per scenario, whose acme/shop is this scenario's bare remote (a restart costs milliseconds).
-    const { startGitlabForge } = await importScript<typeof Forge>('test/forge/gitlab.mjs');
-    await forge.close();
-    forge = await startGitlabForge({
-      projects: { [REPO]: repo.remote },
-      tokens: { valid: ['glpat-good'], expired: ['glpat-old'] },
-      rules: { [REPO]: { approvals: { production: 1 }, pipelinesMustSucceed: true } },
+    const base = await forgeRepo({
+      fix,
+      tokenVariable: 'GITLAB_TOKEN',
+      token: 'glpat-good',
+      forge: async (remote) => {
+        const { startGitlabForge } = await importScript<typeof Forge>('test/forge/gitlab.mjs');
+        await forge.close();
+        forge = await startGitlabForge({ projects: { [REPO]: remote }, tokens: { valid: ['glpat-good'], expired: ['glpat-old'] }, rules: { [REPO]: { approvals: { production: 1 }, pipelinesMustSucceed: true } } });
+        return `{ kind: gitlab, api: "${forge.url}", repository: ${REPO} }`;
+      },
     });
-    mkdirSync(path.join(repo.work, '.hotfix'), { recursive: true });
-    writeFileSync(path.join(repo.work, '.hotfix', 'config.yaml'), `git:\n  finish: pull-request\n  forge: { kind: gitlab, api: "${forge.url}", repository: ${REPO} }\nissueTracker: { urlTemplate: "https://tracker.example/browse/{issue}" }\n`);
-    // Asynchronous: the fake GitLab answers from this very process, so a blocking spawn would deadlock.
-    const cli = (args: string[], token = 'glpat-good'): Promise<Run> =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [CLI, ...args], { cwd: repo.work, encoding: 'utf8', env: { ...process.env, GITLAB_TOKEN: token, GITHUB_TOKEN: '', GH_TOKEN: '' } }, (error, out, err) => {
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err });
-        });
-      });
-    const created = await cli(['create', '--issue=PAY-7', '--title=null coupon']);
-    assert.equal(created.code, 0, created.err);
-    writeFileSync(path.join(repo.work, fix.file), fix.content);
-    repo.git('add', fix.file);
-    repo.git('commit', '--quiet', '-m', 'fix: guard a null coupon');
-    const branch = repo.git('branch', '--show-current');
+    repos.push(base.repo);
+    const { branch } = base;
     const mrs = new MergeRequests({ host: forge.url.replace(/\/api\/v4$/, ''), token: 'glpat-good' });
-    const remote = (...args: string[]) => repo.git('--git-dir', repo.remote, ...args);
-    const auditFile = path.join(repo.work, '.git', 'hotfix', 'audit.jsonl');
-    const audit = () => (existsSync(auditFile) ? readFileSync(auditFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { action: string }).action) : []);
     const request = async (target: string) => (await forge.mergeRequests(REPO)).find((m) => m.target === target && m.source === branch);
-    return { repo, cli, branch, mrs, remote, audit, request, fixSha: repo.sha('HEAD') };
+    return { ...base, mrs, request };
   }
 
   it('opens the merge request, waits for its approval and pipeline, tags GitLab\'s merge commit, back-merges, then deletes the branch', async () => {

@@ -4,19 +4,17 @@
 // and merges happen in the real bare remote, as GitHub would make them.
 
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Octokit } from '@octokit/rest';
 import type * as Forge from '../forge/github.mjs';
 import { importScript } from './fixtures/cluster';
-import { gitflowRepo, trunkRepo, type Repo } from './fixtures/repos';
+import { forgeRepo } from './fixtures/forge-repo';
+import type { Repo } from './fixtures/repos';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const REPO = 'acme/shop';
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-interface Run { code: number | null; out: string; err: string }
 
 describe('finish through pull requests: a protected production (CLI, contract-validated fake GitHub, real bare remote)', function () {
   this.timeout(120_000);
@@ -38,37 +36,23 @@ describe('finish through pull requests: a protected production (CLI, contract-va
 
   /** A gitflow repository whose remote is `acme/shop` on the fake, production protected, and a hotfix branch with one fix. */
   async function scenario(fix: { file: string; content: string }, model: 'gitflow' | 'trunk' = 'gitflow') {
-    const repo = model === 'trunk' ? trunkRepo() : gitflowRepo();
-    repos.push(repo);
     // A fake per scenario, whose acme/shop is this scenario's bare remote (a restart costs milliseconds).
-    const { startGithubForge } = await importScript<typeof Forge>('test/forge/github.mjs');
-    await forge.close();
-    forge = await startGithubForge({
-      repos: { [REPO]: repo.remote },
-      tokens: { valid: ['ghp_good'], expired: ['ghp_old'] },
-      protection: { [REPO]: { production: { requiredApprovals: 1, requiredChecks: ['ci'] } } },
+    const base = await forgeRepo({
+      model,
+      fix,
+      tokenVariable: 'GITHUB_TOKEN',
+      token: 'ghp_good',
+      forge: async (remote) => {
+        const { startGithubForge } = await importScript<typeof Forge>('test/forge/github.mjs');
+        await forge.close();
+        forge = await startGithubForge({ repos: { [REPO]: remote }, tokens: { valid: ['ghp_good'], expired: ['ghp_old'] }, protection: { [REPO]: { production: { requiredApprovals: 1, requiredChecks: ['ci'] } } } });
+        return `{ kind: github, api: "${forge.url}", repository: ${REPO} }`;
+      },
     });
-    mkdirSync(path.join(repo.work, '.hotfix'), { recursive: true });
-    writeFileSync(path.join(repo.work, '.hotfix', 'config.yaml'), `git:\n  model: ${model}\n  finish: pull-request\n  forge: { kind: github, api: "${forge.url}", repository: ${REPO} }\nissueTracker: { urlTemplate: "https://tracker.example/browse/{issue}" }\n`);
-    // Asynchronous: the fake GitHub answers from this very process, so a blocking spawn would deadlock.
-    const cli = (args: string[], token = 'ghp_good'): Promise<Run> =>
-      new Promise((resolve) => {
-        execFile(process.execPath, [CLI, ...args], { cwd: repo.work, encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: token, GH_TOKEN: '' } }, (error, out, err) => {
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err });
-        });
-      });
-    const created = await cli(['create', '--issue=PAY-7', '--title=null coupon']);
-    assert.equal(created.code, 0, created.err);
-    writeFileSync(path.join(repo.work, fix.file), fix.content);
-    repo.git('add', fix.file);
-    repo.git('commit', '--quiet', '-m', 'fix: guard a null coupon');
-    const branch = repo.git('branch', '--show-current');
+    repos.push(base.repo);
     const octokit = new Octokit({ auth: 'ghp_good', baseUrl: forge.url, log: quiet });
-    const remote = (...args: string[]) => repo.git('--git-dir', repo.remote, ...args);
-    const auditFile = path.join(repo.work, '.git', 'hotfix', 'audit.jsonl');
-    const audit = () => (existsSync(auditFile) ? readFileSync(auditFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { action: string }).action) : []);
-    const pull = async (base: string) => (await forge.pulls(REPO)).find((p) => p.base === base && p.head === branch);
-    return { repo, cli, branch, octokit, remote, audit, pull, fixSha: repo.sha('HEAD') };
+    const pull = async (target: string) => (await forge.pulls(REPO)).find((p) => p.base === target && p.head === base.branch);
+    return { ...base, octokit, pull };
   }
 
   it('opens the pull request, waits for its review and checks, tags the merge commit, back-merges, then deletes the branch', async () => {

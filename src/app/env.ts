@@ -32,8 +32,14 @@ export interface EnvOptions {
   /** How the configuration file is read (once per repository per operation); default: the file. */
   readonly readConfig?: ConfigReader;
   /** The front end's token for a forge (VS Code's GitHub sign-in, SecretStorage); undefined: the environment's. */
-  readonly forgeToken?: (forge: ForgeTarget) => Promise<string | undefined>;
+  readonly forgeToken?: ForgeTokenSource;
 }
+
+/**
+ * A front end's token for a forge; undefined: try the environment's. `refused`: no token may go to
+ * this forge from here (an untrusted workspace names it), and none from the environment either.
+ */
+export type ForgeTokenSource = (forge: ForgeTarget) => Promise<string | undefined | { readonly refused: string; readonly hint: string }>;
 
 export interface AppEnv {
   readonly dir: string;
@@ -48,7 +54,7 @@ export interface AppEnv {
   incidents(): Promise<Result<OpenIncidents>>;
   /** A deploy target through the kube context, wired to the interaction's progress and cancel; opened once per operation. */
   target(name: string): Promise<Result<OpenDeploy>>;
-  readonly forgeToken?: (forge: ForgeTarget) => Promise<string | undefined>;
+  readonly forgeToken?: ForgeTokenSource;
 }
 
 export function createEnv(options: EnvOptions): AppEnv {

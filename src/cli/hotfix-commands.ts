@@ -4,6 +4,7 @@ import { pullRequestLine } from '../core/hotfix/forge';
 import type { Command } from 'commander';
 import { createHotfix, type CreateOutcome, type DriftUnresolved } from '../app/hotfix-create';
 import { finishHotfix, type FinishResult } from '../app/hotfix-finish';
+import { finishRequests, requestDescription } from '../app/hotfix-requests';
 import { noteRepository } from '../app/narrate';
 import { hotfixStatus } from '../core/hotfix/status';
 import { cliEnv, type CommonFlags } from './compose';
@@ -193,5 +194,10 @@ async function status(io: Io, options: CommonFlags): Promise<ExitCode> {
     if (f.stopped) lines.push(`  stopped on conflicts in ${f.stopped.files.join(', ')}: resolve, git add, then finish --continue (or --abort)`);
     if (f.lastError) lines.push(`  failed at ${f.lastError.step}: ${f.lastError.message}`);
   }
-  return out.result({ status: s }, lines);
+  // Through a forge: each request as the forge shows it now (reviews, checks, mergeability).
+  const requests = s.finish?.pulls && Object.keys(s.finish.pulls).length > 0 ? await finishRequests(env) : undefined;
+  if (requests?.kind === 'requests') {
+    for (const r of requests.rows) lines.push(`  ${r.into === requests.waitingOn ? 'waiting for ' : ''}${requests.noun} #${r.number} into ${r.into}: ${requestDescription(r)}  ${r.url}`);
+  }
+  return out.result({ status: s, ...(requests?.kind === 'requests' ? { requests: requests.rows } : {}) }, lines);
 }

@@ -12,7 +12,7 @@ import type { NotificationSecrets } from './incident/notify-secrets';
 import { label } from './incident/present';
 import { helmPathSetting, kubeconfigSetting } from './settings';
 import { isTrusted } from './trust';
-import { UNTRUSTED_CLUSTER } from './trust-gate';
+import { UNTRUSTED_CLUSTER, UNTRUSTED_FORGE } from './trust-gate';
 
 export interface EditorDeps {
   readonly log: vscode.LogOutputChannel;
@@ -162,7 +162,7 @@ export async function editorEnv(deps: EditorDeps, root: string, interaction: Int
     ...(helmPath !== undefined ? { helmPath } : {}),
     secrets: deps.secrets ? await deps.secrets.env() : process.env,
     onGitCommand: (args) => deps.log.trace(`git ${args.join(' ')}`),
-    forgeToken: (forge) => forgeToken(forge, deps),
+    forgeToken: (forge) => forgeToken(forge, deps, interaction.interactive),
   });
   return {
     ...env,
@@ -172,18 +172,33 @@ export async function editorEnv(deps: EditorDeps, root: string, interaction: Int
 }
 
 /**
- * A forge's token from VS Code: GitHub through its own sign-in (the built-in github, or
- * github-enterprise for another host, with the repo scope), GitLab from SecretStorage. Undefined when
- * there is none: the environment's GITHUB_TOKEN / GITLAB_TOKEN are tried next. Never logged.
+ * A forge's token from VS Code: GitHub through its own sign-in (the built-in github for github.com,
+ * github-enterprise for the host its github-enterprise.uri setting names), GitLab from SecretStorage
+ * for that host. Each goes only to the host it belongs to, whatever a repository's git.forge says, and
+ * none at all (not even the environment's) from an untrusted workspace, whose configuration could name
+ * any server. Undefined: the environment's GITHUB_TOKEN / GITLAB_TOKEN are tried next. Never logged.
+ * Asked without a sign-in prompt when nobody is there to answer it (the views).
  */
-async function forgeToken(forge: ForgeTarget, deps: EditorDeps): Promise<string | undefined> {
-  if (forge.kind === 'gitlab') return deps.secrets?.forgeToken('gitlab');
-  const provider = forge.api === 'https://api.github.com' ? 'github' : 'github-enterprise';
+async function forgeToken(forge: ForgeTarget, deps: EditorDeps, interactive: boolean): Promise<string | undefined | { refused: string; hint: string }> {
+  if (!isTrusted()) return { refused: UNTRUSTED_FORGE, hint: `Trust the workspace, or finish from a terminal with ${forge.kind === 'gitlab' ? 'GITLAB_TOKEN' : 'GITHUB_TOKEN'} set.` };
+  const origin = originOf(forge.api);
+  if (forge.kind === 'gitlab') return origin !== undefined ? deps.secrets?.forgeToken('gitlab', origin) : undefined;
+  const enterprise = originOf(vscode.workspace.getConfiguration('github-enterprise').get<string>('uri') ?? '');
+  const provider = forge.api === 'https://api.github.com' ? 'github' : enterprise !== undefined && enterprise === origin ? 'github-enterprise' : undefined;
+  if (provider === undefined) return undefined;
   try {
-    const session = await vscode.authentication.getSession(provider, ['repo'], { createIfNone: true });
-    return session.accessToken;
+    const session = await vscode.authentication.getSession(provider, ['repo'], interactive ? { createIfNone: true } : { silent: true });
+    return session?.accessToken;
   } catch (error) {
     deps.log.warn(`No ${provider} sign-in for ${forge.repository}: ${error instanceof Error ? error.message : String(error)}; trying GITHUB_TOKEN`);
+    return undefined;
+  }
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return url === '' ? undefined : new URL(url).origin;
+  } catch {
     return undefined;
   }
 }

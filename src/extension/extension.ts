@@ -19,6 +19,7 @@ import {
   openIssueCommand,
   type HotfixCommandDeps,
 } from './hotfix/commands';
+import { openRequestCommand, setGitlabTokenCommand } from './hotfix/forge-commands';
 import { HotfixService } from './hotfix/service';
 import { createFromProductionCommand } from './hotfix/from-production';
 import { pauseAutoSyncCommand, prepareManifestsCommand, restoreAutoSyncCommand } from './gitops/commands';
@@ -71,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
   // Every line of the log passes the redaction of the notification secrets (a receiver may echo one).
   const log = redactingLog(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }), notifySecrets, context.secrets.onDidChange);
   const repositories = new Repositories(log);
-  const service = new HotfixService(repositories, log);
+  const service = new HotfixService(repositories, log, notifySecrets);
   const deploys = new DeployService(repositories, log, notifySecrets);
   const incidents = new IncidentService(repositories, log);
   const statusBar = new IncidentStatusBar(incidents, log);
@@ -96,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
         createHotfixFromProduction: (arg) => createFromProductionCommand({ ...deps, deploys }, arg),
         finishHotfix: (arg) => finishHotfixCommand(deps, arg),
         continueFinish: (arg) => continueFinishCommand(deps, arg),
+        openRequest: (arg) => openRequestCommand(arg),
+        setGitlabToken: (arg) => setGitlabTokenCommand({ repositories, secrets: notifySecrets, log }, arg),
         abortFinish: (arg) => abortFinishCommand(deps, arg),
         openIssue: (arg) => openIssueCommand(deps, arg),
         deploy: (arg) => deployCommand(deployDeps, arg),

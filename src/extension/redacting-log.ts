@@ -1,6 +1,6 @@
-// The output channel as the whole extension writes to it, with the notification channels' secrets
-// (SecretStorage over the environment) redacted from every message and error: a receiver's error page
-// or a fetch error may quote a webhook URL, and the log is copied into bug reports.
+// The output channel as the whole extension writes to it, with the notification channels' secrets and
+// the stored GitLab tokens (SecretStorage over the environment) redacted from every message and error:
+// a receiver's error page or a fetch error may quote a webhook URL, and the log is copied into bug reports.
 
 import type * as vscode from 'vscode';
 import { secretRedactor } from '../app/secrets';
@@ -25,8 +25,8 @@ function redactArg(redact: Redact, arg: unknown): unknown {
 export function redactingLog(log: vscode.LogOutputChannel, secrets: NotificationSecrets, onDidChange: vscode.Event<unknown>): vscode.LogOutputChannel & vscode.Disposable {
   let redact = secretRedactor(process.env);
   const refresh = () => {
-    secrets.env().then(
-      (env) => (redact = secretRedactor(env)),
+    Promise.all([secrets.env(), secrets.forgeTokens('gitlab')]).then(
+      ([env, tokens]) => (redact = secretRedactor(env, Object.values(tokens))),
       () => undefined, // SecretStorage unavailable: the environment's redaction stays
     );
   };

@@ -20,6 +20,7 @@ export const COMMAND_TITLES: Readonly<Partial<Record<CommandKey, string>>> = {
   createHotfixFromProduction: 'Create Hotfix from Production…',
   finishHotfix: 'Finish Hotfix',
   continueFinish: 'Continue Finish',
+  setGitlabToken: 'Set GitLab Token…',
   abortFinish: 'Abort Finish',
   deploy: 'Deploy…',
   rollback: 'Rollback…',

@@ -30,6 +30,7 @@ const NEEDS_TRUST: Readonly<Partial<Record<CommandKey, string>>> = {
   verify: `Verify… ${CLUSTER}`,
   createHotfixFromProduction: `Create Hotfix from Production… ${CLUSTER}`,
   setUpRepository: `Set Up Repository… ${CLUSTER}`,
+  setGitlabToken: `Set GitLab Token… sends the token to the GitLab the repository's configuration names`,
 };
 
 /** The refusal for a cluster read that is not a command (the Deployments view, the panel's canary). */
@@ -40,6 +41,9 @@ export const UNTRUSTED_INCIDENT_STORE = untrusted(`this repository keeps its inc
 
 /** Resolving an incident that paused GitOps auto-sync restores it on the cluster. */
 export const UNTRUSTED_GITOPS_RESTORE = untrusted(`resolving the incident restores the GitOps auto-sync it paused, and Hotfix ${CLUSTER} only in a trusted workspace.`);
+
+/** A finish through pull requests: the repository's git.forge names where the person's token goes. */
+export const UNTRUSTED_FORGE = untrusted(`its .hotfix/config.yaml names the forge your GitHub or GitLab token would be sent to, and Hotfix hands a token to a forge only in a trusted workspace.`);
 
 function untrusted(why: string): string {
   return `This workspace is not trusted: ${why} Trust it with ${MANAGE_TRUST}.`;

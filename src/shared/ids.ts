@@ -8,6 +8,8 @@ export const COMMANDS = {
   createHotfixFromProduction: 'hotfixDeployer.createHotfixFromProduction',
   finishHotfix: 'hotfixDeployer.finishHotfix',
   continueFinish: 'hotfixDeployer.continueFinish',
+  openRequest: 'hotfixDeployer.openRequest',
+  setGitlabToken: 'hotfixDeployer.setGitlabToken',
   abortFinish: 'hotfixDeployer.abortFinish',
   openIssue: 'hotfixDeployer.openIssue',
   deploy: 'hotfixDeployer.deploy',

@@ -78,9 +78,19 @@ describe('finish through pull requests: a protected production (CLI, contract-va
     assert.equal(blocked.code, 3);
     const waiting = JSON.parse(blocked.out) as { waiting: string; pull: { mergeState: string; reviews: { approved: string[] } } };
     assert.equal(waiting.waiting, 'production');
+    // status reads the request live from the forge: what stands between it and the merge.
+    const shown = await s.cli(['status']);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /^ {2}waiting for pull request #1 into production: (blocked by the branch rules|mergeability being computed) · no approval yet · checks: (ci pending|none) {2}http:\/\/127\.0\.0\.1:\d+\/acme\/shop\/pull\/1$/m);
 
     forge.approve(REPO, opened.number, { user: 'grace-reviewer' });
     forge.setCheck(REPO, s.fixSha, 'ci', 'completed', 'success');
+    const ready = JSON.parse((await s.cli(['status', '--json'])).out) as { requests: { into: string; merged: boolean; view: { mergeState: string; reviews: { approved: string[] }; checks: { passed: string[] } } }[] };
+    assert.deepEqual(
+      ready.requests.map((r) => [r.into, r.merged, r.view.mergeState, r.view.reviews.approved, r.view.checks.passed]),
+      [['production', false, 'clean', ['grace-reviewer'], ['ci']]],
+      'approved, its check passed, and still waiting for a person to merge it',
+    );
     const merged = await forge.merge(REPO, opened.number);
     assert.ok(merged.merged, JSON.stringify(merged));
 

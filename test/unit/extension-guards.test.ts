@@ -17,12 +17,12 @@ describe('extension guards: workspace trust', () => {
   // Decided, not defaulted: a new command must be put on one side or the other here.
   const CLUSTER_OR_REPO_CODE: readonly CommandKey[] = [
     'deploy', 'rollback', 'rollbackToRevision', 'promoteCanary', 'abortCanary', 'rolloutAction', 'pauseAutoSync', 'restoreAutoSync', 'prepareManifestsChange',
-    'validate', 'verify', 'createHotfixFromProduction', 'setUpRepository',
+    'validate', 'verify', 'createHotfixFromProduction', 'setUpRepository', 'setGitlabToken',
   ];
   const RESTRICTED_MODE: readonly CommandKey[] = [
     'refresh', 'showLog', 'createHotfix', 'finishHotfix', 'continueFinish', 'abortFinish', 'openIssue', 'switchKubeContext',
     'verifyAudit', 'declareIncident', 'updateIncident', 'resolveIncident', 'draftPostmortem', 'openIncident',
-    'configureNotifications', 'openPanel', 'showCanary',
+    'configureNotifications', 'openPanel', 'showCanary', 'openRequest',
   ];
 
   it('classifies every command', () => {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { renderInitConfig } from '../../src/core/config/init';
 import { parseConfig } from '../../src/core/config/parse';
-import { parseRemote, pullRequestLine, resolveForge } from '../../src/core/hotfix/forge';
+import { mergeWords, requestDescription, type FinishRequestRow } from '../../src/app/hotfix-requests';
+import { parseRemote, pullRequestLine, resolveForge, type PullRequestView } from '../../src/core/hotfix/forge';
 import { pullRequestPlan } from '../../src/core/hotfix/finish-pr';
 
 describe('forge: which one a remote is on', () => {
@@ -52,5 +53,28 @@ describe('forge: init suggests pull requests for a GitHub or GitLab remote', () 
     const plain = renderInitConfig({ git }).text;
     assert.match(plain, /\n {2}# finish: pull-request /);
     assert.ok(parseConfig(plain, '.hotfix/config.yaml').ok);
+  });
+});
+
+describe('forge: a request row of the Hotfixes view and status', () => {
+  const view = (over: Partial<PullRequestView> = {}): PullRequestView => ({
+    number: 12, url: 'https://github.com/acme/shop/pull/12', title: 'Hotfix PAY-7', head: 'hotfix/PAY-7-x', base: 'production', headSha: 'a'.repeat(40),
+    state: 'open', mergeable: true, mergeState: 'blocked', checks: { pending: ['ci'], passed: [], failed: [] }, reviews: { approved: [], changesRequested: [] }, ...over,
+  });
+  const row = (v: PullRequestView | undefined, extra: Partial<FinishRequestRow> = {}): FinishRequestRow => ({ into: 'production', number: 12, url: 'https://github.com/acme/shop/pull/12', merged: false, ...(v ? { view: v } : {}), ...extra });
+
+  it('says what stands between an open request and its merge: the branch rules, the reviews, the checks', () => {
+    assert.equal(requestDescription(row(view())), 'blocked by the branch rules · no approval yet · checks: ci pending');
+    assert.equal(requestDescription(row(view({ mergeState: 'clean', reviews: { approved: ['grace'], changesRequested: [] }, checks: { pending: [], passed: ['ci', 'lint'], failed: [] } }))), 'ready to merge · approved by grace · checks: 2 passed');
+    assert.equal(requestDescription(row(view({ reviews: { approved: ['grace'], changesRequested: ['linus'] }, checks: { pending: [], passed: ['lint'], failed: ['ci'] } }))), 'blocked by the branch rules · changes requested by linus · checks: ci failed, 1 passed');
+    assert.equal(requestDescription(row(view({ mergeable: false, mergeState: 'dirty' }))), 'conflicts with its base · no approval yet · checks: ci pending');
+    assert.equal(requestDescription(row(view({ mergeable: undefined, mergeState: 'unknown', checks: { pending: [], passed: [], failed: [] } }))), 'mergeability being computed · no approval yet · checks: none');
+    assert.equal(mergeWords(view({ mergeState: 'behind' })), 'behind its base');
+  });
+
+  it('a merged, a closed and an unreadable request say so', () => {
+    assert.equal(requestDescription(row(undefined, { merged: true })), 'merged');
+    assert.equal(requestDescription(row(view({ state: 'closed' }))), 'closed without merging');
+    assert.equal(requestDescription(row(undefined, { error: 'GitHub acme/shop: Bad credentials (401)' })), 'not read: GitHub acme/shop: Bad credentials (401)');
   });
 });

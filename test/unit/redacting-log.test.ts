@@ -30,11 +30,15 @@ function fakeChannel(lines: string[]): vscode.LogOutputChannel {
 }
 
 describe('extension: the output channel redacts the notification secrets', () => {
-  it('redacts messages, arguments and errors with the secrets of SecretStorage, and again after a change', async () => {
+  it('redacts messages, arguments and errors with the secrets of SecretStorage (a stored GitLab token too), and again after a change', async () => {
     const lines: string[] = [];
     let stored = STORED;
     let changed = (): void => undefined;
-    const secrets = { env: () => Promise.resolve({ HOTFIX_SLACK_WEBHOOK_URL: stored }) } as unknown as NotificationSecrets;
+    const gitlab = 'glpat-Zx81kQv4T9mWs2Lr7YbN';
+    const secrets = {
+      env: () => Promise.resolve({ HOTFIX_SLACK_WEBHOOK_URL: stored }),
+      forgeTokens: () => Promise.resolve({ 'https://gitlab.example.com': gitlab }),
+    } as unknown as NotificationSecrets;
     const onDidChange: vscode.Event<unknown> = (listener) => {
       changed = () => {
         listener(undefined);
@@ -48,11 +52,13 @@ describe('extension: the output channel redacts the notification secrets', () =>
     log.error(new Error(`fetch failed for ${STORED}`));
     log.warn('reading incidents', new Error('no_team B07A1B2C3D4'));
     log.appendLine(`url ${encodeURIComponent(STORED)}`);
+    log.warn(`GitLab answered 401 for PRIVATE-TOKEN ${gitlab}`);
     assert.deepEqual(lines, [
       'info Slack answered: Cannot POST [redacted] token [redacted] 3',
       'error Error: fetch failed for [redacted]',
       'warn reading incidents no_team [redacted]',
       'appendLine url [redacted]',
+      'warn GitLab answered 401 for PRIVATE-TOKEN [redacted]',
     ]);
 
     stored = 'https://hooks.example/hook/N3wS3cr3tT0ken';

@@ -25,7 +25,7 @@ export function notifySecrets(env: NotifyEnv): string[] {
   return names.map((name) => env[name]?.trim() ?? '').filter((s) => s !== '');
 }
 
-/** The redaction of every channel secret set in `env`. */
-export function secretRedactor(env: NotifyEnv): Redact {
-  return redactor(notifySecrets(env));
+/** The redaction of every channel secret and forge token set in `env`, and of the `more` given (tokens kept elsewhere). */
+export function secretRedactor(env: NotifyEnv, more: readonly string[] = []): Redact {
+  return redactor([...notifySecrets(env), ...more.filter((s) => s.trim() !== '')]);
 }

@@ -117,11 +117,25 @@ export async function finishHotfixCommand(deps: HotfixCommandDeps, arg?: unknown
   const branch = (typeof args.branch === 'string' ? args.branch : args.branch?.name) ?? (await pickHotfixBranch(opened.context));
   if (branch === null) return cancelled;
   const { settings } = opened.context;
+  // The question names the branch: the one given or picked, else the one checked out.
+  const named = branch ?? (await opened.context.git.currentBranch().catch(() => undefined)) ?? 'the current hotfix';
   let push = args.push;
+  if (push === undefined && settings.finish === 'pull-request') {
+    // Through a forge nothing merges here: the branch is pushed and the requests do the rest.
+    const noun = settings.forge?.kind === 'gitlab' ? 'merge request' : 'pull request';
+    const after = settings.model === 'gitflow' ? `opens the back-merge requests into ${settings.developBranch ?? 'develop'} and open release branches` : `opens the cherry-pick request into ${settings.mainBranch}`;
+    const choice = await vscode.window.showWarningMessage(
+      `Finish ${named} through a ${noun}?`,
+      { modal: true, detail: `This pushes the hotfix branch and opens a ${noun} into ${settings.productionBranch}. Once it is merged there, Continue Finish tags the merge commit with the next patch version, ${after}, and deletes the hotfix branch when it is merged everywhere. Abort Finish closes the requests it opened.` },
+      'Push and Open Request',
+    );
+    if (choice === undefined) return cancelled;
+    push = true;
+  }
   if (push === undefined) {
     const into = settings.model === 'gitflow' ? `merges it into ${settings.productionBranch} (--no-ff), tags the next patch version, merges it into ${settings.developBranch ?? 'develop'} and open release branches` : `fast-forwards ${settings.productionBranch}, tags the next patch version, cherry-picks it onto ${settings.mainBranch}`;
     const choice = await vscode.window.showWarningMessage(
-      `Finish ${branch ?? 'the current hotfix'}?`,
+      `Finish ${named}?`,
       { modal: true, detail: `This ${into}, then deletes the hotfix branch${settings.remote ? ` and pushes to ${settings.remote}` : ''}. A conflict stops it; Continue Finish resumes, Abort Finish undoes it.` },
       ...(settings.remote ? ['Finish and Push', 'Finish Without Pushing'] : ['Finish']),
     );
@@ -182,7 +196,7 @@ async function runFinish(deps: HotfixCommandDeps, opened: Opened, title: string,
       const { pull, target, state } = outcome;
       const message = `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull, outcome.noun)}.${outcome.note ? ` ${outcome.note}` : ''}`;
       deps.log.info(message);
-      const openIt = { title: `Open #${pull.number}`, run: async () => { await vscode.env.openExternal(vscode.Uri.parse(pull.url)); } };
+      const openIt = { title: `Open ${outcome.noun === 'merge request' ? '!' : '#'}${pull.number}`, run: async () => { await vscode.env.openExternal(vscode.Uri.parse(pull.url)); } };
       void showRefusal(deps.log, { reason: message, hint: 'Once it is merged, Continue Finish.', remedies: [CONTINUE_FINISH, ABORT_FINISH] }, [openIt], root);
       return { ok: false, reason: `waiting for #${pull.number}` };
     }

@@ -4,7 +4,9 @@
 
 import * as vscode from 'vscode';
 import { silentInteraction } from '../../app/interaction';
+import type { FinishRequests } from '../../app/hotfix-requests';
 import type { HotfixStatus } from '../../core/hotfix/status';
+import type { NotificationSecrets } from '../incident/notify-secrets';
 import { CONTEXT_KEYS } from '../../shared/ids';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
@@ -12,16 +14,23 @@ import { RepoWatcher } from '../repo-watcher';
 
 export type StatusSnapshot = { readonly root: string } & ({ readonly ok: true; readonly status: HotfixStatus } | { readonly ok: false; readonly reason: string; readonly hint?: string });
 
+/** How often the requests of a waiting finish are read again while they are shown: reviews and checks change on the forge, not on disk. */
+const REQUESTS_POLL_MS = 30_000;
+
 export class HotfixService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private snapshots: Promise<StatusSnapshot[]> | undefined;
+  private readonly requestsOf = new Map<string, Promise<FinishRequests>>();
+  private poll: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly repositories: Repositories,
     private readonly log: vscode.LogOutputChannel,
+    private readonly secrets?: NotificationSecrets,
   ) {
     super();
+    this.register({ dispose: () => clearTimeout(this.poll) });
     // Refs, HEAD, the engine's state and the team config: what the Hotfixes view shows.
     this.register(
       new RepoWatcher(
@@ -48,7 +57,42 @@ export class HotfixService extends Disposable {
   /** Forget cached status and tell the views; called after commands and on file changes. */
   invalidate(): void {
     this.snapshots = undefined;
+    this.requestsOf.clear();
     this.changed.fire();
+  }
+
+  /**
+   * The requests of the finish in progress in `root`, as the forge shows them (read once per change,
+   * without a sign-in prompt). While the finish waits for one, they are read again every 30 s.
+   */
+  requests(root: string): Promise<FinishRequests> {
+    let loaded = this.requestsOf.get(root);
+    if (!loaded) {
+      loaded = this.loadRequests(root);
+      this.requestsOf.set(root, loaded);
+      void loaded.then((r) => {
+        if (r.kind === 'requests' && r.waitingOn !== undefined) this.pollRequests();
+      });
+    }
+    return loaded;
+  }
+
+  private pollRequests(): void {
+    clearTimeout(this.poll);
+    this.poll = setTimeout(() => {
+      this.requestsOf.clear();
+      this.changed.fire();
+    }, REQUESTS_POLL_MS);
+  }
+
+  private async loadRequests(root: string): Promise<FinishRequests> {
+    const [{ finishRequests }, { editorEnv }] = await Promise.all([import('../../app/hotfix-requests.js'), import('../compose.js')]);
+    try {
+      return await finishRequests(await editorEnv({ log: this.log, ...(this.secrets ? { secrets: this.secrets } : {}) }, root, silentInteraction()));
+    } catch (error) {
+      this.log.error(`reading the requests of the finish in ${root}`, error);
+      return { kind: 'none' };
+    }
   }
 
   private async load(): Promise<StatusSnapshot[]> {
@@ -57,7 +101,7 @@ export class HotfixService extends Disposable {
       this.repositories.all.map(async (repo): Promise<StatusSnapshot> => {
         try {
           // Config and settings are read fresh for each load.
-          const opened = await (await editorEnv({ log: this.log }, repo.root, silentInteraction())).workspace();
+          const opened = await (await editorEnv({ log: this.log, ...(this.secrets ? { secrets: this.secrets } : {}) }, repo.root, silentInteraction())).workspace();
           if (!opened.ok) {
             return { root: repo.root, ok: false, reason: opened.reason, ...(opened.hint ? { hint: opened.hint } : {}) };
           }

@@ -7,6 +7,7 @@ import type { NotifyEnv } from '../../app/secrets';
 import type { NotifyChannel } from '../../core/notify/policy';
 
 const KEY_PREFIX = 'hotfixDeployer.notify.';
+const FORGE_PREFIX = 'hotfixDeployer.forge.';
 
 export class NotificationSecrets {
   /** One per activation, handed to whoever needs it (editorEnv takes it through its deps). */
@@ -29,14 +30,32 @@ export class NotificationSecrets {
     await this.secrets.delete(NotificationSecrets.key(channel));
   }
 
-  /** A forge's token kept here (GitLab: Hotfix: Set GitLab Token…); undefined when none is stored. */
-  async forgeToken(kind: 'gitlab'): Promise<string | undefined> {
-    const value = (await this.secrets.get(`hotfixDeployer.forge.${kind}`))?.trim();
+  /**
+   * The GitLab token kept here for the GitLab at `origin` (Hotfix: Set GitLab Token…); undefined when
+   * none is stored. One per host: a token is handed only to the GitLab it was stored for, whatever a
+   * repository's configuration names.
+   */
+  async forgeToken(kind: 'gitlab', origin: string): Promise<string | undefined> {
+    const value = (await this.forgeTokens(kind))[origin]?.trim();
     return value === '' ? undefined : value;
   }
 
-  async storeForgeToken(kind: 'gitlab', value: string): Promise<void> {
-    await this.secrets.store(`hotfixDeployer.forge.${kind}`, value);
+  /** Stores (or with undefined, forgets) the token for the GitLab at `origin`. */
+  async storeForgeToken(kind: 'gitlab', origin: string, value: string | undefined): Promise<void> {
+    const { [origin]: _old, ...rest } = await this.forgeTokens(kind);
+    const next = value === undefined ? rest : { ...rest, [origin]: value };
+    if (Object.keys(next).length === 0) await this.secrets.delete(`${FORGE_PREFIX}${kind}`);
+    else await this.secrets.store(`${FORGE_PREFIX}${kind}`, JSON.stringify(next));
+  }
+
+  /** Every stored forge token by host origin (an unreadable entry reads as none). */
+  async forgeTokens(kind: 'gitlab'): Promise<Readonly<Record<string, string>>> {
+    try {
+      const parsed: unknown = JSON.parse((await this.secrets.get(`${FORGE_PREFIX}${kind}`)) ?? '{}');
+      return typeof parsed === 'object' && parsed !== null ? Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    } catch {
+      return {};
+    }
   }
 
   /** The environment as the notifier reads it: each stored secret over its HOTFIX_* variable. */

@@ -4,10 +4,11 @@
 
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/hotfix/ports';
+import { checkWords, mergeWords, requestDescription, type FinishRequestRow } from '../../app/hotfix-requests';
 import type { FinishProgress, HotfixBranchStatus, HotfixStatus } from '../../core/hotfix/status';
 import { COMMANDS } from '../../shared/ids';
 
-export type HotfixNode = RepositoryNode | BaselineNode | FinishNode | BranchNode | CommitNode | MessageNode;
+export type HotfixNode = RepositoryNode | BaselineNode | FinishNode | RequestNode | BranchNode | CommitNode | MessageNode;
 
 const short = (sha: string | undefined) => (sha ?? '').slice(0, 8);
 
@@ -48,7 +49,8 @@ export class FinishNode extends vscode.TreeItem {
     readonly root: string,
     readonly finish: FinishProgress,
   ) {
-    super(`Finishing ${finish.branch}`, vscode.TreeItemCollapsibleState.None);
+    // Its requests (through a forge) are its children, read live when shown.
+    super(`Finishing ${finish.branch}`, finish.pulls && Object.keys(finish.pulls).length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     // Through a forge, a finish waits for a request to be merged: clicking the row opens it.
     const awaited = finish.next?.startsWith('await:') ? finish.next.slice('await:'.length) : undefined;
     const waitingOn = awaited !== undefined ? finish.pulls?.[awaited] : undefined;
@@ -73,6 +75,44 @@ export class FinishNode extends vscode.TreeItem {
       tooltip.appendText(`\n#${pull.number} into ${into}: ${pull.mergeCommit !== undefined ? 'merged' : 'open'} ${pull.url}`);
     }
     if (waitingOn) tooltip.appendText('\nOnce it is merged, Continue Finish looks again (its reviews, checks and mergeability).');
+    this.tooltip = tooltip;
+  }
+}
+
+/**
+ * A request the finish opened, as the forge shows it now: its reviews, checks and mergeability, with
+ * Open Pull Request as its button (and on a click). Every forge string is plain text here.
+ */
+export class RequestNode extends vscode.TreeItem {
+  readonly kind = 'request';
+  readonly url: string;
+  constructor(
+    readonly root: string,
+    readonly row: FinishRequestRow,
+    noun: string,
+    waitedOn: boolean,
+  ) {
+    super(`${noun === 'merge request' ? '!' : '#'}${row.number} into ${row.into}`, vscode.TreeItemCollapsibleState.None);
+    this.url = row.url;
+    const view = row.view;
+    const state = row.merged ? 'merged' : view?.state === 'closed' ? 'closed' : row.error !== undefined ? 'unknown' : view ? 'open' : 'unknown';
+    this.contextValue = `hotfix.request.${state}`;
+    this.description = requestDescription(row);
+    this.iconPath = new vscode.ThemeIcon(
+      state === 'merged' ? 'git-merge' : state === 'closed' ? 'git-pull-request-closed' : row.error !== undefined ? 'warning' : view?.checks.failed.length || view?.mergeable === false ? 'error' : 'git-pull-request',
+      state === 'open' && waitedOn ? new vscode.ThemeColor('charts.yellow') : undefined,
+    );
+    this.command = { command: COMMANDS.openRequest, title: 'Open Pull Request', arguments: [{ url: row.url }] };
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${noun === 'merge request' ? 'Merge' : 'Pull'} request into \`${row.into}\`**${waitedOn ? ' (the finish waits for it)' : ''}\n\n`);
+    tooltip.appendText(`${view ? view.title : row.url}\n`);
+    if (view) {
+      tooltip.appendText(`\nState: ${view.state}${view.state === 'open' ? `, ${mergeWords(view)}` : ''}`);
+      tooltip.appendText(`\nReviews: ${[...view.reviews.approved.map((r) => `approved by ${r}`), ...view.reviews.changesRequested.map((r) => `changes requested by ${r}`)].join(', ') || 'none yet'}`);
+      tooltip.appendText(`\nChecks: ${checkWords(view) || 'none'}`);
+    }
+    if (row.error !== undefined) tooltip.appendText(`\nThe forge could not be asked: ${row.error}`);
+    tooltip.appendText(`\n${row.url}`);
     this.tooltip = tooltip;
   }
 }

@@ -1,11 +1,12 @@
-// The Hotfixes view: per repository the production baseline, an unfinished finish with its next
-// step, and each hotfix branch with its commits. The data comes from HotfixService, which loads it
-// once per change; getChildren only arranges what is loaded.
+// The Hotfixes view: per repository the production baseline, an unfinished finish with its next step
+// (and, through a forge, its requests as the forge shows them), and each hotfix branch with its
+// commits. The data comes from HotfixService, which loads it once per change; getChildren only
+// arranges what is loaded.
 
 import * as vscode from 'vscode';
 import type { HotfixStatus } from '../../core/hotfix/status';
 import type { HotfixService, StatusSnapshot } from '../hotfix/service';
-import { BaselineNode, BranchNode, CommitNode, FinishNode, MessageNode, RepositoryNode, type HotfixNode } from './hotfix-nodes';
+import { BaselineNode, BranchNode, CommitNode, FinishNode, MessageNode, RepositoryNode, RequestNode, type HotfixNode } from './hotfix-nodes';
 
 export class HotfixTree implements vscode.TreeDataProvider<HotfixNode> {
   private readonly changed = new vscode.EventEmitter<HotfixNode | undefined>();
@@ -31,6 +32,11 @@ export class HotfixTree implements vscode.TreeDataProvider<HotfixNode> {
     if (node instanceof RepositoryNode) {
       const snapshot = (await this.service.statuses()).find((s) => s.root === node.root);
       return snapshot ? this.repositoryChildren(snapshot) : [];
+    }
+    if (node instanceof FinishNode) {
+      const requests = await this.service.requests(node.root);
+      if (requests.kind === 'none') return [];
+      return requests.rows.map((row) => new RequestNode(node.root, row, requests.noun, row.into === requests.waitingOn));
     }
     if (node instanceof BranchNode) {
       return node.branch.commits.map((commit) => new CommitNode(node.root, commit));

@@ -81,7 +81,7 @@ async function prepareWith(root: string, target: Target, change: ManifestsChange
   let link: IncidentLink = {};
   if (p.kind !== 'none' && p.branch !== undefined && p.commit !== undefined) {
     link = await record(request.incident, [
-      { type: 'manifests-prepared', target: target.name, repo: p.repo, branch: p.branch, commit: p.commit, summary: p.summary, ...(p.pullRequestUrl ? { pullRequest: p.pullRequestUrl } : {}) },
+      { type: 'manifests-prepared', target: target.name, repo: p.repo, branch: p.branch, commit: p.commit, summary: p.summary, ...(p.pullRequestUrl ? { pullRequest: p.pullRequestUrl } : {}), ...(p.pullRequest ? { pullRequestNumber: p.pullRequest.number } : {}) },
     ]);
   }
   return succeeded({ prepared: p, link });

@@ -2,6 +2,7 @@
 // resolution (incident-gitops.ts), and whether git says what runs (so a restore would not undo the fix).
 
 import type { GitOpsOwner } from '../core/gitops/detect';
+import type { Disagreement } from '../core/gitops/merge-wait';
 import { restoreAutoSync, type RestoreOutcome } from '../core/gitops/pause';
 import type { EventPayload } from '../core/incident/events';
 import type { OpenDeploy } from '../adapters/deploy-workspace';
@@ -60,12 +61,6 @@ export async function gitAgreement(opened: OpenDeploy): Promise<{ readonly block
   };
 }
 
-/** Git (the manifests branch the controller syncs) says another image than the one that runs. */
-export interface GitDisagreement {
-  readonly inGit: string;
-  readonly file: string;
-  /** The branch looked at, as fetched (`origin/main`). */
-  readonly base: string;
-  readonly running: string;
-}
+/** Git (the manifests branch the controller syncs, `base` as fetched: `origin/main`) says another image than the one that runs. */
+export type GitDisagreement = Disagreement;
 

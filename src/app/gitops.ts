@@ -9,15 +9,18 @@ import { detectOwners, type GitOpsOwner } from '../core/gitops/detect';
 import { restoreInstruction, restoreRemedy } from '../core/gitops/guard';
 import { pauseAutoSync, type PauseOutcome, type RestoreOutcome } from '../core/gitops/pause';
 import type { EventPayload } from '../core/incident/events';
+import { canWait, disagreementFailure, type KnownRequest } from '../core/gitops/merge-wait';
+import type { PullRequestView } from '../core/hotfix/forge';
 import { remedy, type Remedy } from '../core/remedy';
-import { failed } from '../core/result';
 import type { AppEnv } from './env';
 import { gitAgreement, restoreOwners, type GitDisagreement, type ObjectOutcome } from './gitops-restore';
+import { locateRequest, waitForManifestsRequest, type MergeWait } from './gitops-restore-wait';
 import { linkIncident, recordEvents, type IncidentLink } from './incident-link';
 import { confirmTarget, openTarget } from './deploy-steps';
 import { isRefused, message, refusal, type Cancelled, type Refused } from './narrate';
 
-export type { GitDisagreement, ObjectOutcome };
+export type { GitDisagreement, KnownRequest, MergeWait, ObjectOutcome };
+export { DEFAULT_MERGE_WAIT } from './gitops-restore-wait';
 
 export interface GitopsRequest {
   readonly target: string;
@@ -115,8 +118,21 @@ export async function gitopsPause(env: AppEnv, request: PauseRequest): Promise<G
 export interface RestoreRequest extends GitopsRequest {
   /** Restore although git (gitops.manifests) still says another image: the controller will put it back. */
   readonly force?: boolean;
+  /**
+   * While git says another image, wait for the request carrying the manifests change to be merged,
+   * then check git again and restore (DEFAULT_MERGE_WAIT: how long, how often).
+   */
+  readonly wait?: MergeWait;
   /** How the person asked for it, for the reason recorded on the object and in the timeline (`gitops restore`). */
   readonly via?: string;
+}
+
+/** The request a restore waited for, merged. */
+export interface WaitedRequest {
+  readonly noun: string;
+  readonly number: number;
+  readonly url: string;
+  readonly mergeCommit?: string;
 }
 
 export type GitopsRestoreOutcome =
@@ -131,9 +147,16 @@ export type GitopsRestoreOutcome =
       readonly notes: readonly string[];
       /** Restored although git said another image (forced). */
       readonly forcedPast?: GitDisagreement;
+      /** Restored once this request was merged (the restore waited for it). */
+      readonly waited?: WaitedRequest;
     }
-  /** Not restored: git still says another image than the one that runs, so auto-sync would put it back. */
-  | { readonly kind: 'git-disagrees'; readonly target: string; readonly disagreement: GitDisagreement; readonly failed: Refused['failed'] }
+  /**
+   * Not restored: git still says another image than the one that runs, so auto-sync would put it back.
+   * `request`: the request carrying the manifests change, when one is recorded; `canWait`: waiting for its merge can help.
+   */
+  | { readonly kind: 'git-disagrees'; readonly target: string; readonly disagreement: GitDisagreement; readonly request?: KnownRequest; readonly canWait: boolean; readonly failed: Refused['failed'] }
+  /** Not restored yet: the wait for the request's merge was given up (`timeout`) or stopped by the person; auto-sync stays paused. */
+  | { readonly kind: 'waiting'; readonly target: string; readonly pull: PullRequestView; readonly noun: string; readonly end: 'timeout' | 'stopped'; readonly disagreement: GitDisagreement; readonly failed: Refused['failed'] }
   | Refused
   | Cancelled;
 
@@ -148,29 +171,40 @@ export async function gitopsRestore(env: AppEnv, request: RestoreRequest): Promi
     button: 'Restore Auto-Sync',
     verb: 'restoring its GitOps auto-sync',
     refusal: `${target.name} is protected: restoring its GitOps auto-sync needs your confirmation.`,
-    again: { operation: 'gitops.restore', options: { target: target.name, ...(force ? { force: true } : {}) } },
+    again: { operation: 'gitops.restore', options: { target: target.name, ...(force ? { force: true } : {}), ...(request.wait && !force ? { wait: true } : {}) } },
   });
   if (declined) return declined;
-  let owners: GitOpsOwner[];
-  try {
-    owners = await detectOwners(o.context.cluster, target);
-  } catch (error) {
-    return refusal(`Could not restore auto-sync for ${target.name}: ${message(error)}`);
+  const detect = async (): Promise<GitOpsOwner[] | Refused> => {
+    try {
+      return await detectOwners(o.context.cluster, target);
+    } catch (error) {
+      return refusal(`Could not restore auto-sync for ${target.name}: ${message(error)}`);
+    }
+  };
+  let owners = await detect();
+  if (isRefused(owners)) return owners;
+  let agreement = owners.some((x) => x.paused) ? await gitAgreement(o) : {};
+  let waited: WaitedRequest | undefined;
+  if (agreement.blocked !== undefined && agreement.disagreement !== undefined && !force) {
+    const located = await locateRequest(env, o, request.wait !== undefined);
+    if (!request.wait) return gitDisagrees(target.name, agreement.blocked, agreement.disagreement, located.known);
+    const merged = await waitForManifestsRequest(env, target.name, located, agreement.disagreement, request.wait);
+    if (merged.kind === 'refused') return merged;
+    if (merged.kind === 'waiting') return { kind: 'waiting', target: target.name, pull: merged.view, noun: merged.noun, end: merged.end, disagreement: agreement.disagreement, failed: merged.failed };
+    const { view } = merged;
+    waited = { noun: merged.noun, number: view.number, url: view.url, ...(view.mergeCommit ? { mergeCommit: view.mergeCommit } : {}) };
+    // The merge moved git and time went by: git fetched and read again, the owners as they are now.
+    agreement = await gitAgreement(o);
+    if (agreement.blocked !== undefined && agreement.disagreement !== undefined) {
+      return gitDisagrees(target.name, agreement.blocked, agreement.disagreement, { noun: merged.noun, branch: view.head, number: view.number, url: view.url, view });
+    }
+    owners = await detect();
+    if (isRefused(owners)) return owners;
   }
-  const agreement = owners.some((x) => x.paused) ? await gitAgreement(o) : {};
   const disagreement = agreement.blocked !== undefined ? agreement.disagreement : undefined;
-  if (agreement.blocked !== undefined && disagreement !== undefined && !force) {
-    return {
-      kind: 'git-disagrees',
-      target: target.name,
-      disagreement,
-      failed: failed(`Not restored: ${agreement.blocked}.`, 'Prepare the manifests change and merge it first, or restore anyway: the controller then applies what git says.', [
-        remedy('gitops.prepare', { target: target.name }),
-        remedy('gitops.restore', { target: target.name, force: true }, { why: 'the controller will apply what git says' }),
-      ]),
-    };
-  }
-  const done = await restoreOwners(o, owners, `restored by hand${request.via ? ` (${request.via})` : ''} by ${o.context.actor}`, undefined, env);
+  const how = `restored by hand${request.via ? ` (${request.via})` : ''} by ${o.context.actor}`;
+  const reason = waited ? `${how}, after waiting for ${waited.noun} #${waited.number} to be merged` : how;
+  const done = await restoreOwners(o, owners, reason, undefined, env);
   return {
     kind: 'restored',
     target: target.name,
@@ -178,5 +212,11 @@ export async function gitopsRestore(env: AppEnv, request: RestoreRequest): Promi
     failedAny: done.results.some((r) => r.outcome.kind === 'failed'),
     notes: [...(agreement.note ? [agreement.note] : []), ...(agreement.blocked ? [`restored although ${agreement.blocked} (forced)`] : [])],
     ...(disagreement && force ? { forcedPast: disagreement } : {}),
+    ...(waited ? { waited } : {}),
   };
+}
+
+/** The refusal while git says another image, naming the request that carries the change when one is known. */
+function gitDisagrees(target: string, blocked: string, disagreement: GitDisagreement, request: KnownRequest | undefined): GitopsRestoreOutcome {
+  return { kind: 'git-disagrees', target, disagreement, ...(request ? { request } : {}), canWait: canWait(request), failed: disagreementFailure(target, blocked, request) };
 }

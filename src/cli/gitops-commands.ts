@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import type { ExitCode } from './exit-codes';
-import type { GitopsOptions } from './gitops-verbs';
+import type { GitopsOptions, RestoreOptions } from './gitops-verbs';
 import type { Io } from './program';
 
 const KUBECONFIG = 'the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)';
@@ -46,10 +46,13 @@ export function registerGitopsCommands(program: Command, io: Io, setExit: (code:
     .requiredOption('--target <name>', 'the target in .hotfix/config.yaml')
     .option('--yes', 'confirm for a protected target')
     .option('--force', 'restore although git (gitops.manifests) still says another image: the controller will put it back')
+    .option('--wait', "while git still says another image, wait for the manifests change's pull (merge) request to be merged, then restore (exit 3 when the time is up)")
+    .option('--timeout <time>', 'with --wait: give up after this long, e.g. 1h (default 30m)')
+    .option('--interval <time>', 'with --wait: how often to ask the forge, e.g. 30s (default 15s)')
     .option('--kubeconfig <file>', KUBECONFIG)
     .option('--repo <path>', REPO)
     .option('--json', 'machine-readable output')
-    .action(async (options: GitopsOptions & { yes?: boolean; force?: boolean }) => {
+    .action(async (options: RestoreOptions) => {
       const { restoreVerb } = await import('./gitops-verbs.js');
       setExit(await restoreVerb(io, options));
     });

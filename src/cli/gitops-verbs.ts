@@ -5,7 +5,9 @@ import type { GitopsPauseOutcome, GitopsRestoreOutcome } from '../app/gitops';
 import { cliEnv, type CommonFlags } from './compose';
 import { EXIT, type ExitCode } from './exit-codes';
 import { incidentLinkLines } from './incident-link-lines';
-import { reporter } from './output';
+import { parseDuration } from '../core/config/duration';
+import { interruptibly } from './interrupt';
+import { reporter, short, type Reporter } from './output';
 import type { Io } from './program';
 import { stoppedWith } from './refused';
 import { remedyCommand } from './remedy';
@@ -45,14 +47,67 @@ export async function pauseVerb(io: Io, options: GitopsOptions & { incident?: st
   return out.result({ results, ...(link.incident ? { incident: link.incident } : {}) }, lines);
 }
 
-export async function restoreVerb(io: Io, options: GitopsOptions & { force?: boolean }): Promise<ExitCode> {
+export interface RestoreOptions extends GitopsOptions {
+  readonly yes?: boolean;
+  readonly force?: boolean;
+  readonly wait?: boolean;
+  readonly timeout?: string;
+  readonly interval?: string;
+}
+
+/** --timeout and --interval as milliseconds; a usage failure when one is not a duration or goes without --wait. */
+function waitFlags(out: Reporter, options: RestoreOptions): { timeoutMs?: number; intervalMs?: number } | ExitCode {
+  const read: { timeoutMs?: number; intervalMs?: number } = {};
+  for (const [flag, key] of [['timeout', 'timeoutMs'], ['interval', 'intervalMs']] as const) {
+    const text = options[flag];
+    if (text === undefined) continue;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) return out.failure(`--${flag}=${text} is not a duration.`, 'Write it as 500ms, 30s, 5m or 1h.', EXIT.usage);
+    if (!options.wait) return out.failure(`--${flag} goes with --wait.`, 'Add --wait, or leave it out.', EXIT.usage);
+    read[key] = ms;
+  }
+  if (options.wait && options.force) return out.failure('--wait and --force ask for opposite things.', 'Wait for the manifests change to be merged (--wait), or restore now although git says another image (--force).', EXIT.usage);
+  return read;
+}
+
+export async function restoreVerb(io: Io, options: RestoreOptions): Promise<ExitCode> {
   const out = reporter(io, options.json === true);
-  const { gitopsRestore } = await import('../app/gitops.js');
-  const done: GitopsRestoreOutcome = await gitopsRestore(cliEnv(io, out, options), { target: options.target, force: options.force === true, via: 'gitops restore' });
-  if (done.kind === 'git-disagrees') return out.refused(done.failed, { disagreement: done.disagreement });
-  if (done.kind === 'refused' || done.kind === 'cancelled') return stoppedWith(out, done);
-  const { results, links, notes } = done;
-  const lines = [...notes.map((n) => `note: ${n}`), ...(results.length === 0 ? [`Nothing of ${done.target} is paused by hotfix-deployer.`] : [...results.map((r) => r.line), ...links.flatMap(incidentLinkLines)])];
-  if (done.failedAny) return out.failure(lines.join('\n'), `Retry: ${remedyCommand({ operation: 'gitops.restore', options: { target: done.target } })}`, EXIT.failed, { results });
-  return out.result({ results }, lines);
+  const flags = waitFlags(out, options);
+  if (typeof flags === 'number') return flags;
+  const { gitopsRestore, DEFAULT_MERGE_WAIT } = await import('../app/gitops.js');
+  const run = async (signal?: AbortSignal): Promise<ExitCode> => {
+    const done: GitopsRestoreOutcome = await gitopsRestore(cliEnv(io, out, options, signal), {
+      target: options.target,
+      force: options.force === true,
+      ...(options.wait ? { wait: { timeoutMs: flags.timeoutMs ?? DEFAULT_MERGE_WAIT.timeoutMs, intervalMs: flags.intervalMs ?? DEFAULT_MERGE_WAIT.intervalMs } } : {}),
+      via: 'gitops restore',
+    });
+    return reportRestore(out, done);
+  };
+  // Waiting, the first Ctrl-C stops the wait (nothing is restored) and says where the request stands.
+  if (!options.wait) return run();
+  return interruptibly(() => out.progress('stopping the wait (Ctrl-C again exits at once)'), run);
+}
+
+function reportRestore(out: Reporter, done: GitopsRestoreOutcome): ExitCode {
+  switch (done.kind) {
+    case 'git-disagrees':
+      return out.refused(done.failed, { disagreement: done.disagreement, ...(done.request ? { request: done.request } : {}) });
+    case 'waiting':
+      // Auto-sync stays paused and the request open: a resumable stop, as a finish waiting for its merge.
+      return out.refused(done.failed, { waiting: done.end, pull: done.pull, disagreement: done.disagreement }, EXIT.stopped);
+    case 'refused':
+    case 'cancelled':
+      return stoppedWith(out, done);
+    case 'restored': {
+      const { results, links, notes, waited } = done;
+      const lines = [
+        ...(waited ? [`Waited for ${waited.noun} #${waited.number}: merged${waited.mergeCommit ? ` as ${short(waited.mergeCommit)}` : ''} (${waited.url}).`] : []),
+        ...notes.map((n) => `note: ${n}`),
+        ...(results.length === 0 ? [`Nothing of ${done.target} is paused by hotfix-deployer.`] : [...results.map((r) => r.line), ...links.flatMap(incidentLinkLines)]),
+      ];
+      if (done.failedAny) return out.failure(lines.join('\n'), `Retry: ${remedyCommand({ operation: 'gitops.restore', options: { target: done.target } })}`, EXIT.failed, { results });
+      return out.result({ results, ...(waited ? { waited } : {}) }, lines);
+    }
+  }
 }

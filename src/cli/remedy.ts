@@ -44,7 +44,7 @@ export const CLI_VERBS: Readonly<Record<OperationName, Verb>> = {
   'incident.postmortem': { words: 'incident postmortem', flags: INCIDENT_ID },
   'gitops.status': { words: 'gitops status' },
   'gitops.pause': { words: 'gitops pause' },
-  'gitops.restore': { words: 'gitops restore' },
+  'gitops.restore': { words: 'gitops restore', flags: { timeoutMs: 'timeout', intervalMs: 'interval' } },
   'gitops.prepare': { words: 'gitops prepare', negatable: ['push'] },
   'audit.verify': { words: 'audit verify' },
   'audit.reconcile': { words: 'audit reconcile' },

@@ -58,6 +58,7 @@ const USED: readonly Remedy[] = [
   remedy('gitops.status', { target: 'web' }),
   remedy('gitops.pause', { target: 'web', incident: 'INC-1', confirmed: true }),
   remedy('gitops.restore', { target: 'web', force: true, confirmed: true }),
+  remedy('gitops.restore', { target: 'web', wait: true }),
   remedy('gitops.prepare', { target: 'web', image: 'web:1.2', push: true }),
   remedy('audit.verify', { offline: true }),
   remedy('audit.reconcile'),

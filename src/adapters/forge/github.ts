@@ -63,6 +63,15 @@ export class GithubForge implements Forge {
     return found ? this.get(found.number) : undefined;
   }
 
+  async findLatest(head: string): Promise<PullRequestView | undefined> {
+    const { data } = await this.call(`list the pull requests from ${head}`, () =>
+      this.api.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${head}`, state: 'all', sort: 'created', direction: 'desc', per_page: 10 }),
+    );
+    // Newest first as asked; the highest number also wins should a server ignore the order.
+    const newest = data.reduce<(typeof data)[number] | undefined>((best, pr) => (best === undefined || pr.number > best.number ? pr : best), undefined);
+    return newest ? this.get(newest.number) : undefined;
+  }
+
   async open(request: OpenPullRequest): Promise<PullRequestView> {
     const { data } = await this.call(`open a pull request from ${request.head} into ${request.base}`, () =>
       this.api.rest.pulls.create({ owner: this.owner, repo: this.repo, head: request.head, base: request.base, title: request.title, body: request.body }),

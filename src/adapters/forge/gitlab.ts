@@ -112,6 +112,15 @@ export class GitlabForge implements Forge {
     return match ? this.get(match.iid) : undefined;
   }
 
+  async findLatest(head: string): Promise<PullRequestView | undefined> {
+    // No state: GitLab lists every state (opened, closed, merged, locked).
+    const found = await this.call(`list the merge requests from ${head}`, () =>
+      this.requests.all({ projectId: this.project, sourceBranch: head, orderBy: 'created_at', sort: 'desc', perPage: 10, maxPages: 1 }),
+    );
+    const newest = (found as unknown as ApiMergeRequest[]).filter((mr) => mr.source_branch === head).reduce<ApiMergeRequest | undefined>((best, mr) => (best === undefined || mr.iid > best.iid ? mr : best), undefined);
+    return newest ? this.get(newest.iid) : undefined;
+  }
+
   async open(request: OpenPullRequest): Promise<PullRequestView> {
     // Never "delete the source branch": the back-merges still need it; the finish deletes it once merged everywhere.
     const created = await this.call(`open a merge request from ${request.head} into ${request.base}`, () =>

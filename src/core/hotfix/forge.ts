@@ -79,6 +79,8 @@ export interface Forge {
   check(): Promise<void>;
   /** The open request from head into base, if one exists (opened earlier, by this finish before a crash or by hand). */
   findOpen(head: string, base: string): Promise<PullRequestView | undefined>;
+  /** The newest request from head in any state (open, closed, merged): a pushed manifests branch's, found again when its number was not recorded. */
+  findLatest(head: string): Promise<PullRequestView | undefined>;
   open(request: OpenPullRequest): Promise<PullRequestView>;
   get(number: number): Promise<PullRequestView>;
   close(number: number): Promise<void>;

@@ -104,7 +104,7 @@ export function describeEvent(event: IncidentEvent, incident: Pick<Incident, 'ev
     case 'gitops-restored':
       return `Auto-sync restored for ${f.text(event.object)} (${f.text(event.target)})${event.reason !== undefined ? `: ${f.text(event.reason)}` : ''}`;
     case 'manifests-prepared':
-      return `Manifests change for ${f.text(event.target)} prepared on ${f.text(event.branch)} (${event.commit.slice(0, 8)}) in ${f.text(event.repo)}: ${f.text(event.summary)}${event.pullRequest !== undefined ? `; pull request: ${f.text(event.pullRequest)}` : ''}`;
+      return `Manifests change for ${f.text(event.target)} prepared on ${f.text(event.branch)} (${event.commit.slice(0, 8)}) in ${f.text(event.repo)}: ${f.text(event.summary)}${event.pullRequest !== undefined ? `; pull request${event.pullRequestNumber !== undefined ? ` #${event.pullRequestNumber}` : ''}: ${f.text(event.pullRequest)}` : ''}`;
     case 'resolved':
       return `Resolved. Root cause: ${f.block(event.rootCause)}${event.actionItems.length > 0 ? ` (${event.actionItems.length} action item${event.actionItems.length === 1 ? '' : 's'})` : ''}`;
     case 'postmortem-drafted':

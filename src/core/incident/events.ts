@@ -88,7 +88,10 @@ export type EventPayload =
       readonly branch: string;
       readonly commit: string;
       readonly summary: string;
+      /** The request's address, or where to open one when none was opened through the forge's API. */
       readonly pullRequest?: string;
+      /** The request opened (or found) through the forge's API: what a restore waits to be merged. Absent in older records. */
+      readonly pullRequestNumber?: number;
     }
   | { readonly type: 'resolved'; readonly rootCause: string; readonly actionItems: readonly ActionItem[] }
   | { readonly type: 'postmortem-drafted'; readonly file?: string }
@@ -200,7 +203,8 @@ export function eventShapeError(value: unknown): string | undefined {
       case 'gitops-restored':
         return str(e.target) && str(e.object) && optStr(e.reason);
       case 'manifests-prepared':
-        return str(e.target) && str(e.repo) && str(e.branch) && str(e.commit) && str(e.summary) && optStr(e.pullRequest);
+        return str(e.target) && str(e.repo) && str(e.branch) && str(e.commit) && str(e.summary) && optStr(e.pullRequest) &&
+          (e.pullRequestNumber === undefined || (Number.isSafeInteger(e.pullRequestNumber) && (e.pullRequestNumber as number) > 0));
       case 'resolved':
         return str(e.rootCause) && Array.isArray(e.actionItems) &&
           e.actionItems.every((a) => typeof a === 'object' && a !== null && str((a as ActionItem).text) && optStr((a as ActionItem).owner));

@@ -9,7 +9,7 @@ import type { IncidentLink } from '../../app/incident-link';
 import type { Confirmation } from '../command-args';
 import { argsOf, cancelled, pickTargetConfig, type DeployCommandDeps, type Outcome } from '../deploy/flow';
 import { chosenTarget, session } from '../session';
-import { showFailure, showRefusal } from '../ui';
+import { showFailure, showRefusal, type FailureAction } from '../ui';
 
 interface GitopsArgs {
   readonly root?: string;
@@ -20,6 +20,8 @@ interface GitopsArgs {
   readonly incident?: string;
   /** Restore although git still says another image. */
   readonly force?: boolean;
+  /** While git still says another image, wait for the manifests change's request to be merged, then restore. */
+  readonly wait?: boolean;
 }
 
 function report(deps: DeployCommandDeps, lines: readonly string[], notes: readonly string[]): void {
@@ -47,32 +49,52 @@ export async function pauseAutoSyncCommand(deps: DeployCommandDeps, arg?: unknow
   return { ok: true, value: lines };
 }
 
-/** `asked`: Restore Anyway, after this flow's own confirmation; a registered call never passes it. */
+/** `asked`: Restore Anyway or Wait for Merge, after this flow's own confirmation; a registered call never passes it. */
 export async function restoreAutoSyncCommand(deps: DeployCommandDeps, arg?: unknown, asked?: Confirmation): Promise<Outcome<readonly string[]>> {
   const chosen = await chosenTarget(deps, arg, 'Restore GitOps auto-sync of');
   if (!chosen) return cancelled;
   const { root, name } = chosen;
-  const { env } = await session(deps, root, arg, asked);
-  const { gitopsRestore } = await import('../../app/gitops.js');
-  const done = await gitopsRestore(env, { target: name, force: argsOf<GitopsArgs>(arg).force === true, via: 'Restore GitOps Auto-Sync' });
+  const { env, interaction } = await session(deps, root, arg, asked);
+  const { gitopsRestore, DEFAULT_MERGE_WAIT } = await import('../../app/gitops.js');
+  const { force, wait } = argsOf<GitopsArgs>(arg);
+  const waiting = wait === true && force !== true;
+  const run = () => gitopsRestore(env, { target: name, force: force === true, ...(waiting ? { wait: DEFAULT_MERGE_WAIT } : {}), via: 'Restore GitOps Auto-Sync' });
+  // A wait takes minutes: under a notification whose Cancel stops it (nothing is restored then).
+  const done = waiting ? await interaction.withProgress(`Hotfix: restoring GitOps auto-sync of ${name} once its manifests change is merged`, run) : await run();
   deps.deploys.invalidate();
+  // Confirmed (its name typed, if protected) at the start of this flow: not asked again.
+  const again = (more: GitopsArgs): FailureAction => ({ title: more.force ? 'Restore Anyway' : 'Wait for Merge', run: () => restoreAutoSyncCommand(deps, { root, target: name, ...more }, 'asked') });
+  const open = (noun: string, url: string | undefined): FailureAction[] => (url ? [{ title: `Open ${noun.replace(/^./, (c) => c.toUpperCase())}`, run: () => vscode.env.openExternal(vscode.Uri.parse(url)) }] : []);
   switch (done.kind) {
     case 'cancelled':
       return cancelled;
     case 'refused':
       void showRefusal(deps.log, done.failed, [], root);
       return { ok: false, reason: done.failed.reason };
-    case 'git-disagrees':
-      // Restoring would undo the fix: offer the change, or restoring anyway.
+    case 'git-disagrees': {
+      // Restoring would undo the fix: offer waiting for the open request's merge (else preparing the change), or restoring anyway.
+      const request = done.request;
       void showFailure(deps.log, done.failed.reason, done.failed.hint, [
-        { title: 'Prepare Manifests Change…', run: () => vscode.commands.executeCommand('hotfixDeployer.prepareManifestsChange', { root, target: name }) },
-        // Confirmed (its name typed, if protected) at the start of this flow: not asked again.
-        { title: 'Restore Anyway', run: () => restoreAutoSyncCommand(deps, { root, target: name, force: true }, 'asked') },
+        done.canWait ? again({ wait: true }) : { title: 'Prepare Manifests Change…', run: () => vscode.commands.executeCommand('hotfixDeployer.prepareManifestsChange', { root, target: name }) },
+        ...(request?.number !== undefined ? open(request.noun, request.url) : []),
+        again({ force: true }),
       ]);
       return { ok: false, reason: done.failed.reason };
+    }
+    case 'waiting': {
+      // Given up or cancelled: auto-sync stays paused; the request can be opened, or waited for again.
+      const actions = [{ ...again({ wait: true }), title: 'Wait Again' }, ...open(done.noun, done.pull.url)];
+      if (done.end === 'timeout') void showFailure(deps.log, done.failed.reason, done.failed.hint, actions);
+      else {
+        deps.log.info(`${done.failed.reason} ${done.failed.hint ?? ''}`);
+        void vscode.window.showInformationMessage(`${done.failed.reason} ${done.failed.hint ?? ''}`, ...actions.map((a) => a.title)).then((choice) => actions.find((a) => a.title === choice)?.run());
+      }
+      return { ok: false, reason: done.failed.reason };
+    }
     default: {
       const lines = done.results.map((r) => r.line);
       if (lines.length === 0) lines.push(`Nothing of ${name} is paused by Hotfix Deployer.`);
+      if (done.waited) lines.push(`${done.waited.noun.replace(/^./, (c) => c.toUpperCase())} #${done.waited.number} was merged.`);
       report(deps, lines, [...done.notes, ...linkNotes(done.links)]);
       return { ok: true, value: lines };
     }

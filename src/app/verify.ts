@@ -14,10 +14,13 @@ import { rollbackRollout } from '../core/rollouts/deploy';
 import type { RolloutInfo } from '../core/rollouts/info';
 import { followRollout } from '../core/rollouts/verify';
 import type { EventPayload } from '../core/incident/events';
-import { systemClock } from '../core/ports';
+import { systemClock, type StateStore } from '../core/ports';
 import { remedy, type Remedy } from '../core/remedy';
 import { badInput, unconfirmed } from '../core/result';
-import { timelineNumbers, toGateMeasurement } from '../core/verify/gate';
+import { CANARY_TRACK } from '../core/deploy/canary-plan';
+import { deployKey, type DeployState } from '../core/deploy/state';
+import { STABLE_TRACK, timelineNumbers, toGateMeasurement } from '../core/verify/gate';
+import type { MetricScope } from '../core/verify/metrics';
 import type { HealthEndpoint } from '../core/verify/settings';
 import { watch, type WatchReport } from '../core/verify/watch';
 import type { AppEnv } from './env';
@@ -127,12 +130,14 @@ export async function verify(env: AppEnv, request: VerifyRequest): Promise<Verif
   env.interaction.note(`verifying ${name}: ${what.join(' and ')}, every ${intervalMs / 1000}s for ${Math.round(request.durationMs / 1000)}s${autoRollback ? ', rolling back on failure' : ''}`);
   const signal = env.interaction.signal;
   const gated = endpoints.length > 0 || settings.metrics.length > 0;
+  const scope = await canaryScope(ws.value.context.store, name, settings.trackLabel);
   let report = gated
     ? await watch(verifyPorts(settings), settings, {
         durationMs: request.durationMs,
         intervalMs,
         endpoints,
         ...(signal ? { signal } : {}),
+        ...(scope ? { scope } : {}),
         onRound: (round, index) => env.interaction.progress(`round ${index + 1}: ${round.outcome}: ${round.reason}`),
       })
     : undefined;
@@ -195,4 +200,16 @@ async function openRolloutTarget(env: AppEnv, name: string, required: boolean): 
   const resolved = await resolveRollout(o.value);
   if (stopped(resolved)) return required ? resolved : undefined;
   return resolved.target.strategy === 'argo-rollout' ? resolved : undefined;
+}
+
+/**
+ * While a canary of the target is under way (short of 100%), verify judges its track against stable's,
+ * as its steps do, so compare: baseline metrics are compared; otherwise the whole app is judged.
+ */
+async function canaryScope(store: StateStore, target: string, label: string): Promise<MetricScope | undefined> {
+  const state = await store.read<DeployState>(deployKey(target)).catch(() => undefined);
+  const canary = state?.canary;
+  if (!canary || state.outcome !== undefined || canary.weight <= 0 || canary.weight >= 100) return undefined;
+  const since = canary.pausedAt !== undefined ? new Date(canary.pausedAt) : undefined;
+  return { judged: `${label}="${CANARY_TRACK}"`, baseline: `${label}="${STABLE_TRACK}"`, label: `canary at ${canary.weight}%`, ...(since && !Number.isNaN(since.getTime()) ? { since } : {}) };
 }

@@ -12,10 +12,15 @@ export const TRACKS: readonly Track[];
 export interface Behaviour {
   errorRatio: number;
   latencySeconds: number;
+  /** Spread of each request's latency around the mean, as a fraction. */
+  jitter?: number;
 }
 
-/** `broken` anywhere in the image: 40% code 500, 0.3 s; `slow`: 1.5 s; else 0.04 s. */
+/** `broken` anywhere in the image: 40% code 500, 0.3 s; `slow`: 1.5 s; `-lat<ms>` and `-jit<percent>` in the repository name: that mean and spread; else 0.04 s. */
 export function behaviour(image: string | undefined): Behaviour;
+
+/** The latency of the k-th request at `ms` (performance time). */
+export function latencyOf(b: Behaviour, ms: number, k: number): number;
 
 export interface TrafficOptions {
   kubeconfig: string;

@@ -34,7 +34,7 @@ const CODES = ['200', '500'];
 
 /**
  * @typedef {'stable' | 'canary'} Track
- * @typedef {{ errorRatio: number, latencySeconds: number }} Behaviour
+ * @typedef {{ errorRatio: number, latencySeconds: number, jitter?: number }} Behaviour
  * @typedef {{
  *   available: number, image: string | undefined,
  *   requests: Map<string, number>, buckets: number[], sum: number, count: number,
@@ -43,11 +43,30 @@ const CODES = ['200', '500'];
  * @typedef {{ namespace: string, app: string, tracks: Record<Track, TrackState>, polling: boolean, lastError: Record<Track, string> }} Watched
  */
 
-/** What an image answers. @param {string | undefined} image @returns {Behaviour} */
+/**
+ * What an image answers. Besides `broken` and `slow`, a repository name may carry a latency
+ * distribution for the baseline comparisons: `lat<ms>` sets the mean latency, `jit<percent>` spreads
+ * each request's latency around it (a deterministic wave, so a window's mean moves from sample to
+ * sample as a real service's does), e.g. `web-lat52-jit20:1.1`.
+ * @param {string | undefined} image @returns {Behaviour}
+ */
 export function behaviour(image) {
   if (image && image.includes('broken')) return { errorRatio: 0.4, latencySeconds: 0.3 };
   if (image && image.includes('slow')) return { errorRatio: 0, latencySeconds: 1.5 };
-  return { errorRatio: 0, latencySeconds: 0.04 };
+  const name = (image ?? '').split(':')[0] ?? '';
+  const lat = /-lat(\d+)/.exec(name);
+  const jit = /-jit(\d+)/.exec(name);
+  return { errorRatio: 0, latencySeconds: lat ? Number(lat[1]) / 1000 : 0.04, ...(jit ? { jitter: Number(jit[1]) / 100 } : {}) };
+}
+
+/**
+ * The latency of the `k`-th request at `ms` (performance time): the mean, moved by the jitter along
+ * two waves (a slow one of 9 s, and one per request), never below 1 ms.
+ * @param {Behaviour} b @param {number} ms @param {number} k
+ */
+export function latencyOf(b, ms, k) {
+  const j = b.jitter ?? 0;
+  return Math.max(0.001, b.latencySeconds * (1 + j * (0.7 * Math.sin((2 * Math.PI * ms) / 9000) + 0.3 * Math.sin(k * 2.39))));
 }
 
 /** @returns {TrackState} */
@@ -125,16 +144,19 @@ export async function startTraffic(options) {
         const n = Math.floor(t.share);
         if (n <= 0) continue;
         t.share -= n;
-        const { errorRatio, latencySeconds } = behaviour(t.image);
-        t.errors += n * errorRatio;
+        const b = behaviour(t.image);
+        t.errors += n * b.errorRatio;
         const failed = Math.min(n, Math.floor(t.errors + 1e-9));
         t.errors -= failed;
         t.requests.set('500', (t.requests.get('500') ?? 0) + failed);
         t.requests.set('200', (t.requests.get('200') ?? 0) + (n - failed));
-        BUCKETS.forEach((le, i) => {
-          if (latencySeconds <= le) t.buckets[i] = (t.buckets[i] ?? 0) + n;
-        });
-        t.sum += n * latencySeconds;
+        for (let r = 0; r < n; r++) {
+          const latency = latencyOf(b, now, t.count + r);
+          BUCKETS.forEach((le, i) => {
+            if (latency <= le) t.buckets[i] = (t.buckets[i] ?? 0) + 1;
+          });
+          t.sum += latency;
+        }
         t.count += n;
       }
     }

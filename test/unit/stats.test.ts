@@ -127,7 +127,10 @@ describe('the canary score', () => {
     assert.deepEqual(scoreMetrics([metric('latency', 'pass', { weight: 3 }), metric('errors', 'pass')]), { score: 100, verdict: 'pass', reason: 'canary score 100 (pass >= 95): latency pass (weight 3), errors pass' });
     assert.equal(scoreMetrics([metric('latency', 'pass', { weight: 3 }), metric('errors', 'fail')]).verdict, 'marginal', '75: marginal');
     assert.equal(scoreMetrics([metric('latency', 'fail', { weight: 3 }), metric('errors', 'pass')]).verdict, 'fail', '25: fail');
-    assert.equal(scoreMetrics([metric('latency', 'marginal'), metric('errors', 'pass')]).score, 75, 'marginal counts half');
+    const unsure = scoreMetrics([metric('latency', 'marginal'), metric('errors', 'pass')]);
+    assert.deepEqual([unsure.score, unsure.verdict], [100, 'marginal'], 'a marginal metric keeps its weight, and the round is marginal at best');
+    assert.match(unsure.reason, /^canary score 100, marginal: latency undecided \(/);
+    assert.equal(scoreMetrics([metric('latency', 'marginal'), metric('errors', 'fail')]).verdict, 'fail');
   });
 
   it('a critical metric that fails fails the step whatever the score', () => {

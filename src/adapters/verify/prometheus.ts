@@ -1,7 +1,7 @@
 // The Prometheus HTTP API (GET /api/v1/query): an instant query's answer as numbers per series.
 // A vector or a scalar answers; anything else (a matrix, a string) is reported, not guessed at.
 
-import type { MetricAnswer, MetricsSource } from '../../core/verify/probes';
+import type { MetricAnswer, MetricsSource, SamplesAnswer } from '../../core/verify/probes';
 
 interface ApiResponse {
   readonly status?: string;
@@ -31,11 +31,44 @@ export class PrometheusSource implements MetricsSource {
       if (body.status !== 'success') return { ok: false, error: `${body.errorType ?? `HTTP ${response.status}`}: ${body.error ?? 'query failed'}` };
       return numbers(body.data);
     } catch (error) {
-      if (timeout.aborted) return { ok: false, error: `no answer within ${this.timeoutMs} ms` };
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      return { ok: false, error: cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)) };
+      return { ok: false, error: failure(error, timeout, this.timeoutMs) };
     }
   }
+
+  /** GET /api/v1/query_range: per step the highest value of the series answered (the worst track of the scope). */
+  async samples(promql: string, start: Date, end: Date, stepS: number, signal?: AbortSignal): Promise<SamplesAnswer> {
+    const params = new URLSearchParams({ query: promql, start: (start.getTime() / 1000).toFixed(3), end: (end.getTime() / 1000).toFixed(3), step: String(Math.max(1, stepS)) });
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const response = await fetch(`${this.where}/api/v1/query_range?${params.toString()}`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+      const text = await response.text();
+      let body: ApiResponse;
+      try {
+        body = JSON.parse(text) as ApiResponse;
+      } catch {
+        return { ok: false, error: `HTTP ${response.status}, not a Prometheus answer: ${text.slice(0, 120)}` };
+      }
+      if (body.status !== 'success') return { ok: false, error: `${body.errorType ?? `HTTP ${response.status}`}: ${body.error ?? 'query failed'}` };
+      if (body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) return { ok: false, error: `the query answers a ${body.data?.resultType ?? 'nothing'}; samples need a range of an instant vector` };
+      const worst = new Map<number, number>();
+      for (const series of body.data.result as { values?: readonly (readonly [number, string])[] }[]) {
+        for (const [t, v] of series.values ?? []) {
+          const value = Number(v);
+          if (Number.isNaN(value)) continue;
+          worst.set(t * 1000, Math.max(worst.get(t * 1000) ?? -Infinity, value));
+        }
+      }
+      return { ok: true, points: [...worst].sort((a, b) => a[0] - b[0]) };
+    } catch (error) {
+      return { ok: false, error: failure(error, timeout, this.timeoutMs) };
+    }
+  }
+}
+
+function failure(error: unknown, timeout: AbortSignal, timeoutMs: number): string {
+  if (timeout.aborted) return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** One series of a range query: [epoch ms, value] points. */

@@ -106,6 +106,26 @@ export interface MetricGateConfig {
   readonly min?: number;
   /** No data (empty result or NaN): default inconclusive. */
   readonly noData?: NoDataPolicy;
+  /** Judge the canary's samples against the baseline's (Mann-Whitney U) rather than, or beside, max/min. */
+  readonly compare?: 'baseline';
+  /** compare: which way is worse; default increase (error-rate, latency), either (promql). */
+  readonly direction?: 'increase' | 'decrease' | 'either';
+  /** compare: how much worse is acceptable: "10%" or 0.1; default 10%. */
+  readonly tolerance?: string | number;
+  /** compare: a difference this small (the metric's unit) is accepted whatever the ratio; default 0. */
+  readonly floor?: number;
+  /** compare: the metric's share of the canary score; default 1. */
+  readonly weight?: number;
+  /** compare: its failure fails the step whatever the score. */
+  readonly critical?: boolean;
+  /** compare: the samples' spacing; default 10s. */
+  readonly step?: string;
+  /** compare: how far back the samples go without a canary step's start; default 5m. */
+  readonly lookback?: string;
+  /** compare: fewer samples on either side are marginal; default 5. */
+  readonly minSamples?: number;
+  /** compare: the significance level; default 0.05. */
+  readonly alpha?: number;
 }
 
 /** How a target is checked during and after a deploy. */
@@ -119,6 +139,8 @@ export interface VerifyConfig {
   readonly failureLimit?: number;
   /** Inconclusive measurements tolerated before the gate fails (Argo Rollouts inconclusiveLimit); default 0. */
   readonly inconclusiveLimit?: number;
+  /** The canary score's bands (metrics with compare: baseline); default pass 95, marginal 75. */
+  readonly score?: { readonly pass?: number; readonly marginal?: number };
   /** Between looks during `verify` and between health probes; default 10s. */
   readonly interval?: string;
   /** The pod label that tells canary from stable in the metrics; default track (values canary, stable). */

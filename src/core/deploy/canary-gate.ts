@@ -2,6 +2,7 @@
 // and stable have the replicas this step asked for, available); a target can add a gate of its own
 // through DeployContext.canaryGate, which is where metric gates (error rate, latency) plug in.
 
+import type { BaselineVerdict, Measurement } from '../verify/verdict';
 import type { DeploymentView } from './ports';
 
 export interface CanaryStepInfo {
@@ -30,6 +31,9 @@ export interface GateMeasurement {
   readonly query?: string;
   readonly window?: string;
   readonly at?: string;
+  /** Judged against the baseline's samples: the test and the effect (src/core/verify/verdict.ts). */
+  readonly against?: BaselineVerdict;
+  readonly series?: Measurement['series'];
 }
 
 export interface GateVerdict {

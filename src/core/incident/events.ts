@@ -108,6 +108,20 @@ export interface GateNumbers {
   readonly query?: string;
   readonly window?: string;
   readonly verdict?: string;
+  /** Judged against the baseline (compare: baseline): the line and its numbers. */
+  readonly against?: {
+    readonly verdict: string;
+    readonly line: string;
+    readonly tolerance: number;
+    readonly p?: number;
+    readonly u?: number;
+    readonly ratio?: number;
+    readonly cliffsDelta?: number;
+    readonly canaryMedian?: number;
+    readonly canarySamples?: number;
+    readonly baselineMedian?: number;
+    readonly baselineSamples?: number;
+  };
 }
 
 export interface EventMeta {

@@ -6,7 +6,7 @@ import type { GateNumbers } from '../incident/events';
 import { CANARY_TRACK } from '../deploy/canary-plan';
 import { Judge, type VerifyPorts } from './judge';
 import type { VerifySettings } from './settings';
-import type { Measurement } from './verdict';
+import type { BaselineVerdict, Measurement } from './verdict';
 
 export const STABLE_TRACK = 'stable';
 
@@ -21,6 +21,8 @@ export function toGateMeasurement(m: Measurement): GateMeasurement {
     ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
     ...(m.query !== undefined ? { query: m.query } : {}),
     ...(m.window !== undefined ? { window: m.window } : {}),
+    ...(m.against !== undefined ? { against: m.against } : {}),
+    ...(m.series !== undefined ? { series: m.series } : {}),
   };
 }
 
@@ -34,6 +36,22 @@ export function timelineNumbers(m: GateMeasurement): GateNumbers {
     ...(m.comparison !== undefined ? { comparison: m.comparison } : {}),
     ...(m.query !== undefined ? { query: m.query } : {}),
     ...(m.window !== undefined ? { window: m.window } : {}),
+    ...(m.against !== undefined ? { against: againstNumbers(m.against) } : {}),
+  };
+}
+
+/** A comparison with the baseline in the timeline: the numbers of the line, without the samples. */
+function againstNumbers(a: BaselineVerdict): NonNullable<GateNumbers['against']> {
+  return {
+    verdict: a.verdict,
+    line: a.line,
+    tolerance: a.tolerance,
+    ...(a.p !== undefined ? { p: a.p } : {}),
+    ...(a.u !== undefined ? { u: a.u } : {}),
+    ...(a.ratio !== undefined ? { ratio: a.ratio } : {}),
+    ...(a.cliffsDelta !== undefined ? { cliffsDelta: a.cliffsDelta } : {}),
+    ...(a.canary ? { canaryMedian: a.canary.median, canarySamples: a.canary.n } : {}),
+    ...(a.baseline ? { baselineMedian: a.baseline.median, baselineSamples: a.baseline.n } : {}),
   };
 }
 
@@ -46,7 +64,8 @@ export function verificationGate(ports: VerifyPorts, settings: VerifySettings): 
   return {
     name: 'verification',
     async judge(step, signal): Promise<GateVerdict> {
-      const scope = { judged: `${label}="${CANARY_TRACK}"`, baseline: `${label}="${STABLE_TRACK}"`, label: `canary at ${step.weight}%` };
+      // At 100% stable serves nothing: there is no baseline to compare with, only bounds to hold.
+      const scope = { judged: `${label}="${CANARY_TRACK}"`, ...(step.weight < 100 ? { baseline: `${label}="${STABLE_TRACK}"` } : {}), label: `canary at ${step.weight}%`, since: step.since };
       const [health, metrics] = await Promise.all([judge.probeUntilSettled(signal), judge.metricRound(scope, signal)]);
       const round = judge.decide([...health, ...metrics]);
       return {

@@ -8,7 +8,8 @@ import type { Clock } from '../ports';
 import { HealthTracker, probeOnce } from './health';
 import { measureMetric, type MetricScope } from './metrics';
 import type { HttpProber, MetricsSource } from './probes';
-import type { HealthEndpoint, VerifySettings } from './settings';
+import { measureComparison, scoreMeasurement } from './compare-metric';
+import type { CompareGate, HealthEndpoint, MetricGate, VerifySettings } from './settings';
 import type { Measurement, Outcome } from './verdict';
 
 export interface VerifyPorts {
@@ -71,7 +72,16 @@ export class Judge {
       return this.settings.metrics.map((gate) => ({ gate: gate.name, kind: 'metric', outcome: 'inconclusive', at, reason: `${gate.name}: no Prometheus is configured (set prometheus.url)` }));
     }
     const now = () => this.ports.clock.now();
-    return Promise.all(this.settings.metrics.map((gate) => measureMetric(source, gate, scope, now, signal)));
+    // A gate with a bound is measured against it; one with compare: baseline is compared (both when it has both).
+    const bounded = this.settings.metrics.filter((gate) => gate.max !== undefined || gate.min !== undefined);
+    // Compared only while a baseline takes traffic (a canary step under 100%); bounds hold always.
+    const compared = scope.baseline === undefined ? [] : this.settings.metrics.filter((gate): gate is MetricGate & { compare: CompareGate } => gate.compare !== undefined);
+    const [fixed, comparisons] = await Promise.all([
+      Promise.all(bounded.map((gate) => measureMetric(source, gate, scope, now, signal))),
+      Promise.all(compared.map((gate) => measureComparison(source, gate, scope, now, signal))),
+    ]);
+    const score = scoreMeasurement(comparisons, this.settings.metrics, this.settings.scoreBands, now());
+    return [...(score ? [score] : []), ...fixed, ...comparisons];
   }
 
   /** Counts a round's measurements and decides. */

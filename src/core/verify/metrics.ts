@@ -13,6 +13,8 @@ export interface MetricScope {
   readonly baseline?: string;
   /** Words for messages: "canary". */
   readonly label?: string;
+  /** When the canary's traffic reached this step's weight: where a comparison's samples start. */
+  readonly since?: Date;
 }
 
 type Read = { readonly value: number; readonly query: string } | { readonly none: string; readonly query: string; readonly unreachable?: boolean };

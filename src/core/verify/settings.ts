@@ -3,6 +3,8 @@
 
 import type { HealthEndpointConfig, HotfixConfigFile, MetricGateConfig, NoDataPolicy, TargetConfig } from '../config/types';
 import { parseDuration } from '../config/duration';
+import type { CompareRule } from './stats/compare';
+import { DEFAULT_BANDS, type ScoreBands } from './stats/score';
 
 export interface HealthEndpoint {
   readonly name: string;
@@ -23,6 +25,17 @@ export interface MetricGate {
   readonly max?: number;
   readonly min?: number;
   readonly noData: NoDataPolicy;
+  /** Judged against the baseline's samples (compare: baseline). */
+  readonly compare?: CompareGate;
+}
+
+/** How a metric is compared with its baseline, every default decided. */
+export interface CompareGate {
+  readonly rule: CompareRule;
+  readonly weight: number;
+  readonly critical: boolean;
+  readonly stepS: number;
+  readonly lookbackMs: number;
 }
 
 export interface VerifySettings {
@@ -32,6 +45,7 @@ export interface VerifySettings {
   readonly metrics: readonly MetricGate[];
   readonly failureLimit: number;
   readonly inconclusiveLimit: number;
+  readonly scoreBands: ScoreBands;
   readonly intervalMs: number;
   readonly trackLabel: string;
   readonly emergency?: { readonly steps?: readonly number[]; readonly pauseMs?: number };
@@ -82,14 +96,39 @@ export function resolveVerify(config: HotfixConfigFile, raw: TargetConfig): Veri
       noData: gate.noData ?? 'inconclusive',
       ...(gate.max !== undefined ? { max: gate.max } : {}),
       ...(gate.min !== undefined ? { min: gate.min } : {}),
+      ...(gate.compare === 'baseline' ? { compare: compareGate(gate) } : {}),
     })),
     failureLimit: verify.failureLimit ?? 0,
     inconclusiveLimit: verify.inconclusiveLimit ?? 0,
+    scoreBands: { pass: verify.score?.pass ?? DEFAULT_BANDS.pass, marginal: verify.score?.marginal ?? DEFAULT_BANDS.marginal },
     intervalMs: ms(verify.interval, 10_000),
     trackLabel: verify.trackLabel ?? 'track',
     ...(verify.emergency
       ? { emergency: { ...(verify.emergency.steps ? { steps: verify.emergency.steps } : {}), ...(emergencyPause !== undefined ? { pauseMs: emergencyPause } : {}) } }
       : {}),
+  };
+}
+
+/** A tolerance as written: "10%" or 0.1. */
+export function toleranceOf(value: string | number | undefined): number {
+  if (value === undefined) return 0.1;
+  return typeof value === 'number' ? value : Number(value.replace(/%$/, '')) / 100;
+}
+
+function compareGate(gate: MetricGateConfig): CompareGate {
+  const kind = gate.kind ?? (gate.query !== undefined ? 'promql' : 'error-rate');
+  return {
+    rule: {
+      direction: gate.direction ?? (kind === 'promql' ? 'either' : 'increase'),
+      tolerance: toleranceOf(gate.tolerance),
+      floor: gate.floor ?? 0,
+      alpha: gate.alpha ?? 0.05,
+      minSamples: gate.minSamples ?? 5,
+    },
+    weight: gate.weight ?? 1,
+    critical: gate.critical === true,
+    stepS: ms(gate.step, 10_000) / 1000,
+    lookbackMs: ms(gate.lookback, 300_000),
   };
 }
 

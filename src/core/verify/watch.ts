@@ -4,6 +4,7 @@
 
 import { Judge, type Round, type VerifyPorts } from './judge';
 import type { HealthEndpoint, VerifySettings } from './settings';
+import type { MetricScope } from './metrics';
 import type { Measurement } from './verdict';
 
 export interface WatchInput {
@@ -11,6 +12,8 @@ export interface WatchInput {
   readonly intervalMs: number;
   readonly endpoints: readonly HealthEndpoint[];
   readonly signal?: AbortSignal;
+  /** Whose series are judged: during a canary, its track against stable's (the comparisons need it). */
+  readonly scope?: MetricScope;
   /** Each round as it is judged, for live output. */
   readonly onRound?: (round: Round, index: number) => void;
 }
@@ -32,7 +35,7 @@ export async function watch(ports: VerifyPorts, settings: VerifySettings, input:
   let last: Round | undefined;
   for (;;) {
     if (input.signal?.aborted) return { outcome: 'stopped', reason: 'stopped before the time was up', rounds, ms: elapsed(), measurements: last?.measurements ?? [] };
-    const [health, metrics] = await Promise.all([judge.probeRound(input.signal), judge.metricRound({}, input.signal)]);
+    const [health, metrics] = await Promise.all([judge.probeRound(input.signal), judge.metricRound(input.scope ?? {}, input.signal)]);
     const round = judge.decide([...health, ...metrics]);
     input.onRound?.(round, rounds);
     rounds++;

@@ -1,6 +1,7 @@
 // The canary's score from its compared metrics, as Kayenta scores a run: each metric's weight counts
-// when it passes (half when marginal), out of all the weights, as a percentage; the score falls in
-// the pass, marginal or fail band. A metric marked critical that fails fails the step whatever the
+// unless it failed, out of all the weights, as a percentage; the score falls in the pass, marginal or
+// fail band. A marginal metric (too few samples, or worse by the medians but not beyond chance) is no
+// evidence against the canary, so it keeps its weight, but the round is at best marginal. A metric marked critical that fails fails the step whatever the
 // score. No data follows the gate's policy: a failure, or the whole round inconclusive; never a pass.
 
 import type { CompareVerdict } from './compare';
@@ -30,7 +31,7 @@ export interface Score {
   readonly reason: string;
 }
 
-const CREDIT: Readonly<Record<CompareVerdict, number>> = { pass: 1, marginal: 0.5, fail: 0, 'no-data': 0 };
+const CREDIT: Readonly<Record<CompareVerdict, number>> = { pass: 1, marginal: 1, fail: 0, 'no-data': 0 };
 
 export function scoreMetrics(metrics: readonly ScoredMetric[], bands: ScoreBands = DEFAULT_BANDS): Score {
   const criticalFailed = metrics.filter((m) => m.critical && (m.verdict === 'fail' || (m.verdict === 'no-data' && m.noData === 'fail')));
@@ -43,7 +44,9 @@ export function scoreMetrics(metrics: readonly ScoredMetric[], bands: ScoreBands
   if (criticalFailed.length > 0) return { ...(score !== undefined ? { score } : {}), verdict: 'fail', reason: `critical ${criticalFailed.map((m) => m.name).join(', ')} failed (${scored}: ${list})` };
   if (waiting.length > 0) return { ...(score !== undefined ? { score } : {}), verdict: 'inconclusive', reason: `no data for ${waiting.map((m) => m.name).join(', ')}: inconclusive (${scored}: ${list})` };
   if (score === undefined) return { verdict: 'inconclusive', reason: `nothing to score: ${list}` };
-  const verdict = score >= bands.pass ? 'pass' : score >= bands.marginal ? 'marginal' : 'fail';
-  const band = verdict === 'pass' ? `>= ${bands.pass}` : verdict === 'marginal' ? `${bands.marginal}-${bands.pass - 1}` : `< ${bands.marginal}`;
-  return { score, verdict, reason: `canary score ${score} (${verdict} ${band}): ${list}` };
+  const banded = score >= bands.pass ? 'pass' : score >= bands.marginal ? 'marginal' : 'fail';
+  const band = banded === 'pass' ? `>= ${bands.pass}` : banded === 'marginal' ? `${bands.marginal}-${bands.pass - 1}` : `< ${bands.marginal}`;
+  const unsure = metrics.filter((m) => m.verdict === 'marginal');
+  if (banded === 'pass' && unsure.length > 0) return { score, verdict: 'marginal', reason: `canary score ${score}, marginal: ${unsure.map((m) => m.name).join(', ')} undecided (${list})` };
+  return { score, verdict: banded, reason: `canary score ${score} (${banded} ${band}): ${list}` };
 }

@@ -1,0 +1,147 @@
+// Issue #21: a canary judged against its baseline on the real loop: a canary deploy (built CLI) -> the
+// test cluster -> the traffic service, which serves each track's latency distribution from its image
+// (`web-lat52-jit20`: a 52 ms mean, spread 20%; test/prometheus/traffic.mjs) -> a real Prometheus -> at
+// each step, the canary's p95 samples against stable's over the same window (a Mann-Whitney U test),
+// the canary score, and promotion or abort.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { DeployState } from '../../src/core/deploy/state';
+import { apps, type Apps } from './fixtures/apps';
+import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
+import { metricsLoop, METRICS_START_TIMEOUT_MS, type MetricsLoop } from './fixtures/prometheus';
+import { runNode } from './fixtures/process';
+import { gitflowRepo, type Repo } from './fixtures/repos';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+describe('canary against its baseline on a real Prometheus: Mann-Whitney per metric, the score, the verdict explained (built CLI, real control plane)', function () {
+  this.timeout(240_000);
+  let cluster: KubeCluster;
+  let k: Apps;
+  let loop: MetricsLoop;
+  const repos: Repo[] = [];
+  before(async function () {
+    this.timeout(KUBE_START_TIMEOUT_MS + METRICS_START_TIMEOUT_MS);
+    cluster = await kubeCluster();
+    k = await apps(cluster);
+    loop = await metricsLoop(cluster);
+  });
+  after(() => {
+    k?.dispose();
+    for (const r of repos) r.dispose();
+  });
+
+  /** Target `staging` in `ns`: a canary of [50, 100] whose gate is the p95 latency compared with stable's. */
+  function repoFor(ns: string, gate: string[], canary: string[] = ['steps: [50, 100]', 'pause: 20s'], verify: string[] = []): Repo {
+    const repo = gitflowRepo();
+    repos.push(repo);
+    mkdirSync(path.join(repo.work, '.hotfix'));
+    writeFileSync(
+      path.join(repo.work, '.hotfix', 'config.yaml'),
+      [
+        'prometheus:',
+        `  url: ${loop.prometheusUrl}`,
+        'targets:',
+        '  staging:',
+        `    namespace: ${ns}`,
+        '    app: web',
+        '    strategy: canary',
+        '    canary:',
+        ...canary.map((l) => `      ${l}`),
+        '    verify:',
+        ...verify.map((l) => `      ${l}`),
+        '      metrics:',
+        '        - name: p95-latency',
+        '          kind: latency',
+        `          selector: 'namespace="${ns}",app="web"'`,
+        '          window: 6s',
+        '          compare: baseline',
+        '          step: 2s',
+        ...gate.map((l) => `          ${l}`),
+        '',
+      ].join('\n'),
+    );
+    return repo;
+  }
+  const cli = (repo: Repo, ...args: string[]) => runNode([CLI, ...args, `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work });
+
+  async function stableApp(ns: string, image: string): Promise<void> {
+    await k.deployment(ns, 'web', image, { app: 'web', track: 'stable' }, 4);
+    await k.service(ns, 'web', { app: 'web' });
+    loop.watch(ns, 'web');
+    await loop.waitForQuery(`sum(rate(http_requests_total{namespace="${ns}",app="web",track="stable"}[5s]))`, (v) => v > 0);
+  }
+
+  it('fails a canary 30% slower than stable although it stays under the fixed bound, and says why in one line', async () => {
+    const ns = await cluster.namespace('baseline-slower');
+    await stableApp(ns, 'web-lat40-jit20:1.0');
+    const repo = repoFor(ns, ['tolerance: 10%', 'max: 0.25']);
+    try {
+      const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat52-jit20:1.1');
+      if (process.env.VERBOSE === '1') console.log(ran.err);
+      assert.equal(ran.code, 1, ran.err);
+      // The fixed bound alone would have passed it: p95 under 250 ms.
+      assert.match(ran.err, /p95-latency canary at 50% \d+(\.\d)? ms <= 250 ms over 6s/);
+      assert.match(ran.err, /Canary step 1 of 2 \(50%\) failed the verification gate: canary score 0 \(fail < 75\): p95-latency fail/);
+      assert.match(ran.err, /p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \(\+\d+%, tolerance 10%\), p [<=] 0\.0\d+: fail/);
+      assert.equal(await k.image(ns, 'web'), 'web-lat40-jit20:1.0', 'rolled back: stable keeps its image');
+      // The verdict the deploy state keeps (what the panel and verify --json show): the test, the effect, both series.
+      const state = JSON.parse(readFileSync(path.join(repo.work, '.git', 'hotfix', 'deploys', 'staging.json'), 'utf8')) as DeployState;
+      const compared = state.canary?.verdict?.measurements.find((m) => m.name === 'p95-latency' && m.against);
+      assert.ok(compared?.against?.canary && compared.against.baseline && compared.against.p !== undefined && compared.against.ratio !== undefined, JSON.stringify(state.canary?.verdict));
+      assert.equal(compared.against.verdict, 'fail');
+      assert.ok(compared.against.p < 0.05 && compared.against.ratio > 1.1, JSON.stringify(compared.against));
+      assert.ok(compared.against.canary.n >= 5 && compared.against.baseline.n >= 5, 'samples over the step, 2 s apart');
+      assert.equal(compared.series?.canary.length, compared.against.canary.n, 'the samples judged are the series shown');
+    } finally {
+      loop.unwatch(ns, 'web');
+    }
+  });
+
+  it('passes on a day when everything is slow, canary and baseline alike', async () => {
+    const ns = await cluster.namespace('baseline-slow-day');
+    await stableApp(ns, 'web-lat300-jit20:1.0');
+    const repo = repoFor(ns, ['tolerance: 10%']);
+    try {
+      const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat300-jit20:1.1');
+      assert.equal(ran.code, 0, ran.err);
+      assert.match(ran.err, /Canary step 1 of 2 \(50%\) passed the verification gate: canary score 100 \(pass >= 95\): p95-latency pass; p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \([+-]\d+%, tolerance 10%\), p = [\d.]+: pass/);
+      assert.equal(await k.image(ns, 'web'), 'web-lat300-jit20:1.1');
+    } finally {
+      loop.unwatch(ns, 'web');
+    }
+  });
+
+  it('calls a small, noisy sample marginal, not fail: counted as inconclusive, within the limit, the canary goes on', async () => {
+    const ns = await cluster.namespace('baseline-small');
+    await stableApp(ns, 'web-lat40-jit60:1.0');
+    const repo = repoFor(ns, ['tolerance: 10%', 'minSamples: 8'], ['steps: [50, 100]', 'pause: 5s'], ['inconclusiveLimit: 1']);
+    try {
+      const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat44-jit60:1.1');
+      assert.equal(ran.code, 0, ran.err);
+      assert.match(ran.err, /p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \([+-]\d+%, tolerance 10%\), p = [\d.]+: marginal \(\d canary and \d baseline samples; 8 each decide\)/);
+      assert.match(ran.err, /canary score 100, marginal: p95-latency undecided/);
+      assert.match(ran.err, /1 of 1 tolerated inconclusive used/);
+      assert.doesNotMatch(ran.err, /p95-latency: canary [^;]*: fail/);
+    } finally {
+      loop.unwatch(ns, 'web');
+    }
+  });
+
+  it('no data follows the policy: a failure when the gate says so, never a pass', async () => {
+    const ns = await cluster.namespace('baseline-nodata');
+    await stableApp(ns, 'web:1.0');
+    const repo = repoFor(ns, ['histogram: not_exported_seconds', 'noData: fail']);
+    try {
+      const ran = await cli(repo, 'deploy', '--target=staging', '--image=web:1.1');
+      assert.equal(ran.code, 1, ran.err);
+      assert.match(ran.err, /Canary step 1 of 2 \(50%\) failed the verification gate: canary score 0 \(fail < 75\): p95-latency no-data/);
+      assert.match(ran.err, /p95-latency: no data for the canary and baseline in the window/);
+      assert.equal(await k.image(ns, 'web'), 'web:1.0');
+    } finally {
+      loop.unwatch(ns, 'web');
+    }
+  });
+});

@@ -38,8 +38,9 @@ export interface EnvOptions {
 /**
  * A front end's token for a forge; undefined: try the environment's. `refused`: no token may go to
  * this forge from here (an untrusted workspace names it), and none from the environment either.
+ * `prompt: false`: a look that may not ask the person to sign in (it is not what they asked for).
  */
-export type ForgeTokenSource = (forge: ForgeTarget) => Promise<string | undefined | { readonly refused: string; readonly hint: string }>;
+export type ForgeTokenSource = (forge: ForgeTarget, options?: { readonly prompt?: boolean }) => Promise<string | undefined | { readonly refused: string; readonly hint: string }>;
 
 export interface AppEnv {
   readonly dir: string;

@@ -10,7 +10,7 @@ import { badInput, succeeded, type Result } from '../core/result';
 import type { AppEnv } from './env';
 
 /** The forge `remoteUrl` is on (git.forge where it says), with a token; a refusal that says what to set otherwise. */
-export async function openForge(env: AppEnv, remoteUrl: string | undefined, config: ForgeConfig | undefined, why: string): Promise<Result<Forge>> {
+export async function openForge(env: AppEnv, remoteUrl: string | undefined, config: ForgeConfig | undefined, why: string, options: { readonly prompt?: boolean } = {}): Promise<Result<Forge>> {
   const target = resolveForge(remoteUrl, config);
   if (!target) {
     return badInput(
@@ -19,7 +19,7 @@ export async function openForge(env: AppEnv, remoteUrl: string | undefined, conf
     );
   }
   const names = FORGE_TOKEN_ENV[target.kind];
-  const given = await env.forgeToken?.(target);
+  const given = await env.forgeToken?.(target, options);
   if (typeof given === 'object') return badInput(given.refused, given.hint);
   const token = given ?? names.map((n) => env.secrets[n]?.trim()).find((t): t is string => t !== undefined && t !== '');
   if (token === undefined) {

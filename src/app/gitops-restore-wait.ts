@@ -53,7 +53,8 @@ export async function locateRequest(env: AppEnv, opened: OpenDeploy, byBranch: b
   const base = { noun: nounOf(resolveForge(remoteUrl, manifests.forge)?.kind), branch: recorded.branch, ...(recorded.number !== undefined ? { number: recorded.number } : {}), ...(recorded.url !== undefined ? { url: recorded.url } : {}) };
   if (recorded.number === undefined && !byBranch) return { known: base };
   const { openForge } = await import('./forge.js');
-  const forge = await openForge(env, remoteUrl, manifests.forge, `the request of ${target.name}'s manifests change is read through the forge`);
+  // Only a wait may ask the person to sign in; the refusal's look at the request may not.
+  const forge = await openForge(env, remoteUrl, manifests.forge, `the request of ${target.name}'s manifests change is read through the forge`, { prompt: byBranch });
   if (!forge.ok) {
     return { known: { ...base, unread: forge.reason }, problem: forge };
   }

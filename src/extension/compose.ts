@@ -162,7 +162,7 @@ export async function editorEnv(deps: EditorDeps, root: string, interaction: Int
     ...(helmPath !== undefined ? { helmPath } : {}),
     secrets: deps.secrets ? await deps.secrets.env() : process.env,
     onGitCommand: (args) => deps.log.trace(`git ${args.join(' ')}`),
-    forgeToken: (forge) => forgeToken(forge, deps, interaction.interactive),
+    forgeToken: (forge, options) => forgeToken(forge, deps, interaction.interactive && options?.prompt !== false),
   });
   return {
     ...env,

@@ -66,14 +66,17 @@ export async function showFailure(log: vscode.LogOutputChannel, reason: string, 
  * A refusal as the person sees it: the reason and the hint, a button for each remedy (the command
  * that does it, in the repository at `root`), `extraActions` before them, and Show Log.
  */
-export async function showRefusal(log: vscode.LogOutputChannel, refusal: Pick<Failed, 'reason' | 'hint' | 'remedies'>, extraActions: FailureAction[] = [], root?: string): Promise<void> {
+/** `severity: 'info'`: not a failure, a stop that waits on somebody (a request to be merged). */
+export async function showRefusal(log: vscode.LogOutputChannel, refusal: Pick<Failed, 'reason' | 'hint' | 'remedies'>, extraActions: FailureAction[] = [], root?: string, severity: 'error' | 'info' = 'error'): Promise<void> {
   const offered = remedyActions(refusal.remedies ?? [], root);
   const actions = [...extraActions];
   for (const action of offered.actions) if (!actions.some((a) => a.title === action.title)) actions.push(action);
   const text = `${refusal.reason}${refusal.hint ? ` ${refusal.hint}` : ''}`;
-  log.warn(text);
+  if (severity === 'error') log.warn(text);
+  else log.info(text);
   for (const line of offered.lines) log.info(`  ${line}`);
-  const choice = await vscode.window.showErrorMessage(text, ...actions.map((a) => a.title), 'Show Log');
+  const show = severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
+  const choice = await show(text, ...actions.map((a) => a.title), 'Show Log');
   if (choice === 'Show Log') log.show();
   await actions.find((a) => a.title === choice)?.run();
 }

@@ -195,9 +195,8 @@ async function runFinish(deps: HotfixCommandDeps, opened: Opened, title: string,
     case 'waiting': {
       const { pull, target, state } = outcome;
       const message = `The finish of ${state.branch} waits for its ${target} request to be merged: ${pullRequestLine(pull, outcome.noun)}.${outcome.note ? ` ${outcome.note}` : ''}`;
-      deps.log.info(message);
       const openIt = { title: `Open ${outcome.noun === 'merge request' ? '!' : '#'}${pull.number}`, run: async () => { await vscode.env.openExternal(vscode.Uri.parse(pull.url)); } };
-      void showRefusal(deps.log, { reason: message, hint: 'Once it is merged, Continue Finish.', remedies: [CONTINUE_FINISH, ABORT_FINISH] }, [openIt], root);
+      void showRefusal(deps.log, { reason: message, hint: 'Once it is merged, Continue Finish.', remedies: [CONTINUE_FINISH, ABORT_FINISH] }, [openIt], root, 'info');
       return { ok: false, reason: `waiting for #${pull.number}` };
     }
     case 'aborted': {

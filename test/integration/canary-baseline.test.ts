@@ -12,6 +12,7 @@ import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
 import { metricsLoop, METRICS_START_TIMEOUT_MS, type MetricsLoop } from './fixtures/prometheus';
 import { runNode } from './fixtures/process';
+import { receiver } from './fixtures/receivers';
 import { gitflowRepo, type Repo } from './fixtures/repos';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -34,7 +35,7 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
   });
 
   /** Target `staging` in `ns`: a canary of [50, 100] whose gate is the p95 latency compared with stable's. */
-  function repoFor(ns: string, gate: string[], canary: string[] = ['steps: [50, 100]', 'pause: 20s'], verify: string[] = []): Repo {
+  function repoFor(ns: string, gate: string[], canary: string[] = ['steps: [50, 100]', 'pause: 20s'], verify: string[] = [], extra: string[] = []): Repo {
     const repo = gitflowRepo();
     repos.push(repo);
     mkdirSync(path.join(repo.work, '.hotfix'));
@@ -60,12 +61,16 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
         '          compare: baseline',
         '          step: 2s',
         ...gate.map((l) => `          ${l}`),
+        ...extra,
         '',
       ].join('\n'),
     );
     return repo;
   }
-  const cli = (repo: Repo, ...args: string[]) => runNode([CLI, ...args, `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work });
+  const cli = (repo: Repo, ...args: string[]) => runNode([CLI, ...args, `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work, env: channels });
+  const cliNoKube = (repo: Repo, ...args: string[]) => runNode([CLI, ...args], { cwd: repo.work, env: channels });
+  /** The Slack and Teams webhooks: real receivers on 127.0.0.1. */
+  let channels: Record<string, string> = {};
 
   async function stableApp(ns: string, image: string): Promise<void> {
     await k.deployment(ns, 'web', image, { app: 'web', track: 'stable' }, 4);
@@ -77,8 +82,13 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
   it('fails a canary 30% slower than stable although it stays under the fixed bound, and says why in one line', async () => {
     const ns = await cluster.namespace('baseline-slower');
     await stableApp(ns, 'web-lat40-jit20:1.0');
-    const repo = repoFor(ns, ['tolerance: 10%', 'max: 0.25']);
+    const repo = repoFor(ns, ['tolerance: 10%', 'max: 0.25'], undefined, undefined, ['notifications:', '  slack: {}', '  teams: {}']);
+    const slack = await receiver(() => ({ status: 200, body: 'ok' }));
+    const teams = await receiver(() => ({ status: 202, body: '' }));
+    channels = { HOTFIX_SLACK_WEBHOOK_URL: `${slack.base}/services/T0/B0/SLACKSECRET`, HOTFIX_TEAMS_WEBHOOK_URL: `${teams.base}/workflows/TEAMSSECRET` };
     try {
+      const declared = await cliNoKube(repo, 'incident', 'create', '--severity=sev2', '--title=Checkout slow', '--impact=high');
+      assert.equal(declared.code, 0, declared.err);
       const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat52-jit20:1.1');
       if (process.env.VERBOSE === '1') console.log(ran.err);
       assert.equal(ran.code, 1, ran.err);
@@ -95,7 +105,22 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
       assert.ok(compared.against.p < 0.05 && compared.against.ratio > 1.1, JSON.stringify(compared.against));
       assert.ok(compared.against.canary.n >= 5 && compared.against.baseline.n >= 5, 'samples over the step, 2 s apart');
       assert.equal(compared.series?.canary.length, compared.against.canary.n, 'the samples judged are the series shown');
+      // The Slack and Teams messages of the failed deploy carry the numbers and the one-line reason.
+      // (Slack's mrkdwn escapes < as &lt;, the Teams card as ‹.)
+      const line = /p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \(\+\d+%, tolerance 10%\), p (<|&lt;|‹|=) 0\.0\d+: fail/;
+      for (const [name, r] of [['Slack', slack], ['Teams', teams]] as const) {
+        assert.ok(r.hits.some((h) => line.test(h.text)), `${name} got the comparison line: ${r.hits.map((h) => h.text).join('\n')}`);
+      }
+      // The timeline's gate verdict keeps the comparison's numbers.
+      const shown = JSON.parse((await cliNoKube(repo, 'incident', 'show', '--json')).out) as { incident: { events: { type: string; measurements?: { gate: string; against?: { verdict: string; p?: number; ratio?: number; line: string } }[] }[] } };
+      const gate = shown.incident.events.find((e) => e.type === 'gate-verdict');
+      const numbers = gate?.measurements?.find((m) => m.against)?.against;
+      assert.equal(numbers?.verdict, 'fail');
+      assert.match(numbers?.line ?? '', line);
     } finally {
+      channels = {};
+      await slack.close();
+      await teams.close();
       loop.unwatch(ns, 'web');
     }
   });

@@ -1,5 +1,6 @@
 // The canary tab: what is rolling out against what is stable, the weight steps as a progress track,
-// the pause clock, each step's verdict with its numbers, a chart per gated metric, and the controls.
+// the pause clock, the latest step judged against the baseline (baseline.ts), each step's verdict with
+// its numbers, a chart per gated metric, and the controls.
 // An argo-rollout target shows its Rollout instead of the tracks and weight steps (rollout.ts), and
 // its controls act through the Rollout (the host routes them to Argo Rollout Action…).
 
@@ -7,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { CanaryAction, CanaryView, RolloutPanelView, TrackView, VerdictView } from '../src/shared/protocol';
+import { baselineSection, comparisonItem, scoreLine, shownComparisons } from './baseline';
 import { chart } from './chart';
 import { type Announcer, fill, h, requestId } from './dom';
 import { clock, gateLine, parseTime, utcTime, type Unit } from './format';
@@ -36,7 +38,7 @@ export class CanaryTab {
   private canary: CanaryView | undefined;
   private busy = false;
   private lastStep: string | undefined;
-  /** The failure lines last reported to the host, so a refresh that changed nothing reports nothing. */
+  /** The lines last reported to the host, so a refresh that changed nothing reports nothing. */
   private reported: string | undefined;
 
   constructor(private readonly host: Host, private readonly live: Announcer) {
@@ -66,8 +68,6 @@ export class CanaryTab {
       this.showRollout(canary, canary.rollout, notes);
       return;
     }
-    this.reported = undefined;
-    const units = new Map<string, Unit>(canary.series.map((sr) => [sr.gate, sr.unit]));
     const outcome = document.createElement('vscode-badge');
     outcome.className = `outcome ${OUTCOME_CLASS[canary.outcome] ?? ''}`;
     outcome.textContent = canary.outcome;
@@ -81,9 +81,7 @@ export class CanaryTab {
       this.steps(canary),
       h('p', { class: 'phase' }, 'Phase: ', h('strong', { text: canary.phase }), ` · canary weight ${canary.weight}%`),
       this.pause,
-      canary.verdicts.length > 0 && h('section', { class: 'verdicts', attrs: { 'aria-label': 'Step verdicts' } },
-        h('h2', { text: 'Verdicts' }), ...canary.verdicts.map((v) => this.verdict(v, units))),
-      canary.series.length > 0 && h('section', { class: 'charts', attrs: { 'aria-label': 'Gated metrics' } }, ...canary.series.map(chart)));
+      ...this.judged(canary));
     const step = `${canary.target}:${canary.index}:${canary.outcome}`;
     if (this.lastStep !== undefined && this.lastStep !== step) {
       const weight = canary.steps[canary.index];
@@ -91,13 +89,13 @@ export class CanaryTab {
         : `Canary at step ${canary.index + 1} of ${canary.steps.length}${weight !== undefined ? `, ${weight}%` : ''}.`);
     }
     this.lastStep = step;
+    this.report(canary);
     this.tick();
     this.sync();
   }
 
   /** An argo-rollout target: the Rollout's section, then the verdicts and charts of a deploy from here, if any. */
   private showRollout(canary: CanaryView, r: RolloutPanelView, notes: HTMLElement[]): void {
-    const units = new Map<string, Unit>(canary.series.map((sr) => [sr.gate, sr.unit]));
     const deploy = canary.startedAt ? ` · last deploy from here ${this.when(canary.startedAt)} by ${canary.actor}` : '';
     fill(this.body,
       h('header', { class: 'canary-header' },
@@ -105,22 +103,36 @@ export class CanaryTab {
         h('p', { class: 'muted', text: `Argo Rollout ${r.namespace}/${r.name} · ${r.strategy}${deploy}` })),
       ...notes,
       rolloutSection(r),
-      canary.verdicts.length > 0 && h('section', { class: 'verdicts', attrs: { 'aria-label': 'Step verdicts' } },
-        h('h2', { text: 'Verdicts' }), ...canary.verdicts.map((v) => this.verdict(v, units))),
-      canary.series.length > 0 && h('section', { class: 'charts', attrs: { 'aria-label': 'Gated metrics' } }, ...canary.series.map(chart)));
+      ...this.judged(canary));
     const step = `${canary.target}:rollout:${r.phase}:${r.step ?? ''}`;
     if (this.lastStep !== undefined && this.lastStep !== step) {
       this.live.say(`Rollout ${r.phase}${r.message ? `: ${r.message}` : ''}. ${r.stepLine}.`);
     }
     this.lastStep = step;
-    const failures = shownFailures(this.body);
-    const report = JSON.stringify([canary.target, failures]);
-    if (report !== this.reported) {
-      this.reported = report;
-      this.host.post({ kind: 'canary-rendered', target: canary.target, failures });
-    }
+    this.report(canary);
     this.tick();
     this.sync();
+  }
+
+  /** The latest step against the baseline, every step's verdict, a chart per gated metric. */
+  private judged(canary: CanaryView): (HTMLElement | false)[] {
+    const units = new Map<string, Unit>(canary.series.map((sr) => [sr.gate, sr.unit]));
+    return [
+      baselineSection(canary.verdicts, units, (iso) => this.when(iso)),
+      canary.verdicts.length > 0 && h('section', { class: 'verdicts', attrs: { 'aria-label': 'Step verdicts' } },
+        h('h2', { text: 'Verdicts' }), ...canary.verdicts.map((v) => this.verdict(v, units))),
+      canary.series.length > 0 && h('section', { class: 'charts', attrs: { 'aria-label': 'Gated metrics' } }, ...canary.series.map(chart)),
+    ];
+  }
+
+  /** Tells the host what the page shows (read back from the DOM): a Rollout's failures, the comparisons' lines. */
+  private report(canary: CanaryView): void {
+    const failures = shownFailures(this.body);
+    const comparisons = shownComparisons(this.body);
+    const report = JSON.stringify([canary.target, failures, comparisons]);
+    if (report === this.reported) return;
+    this.reported = report;
+    this.host.post({ kind: 'canary-rendered', target: canary.target, failures, comparisons });
   }
 
   private when(iso: string): string {
@@ -164,7 +176,8 @@ export class CanaryTab {
     return h('div', { class: `verdict ${label}` },
       h('p', {}, h('span', { class: `chip ${label}`, text: label }), ` Step ${v.step} (${v.weight}%)`,
         v.at ? h('span', { class: 'muted', text: ` · ${this.when(v.at)}` }) : '', ` — ${v.reason}`),
-      h('ul', { class: 'numbers' }, ...v.numbers.map((n) => {
+      h('ul', { class: 'numbers' }, v.score ? h('li', { class: 'score-item' }, scoreLine(v.score, true)) : '', ...v.numbers.map((n) => {
+        if (n.against) return comparisonItem({ ...n, against: n.against }, units);
         const line = gateLine(n, units.get(n.gate));
         const cls = n.verdict === 'fail' ? 'fail' : n.verdict === 'pass' ? 'pass' : '';
         return h('li', { class: cls }, h('span', { class: 'main', text: line.main }), line.detail ? h('span', { class: 'muted', text: ` (${line.detail})` }) : '');

@@ -73,8 +73,10 @@ function relation(value: number, threshold: number): string {
 
 const REQUIRED: Readonly<Record<string, string>> = { '<=': '≤', '<': '<', '>=': '≥', '>': '>', '==': '=' };
 
-/** The parts of one gate's numbers line: "error-rate 7.9% > 1%" and "limit ≤ 1% · window 5m · baseline 0.4%". */
+/** The parts of one gate's numbers line: "error-rate 7.9% > 1%" and "limit ≤ 1% · window 5m · baseline 0.4%" (a comparison: its line). */
 export function gateLine(n: GateNumbersView, unit?: Unit): { main: string; detail: string } {
+  // A metric judged against its baseline has no bound of its own: its line explains it.
+  if (n.against) return { main: n.against.line, detail: n.window ? `window ${n.window}` : '' };
   const u = unit ?? guessUnit(n.gate, [n.value, n.threshold, n.baseline]);
   let main = n.gate;
   if (n.value !== undefined) main += ` ${formatValue(n.value, u)}`;
@@ -85,4 +87,28 @@ export function gateLine(n: GateNumbersView, unit?: Unit): { main: string; detai
   if (n.window) detail.push(`window ${n.window}`);
   if (n.baseline !== undefined) detail.push(`baseline ${formatValue(n.baseline, u)}`);
   return { main, detail: detail.join(' · ') };
+}
+
+/** A p-value as the engine's lines print it: p < 0.001 when tiny. */
+export function pValue(p: number): string {
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
+}
+
+/** The canary's median against the baseline's as a signed change: +95%, -4.8%, ±0%. */
+export function signedPercent(ratio: number): string {
+  const raw = (ratio - 1) * 100;
+  const change = Math.abs(raw) < 10 ? Math.round(raw * 10) / 10 : Math.round(raw);
+  return change === 0 ? '±0%' : `${change > 0 ? '+' : ''}${change}%`;
+}
+
+/** Cliff's delta in words (Romano et al.'s thresholds): negligible, small, medium or large. */
+export function deltaSize(delta: number): string {
+  const d = Math.abs(delta);
+  return d < 0.147 ? 'negligible' : d < 0.33 ? 'small' : d < 0.474 ? 'medium' : 'large';
+}
+
+/** A plain number, trimmed: 812, 812.5, 0.82. */
+export function plain(value: number, digits = 3): string {
+  return trim(value, digits);
 }

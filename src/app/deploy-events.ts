@@ -4,7 +4,7 @@
 import type { DeployEvent } from '../core/deploy/context';
 import type { DeployOutcome } from '../core/deploy/deploy';
 import type { EventPayload } from '../core/incident/events';
-import { timelineNumbers } from '../core/verify/gate';
+import { timelineNumbers } from '../core/verify/numbers';
 
 /** A canary gate verdict as a timeline event: `step 2 of 4 (25%)`, the gate's reason and numbers. */
 export function verdictEvent(target: string, event: DeployEvent): EventPayload {

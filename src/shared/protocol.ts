@@ -6,7 +6,7 @@
 // Everything here is data: strings from people, git and the cluster travel as plain strings and the
 // webview sets them as text (textContent), never as HTML.
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ---- What the panel shows ----
 
@@ -22,6 +22,69 @@ export interface GateNumbersView {
   readonly window?: string;
   /** pass, fail or inconclusive. */
   readonly verdict?: string;
+  /** A metric judged against its baseline (compare: baseline): the test, the effect and the verdict. */
+  readonly against?: AgainstView;
+  /** The samples judged, both tracks; the canary view sends them for the latest step only. */
+  readonly series?: ComparedSeriesView;
+}
+
+/** A sample's five numbers, as a box plot draws them. */
+export interface SummaryView {
+  readonly n: number;
+  readonly min: number;
+  readonly q1: number;
+  readonly median: number;
+  readonly q3: number;
+  readonly max: number;
+}
+
+/**
+ * A canary's metric against its baseline, judged by a Mann-Whitney U test. The canary view carries
+ * both five-number summaries; the timeline keeps only the medians and the sample counts.
+ */
+export interface AgainstView {
+  /** pass, marginal, fail or no-data. */
+  readonly verdict: string;
+  /** The one line that explains the verdict, with its numbers. */
+  readonly line: string;
+  /** How much worse the canary's median may be, as a fraction (0.1: 10%). */
+  readonly tolerance: number;
+  /** Its share of the canary score. */
+  readonly weight?: number;
+  /** Failing it fails the step whatever the score. */
+  readonly critical?: boolean;
+  readonly canary?: SummaryView;
+  readonly baseline?: SummaryView;
+  readonly u?: number;
+  readonly p?: number;
+  /** exact or normal (the normal approximation). */
+  readonly method?: string;
+  /** greater, less or two-sided: which direction of the canary counts as worse. */
+  readonly alternative?: string;
+  /** The canary's median over the baseline's. */
+  readonly ratio?: number;
+  /** Cliff's delta, -1..1 (positive: the canary larger). */
+  readonly cliffsDelta?: number;
+  readonly canaryMedian?: number;
+  readonly canarySamples?: number;
+  readonly baselineMedian?: number;
+  readonly baselineSamples?: number;
+}
+
+/** Both tracks' samples over the window compared, [epoch ms, value]. */
+export interface ComparedSeriesView {
+  readonly canary: readonly (readonly [number, number])[];
+  readonly baseline: readonly (readonly [number, number])[];
+}
+
+/** The round's canary score over the compared metrics, and the score it needed to pass. */
+export interface ScoreView {
+  /** 0..100; absent when nothing could be scored. */
+  readonly value?: number;
+  /** The pass band's lower bound. */
+  readonly pass?: number;
+  /** pass, fail or inconclusive (marginal, or waiting for data). */
+  readonly verdict: string;
 }
 
 /** One timeline event: its type (for the filter), who, when, and a plain-text sentence. */
@@ -77,6 +140,8 @@ export interface VerdictView {
   readonly reason: string;
   readonly at?: string;
   readonly numbers: readonly GateNumbersView[];
+  /** With metrics compared against the baseline: the round's canary score (not among the numbers). */
+  readonly score?: ScoreView;
 }
 
 /** A gated metric over the deploy (Prometheus query_range), with its bound drawn on the chart. */
@@ -242,8 +307,11 @@ export type WebviewToHost =
   | { readonly kind: 'state'; readonly state: PanelState }
   /** After the first render of a timeline: how many entries and how long it took (for the benchmark and tests). */
   | { readonly kind: 'rendered'; readonly entries: number; readonly rows: number; readonly ms: number }
-  /** After a Rollout's canary renders: the failure lines as the page shows them (for the extension-host tests). */
-  | { readonly kind: 'canary-rendered'; readonly target: string; readonly failures: readonly string[] };
+  /**
+   * After the canary renders: a Rollout's failure lines and the explanation of each metric compared
+   * against the baseline, as the page shows them (read back from its DOM, for the extension-host tests).
+   */
+  | { readonly kind: 'canary-rendered'; readonly target: string; readonly failures: readonly string[]; readonly comparisons?: readonly string[] };
 
 // ---- Guards ----
 
@@ -252,6 +320,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isString = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length <= max;
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isLines = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 50 && v.every((f) => isString(f, 2000));
 const ACTIONS: readonly string[] = ['promote', 'pause', 'resume', 'abort'];
 const TABS: readonly string[] = ['timeline', 'canary'];
 
@@ -287,7 +356,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'rendered':
       return isNumber(m.entries) && isNumber(m.rows) && isNumber(m.ms);
     case 'canary-rendered':
-      return isId(m.target) && Array.isArray(m.failures) && m.failures.length <= 50 && m.failures.every((f) => isString(f, 2000));
+      return isId(m.target) && isLines(m.failures) && (m.comparisons === undefined || isLines(m.comparisons));
     default:
       return false;
   }

@@ -19,7 +19,7 @@ describe('webview: canary', function () {
     const state = await suite.panel.next('state');
     assert.equal(state.state.tab, 'timeline');
     assert.equal((await suite.panel.test()).state.tab, 'timeline');
-    await suite.panel.send({ kind: 'hello', protocol: 3, tab: 'canary' });
+    await suite.panel.send({ kind: 'hello', protocol: 4, tab: 'canary' });
     await suite.panel.page.waitForFunction(() => document.querySelector('vscode-tab-header[active]')?.textContent === 'Canary');
   });
 

@@ -36,7 +36,7 @@ describe('webview: Argo Rollout', function () {
     assert.equal(await suite.panel.page.locator('[data-test="rollout-failure"]').getAttribute('role'), 'alert');
     assert.match(await text('[data-test="rollout-failure"]'), new RegExp(`^analysis failed ${ROLLOUT_FAILURE.replace(/[.()]/g, '\\$&')}$`));
     const reported = await suite.panel.next('canary-rendered');
-    assert.deepEqual(reported, { kind: 'canary-rendered', target: 'cart', failures: [ROLLOUT_FAILURE] });
+    assert.deepEqual(reported, { kind: 'canary-rendered', target: 'cart', failures: [ROLLOUT_FAILURE], comparisons: [] });
   });
 
   it('shows the phase, message, steps with the current one, weights and the stable and canary ReplicaSets', async () => {

@@ -8,6 +8,7 @@ import type { MetricsSource } from './probes';
 import { queryFor, type CompareGate, type MetricGate } from './settings';
 import { compareSamples, type Comparison } from './stats/compare';
 import { scoreMetrics, type ScoreBands } from './stats/score';
+import { SCORE_GATE } from './numbers';
 import { formatValue, type BaselineVerdict, type Measurement, type Outcome } from './verdict';
 
 const OUTCOME: Readonly<Record<Comparison['verdict'], Outcome>> = { pass: 'pass', marginal: 'inconclusive', fail: 'fail', 'no-data': 'inconclusive' };
@@ -57,5 +58,5 @@ export function scoreMeasurement(comparisons: readonly Measurement[], gates: rea
   if (scored.length === 0) return undefined;
   const s = scoreMetrics(scored, bands);
   const outcome: Outcome = s.verdict === 'pass' ? 'pass' : s.verdict === 'fail' ? 'fail' : 'inconclusive';
-  return { gate: 'canary score', kind: 'metric', outcome, reason: s.reason, at: at.toISOString(), ...(s.score !== undefined ? { value: s.score, threshold: bands.pass, comparison: '>=' as const } : {}) };
+  return { gate: SCORE_GATE, kind: 'metric', outcome, reason: s.reason, at: at.toISOString(), ...(s.score !== undefined ? { value: s.score, threshold: bands.pass, comparison: '>=' as const } : {}) };
 }

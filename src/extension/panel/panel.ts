@@ -41,8 +41,8 @@ export interface PanelProbe {
   readonly incident?: IncidentView;
   readonly entries: number;
   readonly canaryStep?: string;
-  /** What the page reported after rendering a Rollout's canary: its failure lines, read from its DOM. */
-  readonly canaryRendered?: { readonly target: string; readonly failures: readonly string[] };
+  /** What the page reported after rendering a canary, read from its DOM: a Rollout's failure lines, the comparisons' explanations. */
+  readonly canaryRendered?: { readonly target: string; readonly failures: readonly string[]; readonly comparisons: readonly string[] };
   readonly rendered?: { readonly entries: number; readonly rows: number; readonly ms: number };
   /** How many times the page rendered an incident (a page re-created after hide/show renders again). */
   readonly renders: number;
@@ -197,7 +197,7 @@ export class PanelHost extends Disposable {
         this.renders++;
         return;
       case 'canary-rendered':
-        this.canaryRendered = { target: message.target, failures: message.failures };
+        this.canaryRendered = { target: message.target, failures: message.failures, comparisons: message.comparisons ?? [] };
         return;
       case 'open-link': {
         // Only links the incident itself carries, and only web addresses: the page cannot send the person elsewhere.

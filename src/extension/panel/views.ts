@@ -10,13 +10,84 @@ import type { RolloutInfo } from '../../core/rollouts/info';
 import { describeEvent, plainText } from '../../core/incident/describe';
 import type { IncidentEvent } from '../../core/incident/events';
 import { STATUSES, type Incident } from '../../core/incident/model';
-import { timelineNumbers } from '../../core/verify/gate';
-import type { CanaryView, GateNumbersView, IncidentView, LinkView, SeriesView, TimelineEntry, TrackView } from '../../shared/protocol';
+import { SCORE_GATE, timelineNumbers } from '../../core/verify/numbers';
+import type { StepVerdict } from '../../core/deploy/state';
+import type { SampleSummary } from '../../core/verify/stats/compare';
+import type { BaselineVerdict } from '../../core/verify/verdict';
+import type { AgainstView, CanaryView, ComparedSeriesView, GateNumbersView, IncidentView, LinkView, ScoreView, SeriesView, SummaryView, TimelineEntry, TrackView, VerdictView } from '../../shared/protocol';
 import { rolloutOutcome, rolloutPanelView } from './rollout-view';
 
-/** As the timeline keeps a measurement, plus stable's value beside the canary's. */
-export function numbersView(m: GateMeasurement): GateNumbersView {
-  return { ...timelineNumbers(m), ...(m.baseline !== undefined ? { baseline: m.baseline } : {}) };
+/** The most samples of each track sent for a compared metric: the latest ones (a refresh comes every few seconds). */
+export const COMPARED_POINTS = 360;
+/** The name the engine gives the round's canary score (src/core/verify/compare-metric.ts, scoreMeasurement). */
+
+/** A five-number summary the page can draw: none for an empty sample (its numbers are NaN, null in JSON). */
+function summaryView(s: SampleSummary | undefined): SummaryView | undefined {
+  if (!s || s.n <= 0 || ![s.min, s.q1, s.median, s.q3, s.max].every(Number.isFinite)) return undefined;
+  return { n: s.n, min: s.min, q1: s.q1, median: s.median, q3: s.q3, max: s.max };
+}
+
+export function againstView(a: BaselineVerdict): AgainstView {
+  const canary = summaryView(a.canary);
+  const baseline = summaryView(a.baseline);
+  const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
+  return {
+    verdict: a.verdict,
+    line: a.line,
+    tolerance: a.tolerance,
+    weight: a.weight,
+    critical: a.critical,
+    ...(canary ? { canary } : {}),
+    ...(baseline ? { baseline } : {}),
+    ...(finite(a.u) ? { u: a.u } : {}),
+    ...(finite(a.p) ? { p: a.p } : {}),
+    ...(a.method ? { method: a.method } : {}),
+    ...(a.alternative ? { alternative: a.alternative } : {}),
+    ...(finite(a.ratio) ? { ratio: a.ratio } : {}),
+    ...(finite(a.cliffsDelta) ? { cliffsDelta: a.cliffsDelta } : {}),
+  };
+}
+
+/** The latest `COMPARED_POINTS` finite samples of each track (NaN would travel as null). */
+export function comparedSeries(series: NonNullable<GateMeasurement['series']>): ComparedSeriesView {
+  const last = (points: readonly (readonly [number, number])[]) =>
+    points.filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v)).slice(-COMPARED_POINTS).map(([t, v]) => [t, v] as const);
+  return { canary: last(series.canary), baseline: last(series.baseline) };
+}
+
+/**
+ * As the timeline keeps a measurement, plus stable's value beside the canary's; a comparison with
+ * the baseline carries both summaries, and with `samples` the series it judged.
+ */
+export function numbersView(m: GateMeasurement, samples = false): GateNumbersView {
+  return {
+    ...timelineNumbers(m),
+    ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
+    ...(m.against !== undefined ? { against: againstView(m.against) } : {}),
+    ...(samples && m.against !== undefined && m.series !== undefined ? { series: comparedSeries(m.series) } : {}),
+  };
+}
+
+/** One step's verdict; the latest carries its comparisons' samples, for the charts. */
+export function verdictView(v: StepVerdict, latest: boolean): VerdictView {
+  const { measurements } = v.verdict;
+  const compared = measurements.some((m) => m.against !== undefined);
+  const scored = compared ? measurements.find((m) => m.name === SCORE_GATE && m.against === undefined) : undefined;
+  const score: ScoreView | undefined = scored && {
+    verdict: scored.outcome ?? 'inconclusive',
+    ...(scored.value !== undefined && Number.isFinite(scored.value) ? { value: scored.value } : {}),
+    ...(scored.threshold !== undefined ? { pass: scored.threshold } : {}),
+  };
+  return {
+    step: v.step,
+    weight: v.weight,
+    pass: v.verdict.pass,
+    ...(v.verdict.inconclusive ? { inconclusive: true } : {}),
+    reason: `${v.gate}: ${v.verdict.reason}`,
+    at: v.at,
+    numbers: measurements.filter((m) => m !== scored).map((m) => numbersView(m, latest)),
+    ...(score ? { score } : {}),
+  };
 }
 
 export function timelineEntry(event: IncidentEvent, incident: Incident): TimelineEntry {
@@ -117,15 +188,7 @@ export function canaryView(input: CanaryInputs): CanaryView | undefined {
     ...(stable ? { stable } : {}),
     ...(canary ? { canary } : {}),
     ...(autoscaler ? { autoscaler: autoscalerLine(autoscaler) } : {}),
-    verdicts: (progress?.verdicts ?? []).map((v) => ({
-      step: v.step,
-      weight: v.weight,
-      pass: v.verdict.pass,
-      ...(v.verdict.inconclusive ? { inconclusive: true } : {}),
-      reason: `${v.gate}: ${v.verdict.reason}`,
-      at: v.at,
-      numbers: v.verdict.measurements.map(numbersView),
-    })),
+    verdicts: (progress?.verdicts ?? []).map((v, i, all) => verdictView(v, i === all.length - 1)),
     series: input.series,
     ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     ...(rollout ? { rollout: rolloutPanelView(rollout) } : {}),

@@ -17,7 +17,7 @@ import type { EventPayload } from '../core/incident/events';
 import { systemClock, type StateStore } from '../core/ports';
 import { remedy, type Remedy } from '../core/remedy';
 import { badInput, unconfirmed } from '../core/result';
-import { CANARY_TRACK } from '../core/deploy/canary-plan';
+import { BASELINE_TRACK, CANARY_TRACK } from '../core/deploy/canary-plan';
 import { deployKey, type DeployState } from '../core/deploy/state';
 import { STABLE_TRACK, timelineNumbers, toGateMeasurement } from '../core/verify/gate';
 import type { MetricScope } from '../core/verify/metrics';
@@ -211,5 +211,6 @@ async function canaryScope(store: StateStore, target: string, label: string): Pr
   const canary = state?.canary;
   if (!canary || state.outcome !== undefined || canary.weight <= 0 || canary.weight >= 100) return undefined;
   const since = canary.pausedAt !== undefined ? new Date(canary.pausedAt) : undefined;
-  return { judged: `${label}="${CANARY_TRACK}"`, baseline: `${label}="${STABLE_TRACK}"`, label: `canary at ${canary.weight}%`, ...(since && !Number.isNaN(since.getTime()) ? { since } : {}) };
+  const against = canary.baseline !== undefined ? BASELINE_TRACK : STABLE_TRACK;
+  return { judged: `${label}="${CANARY_TRACK}"`, baseline: `${label}="${against}"`, label: `canary at ${canary.weight}%`, ...(since && !Number.isNaN(since.getTime()) ? { since } : {}) };
 }

@@ -5,11 +5,12 @@
 // the canary score, and promotion or abort.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DeployState } from '../../src/core/deploy/state';
 import { apps, type Apps } from './fixtures/apps';
-import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
+import { kubeCluster, KUBE_START_TIMEOUT_MS, waitFor, type KubeCluster } from './fixtures/cluster';
 import { metricsLoop, METRICS_START_TIMEOUT_MS, type MetricsLoop } from './fixtures/prometheus';
 import { runNode } from './fixtures/process';
 import { receiver } from './fixtures/receivers';
@@ -150,6 +151,54 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
       assert.match(ran.err, /canary score 100, marginal: p95-latency undecided/);
       assert.match(ran.err, /1 of 1 tolerated inconclusive used/);
       assert.doesNotMatch(ran.err, /p95-latency: canary [^;]*: fail/);
+    } finally {
+      loop.unwatch(ns, 'web');
+    }
+  });
+
+  it('canary.baseline: deployment runs <app>-baseline from stable\'s image at the canary\'s size, compares with its pods, and scales it to 0 at the end', async () => {
+    const ns = await cluster.namespace('baseline-deploy');
+    await stableApp(ns, 'web-lat40-jit20:1.0');
+    const repo = repoFor(ns, ['tolerance: 10%'], ['steps: [50, 100]', 'pause: 15s', 'baseline: deployment']);
+    try {
+      const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat40-jit20:1.1');
+      assert.equal(ran.code, 0, ran.err);
+      assert.match(ran.err, /Creating web-baseline from web's spec and image, at 0 replicas: the canary's baseline/);
+      assert.match(ran.err, /Scaling web-baseline to 2: the baseline at the canary's size/);
+      assert.match(ran.err, /Canary step 1 of 2 \(50%\): web-canary 2, web 2, web-baseline 2 replicas/);
+      assert.match(ran.err, /Canary step 1 of 2 \(50%\) passed the verification gate: canary score 100 \(pass >= 95\)/);
+      const state = JSON.parse(readFileSync(path.join(repo.work, '.git', 'hotfix', 'deploys', 'staging.json'), 'utf8')) as DeployState;
+      assert.equal(state.canary?.baseline, 'web-baseline', 'the state names it, so a crash\'s rollback parks it too');
+      const compared = state.canary?.verdicts?.[0]?.verdict.measurements.find((m) => m.against);
+      assert.match(compared?.against?.baselineQuery ?? '', /track="baseline"/, 'compared with the baseline Deployment\'s pods, not stable\'s');
+      assert.match(compared?.query ?? '', /track="canary"/);
+      assert.ok((compared?.against?.baseline?.n ?? 0) >= 5, JSON.stringify(compared?.against));
+      const baseline = await k.apps.readNamespacedDeployment({ name: 'web-baseline', namespace: ns });
+      assert.equal(baseline.spec?.replicas, 0, 'scaled to 0 when the canary ended');
+      assert.equal(baseline.spec?.template.spec?.containers[0]?.image, 'web-lat40-jit20:1.0', "stable's image");
+      assert.equal(baseline.spec?.template.metadata?.labels?.['track'], 'baseline');
+      assert.equal(await k.image(ns, 'web'), 'web-lat40-jit20:1.1');
+    } finally {
+      loop.unwatch(ns, 'web');
+    }
+  });
+
+  it('a canary killed in its pause leaves the baseline up; the rollback that follows scales it to 0 from the state', async () => {
+    const ns = await cluster.namespace('baseline-crash');
+    await stableApp(ns, 'web-lat40-jit20:1.0');
+    const repo = repoFor(ns, ['tolerance: 10%'], ['steps: [50, 100]', 'pause: 60s', 'baseline: deployment']);
+    const stateFile = path.join(repo.work, '.git', 'hotfix', 'deploys', 'staging.json');
+    try {
+      const child = spawn(process.execPath, [CLI, 'deploy', '--target=staging', '--image=web-lat40-jit20:1.1', `--kubeconfig=${cluster.kubeconfig}`], { cwd: repo.work, stdio: 'ignore' });
+      await waitFor('the canary to pause at its first step', () => existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as DeployState).canary?.phase === 'paused', 60_000, 50);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const replicas = async (name: string) => (await k.apps.readNamespacedDeployment({ name, namespace: ns })).spec?.replicas;
+      assert.equal(await replicas('web-baseline'), 2, 'the kill left the baseline beside the canary');
+      const rolled = await cli(repo, 'rollback', '--target=staging', '--yes');
+      assert.equal(rolled.code, 0, rolled.err);
+      assert.deepEqual([await replicas('web'), await replicas('web-canary'), await replicas('web-baseline')], [4, 0, 0]);
+      assert.match(rolled.out + rolled.err, /web-baseline scaled to 0/);
     } finally {
       loop.unwatch(ns, 'web');
     }

@@ -1,6 +1,6 @@
 // Types of traffic.mjs, for the TypeScript test fixtures.
 
-export type Track = 'stable' | 'canary';
+export type Track = 'stable' | 'canary' | 'baseline';
 
 export const REQUESTS_PER_SECOND: number;
 export const TICK_MS: number;

@@ -2,8 +2,8 @@
 // The "traffic service" of the metric-gate tests: a loopback HTTP server that simulates an app's real traffic
 // from what the test cluster runs, and serves it as Prometheus metrics for a real Prometheus to scrape.
 //
-// For each watched (namespace, app) it reads, every 200 ms, the Deployments `<app>` (track `stable`) and
-// `<app>-canary` (track `canary`): their status.availableReplicas and first container's image. Every 100 ms it
+// For each watched (namespace, app) it reads, every 200 ms, the Deployments `<app>` (track `stable`),
+// `<app>-canary` (track `canary`) and `<app>-baseline` (track `baseline`, a canary's baseline): their status.availableReplicas and first container's image. Every 100 ms it
 // "serves" requests at 20 per second in total, split between the tracks by available replicas (no available
 // replica anywhere: no request). What a track answers depends on its image:
 //   - contains `broken`: 40% code 500, 60% code 200, latency 0.3 s
@@ -29,11 +29,11 @@ export const REQUESTS_PER_SECOND = 20;
 export const TICK_MS = 100;
 export const POLL_MS = 200;
 export const BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-export const TRACKS = /** @type {const} */ (['stable', 'canary']);
+export const TRACKS = /** @type {const} */ (['stable', 'canary', 'baseline']);
 const CODES = ['200', '500'];
 
 /**
- * @typedef {'stable' | 'canary'} Track
+ * @typedef {'stable' | 'canary' | 'baseline'} Track
  * @typedef {{ errorRatio: number, latencySeconds: number, jitter?: number }} Behaviour
  * @typedef {{
  *   available: number, image: string | undefined,
@@ -111,8 +111,8 @@ export async function startTraffic(options) {
     if (w.polling) return;
     w.polling = true;
     try {
-      const [stable, canary] = await Promise.allSettled([readDeployment(w.app, w.namespace), readDeployment(`${w.app}-canary`, w.namespace)]);
-      for (const [track, result] of /** @type {const} */ ([['stable', stable], ['canary', canary]])) {
+      const [stable, canary, baseline] = await Promise.allSettled([readDeployment(w.app, w.namespace), readDeployment(`${w.app}-canary`, w.namespace), readDeployment(`${w.app}-baseline`, w.namespace)]);
+      for (const [track, result] of /** @type {const} */ ([['stable', stable], ['canary', canary], ['baseline', baseline]])) {
         if (result.status === 'fulfilled') {
           w.tracks[track].available = result.value.available;
           w.tracks[track].image = result.value.image;
@@ -136,7 +136,7 @@ export async function startTraffic(options) {
     const seconds = (now - last) / 1000;
     last = now;
     for (const w of watched.values()) {
-      const total = w.tracks.stable.available + w.tracks.canary.available;
+      const total = TRACKS.reduce((sum, track) => sum + w.tracks[track].available, 0);
       for (const track of TRACKS) {
         const t = w.tracks[track];
         if (total <= 0 || t.available <= 0) continue;
@@ -247,7 +247,7 @@ export async function startTraffic(options) {
       const k = key(namespace, app);
       if (watched.has(k)) return;
       /** @type {Watched} */
-      const w = { namespace, app, tracks: { stable: newTrack(), canary: newTrack() }, polling: false, lastError: { stable: '', canary: '' } };
+      const w = { namespace, app, tracks: { stable: newTrack(), canary: newTrack(), baseline: newTrack() }, polling: false, lastError: { stable: '', canary: '', baseline: '' } };
       watched.set(k, w);
       void poll(w);
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolveTarget } from '../../src/core/config/targets';
 import { readinessGate } from '../../src/core/deploy/canary-gate';
-import { canaryDeployment, canaryService, canaryTemplate, labelProblem, plannedReplicas, replicaShare, selects } from '../../src/core/deploy/canary-plan';
+import { baselineDeployment, canaryDeployment, canaryService, canaryTemplate, labelProblem, plannedReplicas, replicaShare, selects } from '../../src/core/deploy/canary-plan';
 import { routeWeights, type Backends } from '../../src/core/deploy/canary-routes';
 import type { DeploymentView, ServiceView } from '../../src/core/deploy/ports';
 import { planFor } from '../../src/core/deploy/state';
@@ -189,6 +189,32 @@ describe('canary: plan, gate and config', () => {
   it('canary config: ms pauses, traffic and route defaults', () => {
     const t = resolveTarget({ targets: { s: { namespace: 'shop', app: 'web', strategy: 'canary', service: 'web-svc', canary: { pause: '200ms', traffic: 'istio' } } } }, 's');
     assert.ok(t.ok);
-    assert.deepEqual(t.value.canary, { steps: [10, 25, 50, 75, 100], pauseMs: 200, traffic: 'istio', route: 'web-svc' });
+    assert.deepEqual(t.value.canary, { steps: [10, 25, 50, 75, 100], pauseMs: 200, traffic: 'istio', route: 'web-svc', baseline: 'stable' });
+  });
+
+  it('a baseline Deployment needs traffic by replicas, and says why when routing is by a mesh', () => {
+    const target = (canary: object) => resolveTarget({ targets: { s: { namespace: 'shop', app: 'web', strategy: 'canary', canary } } }, 's');
+    const ok = target({ baseline: 'deployment' });
+    assert.ok(ok.ok);
+    assert.equal(ok.value.canary.baseline, 'deployment');
+    const refused = target({ baseline: 'deployment', traffic: 'gateway-api' });
+    assert.ok(!refused.ok);
+    assert.match(refused.reason, /^targets\.s\.canary\.baseline: deployment needs traffic: replicas: with gateway-api routing the baseline's pods would need a route of their own\.$/);
+  });
+
+  it('the baseline Deployment: stable\'s spec and image, its pods and selector on the baseline track, ours, at 0', () => {
+    const stable = {
+      name: 'web', labels: { app: 'web' }, annotations: {}, selector: { app: 'web', track: 'stable' }, templateLabels: { app: 'web', track: 'stable' }, replicas: 4, generation: 1,
+      containers: [{ name: 'web', image: 'web:1.0' }],
+      template: { metadata: { labels: { app: 'web', track: 'stable', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'web', image: 'web:1.0' }] } },
+      status: { replicas: 4, readyReplicas: 4, availableReplicas: 4, updatedReplicas: 4, observedGeneration: 1 },
+    } as unknown as DeploymentView;
+    const d = baselineDeployment(stable, { 'hotfix-deployer.io/operation': 'op1' }) as { metadata: { name: string; labels: Record<string, string> }; spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } } } };
+    assert.equal(d.metadata.name, 'web-baseline');
+    assert.equal(d.metadata.labels['hotfix-deployer.io/baseline-of'], 'web');
+    assert.equal(d.spec.replicas, 0);
+    assert.deepEqual(d.spec.selector.matchLabels, { app: 'web', track: 'baseline' });
+    assert.deepEqual(d.spec.template.metadata.labels, { app: 'web', track: 'baseline' });
+    assert.equal(d.spec.template.spec.containers[0]?.image, 'web:1.0', 'stable\'s image, not the new one');
   });
 });

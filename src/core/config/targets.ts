@@ -28,7 +28,7 @@ export interface Target {
   /** Undefined: the Deployment's own progressDeadlineSeconds. */
   readonly progressDeadlineMs?: number;
   readonly keepOldForMs: number;
-  readonly canary: { readonly steps: readonly number[]; readonly pauseMs: number; readonly traffic: CanaryTraffic; readonly route: string };
+  readonly canary: { readonly steps: readonly number[]; readonly pauseMs: number; readonly traffic: CanaryTraffic; readonly route: string; readonly baseline: 'stable' | 'deployment' };
   readonly smoke?: SmokeConfig;
   /** The validation suite a deploy needs first. */
   readonly validate?: string;
@@ -90,6 +90,12 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
   if (raw.helm && strategy !== 'rolling') {
     return badInput(`targets.${name}: a Helm release is upgraded and rolled back by Helm; strategy ${strategy} would be undone by its next upgrade.`, `Remove targets.${name}.strategy (Helm targets roll), or remove helm:.`);
   }
+  if (raw.canary?.baseline === 'deployment' && (raw.canary.traffic ?? 'replicas') !== 'replicas') {
+    return badInput(
+      `targets.${name}.canary.baseline: deployment needs traffic: replicas: with ${raw.canary.traffic ?? ''} routing the baseline's pods would need a route of their own.`,
+      `Set targets.${name}.canary.traffic: replicas, or baseline: stable (the canary is then compared with stable's pods).`,
+    );
+  }
   const service = raw.service ?? raw.app;
   const progressDeadlineMs = raw.progressDeadline !== undefined ? parseDuration(raw.progressDeadline) : undefined;
   return succeeded({
@@ -108,6 +114,7 @@ export function resolveTarget(config: HotfixConfigFile, name: string): Result<Ta
       pauseMs: parseDuration(raw.canary?.pause ?? '5m') ?? 300_000,
       traffic: raw.canary?.traffic ?? 'replicas',
       route: raw.canary?.route ?? service,
+      baseline: raw.canary?.baseline ?? 'stable',
     },
     verify: resolveVerify(config, raw),
     gitops: {

@@ -236,7 +236,14 @@ export interface TargetConfig {
   readonly protected?: boolean;
   readonly progressDeadline?: string;
   readonly blueGreen?: { readonly keepOldFor?: string };
-  readonly canary?: { readonly steps?: readonly number[]; readonly pause?: string; readonly traffic?: CanaryTraffic; readonly route?: string };
+  readonly canary?: {
+    readonly steps?: readonly number[];
+    readonly pause?: string;
+    readonly traffic?: CanaryTraffic;
+    readonly route?: string;
+    /** What compare: baseline metrics compare the canary with: stable's pods, or <app>-baseline at the canary's size. */
+    readonly baseline?: 'stable' | 'deployment';
+  };
   readonly smoke?: SmokeConfig;
   /** The validation suite a deploy to this target must pass first. */
   readonly validate?: string;

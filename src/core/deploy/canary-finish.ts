@@ -6,6 +6,7 @@
 
 import { failed, succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
+import { parkBaseline } from './canary-baseline';
 import { canaryName } from './canary-plan';
 import { readRoute, resolveRoute, setRouteWeight } from './canary-traffic';
 import type { DeployLock } from './lock';
@@ -68,6 +69,8 @@ async function toStable(ctx: DeployContext, annotations: Readonly<Record<string,
     await cluster.scale(target.namespace, name, 0, { dryRun: false });
     did.push(`${name} scaled to 0`);
   }
+  // The baseline goes with the canary, whatever ended it (a crash's rollback too).
+  did.push(...(await parkBaseline(ctx)));
   return did;
 }
 

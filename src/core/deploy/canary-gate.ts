@@ -13,6 +13,8 @@ export interface CanaryStepInfo {
   readonly weight: number;
   readonly stable: DeploymentView;
   readonly canary: DeploymentView;
+  /** canary.baseline: deployment, short of 100%: the baseline the metrics compare the canary with. */
+  readonly baseline?: DeploymentView;
   /** When traffic reached this weight: the window a metric gate looks at. */
   readonly since: Date;
 }
@@ -55,7 +57,7 @@ export const readinessGate: CanaryGate = {
   name: 'readiness',
   judge(step) {
     const measure = (d: DeploymentView) => ({ name: `${d.name} available`, value: d.status.observedGeneration < d.generation ? 0 : d.status.availableReplicas, threshold: d.replicas });
-    const measurements = [measure(step.canary), measure(step.stable)];
+    const measurements = [measure(step.canary), measure(step.stable), ...(step.baseline ? [measure(step.baseline)] : [])];
     const short = measurements.filter((m) => m.value < m.threshold);
     const outcomes = measurements.map((m) => ({ ...m, comparison: '>=' as const, outcome: m.value < m.threshold ? ('fail' as const) : ('pass' as const) }));
     const words = measurements.map((m) => `${m.name.replace(/ available$/, '')} ${m.value} of ${m.threshold} available`).join(', ');

@@ -27,8 +27,13 @@ import type { DeploymentView, PodTemplate, ServiceView } from './ports';
 export const TRACK = 'track';
 export const CANARY_TRACK = 'canary';
 export const CANARY_OF = 'hotfix-deployer.io/canary-of';
+export const BASELINE_OF = 'hotfix-deployer.io/baseline-of';
+
+/** The baseline's track (canary.baseline: deployment): stable's spec and image, at the canary's size. */
+export const BASELINE_TRACK = 'baseline';
 
 export const canaryName = (app: string): string => `${app}-canary`;
+export const baselineName = (app: string): string => `${app}-baseline`;
 export const canaryServiceName = (service: string): string => `${service}-canary`;
 
 type Labels = Readonly<Record<string, string>>;
@@ -39,13 +44,13 @@ export function selects(selector: Labels, labels: Labels): boolean {
   return keys.length > 0 && keys.every((key) => labels[key] === selector[key]);
 }
 
-export function canaryPodLabels(stableLabels: Labels): Record<string, string> {
+export function canaryPodLabels(stableLabels: Labels, track: string = CANARY_TRACK): Record<string, string> {
   const { 'pod-template-hash': _hash, ...labels } = stableLabels;
-  return { ...labels, [TRACK]: CANARY_TRACK };
+  return { ...labels, [TRACK]: track };
 }
 
-export function canarySelector(stableSelector: Labels): Record<string, string> {
-  return { ...stableSelector, [TRACK]: CANARY_TRACK };
+export function canarySelector(stableSelector: Labels, track: string = CANARY_TRACK): Record<string, string> {
+  return { ...stableSelector, [TRACK]: track };
 }
 
 export interface Split {
@@ -76,12 +81,12 @@ interface TemplateShape {
   spec?: { containers?: ({ name: string; image?: string } & Record<string, unknown>)[] } & Record<string, unknown>;
 }
 
-/** Stable's pod template with the canary label and the new image in `container`. */
-export function canaryTemplate(stable: PodTemplate, container: string, image: string): PodTemplate {
+/** Stable's pod template with the canary label and the new image in `container` (the baseline: its own label, stable's image). */
+export function canaryTemplate(stable: PodTemplate, container: string, image: string | undefined, track: string = CANARY_TRACK): PodTemplate {
   const template = structuredClone(stable) as TemplateShape;
-  template.metadata = { ...(template.metadata ?? {}), labels: canaryPodLabels(template.metadata?.labels ?? {}) };
+  template.metadata = { ...(template.metadata ?? {}), labels: canaryPodLabels(template.metadata?.labels ?? {}, track) };
   const spec = template.spec ?? {};
-  spec.containers = (spec.containers ?? []).map((c) => (c.name === container ? { ...c, image } : c));
+  if (image !== undefined) spec.containers = (spec.containers ?? []).map((c) => (c.name === container ? { ...c, image } : c));
   template.spec = spec;
   return template as PodTemplate;
 }
@@ -106,6 +111,25 @@ export function canaryDeployment(stable: DeploymentView, container: string, imag
       ...(stable.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: stable.progressDeadlineSeconds } : {}),
       selector: { matchLabels: canarySelector(stable.selector) },
       template: canaryTemplate(stable.template, container, image),
+    },
+  };
+}
+
+/**
+ * `<app>-baseline`, created on first use at 0 replicas: stable's spec and image, its pods labelled
+ * track: baseline, so metrics compare the canary with pods as young as it and as loaded.
+ */
+export function baselineDeployment(stable: DeploymentView, annotations: Labels): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: baselineName(stable.name), labels: { ...stable.labels, ...MANAGED_BY, [BASELINE_OF]: stable.name }, annotations },
+    spec: {
+      replicas: 0,
+      revisionHistoryLimit: 3,
+      ...(stable.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: stable.progressDeadlineSeconds } : {}),
+      selector: { matchLabels: canarySelector(stable.selector, BASELINE_TRACK) },
+      template: canaryTemplate(stable.template, '', undefined, BASELINE_TRACK),
     },
   };
 }

@@ -9,6 +9,7 @@ import { failed, succeeded, type Result } from '../result';
 import type { DeployContext } from './context';
 import type { DeployLock } from './lock';
 import { pinForCanary } from './autoscaler-pin';
+import { scaleBaseline } from './canary-baseline';
 import { canaryName, canaryServiceName, plannedReplicas, replicaShare, type Split } from './canary-plan';
 import { ROUTE_APIS, routeWeights, type Backends, type RouteWeights } from './canary-routes';
 import { isRefusal, type CustomResource, type WriteOptions } from './ports';
@@ -72,7 +73,7 @@ export async function setRouteWeight(ctx: DeployContext, ref: RouteRef, weight: 
  * first; only then does stable shrink (replicas) or the route move (mesh). A failure leaves stable
  * untouched, and the caller judges readiness to say why.
  */
-export async function shiftTo(ctx: DeployContext, state: DeployState, weight: number, annotations: Readonly<Record<string, string>>, lock: DeployLock | undefined): Promise<Result<Split>> {
+export async function shiftTo(ctx: DeployContext, state: DeployState, weight: number, annotations: Readonly<Record<string, string>>, lock: DeployLock | undefined): Promise<Result<Split & { readonly baseline?: number }>> {
   const { cluster, target } = ctx;
   const progress = state.canary;
   const total = state.before?.replicas;
@@ -89,6 +90,12 @@ export async function shiftTo(ctx: DeployContext, state: DeployState, weight: nu
   // ProgressDeadlineExceeded: the wait keeps the deadline itself.
   const ready = await waitForRollout(ctx, name, lock, target.progressDeadlineMs ?? (canary.progressDeadlineSeconds ?? 600) * 1000);
   if (!ready.ok) return ready;
+  // The baseline beside it at the canary's size (none at 100%: nothing is left to compare with).
+  const baselineReplicas = progress.baseline !== undefined ? (weight >= 100 ? 0 : want.canary) : undefined;
+  if (progress.baseline !== undefined && baselineReplicas !== undefined) {
+    const scaled = await scaleBaseline(ctx, progress.baseline, baselineReplicas, lock);
+    if (!scaled.ok) return scaled;
+  }
   // Stable's HPA first, so it never scales stable back up (or down) under the new split.
   const pinned = await pinForCanary(ctx, state, weight, { dryRun: false });
   if (!pinned.ok) return pinned;
@@ -105,5 +112,5 @@ export async function shiftTo(ctx: DeployContext, state: DeployState, weight: nu
       await cluster.scale(target.namespace, target.app, want.stable, { dryRun: false });
     }
   }
-  return succeeded(want);
+  return succeeded(baselineReplicas !== undefined ? { ...want, baseline: baselineReplicas } : want);
 }

@@ -5,6 +5,7 @@
 
 import { failed, succeeded, type Result } from '../result';
 import { record, type DeployContext } from './context';
+import { checkBaseline, updateBaseline } from './canary-baseline';
 import { readinessGate, type GateVerdict } from './canary-gate';
 import { CANARY_OF, canaryDeployment, canaryName, canarySelector, canaryService, canaryServiceName, canaryTemplate, labelProblem, replicaShare } from './canary-plan';
 import { readRoute, resolveRoute, setRouteWeight, shiftTo } from './canary-traffic';
@@ -75,6 +76,8 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
 
   // The server checks every write the canary will make (admission, validation, quota, RBAC).
   const annotations = writeAnnotations(ctx, state);
+  const baseline = await checkBaseline(ctx, stable, annotations);
+  if (!baseline.ok) return baseline;
   if (existing) {
     await cluster.replaceTemplate(target.namespace, name, canaryTemplate(stable.template, container.value, state.image), { ...existing.annotations, ...annotations }, { dryRun: true });
   } else {
@@ -94,6 +97,7 @@ export async function preflightCanary(ctx: DeployContext, state: DeployState): P
     traffic: target.canary.traffic,
     pauseMs: target.canary.pauseMs,
     ...(route.value ? { route: route.value } : {}),
+    ...(baseline.value !== undefined ? { baseline: baseline.value } : {}),
     index: -1,
     weight: 0,
     phase: 'ready',
@@ -139,6 +143,7 @@ export async function updateCanary(ctx: DeployContext, state: DeployState): Prom
     ctx.progress?.(`Refreshing ${name} from ${stable.name}'s spec with ${state.image}`);
     await cluster.replaceTemplate(target.namespace, name, canaryTemplate(stable.template, container, state.image), { ...existing.annotations, ...annotations }, { dryRun: false });
   }
+  if (state.canary?.baseline !== undefined) await updateBaseline(ctx, stable, state.id, annotations);
   // From here until the canary ends, stable's HPA holds it whole (restored by promote and abort).
   const pinned = await pinForCanary(ctx, state, 0, { dryRun: false });
   if (!pinned.ok) return pinned;
@@ -190,7 +195,8 @@ export async function runCanarySteps(ctx: DeployContext, initial: DeployState, l
       }
       await put({ phase: 'paused', pausedAt: ctx.clock.now().toISOString(), replicas: shifted.value });
       const share = current.traffic === 'replicas' ? `, ${replicaShare(shifted.value)}% by replicas` : '';
-      ctx.progress?.(`${label}: ${canaryName(ctx.target.app)} ${shifted.value.canary}, ${ctx.target.app} ${shifted.value.stable} replicas${share}`);
+      const beside = shifted.value.baseline !== undefined ? `, ${current.baseline ?? ''} ${shifted.value.baseline}` : '';
+      ctx.progress?.(`${label}: ${canaryName(ctx.target.app)} ${shifted.value.canary}, ${ctx.target.app} ${shifted.value.stable}${beside} replicas${share}`);
     }
     await pause(ctx, state, lock);
     const { gate, verdict } = await judge(ctx, state, index, weight, true);
@@ -222,10 +228,16 @@ async function pause(ctx: DeployContext, state: DeployState, lock: DeployLock | 
 /** Readiness first, then the target's own gate if any; the verdict carries both gates' numbers. */
 async function judge(ctx: DeployContext, state: DeployState, index: number, weight: number, withCustom: boolean): Promise<{ gate: string; verdict: GateVerdict }> {
   const { cluster, target } = ctx;
-  const [stable, canary] = await Promise.all([cluster.getDeployment(target.namespace, target.app), cluster.getDeployment(target.namespace, canaryName(target.app))]);
+  const baselineName = state.canary?.baseline;
+  const [stable, canary, baseline] = await Promise.all([
+    cluster.getDeployment(target.namespace, target.app),
+    cluster.getDeployment(target.namespace, canaryName(target.app)),
+    baselineName !== undefined ? cluster.getDeployment(target.namespace, baselineName) : Promise.resolve(undefined),
+  ]);
   if (!stable || !canary) return { gate: readinessGate.name, verdict: { pass: false, reason: `${stable ? canaryName(target.app) : target.app} disappeared`, measurements: [] } };
+  if (baselineName !== undefined && !baseline) return { gate: readinessGate.name, verdict: { pass: false, reason: `${baselineName} (the canary's baseline) disappeared`, measurements: [] } };
   const since = new Date(Date.parse(state.canary?.pausedAt ?? '') || ctx.clock.now().getTime());
-  const info = { index, of: state.canary?.steps.length ?? 0, weight, stable, canary, since };
+  const info = { index, of: state.canary?.steps.length ?? 0, weight, stable, canary, ...(baseline && weight < 100 ? { baseline } : {}), since };
   const ready = await readinessGate.judge(info, ctx.signal);
   if (!ready.pass || !withCustom || !ctx.canaryGate) return { gate: readinessGate.name, verdict: ready };
   const custom = await ctx.canaryGate.judge(info, ctx.signal);

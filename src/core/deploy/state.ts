@@ -23,6 +23,8 @@ export interface CanaryProgress {
   readonly traffic: CanaryTraffic;
   readonly pauseMs: number;
   readonly route?: RouteRef;
+  /** canary.baseline: deployment: the Deployment beside the canary that metrics compare it with (scaled to 0 when it ends). */
+  readonly baseline?: string;
   /** The step being run or last passed (0-based); -1 before the first. */
   readonly index: number;
   /** The canary's share of traffic now (for `shifting`, the share being set). */
@@ -32,7 +34,7 @@ export interface CanaryProgress {
   readonly pausedAt?: string;
   /** promoteCanary asked to skip the remaining steps. */
   readonly promote?: boolean;
-  readonly replicas?: { readonly stable: number; readonly canary: number };
+  readonly replicas?: { readonly stable: number; readonly canary: number; readonly baseline?: number };
   /** The last gate verdict, with its numbers. */
   readonly verdict?: GateVerdict;
   /** Every step's verdict in order (a resumed step judged again appears twice), for the panel. */

@@ -18,6 +18,7 @@ export async function measureComparison(source: MetricsSource, gate: MetricGate 
   const end = at();
   const start = scope.since && end.getTime() - scope.since.getTime() > 0 ? scope.since : new Date(end.getTime() - compare.lookbackMs);
   const canaryQuery = queryFor(gate, scope.judged);
+  const baselineQuery = scope.baseline !== undefined ? queryFor(gate, scope.baseline) : undefined;
   const common = { gate: gate.name, kind: 'comparison' as const, at: end.toISOString(), query: canaryQuery, window: gate.window };
   const verdictOf = (c: Comparison): BaselineVerdict => ({
     verdict: c.verdict,
@@ -30,16 +31,17 @@ export async function measureComparison(source: MetricsSource, gate: MetricGate 
     weight: compare.weight,
     critical: compare.critical,
     line: c.reason,
+    ...(baselineQuery !== undefined ? { baselineQuery } : {}),
   });
   const none = (why: string): Measurement => {
     const against = verdictOf({ verdict: 'no-data', tolerance: compare.rule.tolerance, reason: `${gate.name}: ${why}` });
     return { ...common, outcome: 'inconclusive', reason: against.line, against };
   };
-  if (scope.baseline === undefined) return none('no baseline to compare with (compare: baseline judges a canary against its stable track)');
+  if (baselineQuery === undefined) return none('no baseline to compare with (compare: baseline judges a canary against its stable track)');
   if (!source.samples) return none(`${source.where} cannot answer range queries`);
   const [canary, baseline] = await Promise.all([
     source.samples(canaryQuery, start, end, compare.stepS, signal),
-    source.samples(queryFor(gate, scope.baseline), start, end, compare.stepS, signal),
+    source.samples(baselineQuery, start, end, compare.stepS, signal),
   ]);
   if (!canary.ok || !baseline.ok) return none(`Prometheus at ${source.where} did not answer: ${!canary.ok ? canary.error : !baseline.ok ? baseline.error : ''}`);
   const values = (points: readonly (readonly [number, number])[]) => points.map(([, v]) => v);

@@ -2,7 +2,7 @@
 // canary's series judged (the track label added to the selector) against stable's beside it.
 
 import type { CanaryGate, GateVerdict } from '../deploy/canary-gate';
-import { CANARY_TRACK } from '../deploy/canary-plan';
+import { BASELINE_TRACK, CANARY_TRACK } from '../deploy/canary-plan';
 import { Judge, type VerifyPorts } from './judge';
 import { toGateMeasurement } from './numbers';
 import type { VerifySettings } from './settings';
@@ -21,7 +21,9 @@ export function verificationGate(ports: VerifyPorts, settings: VerifySettings): 
     name: 'verification',
     async judge(step, signal): Promise<GateVerdict> {
       // At 100% stable serves nothing: there is no baseline to compare with, only bounds to hold.
-      const scope = { judged: `${label}="${CANARY_TRACK}"`, ...(step.weight < 100 ? { baseline: `${label}="${STABLE_TRACK}"` } : {}), label: `canary at ${step.weight}%`, since: step.since };
+      // With a baseline Deployment (canary.baseline: deployment) the canary is compared with its pods.
+      const against = step.baseline ? BASELINE_TRACK : STABLE_TRACK;
+      const scope = { judged: `${label}="${CANARY_TRACK}"`, ...(step.weight < 100 ? { baseline: `${label}="${against}"` } : {}), label: `canary at ${step.weight}%`, since: step.since };
       const [health, metrics] = await Promise.all([judge.probeUntilSettled(signal), judge.metricRound(scope, signal)]);
       const round = judge.decide([...health, ...metrics]);
       return {

@@ -42,6 +42,8 @@ export interface BaselineVerdict {
   readonly critical: boolean;
   /** The one line: "p95 canary 312 ms vs baseline 240 ms (+30%, tolerance 10%), p = 0.002: fail". */
   readonly line: string;
+  /** The baseline's query (its track: stable's pods, or the baseline Deployment's). */
+  readonly baselineQuery?: string;
 }
 
 /** A value as a person reads it for the gate's kind: 7.9% for an error rate, 320 ms for a latency. */

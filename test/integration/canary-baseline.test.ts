@@ -183,7 +183,7 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
     }
   });
 
-  it('a canary killed in its pause leaves the baseline up; the rollback that follows scales it to 0 from the state', async () => {
+  it('a canary killed in its pause leaves the baseline up: verify --json compares with it; the rollback that follows scales it to 0 from the state', async () => {
     const ns = await cluster.namespace('baseline-crash');
     await stableApp(ns, 'web-lat40-jit20:1.0');
     const repo = repoFor(ns, ['tolerance: 10%'], ['steps: [50, 100]', 'pause: 60s', 'baseline: deployment']);
@@ -195,6 +195,21 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
       await new Promise((resolve) => child.once('exit', resolve));
       const replicas = async (name: string) => (await k.apps.readNamespacedDeployment({ name, namespace: ns })).spec?.replicas;
       assert.equal(await replicas('web-baseline'), 2, 'the kill left the baseline beside the canary');
+      // verify during the canary compares as its steps do: the canary's track against the baseline Deployment's.
+      // Once both tracks have latency in Prometheus, and the window since the pause holds enough samples.
+      for (const track of ['canary', 'baseline']) {
+        await loop.waitForQuery(`histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${ns}",app="web",track="${track}"}[6s])))`, (v) => v > 0);
+      }
+      await new Promise((r) => setTimeout(r, 14_000));
+      const verified = await cli(repo, 'verify', '--target=staging', '--duration=2s', '--interval=1s', '--json');
+      assert.equal(verified.code, 0, verified.err + verified.out.slice(0, 3000));
+      const doc = JSON.parse(verified.out) as { outcome: string; measurements: { name: string; against?: { verdict: string; line: string; baselineQuery?: string; canary?: { n: number }; baseline?: { n: number }; p?: number }; series?: { canary: unknown[] } }[] };
+      const compared = doc.measurements.find((m) => m.against);
+      assert.ok(compared?.against, verified.out.slice(0, 1500));
+      assert.match(compared.against.baselineQuery ?? '', /track="baseline"/);
+      assert.match(compared.against.line, /^p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \([+-]\d+%, tolerance 10%\), p [=<] [\d.]+: (pass|marginal)/);
+      assert.ok(compared.series && compared.series.canary.length === compared.against.canary?.n, 'the samples in the document');
+      assert.ok(doc.measurements.some((m) => m.name === 'canary score'), 'and the score');
       const rolled = await cli(repo, 'rollback', '--target=staging', '--yes');
       assert.equal(rolled.code, 0, rolled.err);
       assert.deepEqual([await replicas('web'), await replicas('web-canary'), await replicas('web-baseline')], [4, 0, 0]);

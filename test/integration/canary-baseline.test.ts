@@ -133,7 +133,7 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
     try {
       const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat300-jit20:1.1');
       assert.equal(ran.code, 0, ran.err);
-      assert.match(ran.err, /Canary step 1 of 2 \(50%\) passed the verification gate: canary score 100 \(pass >= 95\): p95-latency pass; p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \([+-]\d+%, tolerance 10%\), p = [\d.]+: pass/);
+      assert.match(ran.err, /Canary step 1 of 2 \(50%\) passed the verification gate: canary score 100 \(pass >= 95\): p95-latency pass; p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \(([+-]?[1-9]\d*|0)%, tolerance 10%\), p = [\d.]+: pass/);
       assert.equal(await k.image(ns, 'web'), 'web-lat300-jit20:1.1');
     } finally {
       loop.unwatch(ns, 'web');
@@ -147,7 +147,7 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
     try {
       const ran = await cli(repo, 'deploy', '--target=staging', '--image=web-lat44-jit60:1.1');
       assert.equal(ran.code, 0, ran.err);
-      assert.match(ran.err, /p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \([+-]\d+%, tolerance 10%\), p = [\d.]+: marginal \(\d canary and \d baseline samples; 8 each decide\)/);
+      assert.match(ran.err, /p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \(([+-]?[1-9]\d*|0)%, tolerance 10%\), p = [\d.]+: marginal \(\d canary and \d baseline samples; 8 each decide\)/);
       assert.match(ran.err, /canary score 100, marginal: p95-latency undecided/);
       assert.match(ran.err, /1 of 1 tolerated inconclusive used/);
       assert.doesNotMatch(ran.err, /p95-latency: canary [^;]*: fail/);
@@ -207,7 +207,7 @@ describe('canary against its baseline on a real Prometheus: Mann-Whitney per met
       const compared = doc.measurements.find((m) => m.against);
       assert.ok(compared?.against, verified.out.slice(0, 1500));
       assert.match(compared.against.baselineQuery ?? '', /track="baseline"/);
-      assert.match(compared.against.line, /^p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \([+-]\d+%, tolerance 10%\), p [=<] [\d.]+: (pass|marginal)/);
+      assert.match(compared.against.line, /^p95-latency: canary \d+(\.\d)? ms vs baseline \d+(\.\d)? ms \(([+-]?[1-9]\d*|0)%, tolerance 10%\), p [=<] [\d.]+: (pass|marginal)/);
       assert.ok(compared.series && compared.series.canary.length === compared.against.canary?.n, 'the samples in the document');
       assert.ok(doc.measurements.some((m) => m.name === 'canary score'), 'and the score');
       const rolled = await cli(repo, 'rollback', '--target=staging', '--yes');

@@ -87,7 +87,11 @@ describe('a canary judged against its baseline', () => {
   it('passes a day when everything is slow, canary and baseline alike', () => {
     const c = compareSamples('latency-p95', around(0.9, 0.05), around(0.9, 0.05, 11), rule, ms);
     assert.equal(c.verdict, 'pass', c.reason);
-    assert.match(c.reason, /canary 9\d\d ms vs baseline 9\d\d ms \([+-]\d+%, tolerance 10%\), p = [\d.]+: pass$/);
+    assert.match(c.reason, /canary 9\d\d ms vs baseline 9\d\d ms \(([+-]?[1-9]\d*|0)%, tolerance 10%\), p = [\d.]+: pass$/);
+  });
+
+  it('says an unchanged median is 0%, never "+0%" or "-0%"', () => {
+    assert.match(compareSamples('latency-p95', [0.487, 0.4869999, 0.487], [0.487, 0.487, 0.487], rule, ms).reason, / \(0%, tolerance 10%\)/);
   });
 
   it('passes a canary 5% slower: within the tolerance', () => {

@@ -83,7 +83,9 @@ export function compareSamples(name: string, canary: readonly number[], baseline
   const ratio = b.median !== 0 ? c.median / b.median : undefined;
   const plain = mannWhitneyU(x, y, 'two-sided');
   const cliffsDelta = (2 * plain.u) / (x.length * y.length) - 1;
-  const change = ratio !== undefined ? ` (${ratio >= 1 ? '+' : ''}${pct(ratio - 1)}, tolerance ${pct(tolerance)})` : ` (tolerance ${pct(tolerance)})`;
+  // The change as rounded: +30%, -4%, or 0% (never "+0%" or "-0%").
+  const percent = ratio !== undefined ? Math.round((ratio - 1) * 100) + 0 : undefined;
+  const change = percent !== undefined ? ` (${percent > 0 ? '+' : ''}${percent}%, tolerance ${pct(tolerance)})` : ` (tolerance ${pct(tolerance)})`;
   const head = `${name}: canary ${show(c.median)} vs baseline ${show(b.median)}${change}`;
   // What would be acceptable: the baseline moved by the tolerance (and at least the floor), the way that is worse.
   const up = (v: number) => Math.max(v + Math.abs(v) * tolerance, v + rule.floor);

@@ -1,4 +1,5 @@
-// The Prometheus HTTP API (GET /api/v1/query): an instant query's answer as numbers per series.
+// The Prometheus HTTP API: an instant query's answer as numbers per series (GET /api/v1/query), and a
+// range query's samples for a comparison with the baseline (GET /api/v1/query_range).
 // A vector or a scalar answers; anything else (a matrix, a string) is reported, not guessed at.
 
 import type { MetricAnswer, MetricsSource, SamplesAnswer } from '../../core/verify/probes';
@@ -17,10 +18,15 @@ export class PrometheusSource implements MetricsSource {
   ) {}
 
   async query(promql: string, signal?: AbortSignal): Promise<MetricAnswer> {
-    const url = `${this.where}/api/v1/query?${new URLSearchParams({ query: promql }).toString()}`;
+    const answer = await this.get('query', new URLSearchParams({ query: promql }), signal);
+    return answer.ok ? numbers(answer.body.data) : answer;
+  }
+
+  /** GET /api/v1/<path>: the answer's body when Prometheus says success, else the error in a line. */
+  private async get(path: 'query' | 'query_range', params: URLSearchParams, signal?: AbortSignal): Promise<{ readonly ok: true; readonly body: ApiResponse } | { readonly ok: false; readonly error: string }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+      const response = await fetch(`${this.where}/api/v1/${path}?${params.toString()}`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
       const text = await response.text();
       let body: ApiResponse;
       try {
@@ -29,7 +35,7 @@ export class PrometheusSource implements MetricsSource {
         return { ok: false, error: `HTTP ${response.status}, not a Prometheus answer: ${text.slice(0, 120)}` };
       }
       if (body.status !== 'success') return { ok: false, error: `${body.errorType ?? `HTTP ${response.status}`}: ${body.error ?? 'query failed'}` };
-      return numbers(body.data);
+      return { ok: true, body };
     } catch (error) {
       return { ok: false, error: failure(error, timeout, this.timeoutMs) };
     }
@@ -38,30 +44,19 @@ export class PrometheusSource implements MetricsSource {
   /** GET /api/v1/query_range: per step the highest value of the series answered (the worst track of the scope). */
   async samples(promql: string, start: Date, end: Date, stepS: number, signal?: AbortSignal): Promise<SamplesAnswer> {
     const params = new URLSearchParams({ query: promql, start: (start.getTime() / 1000).toFixed(3), end: (end.getTime() / 1000).toFixed(3), step: String(Math.max(1, stepS)) });
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const response = await fetch(`${this.where}/api/v1/query_range?${params.toString()}`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
-      const text = await response.text();
-      let body: ApiResponse;
-      try {
-        body = JSON.parse(text) as ApiResponse;
-      } catch {
-        return { ok: false, error: `HTTP ${response.status}, not a Prometheus answer: ${text.slice(0, 120)}` };
+    const answer = await this.get('query_range', params, signal);
+    if (!answer.ok) return answer;
+    const { body } = answer;
+    if (body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) return { ok: false, error: `the query answers a ${body.data?.resultType ?? 'nothing'}; samples need a range of an instant vector` };
+    const worst = new Map<number, number>();
+    for (const series of body.data.result as { values?: readonly (readonly [number, string])[] }[]) {
+      for (const [t, v] of series.values ?? []) {
+        const value = Number(v);
+        if (Number.isNaN(value)) continue;
+        worst.set(t * 1000, Math.max(worst.get(t * 1000) ?? -Infinity, value));
       }
-      if (body.status !== 'success') return { ok: false, error: `${body.errorType ?? `HTTP ${response.status}`}: ${body.error ?? 'query failed'}` };
-      if (body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) return { ok: false, error: `the query answers a ${body.data?.resultType ?? 'nothing'}; samples need a range of an instant vector` };
-      const worst = new Map<number, number>();
-      for (const series of body.data.result as { values?: readonly (readonly [number, string])[] }[]) {
-        for (const [t, v] of series.values ?? []) {
-          const value = Number(v);
-          if (Number.isNaN(value)) continue;
-          worst.set(t * 1000, Math.max(worst.get(t * 1000) ?? -Infinity, value));
-        }
-      }
-      return { ok: true, points: [...worst].sort((a, b) => a[0] - b[0]) };
-    } catch (error) {
-      return { ok: false, error: failure(error, timeout, this.timeoutMs) };
     }
+    return { ok: true, points: [...worst].sort((a, b) => a[0] - b[0]) };
   }
 }
 

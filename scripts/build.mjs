@@ -2,6 +2,8 @@
 // webview for the browser. `--production` minifies without source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { compileFunction } from 'node:vm';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -49,6 +51,37 @@ const splitApart = {
   },
 };
 
+/**
+ * The config schema's validator as ajv generates it, written into the bundles at build time: reading
+ * .hotfix/config.yaml then costs no ~200 ms of ajv code generation on a CLI run or in the extension. The
+ * options and the schema stay in one place, src/core/config/schema-validator.ts: it is bundled and run
+ * here for its schemaValidatorSource(), and its compileSchemaValidator() becomes that code in the bundles.
+ */
+async function schemaValidatorSource() {
+  const { outputFiles } = await esbuild.build({ entryPoints: ['src/core/config/schema-validator.ts'], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  const module = { exports: {} };
+  compileFunction(outputFiles[0]?.text ?? '', ['module', 'exports', 'require'])(module, module.exports, createRequire(import.meta.url));
+  return module.exports.schemaValidatorSource();
+}
+/** One generation for a whole build; each rebuild in --watch makes its own (the schema may have changed). */
+let generated;
+const precompiledSchema = {
+  name: 'precompiled-schema',
+  setup(build) {
+    let source = '';
+    build.onStart(async () => {
+      source = await (watch ? schemaValidatorSource() : (generated ??= schemaValidatorSource()));
+    });
+    build.onLoad({ filter: /[/\\]core[/\\]config[/\\]schema-validator\.ts$/ }, () => ({
+      contents: "import validate from 'precompiled:config-validator';\nexport function compileSchemaValidator() { return validate; }\n",
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^precompiled:config-validator$/ }, () => ({ path: 'config-validator', namespace: 'precompiled' }));
+    // Its requires (ajv's runtime helpers) resolve from the project's node_modules.
+    build.onLoad({ filter: /.*/, namespace: 'precompiled' }, () => ({ contents: source, loader: 'js', resolveDir: import.meta.dirname }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -58,7 +91,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [splitApart],
+    plugins: [splitApart, precompiledSchema],
     supported: { 'dynamic-import': false },
   },
   ...SPLITS.map((split) => ({
@@ -68,6 +101,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [precompiledSchema],
   })),
   {
     ...common,
@@ -78,7 +112,7 @@ const builds = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     external: ['vscode'],
-    plugins: [splitApart],
+    plugins: [splitApart, precompiledSchema],
     supported: { 'dynamic-import': false },
   },
   {

@@ -1,8 +1,9 @@
 // Bundles what ships: the extension and the CLI for Node (CommonJS, `vscode` external), and the
 // webview for the browser. `--production` minifies without source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { compileFunction } from 'node:vm';
 
 const production = process.argv.includes('--production');
@@ -40,6 +41,24 @@ const SPLITS = [
   { name: 'forge-github', entry: 'src/adapters/forge/github.ts', filter: /[/\\]forge[/\\]github(\.js)?$/ },
   { name: 'forge-gitlab', entry: 'src/adapters/forge/gitlab.ts', filter: /[/\\]forge[/\\]gitlab(\.js)?$/ },
 ];
+
+/**
+ * The CLI twin loads only the verb it runs. dist/cli.js (src/cli/launcher.ts) requires dist/cli-main.js:
+ * commander and every verb's options, all that `--help` and `--version` need. Each verb's work is
+ * `await import('./x-verbs.js')` in src/cli/*-commands.ts; it becomes `require('./cli-x-verbs.js')`, a
+ * bundle of that file (src/cli/*-verb.ts and *-verbs.ts) with what it imports, loaded when the verb runs.
+ */
+const CLI_VERBS = readdirSync('src/cli').filter((file) => /-verbs?\.ts$/.test(file)).map((file) => file.slice(0, -'.ts'.length));
+const verbsApart = {
+  name: 'verbs-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/[\w-]+-verbs?(\.js)?$/ }, (args) => {
+      const verb = path.basename(args.path, '.js');
+      const fromCli = path.resolve(args.resolveDir) === path.resolve('src/cli');
+      return args.kind === 'dynamic-import' && fromCli && CLI_VERBS.includes(verb) ? { path: `./cli-${verb}.js`, external: true } : undefined;
+    });
+  },
+};
 
 const splitApart = {
   name: 'split-apart',
@@ -103,16 +122,25 @@ const builds = [
     target: 'node20',
     plugins: [precompiledSchema],
   })),
+  // The CLI: the executable, its command tree, and each verb's work apart (CLI_VERBS).
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/launcher.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: { 'cli-main': 'src/cli/main.ts', ...Object.fromEntries(CLI_VERBS.map((verb) => [`cli-${verb}`, `src/cli/${verb}.ts`])) },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
     external: ['vscode'],
-    plugins: [splitApart, precompiledSchema],
+    plugins: [verbsApart, splitApart, precompiledSchema],
     supported: { 'dynamic-import': false },
   },
   {

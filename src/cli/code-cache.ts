@@ -12,6 +12,8 @@ import { crc32 } from 'node:zlib';
 
 /** `require('./kube.js')` and the like: a bundle next to the one asking, loaded through the cache too. */
 const SIBLING = /^\.\/[\w.-]+\.js$/;
+/** A cache file not written for this long is dropped when the next one is written. */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Where the cache lives: $XDG_CACHE_HOME (else ~/.cache)/hotfix-deployer/v8; undefined when Node's own
@@ -64,8 +66,9 @@ export class CodeCache {
     const known = real.cache[file];
     if (known) return known.exports;
     const bytes = fs.readFileSync(file);
-    const bundle = path.basename(file, '.js');
-    // Named by content, not file times: a rebuilt bundle of the same size never meets the old one's code.
+    // One cache per installation (its folder), so two checkouts do not replace each other's; named by
+    // content, not file times, so a rebuilt bundle of the same size never meets the old one's code.
+    const bundle = `${path.basename(file, '.js')}-${crc32(path.dirname(file)).toString(16)}`;
     const name = `${bundle}-${crc32(bytes).toString(16)}-${bytes.length}`;
     const cachedData = readQuietly(path.join(this.dir, name));
     const script = new vm.Script(Module.wrap(bytes.toString('utf8')), {
@@ -97,12 +100,20 @@ export class CodeCache {
     return made.exports;
   }
 
-  /** Writes the cache of each bundle compiled anew (a temporary file renamed) and drops its older ones. */
+  /**
+   * Writes the cache of each bundle compiled anew (a temporary file renamed) and drops its older ones,
+   * and any cache not written for a month (a removed installation's; a live one is written again).
+   */
   save(): void {
     if (this.unsaved.length === 0) return;
     try {
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const existing = fs.readdirSync(this.dir);
+      const stale = Date.now() - STALE_MS;
+      for (const old of existing) {
+        const written = fs.statSync(path.join(this.dir, old), { throwIfNoEntry: false })?.mtimeMs;
+        if (written !== undefined && written < stale) fs.rmSync(path.join(this.dir, old), { force: true });
+      }
       for (const { script, bundle, name } of this.unsaved.splice(0)) {
         const target = path.join(this.dir, name);
         const temporary = `${target}.${process.pid}.tmp`;

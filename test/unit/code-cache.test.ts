@@ -2,7 +2,7 @@
 // cache written for their bytes and taken on the next run, and any cache trouble only costs the compile.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CodeCache, codeCacheDir } from '../../src/cli/code-cache';
@@ -71,6 +71,34 @@ describe('CLI: bundles through the V8 code cache', () => {
     assert.deepEqual(run(), { how: ['cached', 'new'], value: 'two' });
     assert.equal(cacheFiles().length, 2, "the chunk's older cache is dropped");
     assert.deepEqual(run(), { how: ['cached', 'cached'], value: 'two' });
+  });
+
+  it('keeps one cache per installation: another checkout of the same bundle does not replace it', () => {
+    run();
+    const other = path.join(dir, 'other');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'entry.js'), "'use strict';\nmodule.exports = { chunk: require('./chunk.js') };\n");
+    writeFileSync(path.join(other, 'chunk.js'), "'use strict';\nexports.value = 'other';\n");
+    const script = `const { CodeCache } = require(${JSON.stringify(require.resolve('../../src/cli/code-cache'))});
+      const cache = new CodeCache(${JSON.stringify(root)});
+      cache.require(${JSON.stringify(path.join(other, 'entry.js'))});
+      cache.save();`;
+    execFileSync(process.execPath, ['-e', script]);
+    assert.equal(cacheFiles().length, 4);
+    assert.deepEqual(run(), { how: ['cached', 'cached'], value: 'one' });
+  });
+
+  it('drops a cache not written for a month when it writes one', () => {
+    run();
+    const [folder = ''] = readdirSync(root);
+    const old = path.join(root, folder, 'gone-0-0-1');
+    writeFileSync(old, 'a removed installation');
+    const month = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000);
+    utimesSync(old, month, month);
+    write('two');
+    run();
+    assert.equal(existsSync(old), false);
+    assert.equal(cacheFiles().length, 2);
   });
 
   it('compiles anew over a damaged cache, and rewrites it', () => {

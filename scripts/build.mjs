@@ -102,22 +102,29 @@ const precompiledSchema = {
 };
 
 /**
- * Two dependencies of @kubernetes/client-node that a run never or rarely uses, kept out of dist/kube.js's
- * start-up (~300 KB, and 30 ms of module initialization on a cold run):
+ * Dependencies of @kubernetes/client-node that a run never or rarely uses, kept out of dist/kube.js's
+ * start-up (~300 KB, and 30-40 ms of module initialization on a cold run):
  * - whatwg-url, with tr46's mapping table: node-fetch 2 falls back to it only where Node has no URL
  *   (`Url.URL || whatwgUrl.URL`), and Node always has one;
  * - socks-proxy-agent, with socks and ip-address: used only for a cluster whose proxy-url is socks://,
- *   so it is required when the first such agent is made.
+ *   so it is required when the first such agent is made;
+ * - tar-fs, with tar-stream: only client-node's Cp (kubectl cp), never called here; required on first use.
  */
 const leanClientNode = {
   name: 'lean-client-node',
   setup(build) {
-    build.onResolve({ filter: /^(whatwg-url|socks-proxy-agent)$/ }, (args) => (args.namespace === 'lean' ? undefined : { path: args.path, namespace: 'lean' }));
+    // The real module is then required from where client-node asked for it (its own copy, if it has one).
+    build.onResolve({ filter: /^(whatwg-url|socks-proxy-agent|tar-fs)$/ }, (args) => (args.namespace === 'lean' ? undefined : { path: args.path, namespace: 'lean', pluginData: args.resolveDir }));
+    build.onLoad({ filter: /^tar-fs$/, namespace: 'lean' }, (args) => ({
+      contents: "module.exports = {\n  extract: (...args) => require('tar-fs').extract(...args),\n  pack: (...args) => require('tar-fs').pack(...args),\n};\n",
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
     build.onLoad({ filter: /^whatwg-url$/, namespace: 'lean' }, () => ({ contents: 'module.exports = { URL };\n', loader: 'js' }));
-    build.onLoad({ filter: /^socks-proxy-agent$/, namespace: 'lean' }, () => ({
+    build.onLoad({ filter: /^socks-proxy-agent$/, namespace: 'lean' }, (args) => ({
       contents: "export class SocksProxyAgent {\n  constructor(...args) {\n    const { SocksProxyAgent } = require('socks-proxy-agent');\n    return new SocksProxyAgent(...args);\n  }\n}\n",
       loader: 'js',
-      resolveDir: import.meta.dirname,
+      resolveDir: args.pluginData,
     }));
   },
 };

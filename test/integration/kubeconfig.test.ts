@@ -64,8 +64,8 @@ describe('kubeconfig resolution, as kubectl does it (real files)', () => {
     writeFileSync(a, config(['staging'], 'staging').replace('server: "https://staging.example:6443"', 'server: "https://staging.example:6443", proxy-url: "socks5://127.0.0.1:1080"'));
     const loaded = kube.loadKubeconfig({ file: a, env: {}, home: dir });
     assert.ok(loaded.ok, loaded.ok ? '' : loaded.reason);
-    const { agent } = (await loaded.value.kc.applyToFetchOptions({})) as { agent?: { constructor: { name: string }; proxy?: unknown } };
-    assert.match(agent?.constructor.name ?? '', /^SocksProxyAgent/);
+    // A SOCKS agent's proxy (the bundle is minified: no class names to go by).
+    const { agent } = (await loaded.value.kc.applyToFetchOptions({})) as { agent?: { proxy?: unknown } };
     assert.deepEqual(agent?.proxy, { host: '127.0.0.1', port: 1080, type: 5 });
   });
 });

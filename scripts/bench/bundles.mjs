@@ -2,14 +2,15 @@
 // Builds the shipped bundles exactly as `npm run package` does (`node scripts/build.mjs --production`),
 // but in a temporary copy of the project, so dist/ keeps the development build the tests expect.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
-// The main bundles first, then the chunks they load on first use (scripts/build.mjs, SPLITS).
-export const BUNDLES = ['extension.js', 'cli.js', 'webview.js', 'kube.js', 'config.js', 'kube-context.js', 'gitops-manifests.js'];
+// The main bundles first, then the chunks they load on first use (scripts/build.mjs, SPLITS and CLI_VERBS:
+// the CLI's command tree and the verbs a rollback and a status load; the other verbs are like them).
+export const BUNDLES = ['extension.js', 'cli.js', 'webview.js', 'cli-main.js', 'cli-deploy-verbs.js', 'cli-hotfix-verbs.js', 'kube.js', 'config.js', 'kube-context.js', 'gitops-manifests.js'];
 
 /**
  * @param {string} projectRoot
@@ -33,7 +34,8 @@ export function buildProduction(projectRoot) {
     throw error;
   }
   const dist = path.join(dir, 'dist');
-  const sizes = BUNDLES.map((file) => {
+  // A baseline checkout (--baseline) may predate some of them.
+  const sizes = BUNDLES.filter((file) => existsSync(path.join(dist, file))).map((file) => {
     const full = path.join(dist, file);
     return { file: `dist/${file}`, bytes: statSync(full).size, gzip: gzipSync(readFileSync(full), { level: 9 }).length };
   });

@@ -101,12 +101,13 @@ export async function bareGitCreate(fixture) {
   return { ms: since(start) };
 }
 
-/** (c) The whole CLI process, node start included. @param {string} cli @param {Fixture} fixture */
-export async function cliCreate(cli, fixture) {
+/** (c) The whole CLI process, node start included. @param {string} cli @param {Fixture} fixture @param {NodeJS.ProcessEnv} [env] */
+export async function cliCreate(cli, fixture, env) {
   const start = process.hrtime.bigint();
   await execFileAsync(process.execPath, [cli, 'create', `--issue=${ISSUE}`, `--title=${TITLE}`, `--repo=${fixture.work}`], {
     cwd: fixture.work,
     maxBuffer: MAX_BUFFER,
+    ...(env ? { env } : {}),
   });
   return { ms: since(start) };
 }

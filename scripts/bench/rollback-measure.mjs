@@ -179,11 +179,12 @@ export async function kubectlUndo(kubectl, o) {
 /**
  * (d) The CLI twin as a process (node start included): `rollback --target=T --immediate --yes`. `--json`
  * only to read the engine's own time (`ms`) out of the process's output.
- * @param {string} cli @param {{ repo: string, target: string, kubeconfig: string }} o
+ * `env`: the process's environment (the bench gives the CLI's code cache a folder of its own).
+ * @param {string} cli @param {{ repo: string, target: string, kubeconfig: string, env?: NodeJS.ProcessEnv }} o
  */
 export async function cliRollback(cli, o) {
   const start = process.hrtime.bigint();
-  const { stdout } = await run(process.execPath, [cli, 'rollback', `--target=${o.target}`, '--immediate', '--yes', `--kubeconfig=${o.kubeconfig}`, `--repo=${o.repo}`, '--json'], { cwd: o.repo });
+  const { stdout } = await run(process.execPath, [cli, 'rollback', `--target=${o.target}`, '--immediate', '--yes', `--kubeconfig=${o.kubeconfig}`, `--repo=${o.repo}`, '--json'], { cwd: o.repo, ...(o.env ? { env: o.env } : {}) });
   const ms = since(start);
   const result = JSON.parse(stdout);
   if (result.ok !== true || result.rolledBack !== true) throw new Error(`CLI rollback: ${stdout}`);
@@ -364,13 +365,13 @@ export function criticalPath(calls, isWrite) {
  * node itself, the CLI bundle (`--help`), and dist/kube.js (client-node) loaded with require() and with
  * import(), which is how dist/cli.js loads it (`await import("./kube.js")`): the ESM loader then scans
  * the CommonJS file for its exports before compiling it.
- * @param {string} cli
+ * @param {string} cli @param {NodeJS.ProcessEnv} [env]
  */
-export function processPieces(cli) {
+export function processPieces(cli, env) {
   const kube = path.join(path.dirname(cli), 'kube.js');
   const node = async (/** @type {string[]} */ args) => {
     const start = process.hrtime.bigint();
-    await run(process.execPath, args);
+    await run(process.execPath, args, env ? { env } : {});
     return { ms: since(start) };
   };
   return [

@@ -44,7 +44,7 @@ export function clients(kubeconfig) {
 /**
  * @param {AppsV1Api} apps @param {string} namespace @param {string} name @param {string} image @param {Record<string, string>} labels @param {number} replicas
  */
-async function deployment(apps, namespace, name, image, labels, replicas) {
+export async function deployment(apps, namespace, name, image, labels, replicas) {
   await apps.createNamespacedDeployment({
     namespace,
     body: {
@@ -61,7 +61,7 @@ async function deployment(apps, namespace, name, image, labels, replicas) {
 }
 
 /** @param {AppsV1Api} apps @param {string} namespace @param {string} name */
-function available(apps, namespace, name) {
+export function available(apps, namespace, name) {
   return waitFor(`${namespace}/${name} to be fully available`, async () => {
     const d = await apps.readNamespacedDeployment({ name, namespace });
     const want = d.spec?.replicas ?? 1;
@@ -89,11 +89,14 @@ export async function createApps(k) {
 }
 
 /**
- * A repository for the CLI twin and for openDeploy: trunk (main), one commit, both targets protected.
- * @param {string} dir @param {string} namespace
+ * A repository for the CLI twin and for openDeploy: trunk (main), one commit, both targets protected
+ * (and `more`: further targets' lines, indented under targets:). `o.name`: its folder in `dir` ('repo');
+ * `o.protect: false`: targets not protected, for the extension (which never skips a typed confirmation).
+ * @param {string} dir @param {string} namespace @param {string[]} [more] @param {{ name?: string, protect?: boolean }} [o]
  */
-export function createRepo(dir, namespace) {
-  const repo = path.join(dir, 'repo');
+export function createRepo(dir, namespace, more = [], o = {}) {
+  const repo = path.join(dir, o.name ?? 'repo');
+  const protect = `    protected: ${o.protect ?? true}`;
   mkdirSync(path.join(repo, '.hotfix'), { recursive: true });
   const git = (/** @type {string[]} */ args) => execFileSync('git', args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   git(['init', '--quiet', '--initial-branch=main']);
@@ -108,12 +111,13 @@ export function createRepo(dir, namespace) {
       `    app: ${BLUE_GREEN.app}`,
       '    strategy: blue-green',
       `    service: ${BLUE_GREEN.service}`,
-      '    protected: true',
+      protect,
       `  ${ROLLING.target}:`,
       `    namespace: ${namespace}`,
       `    app: ${ROLLING.app}`,
       '    strategy: rolling',
-      '    protected: true',
+      protect,
+      ...more,
       '',
     ].join('\n'),
   );

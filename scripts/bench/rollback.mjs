@@ -182,9 +182,11 @@ export async function benchRollback(options) {
       return opened.value;
     };
 
-    const bg = await blueGreen({ engine, open, k, quiet, namespace, repo, kubeconfig, cli: options.cli, iterations, warmup, table });
-    const rolling = await rollingUndo({ engine, open, k, quiet, namespace, repo, kubeconfig, cli: options.cli, kubectl: kubectl?.path, cacheDir: path.join(dir, 'kubectl-cache'), iterations, warmup, table });
-    if (options.cli) await cliPieces(options.cli, engine, repo, kubeconfig, rolling.cliMs, table);
+    // The CLI's code cache in the bench's folder: warmed by the warm-up rounds, gone with the folder.
+    const cliEnv = { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') };
+    const bg = await blueGreen({ engine, open, k, quiet, namespace, repo, kubeconfig, cli: options.cli, cliEnv, iterations, warmup, table });
+    const rolling = await rollingUndo({ engine, open, k, quiet, namespace, repo, kubeconfig, cli: options.cli, cliEnv, kubectl: kubectl?.path, cacheDir: path.join(dir, 'kubectl-cache'), iterations, warmup, table });
+    if (options.cli) await cliPieces(options.cli, engine, repo, kubeconfig, rolling.cliMs, table, cliEnv);
     return { met: bg.met && rolling.met };
   } catch (error) {
     // Interrupted: the requests in flight fail as the cluster stops; the signal handler exits.
@@ -202,7 +204,7 @@ export async function benchRollback(options) {
  * @typedef {{
  *   engine: import('./rollback-measure.mjs').DeployEngine, open: (target: string, o?: { keepAlive?: boolean }) => Promise<any>,
  *   k: ReturnType<typeof clients>, quiet: ReturnType<typeof clients>, namespace: string, repo: string, kubeconfig: string,
- *   cli?: string, iterations: number, warmup: number, table: Table,
+ *   cli?: string, cliEnv: NodeJS.ProcessEnv, iterations: number, warmup: number, table: Table,
  * }} Scene
  */
 
@@ -236,7 +238,7 @@ async function blueGreen(s) {
     { key: 'bareKept', label: '(b2)', run: () => barePatchSelector(s.quiet.core, namespace, service, SELECTOR.blue), check },
   ];
   const { cli } = s;
-  if (cli) measures.push({ key: 'cli', label: '(c) CLI', run: () => cliRollback(cli, { repo: s.repo, target, kubeconfig: s.kubeconfig }), check });
+  if (cli) measures.push({ key: 'cli', label: '(c) CLI', run: () => cliRollback(cli, { repo: s.repo, target, kubeconfig: s.kubeconfig, env: s.cliEnv }), check });
 
   console.log(`\nblue-green: ${app}-blue and ${app}-green (${BLUE_GREEN.replicas} replicas each) behind Service ${service}; each measure switches it from green back to blue, then green is put back (untimed)`);
   console.log(`timing: ${s.warmup} warm-up + ${s.iterations} measured rounds; each round runs every measure once, in a rotating order`);
@@ -323,7 +325,7 @@ async function rollingUndo(s) {
     },
     check,
   });
-  if (cli) measures.push({ key: 'cli', label: '(d)', run: timed(() => cliRollback(cli, { repo: s.repo, target, kubeconfig: s.kubeconfig })), check });
+  if (cli) measures.push({ key: 'cli', label: '(d)', run: timed(() => cliRollback(cli, { repo: s.repo, target, kubeconfig: s.kubeconfig, env: s.cliEnv })), check });
 
   console.log(`\nrolling: Deployment ${app} (${ROLLING.replicas} replicas, maxSurge 100%) flipping between ${ROLLING.images.join(' and ')}; each measure undoes to the previous revision, then waits (untimed) until it has rolled out`);
   console.log(`timing: ${s.warmup} warm-up + ${s.iterations} measured rounds; each round runs every measure once, in a rotating order`);
@@ -372,12 +374,12 @@ async function rollingUndo(s) {
 /**
  * Where the CLI process's time goes: fresh node processes loading each piece, and openDeploy in-process.
  * @param {string} cli @param {import('./rollback-measure.mjs').DeployEngine} engine @param {string} repo @param {string} kubeconfig
- * @param {{ process: number, engine: number } | undefined} cliMs @param {Table} table
+ * @param {{ process: number, engine: number } | undefined} cliMs @param {Table} table @param {NodeJS.ProcessEnv} env
  */
-async function cliPieces(cli, engine, repo, kubeconfig, cliMs, table) {
+async function cliPieces(cli, engine, repo, kubeconfig, cliMs, table, env) {
   const runs = 7;
   /** @type {Measure[]} */
-  const measures = processPieces(cli).map((p) => ({ ...p, check: () => Promise.resolve() }));
+  const measures = processPieces(cli, env).map((p) => ({ ...p, check: () => Promise.resolve() }));
   measures.push({
     key: 'open',
     label: 'openDeploy(repo, rolling) in-process, warm (git, .hotfix/config.yaml, kubeconfig, client-node cluster)',

@@ -8,7 +8,9 @@
 // engine compiled in another checkout (its out/), interleaved, for before/after figures. Last, activation
 // and size (issue #8, scripts/bench/activation.mjs): `--activations=N` fresh extension-host starts (5).
 // Config (scripts/bench/config.mjs): parseConfig on 16,000 targets (under 1 s) and on files at the 1 MiB cap.
-//   node scripts/bench/run.mjs [--only=create|rollback|panel|activation|config] [--iterations=20] [--warmup=3] [--activations=5] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
+// The CLI process (issue #20, scripts/bench/cli.mjs): --version, --help, status, rollback and deploy as whole
+// processes against kubectl and bare git, within 1.5x; with `--baseline=DIR`, that checkout's build too.
+//   node scripts/bench/run.mjs [--only=create|rollback|panel|activation|config|cli] [--iterations=20] [--warmup=3] [--activations=5] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -34,8 +36,8 @@ const { values: flags } = parseArgs({
 const iterations = Number(flags.iterations);
 const warmup = Number(flags.warmup);
 const activations = Number(flags.activations);
-if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(activations) || activations < 1 || ![undefined, 'create', 'rollback', 'panel', 'activation', 'config'].includes(flags.only)) {
-  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel|activation|config] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--activations=N (>= 1)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
+if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(activations) || activations < 1 || ![undefined, 'create', 'rollback', 'panel', 'activation', 'config', 'cli'].includes(flags.only)) {
+  console.error('usage: node scripts/bench/run.mjs [--only=create|rollback|panel|activation|config|cli] [--iterations=N (>= 1)] [--warmup=N (>= 0)] [--activations=N (>= 1)] [--baseline=DIR] [--no-cli] [--no-bundles] [--strict]');
   process.exit(2);
 }
 
@@ -70,7 +72,9 @@ async function benchCreate(build) {
     }
     if (build && !flags['no-cli']) {
       const cli = path.join(build.dist, 'cli.js');
-      measures.push({ key: 'cli', label: '(c) CLI process: node dist/cli.js create (production build)', run: () => cliCreate(cli, fixture) });
+      // Its code cache in the temporary build's folder: warmed by the warm-up rounds, gone with it.
+      const env = { ...process.env, XDG_CACHE_HOME: path.join(build.dir, 'cache') };
+      measures.push({ key: 'cli', label: '(c) CLI process: node dist/cli.js create (production build)', run: () => cliCreate(cli, fixture, env) });
     }
     /** @type {Record<string, number[]>} */
     const samples = Object.fromEntries(measures.map((m) => [m.key, []]));
@@ -131,8 +135,14 @@ const rollback = flags.only === undefined || flags.only === 'rollback';
 const panel = flags.only === undefined || flags.only === 'panel';
 const activation = flags.only === undefined || flags.only === 'activation';
 const config = flags.only === undefined || flags.only === 'config';
-const build = (create && !(flags['no-bundles'] && flags['no-cli'])) || (rollback && !flags['no-cli']) || activation ? buildProduction(projectRoot) : undefined;
-process.once('exit', () => build?.dispose()); // also when Ctrl-C stops the rollback half (it exits after stopping its cluster)
+const cli = flags.only === undefined || flags.only === 'cli';
+const build = (create && !(flags['no-bundles'] && flags['no-cli'])) || (rollback && !flags['no-cli']) || activation || cli ? buildProduction(projectRoot) : undefined;
+// The baseline checkout's production build, for the CLI part's before/after figures.
+const baselineBuild = cli && flags.baseline !== undefined ? buildProduction(path.resolve(flags.baseline)) : undefined;
+process.once('exit', () => {
+  build?.dispose();
+  baselineBuild?.dispose();
+}); // also when Ctrl-C stops the rollback half (it exits after stopping its cluster)
 try {
   let met = true;
   if (create) met = (await benchCreate(build)) && met;
@@ -149,6 +159,10 @@ try {
     const { benchConfig } = await import('./config.mjs'); // the compiled parser in out/ (npm run compile-tests)
     met = (await benchConfig({ projectRoot, iterations: Math.min(iterations, 10), warmup: Math.min(warmup, 2), table })).met && met;
   }
+  if (cli && build) {
+    const { benchCli } = await import('./cli.mjs'); // kubectl and the test cluster, as the rollback part
+    met = (await benchCli({ projectRoot, dist: build.dist, ...(baselineBuild ? { baselineDist: baselineBuild.dist } : {}), iterations, warmup, activations, table })).met && met;
+  }
   if (activation && build) {
     const { benchActivation } = await import('./activation.mjs'); // needs the extension host (test/host/setup-vscode-host.sh)
     met = (await benchActivation({ build, rounds: activations, table })).met && met;
@@ -158,4 +172,5 @@ try {
   }
 } finally {
   build?.dispose();
+  baselineBuild?.dispose();
 }

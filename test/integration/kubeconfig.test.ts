@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadKubeconfig } from '../../src/adapters/kube/kubeconfig';
+
+const REPO = path.resolve(__dirname, '../../..');
 
 const config = (contexts: string[], current?: string) => `apiVersion: v1
 kind: Config
@@ -53,5 +55,17 @@ describe('kubeconfig resolution, as kubectl does it (real files)', () => {
     const missing = loadKubeconfig({ env: { KUBECONFIG: [a, b].join(path.delimiter) }, home: dir }, 'prod-ap');
     assert.equal(missing.ok, false);
     assert.match(missing.ok ? '' : `${missing.reason} ${missing.hint}`, /The kube context "prod-ap" is not in .*Contexts there: staging, prod-eu, prod-us/);
+  });
+
+  it('the shipped dist/kube.js still makes a SOCKS agent for a socks:// proxy-url (its socks code is loaded then)', async function () {
+    const bundle = path.join(REPO, 'dist', 'kube.js');
+    if (!existsSync(bundle)) this.skip();
+    const kube = (await import(bundle)) as { loadKubeconfig: typeof loadKubeconfig };
+    writeFileSync(a, config(['staging'], 'staging').replace('server: "https://staging.example:6443"', 'server: "https://staging.example:6443", proxy-url: "socks5://127.0.0.1:1080"'));
+    const loaded = kube.loadKubeconfig({ file: a, env: {}, home: dir });
+    assert.ok(loaded.ok, loaded.ok ? '' : loaded.reason);
+    // A SOCKS agent's proxy (the bundle is minified: no class names to go by).
+    const { agent } = (await loaded.value.kc.applyToFetchOptions({})) as { agent?: { proxy?: unknown } };
+    assert.deepEqual(agent?.proxy, { host: '127.0.0.1', port: 1080, type: 5 });
   });
 });

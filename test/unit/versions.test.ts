@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { highestRelease, nextPatchTag, releaseVersion } from '../../src/core/hotfix/versions';
+import fc from 'fast-check';
+import semver from 'semver';
+import { highestRelease, isPlainVersion, nextPatchTag, releaseVersion } from '../../src/core/hotfix/versions';
 import { parseSeverity } from '../../src/core/severity';
+import { propertyRuns } from './properties';
 
 const tag = (name: string) => ({ name, sha: name });
 
@@ -16,6 +19,21 @@ describe('release tags', () => {
     assert.equal(highestRelease(tags, '')?.name, '3.0.0');
     assert.equal(releaseVersion('v1.2.3', ''), undefined, 'a bare prefix does not accept v-tags');
     assert.equal(highestRelease(['latest', 'v2.0.0-rc.1'].map(tag), 'v'), undefined);
+  });
+
+  it('reads a plain X.Y.Z as semver does, without its parser', () => {
+    const numbers = fc.oneof(fc.constantFrom('0', '00', '01', '9007199254740991', '9007199254740992', '99999999999999999999', '1'.repeat(130)), fc.nat().map(String));
+    const texts = fc.oneof(
+      fc.tuple(numbers, numbers, numbers).map((parts) => parts.join('.')),
+      fc.tuple(numbers, numbers, numbers, fc.constantFrom('-rc.1', '+b', ' ', '.0', '')).map(([a, b, c, tail]) => `${a}.${b}.${c}${tail}`),
+      fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', 'v', '+', ' ', 'a'), maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        assert.equal(isPlainVersion(text), /^\d+\.\d+\.\d+$/.test(text) && semver.valid(text) === text, text);
+      }),
+      propertyRuns(2000),
+    );
   });
 
   it('bumps the patch version with the same prefix, skipping taken versions', () => {

@@ -2,6 +2,7 @@
 // the repository's branches, tags and remotes say. A configured name that the repository lacks is refused.
 
 import * as semver from 'semver';
+import { isPlainVersion } from '../hotfix/versions';
 import { badInput, succeeded, type Result } from '../result';
 import { CONFIG_PATH, type GitConfigFile, type GitSettings, type RepoFacts } from './types';
 
@@ -112,9 +113,12 @@ export function detectTagPrefix(tags: readonly string[]): string {
   return bare > prefixed ? '' : 'v';
 }
 
-/** Strict X.Y.Z with no pre-release; semver.valid alone would also take `v1.2.3` and `=1.2.3`. */
+/**
+ * Strict X.Y.Z with no pre-release; semver.valid alone would also take `v1.2.3` and `=1.2.3`. The plain
+ * X.Y.Z of most tags is answered without semver's parser (thousands of tags, on every open).
+ */
 function isRelease(version: string): boolean {
-  return /^\d/.test(version) && semver.valid(version) !== null && semver.prerelease(version) === null;
+  return isPlainVersion(version) || (/^\d/.test(version) && semver.valid(version) !== null && semver.prerelease(version) === null);
 }
 
 /** The tracker address for an issue key, or undefined when no tracker is configured. */

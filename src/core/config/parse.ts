@@ -1,10 +1,10 @@
 // Reads the text of .hotfix/config.yaml against the same JSON Schema the editor uses, and places
 // every problem at file:line:col with its key path, so a person can fix it without guessing.
 
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLError, type YAMLMap, type YAMLWarning } from 'yaml';
-import schema from '../../../schemas/config.schema.json';
 import { failed, succeeded, type Result } from '../result';
+import { compileSchemaValidator } from './schema-validator';
 import { CONFIG_MAX_BYTES, configTooLarge, utf8Length } from './size';
 import type { HotfixConfigFile } from './types';
 import { checkShape } from './yaml-shape';
@@ -28,32 +28,10 @@ interface SchemaProblem extends Problem {
 
 let validator: ValidateFunction | undefined;
 
-/** Compiled on first use: activation in a repository without the file should not pay for ajv's code generation. */
+/** Made on first use: activation in a repository without the file should not pay for it. */
 function schemaValidator(): ValidateFunction {
-  validator ??= new Ajv({
-    allErrors: true, // a person fixing the file wants every problem at once
-    verbose: true, // gives errors their data and parent schema, for "found ..." and patternErrorMessage
-    allowUnionTypes: true, // sections may be null: `git:` with every key commented out
-    keywords: ['patternErrorMessage', 'enumDescriptions'], // VS Code schema extensions, shown in the editor too
-  }).compile(inlined(schema, schema.definitions) as object);
+  validator ??= compileSchemaValidator();
   return validator;
-}
-
-/**
- * The schema with each `{ $ref: '#/definitions/x' }` replaced by the definition. ajv checks a referenced
- * definition in a function of its own and appends its errors with concat: with allErrors that is quadratic
- * in the failing entries (38,000 targets each missing `app`: two minutes). Inline, each error is one push.
- */
-function inlined(node: unknown, definitions: Readonly<Record<string, unknown>>, within: readonly string[] = []): unknown {
-  if (Array.isArray(node)) return node.map((item) => inlined(item, definitions, within));
-  if (typeof node !== 'object' || node === null) return node;
-  const entries = Object.entries(node);
-  const ref = entries.length === 1 && entries[0]?.[0] === '$ref' ? /^#\/definitions\/([^/]+)$/.exec(String(entries[0][1]))?.[1] : undefined;
-  if (ref !== undefined && Object.hasOwn(definitions, ref)) {
-    // A definition that refers to itself stays a $ref (the root keeps its definitions for it).
-    return within.includes(ref) ? node : inlined(definitions[ref], definitions, [...within, ref]);
-  }
-  return Object.fromEntries(entries.map(([key, value]) => [key, key === 'definitions' ? value : inlined(value, definitions, within)]));
 }
 
 /**

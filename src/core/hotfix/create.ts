@@ -10,7 +10,7 @@ import type { Severity } from '../severity';
 import { actorOf, audit, type HotfixContext, type Progress } from './context';
 import { hotfixBranchName, parseIssueKey } from './naming';
 import { hotfixKey, type Baseline, type HotfixRecord } from './records';
-import { releasesDescending, type ReleaseTag } from './versions';
+import { highestReachableRelease } from './versions';
 
 export interface CreateInput {
   readonly issue: string;
@@ -134,7 +134,7 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
   const releaseBase = from === undefined && model === 'gitflow';
   const [productionRead, releaseRead] = await Promise.allSettled([
     git.resolveCommit(production),
-    releaseBase ? highestReachableRelease(ctx, production) : Promise.resolve(undefined),
+    releaseBase ? highestReachableRelease(git, settings.tagPrefix, production) : Promise.resolve(undefined),
   ]);
   const productionSha = settled(productionRead);
   if (productionSha === undefined) {
@@ -169,33 +169,10 @@ export async function chooseBase(ctx: HotfixContext, model: BranchingModel, from
     return failed(`Cannot find "${ref}" to branch from.`, 'Name an existing tag, branch or commit (git tag --list shows the tags).');
   }
   // The version to bump when finishing: the highest release reachable from the base.
-  const release = await highestReachableRelease(ctx, sha);
+  const release = await highestReachableRelease(ctx.git, ctx.settings.tagPrefix, sha);
   return succeeded({
     ref: from === undefined ? production : from,
     sha,
     ...(release ? { tag: release.name, version: release.version } : {}),
   });
-}
-
-/** How many releases, from the top, each reachability question names: most answers come from the first. */
-const BATCHES = [64, 1024];
-
-/**
- * The highest release tag reachable from `ref` (the production branch, or the base asked for).
- * Usually it is among the highest releases of all, so git is asked about the top few by name first
- * (cheap: it tests only those), and about more only when none of them is reachable.
- */
-async function highestReachableRelease(ctx: HotfixContext, ref: string): Promise<ReleaseTag | undefined> {
-  const { git, settings } = ctx;
-  const candidates = releasesDescending(await git.tags(), settings.tagPrefix);
-  let from = 0;
-  for (const size of [...BATCHES, candidates.length]) {
-    const batch = candidates.slice(from, Math.max(from, size));
-    if (batch.length === 0) continue;
-    const reachable = new Set((await git.tags(ref, batch.map((t) => t.name))).map((t) => t.name));
-    const found = batch.find((t) => reachable.has(t.name));
-    if (found) return found;
-    from += batch.length;
-  }
-  return undefined;
 }

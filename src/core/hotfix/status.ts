@@ -6,7 +6,7 @@ import type { HotfixContext } from './context';
 import { parseHotfixBranch } from './naming';
 import type { CommitInfo } from './ports';
 import { FINISH_KEY, hotfixKey, type Baseline, type FinishState, type FinishStepId, type HotfixRecord } from './records';
-import { highestRelease } from './versions';
+import { highestReachableRelease } from './versions';
 
 export interface HotfixBranchStatus {
   readonly name: string;
@@ -45,15 +45,14 @@ export interface HotfixStatus {
 export async function hotfixStatus(ctx: HotfixContext): Promise<HotfixStatus> {
   const { git, settings, store } = ctx;
   const production = settings.productionBranch;
-  const [productionSha, locals, remotes, current, finish, tags] = await Promise.all([
+  const [productionSha, locals, remotes, current, finish, release] = await Promise.all([
     git.resolveCommit(production),
     git.localBranches(),
     git.remoteBranches(),
     git.currentBranch(),
     store.read<FinishState>(FINISH_KEY),
-    git.tags(production),
+    highestReachableRelease(git, settings.tagPrefix, production),
   ]);
-  const release = highestRelease(tags, settings.tagPrefix);
   const prefix = settings.remote !== undefined ? `${settings.remote}/` : undefined;
   const names = new Set<string>(locals.filter((b) => parseHotfixBranch(b)));
   const onRemote = new Set<string>();

@@ -2,9 +2,21 @@
 // (v1.10.0 above v1.9.0), and which patch version a hotfix gets next.
 
 import semver from 'semver';
-import type { TagRef } from './ports';
+import type { GitRepo, TagRef } from './ports';
 
-const XYZ = /^\d+\.\d+\.\d+$/;
+/** X.Y.Z as semver writes it: no leading zeros (and, below, safe integers in at most 256 characters). */
+const PLAIN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+const MAX_LENGTH = 256;
+
+/**
+ * Whether `text` is a plain X.Y.Z that semver takes as it is (semver.valid(text) === text, no pre-release,
+ * no build): its own rules, checked without its parser, since a repository has thousands of tags and a
+ * CLI run is compiled cold.
+ */
+export function isPlainVersion(text: string): boolean {
+  const parts = text.length <= MAX_LENGTH ? PLAIN.exec(text) : null;
+  return parts !== null && Number(parts[1]) <= Number.MAX_SAFE_INTEGER && Number(parts[2]) <= Number.MAX_SAFE_INTEGER && Number(parts[3]) <= Number.MAX_SAFE_INTEGER;
+}
 
 export interface ReleaseTag extends TagRef {
   readonly version: string;
@@ -16,12 +28,8 @@ export function releaseVersion(tagName: string, prefix: string): string | undefi
     return undefined;
   }
   const rest = tagName.slice(prefix.length);
-  // A release is exactly prefix + X.Y.Z: the cheap test first (repositories have thousands of tags);
-  // semver then refuses what the pattern lets through, such as leading zeros.
-  if (!XYZ.test(rest) || semver.valid(rest) !== rest) {
-    return undefined;
-  }
-  return rest;
+  // A release is exactly prefix + X.Y.Z, as semver reads it (no leading zeros).
+  return isPlainVersion(rest) ? rest : undefined;
 }
 
 /** Releases, highest first, by their X.Y.Z numbers (semver order for releases; cheap for thousands). */
@@ -45,6 +53,29 @@ export function highestRelease(tags: readonly TagRef[], prefix: string): Release
     }
   }
   return best;
+}
+
+/** How many releases, from the top, each reachability question names: most answers come from the first. */
+const BATCHES = [64, 1024];
+
+/**
+ * The highest release tag reachable from `ref` (the production branch, or the base asked for): what
+ * highestRelease says of git.tags(ref), for less. Usually it is among the highest releases of all, so git
+ * is asked about the top few by name first (cheap: it tests only those), and about more only when none of
+ * them is reachable; `--merged` over every tag of a large repository walks its whole history.
+ */
+export async function highestReachableRelease(git: Pick<GitRepo, 'tags'>, prefix: string, ref: string): Promise<ReleaseTag | undefined> {
+  const candidates = releasesDescending(await git.tags(), prefix);
+  let from = 0;
+  for (const size of [...BATCHES, candidates.length]) {
+    const batch = candidates.slice(from, Math.max(from, size));
+    if (batch.length === 0) continue;
+    const reachable = new Set((await git.tags(ref, batch.map((t) => t.name))).map((t) => t.name));
+    const found = batch.find((t) => reachable.has(t.name));
+    if (found) return found;
+    from += batch.length;
+  }
+  return undefined;
 }
 
 /** The next patch tag after `baseline` with its prefix, skipping versions already tagged. */

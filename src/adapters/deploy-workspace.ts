@@ -18,7 +18,7 @@ import { httpProber } from './verify/http-probe';
 import { PrometheusSource } from './verify/prometheus';
 import { auditLogAt } from './store/audit-file';
 import { FileStateStore } from './store/file-store';
-import { openWorkspace, stateDir, type OpenWorkspace } from './workspace';
+import { openRepository, openWorkspace, operationRepository, stateDir, type OpenRepository, type OpenWorkspace, type RepositoryAccess } from './workspace';
 
 export interface DeployOpenOptions {
   /** The hotfixDeployer.kubeconfig setting or --kubeconfig. */
@@ -32,10 +32,19 @@ export interface DeployOpenOptions {
   readonly pollMs?: number;
   /** The operation's configuration reader (read once); default: the file, read now. */
   readonly readConfig?: ConfigReader;
+  /** The operation's way to its repository (located once, one identity read); default: its own. */
+  readonly access?: RepositoryAccess;
 }
 
 export interface OpenDeploy {
-  readonly workspace: OpenWorkspace;
+  /** The repository with its configuration; its branches are none of a deploy's business. */
+  readonly repository: OpenRepository;
+  /**
+   * The repository opened for the hotfix engine too (its git settings resolved against its branches),
+   * on first ask: only what a deploy reaches into a hotfix for (a validation suite, what runs mapped to
+   * the production baseline) asks. Its refusals (a configured branch gone) never stop a rollback.
+   */
+  workspace(): Promise<Result<OpenWorkspace>>;
   readonly target: Target;
   readonly kube: LoadedKubeconfig;
   readonly context: DeployContext;
@@ -51,20 +60,30 @@ export function verifyPorts(settings: VerifySettings): VerifyPorts {
 }
 
 export async function openDeploy(dir: string, targetName: string, options: DeployOpenOptions = {}): Promise<Result<OpenDeploy>> {
-  const workspace = await openWorkspace(dir, options.readConfig ? { readConfig: options.readConfig } : {});
+  const access = options.access ?? operationRepository();
+  // Git says where the repository is, then who acts (two processes), while the Kubernetes client, a
+  // separate bundle (see scripts/build.mjs), loads and the configuration is read: tens of milliseconds
+  // of running code that need not wait for them. A refusal below has cost only the loading. The client
+  // is required after simple-git's own ticks have started the first process.
+  void access.locate(dir).then((location) => location && access.identity(location));
+  const client = new Promise<void>((started) => setImmediate(started)).then(() => import('./kube/index.js'));
+  client.catch(() => undefined); // awaited below; a refusal first must not leave it unhandled
+  const workspace = await openRepository(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) });
   if (!workspace.ok) return workspace;
+  const identity = access.identity(workspace.value.location);
   const target = resolveTarget(workspace.value.config, targetName);
   if (!target.ok) return target;
-  // A separate bundle (see scripts/build.mjs): loaded here, on first use, not at start-up.
-  const { loadKubeconfig, ClientNodeCluster } = await import('./kube/index.js');
+  const { loadKubeconfig, ClientNodeCluster } = await client;
   const kube = loadKubeconfig({ ...(options.kubeconfig ? { file: options.kubeconfig } : {}), ...(options.env ? { env: options.env } : {}) }, target.value.context);
   if (!kube.ok) return kube;
   const { kc, context, server, user } = kube.value;
   const state = stateDir(workspace.value.location);
-  const actor = (await workspace.value.context.git.identity()) ?? os.userInfo().username;
+  const actor = (await identity) ?? os.userInfo().username;
   const canaryGate = verificationGate(verifyPorts(target.value.verify), target.value.verify);
+  let hotfix: Promise<Result<OpenWorkspace>> | undefined;
   return succeeded({
-    workspace: workspace.value,
+    repository: workspace.value,
+    workspace: () => (hotfix ??= openWorkspace(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) })),
     target: target.value,
     kube: kube.value,
     context: {

@@ -8,12 +8,11 @@ import { DEFAULT_SEVERITY_DESCRIPTIONS, type SeverityDescriptions } from '../cor
 import type { IncidentContext, IncidentSink, IncidentStore } from '../core/incident/ports';
 import { systemClock } from '../core/ports';
 import { badInput, succeeded, type Result } from '../core/result';
-import { locateRepository, whyNoRepository, type RepositoryLocation } from './git/discovery';
-import { SimpleGitRepo } from './git/simple-git-repo';
+import { whyNoRepository, type RepositoryLocation } from './git/discovery';
 import { readConfigFile, type ConfigReader } from './config-file';
 import { incidentsDir, incidentStore } from './incident-store';
 import { auditLogAt } from './store/audit-file';
-import { stateDir } from './workspace';
+import { operationRepository, stateDir, type RepositoryAccess } from './workspace';
 
 export { incidentsDir };
 
@@ -27,6 +26,8 @@ export interface IncidentOpenOptions {
   readonly hint?: string;
   /** For a cluster store: the hotfixDeployer.kubeconfig setting or --kubeconfig. */
   readonly kubeconfig?: string;
+  /** The operation's way to its repository (located once, one identity read); default: its own. */
+  readonly access?: RepositoryAccess;
   /** The operation's configuration reader (read once); default: the file, read now. */
   readonly readConfig?: ConfigReader;
 }
@@ -46,7 +47,8 @@ export async function configuredIncidentStore(location: RepositoryLocation, kube
 }
 
 export async function openIncidents(dir: string, options: IncidentOpenOptions = {}): Promise<Result<OpenIncidents>> {
-  const location = await locateRepository(dir);
+  const access = options.access ?? operationRepository();
+  const location = await access.locate(dir);
   if (!location) {
     const why = await whyNoRepository(dir);
     return badInput(why.reason, why.plain ? (options.hint ?? why.hint) : why.hint);
@@ -60,7 +62,7 @@ export async function openIncidents(dir: string, options: IncidentOpenOptions = 
     if (!chosen.ok) return chosen;
     store = chosen.value;
   }
-  const identity = await new SimpleGitRepo(location.root, { gitDir: location.gitDir }).identity();
+  const identity = await access.identity(location);
   const incidents = incidentsDir(location);
   return succeeded({
     location,

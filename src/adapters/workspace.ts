@@ -1,9 +1,10 @@
 // Opens a repository for the hotfix engine: finds it, reads and validates .hotfix/config.yaml,
 // resolves the git settings against the branches and tags it has, and builds the context with the
-// real adapters. Both front ends (the CLI and the extension) start here.
+// real adapters. Both front ends (the CLI and the extension) start here. A deploy or a rollback opens
+// less (openRepository): it asks git nothing about branches, and reads the tags only for a release.
 
 import * as path from 'node:path';
-import { resolveGitSettings } from '../core/config/defaults';
+import { detectTagPrefix, resolveGitSettings } from '../core/config/defaults';
 import type { GitConfigFile, HotfixConfigFile } from '../core/config/types';
 import type { HotfixContext } from '../core/hotfix/context';
 import { systemClock } from '../core/ports';
@@ -21,6 +22,27 @@ export interface OpenWorkspace {
   readonly context: HotfixContext;
 }
 
+/** A repository found, its configuration read and checked, and its git adapter; no branch asked about. */
+export interface OpenRepository {
+  readonly location: RepositoryLocation;
+  readonly config: HotfixConfigFile;
+  readonly git: SimpleGitRepo;
+  /** The release tags' prefix: git.tagPrefix, else the one most tags use (every tag read, on first ask). */
+  tagPrefix(): Promise<string>;
+}
+
+/**
+ * How one operation reaches its repository: each folder located once, and the acting git identity read
+ * once, so a rollback that opens its target and then its incidents starts git for them once. Each open
+ * still gets a git adapter of its own (its read cache cleared by its own writes only). An operation
+ * makes its own (operationRepository); it lives as long as the operation.
+ */
+export interface RepositoryAccess {
+  locate(dir: string): Promise<RepositoryLocation | undefined>;
+  /** `user.name <user.email>` of the repository's git configuration, or undefined. */
+  identity(location: RepositoryLocation): Promise<string | undefined>;
+}
+
 export interface OpenOptions {
   /** Overrides from the command line, applied over the file (e.g. --model). */
   readonly git?: GitConfigFile;
@@ -28,6 +50,8 @@ export interface OpenOptions {
   readonly onGitCommand?: (args: readonly string[]) => void;
   /** The operation's reader (read once); default: the file, read now. */
   readonly readConfig?: ConfigReader;
+  /** The operation's way to its repository; default: found now, a git adapter of its own. */
+  readonly access?: RepositoryAccess;
 }
 
 /** Where the engine keeps its state: shared by all worktrees of the repository. */
@@ -35,8 +59,29 @@ export function stateDir(location: RepositoryLocation): string {
   return path.join(location.commonDir, 'hotfix');
 }
 
-export async function openWorkspace(dir: string, options: OpenOptions = {}): Promise<Result<OpenWorkspace>> {
-  const location = await locateRepository(dir);
+/** A RepositoryAccess for one operation; `onGitCommand` hears the identity's read. */
+export function operationRepository(options: { readonly onGitCommand?: (args: readonly string[]) => void } = {}): RepositoryAccess {
+  const located = new Map<string, Promise<RepositoryLocation | undefined>>();
+  const identities = new Map<string, Promise<string | undefined>>();
+  const once = <T>(map: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+    let got = map.get(key);
+    if (got === undefined) {
+      got = read();
+      map.set(key, got);
+      got.catch(() => map.delete(key));
+    }
+    return got;
+  };
+  return {
+    locate: (dir) => once(located, dir, () => locateRepository(dir)),
+    identity: (location) =>
+      once(identities, location.gitDir, () => new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) }).identity()),
+  };
+}
+
+/** The repository `dir` is in, with its configuration: what a deploy, a rollback or a read needs. */
+export async function openRepository(dir: string, options: Omit<OpenOptions, 'git'> = {}): Promise<Result<OpenRepository>> {
+  const location = await (options.access ?? operationRepository()).locate(dir);
   if (!location) {
     const why = await whyNoRepository(dir);
     return badInput(why.reason, why.hint);
@@ -46,16 +91,26 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
     return config; // bad input: the file's to fix (readConfigFile says so)
   }
   const git = new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) });
+  const configured = config.value.git?.tagPrefix;
+  let prefix: Promise<string> | undefined;
+  const tagPrefix = (): Promise<string> => (prefix ??= configured !== undefined ? Promise.resolve(configured) : git.tags().then((tags) => detectTagPrefix(tags.map((t) => t.name))));
+  return succeeded({ location, config: config.value, git, tagPrefix });
+}
+
+export async function openWorkspace(dir: string, options: OpenOptions = {}): Promise<Result<OpenWorkspace>> {
+  const repository = await openRepository(dir, options);
+  if (!repository.ok) return repository;
+  const { location, config, git } = repository.value;
   const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
-  const settings = resolveGitSettings({ ...config.value.git, ...options.git }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
+  const settings = resolveGitSettings({ ...config.git, ...options.git }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
   if (!settings.ok) {
     return settings;
   }
   const state = stateDir(location);
-  const trackerUrlTemplate = config.value.issueTracker?.urlTemplate;
+  const trackerUrlTemplate = config.issueTracker?.urlTemplate;
   return succeeded({
     location,
-    config: config.value,
+    config,
     context: {
       git,
       store: new FileStateStore(state),

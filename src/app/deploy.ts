@@ -77,7 +77,7 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   const onEvent = (event: DeployEvent) => verdicts.push(verdictEvent(request.target, event));
   const found = await openTarget(env, request.target, onEvent);
   if (stopped(found)) return found;
-  const git = found.workspace.context.git;
+  const git = found.repository.git;
   const [sha, branch] = await Promise.all([git.resolveCommit('HEAD'), git.currentBranch()]);
   const image = request.image ?? (await templateImage(found, sha));
   if (typeof image !== 'string') return image;
@@ -103,6 +103,7 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   const planned: OpenDeploy = { ...opened, target: ctx.target, context: ctx };
   // A target with validate: deploys only after its suite passed for this commit (or a SEV0/1 override).
   const gate = await validationGate(env, planned, { image, again: { ...again, options: { ...again.options, image } }, ...(sha ? { sha } : {}), ...(incident ? { incident } : {}), ...(request.overrideValidation !== undefined ? { override: request.overrideValidation } : {}) });
+  if (gate.kind === 'refused') return gate.refused;
   if (gate.kind === 'blocked') return refusedWith({ ...gate.failed, ...(gate.override === 'no-reason' ? { failure: 'input' as const } : {}) }, { validation: gate.report });
   // Argo CD or Flux would put the manifests back over this deploy: ask, warn or pause, by config and choice.
   const paused = await guardGitops(env, planned, { verb: `deploying ${image}`, button: 'Deploy', again, ctx, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
@@ -128,8 +129,8 @@ async function templateImage(opened: OpenDeploy, sha: string | undefined): Promi
   if (!opened.target.image) {
     return refusal('No image to deploy.', `Give the image, or set targets.${name}.image (e.g. registry.example/app:{version}).`, 'input', [remedy('deploy', { target: name, image: FILL_IN })]);
   }
-  const tags = await opened.workspace.context.git.tags('HEAD');
-  const release = highestRelease(tags, opened.workspace.context.settings.tagPrefix);
+  const [tags, prefix] = await Promise.all([opened.repository.git.tags('HEAD'), opened.repository.tagPrefix()]);
+  const release = highestRelease(tags, prefix);
   const resolved = imageFromTemplate(opened.target.image, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
   if (!resolved.ok) return refusedWith({ ...resolved, failure: resolved.failure ?? 'input' });
   const checked = checkImageReference(resolved.value, `targets.${name}.image (${opened.target.image} filled in)`);
@@ -139,7 +140,7 @@ async function templateImage(opened: OpenDeploy, sha: string | undefined): Promi
 /** The image a target's template gives for HEAD, for a front end to offer before it asks (undefined: none). */
 export async function suggestedImage(opened: OpenDeploy): Promise<string | undefined> {
   if (!opened.target.image) return undefined;
-  const image = await templateImage(opened, await opened.workspace.context.git.resolveCommit('HEAD'));
+  const image = await templateImage(opened, await opened.repository.git.resolveCommit('HEAD'));
   return typeof image === 'string' ? image : undefined;
 }
 

@@ -10,7 +10,7 @@ import { openDeploy, type OpenDeploy } from '../adapters/deploy-workspace';
 import type { OpenIncidents } from '../adapters/incident-workspace';
 import { openNotifyingIncidents } from './notify-incidents';
 import type { NotifyEnv } from './notify-sinks';
-import { openWorkspace, type OpenOptions, type OpenWorkspace } from '../adapters/workspace';
+import { openWorkspace, operationRepository, type OpenOptions, type OpenWorkspace } from '../adapters/workspace';
 import type { ForgeTarget } from '../core/hotfix/forge';
 import type { Result } from '../core/result';
 import type { Interaction } from './interaction';
@@ -60,6 +60,8 @@ export interface AppEnv {
 
 export function createEnv(options: EnvOptions): AppEnv {
   const readConfig = memoConfigReader(options.readConfig);
+  // The repository located, and the acting identity read, once for the whole operation.
+  const access = operationRepository(options.onGitCommand ? { onGitCommand: options.onGitCommand } : {});
   const secrets = options.secrets ?? process.env;
   const { interaction } = options;
   let incidents: Promise<Result<OpenIncidents>> | undefined;
@@ -67,6 +69,7 @@ export function createEnv(options: EnvOptions): AppEnv {
   const open = (name: string): Promise<Result<OpenDeploy>> =>
     openDeploy(options.dir, name, {
       readConfig,
+      access,
       progress: (message) => interaction.progress(message),
       ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.helmPath !== undefined ? { helmPath: options.helmPath } : {}),
@@ -80,9 +83,9 @@ export function createEnv(options: EnvOptions): AppEnv {
     secrets,
     readConfig,
     ...(options.forgeToken ? { forgeToken: options.forgeToken } : {}),
-    workspace: (open = {}) => openWorkspace(options.dir, { ...open, readConfig, ...(options.onGitCommand ? { onGitCommand: options.onGitCommand } : {}) }),
+    workspace: (open = {}) => openWorkspace(options.dir, { ...open, readConfig, access, ...(options.onGitCommand ? { onGitCommand: options.onGitCommand } : {}) }),
     incidents: () => {
-      incidents ??= openNotifyingIncidents(options.dir, { readConfig, ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}) }, { env: secrets, readConfig });
+      incidents ??= openNotifyingIncidents(options.dir, { readConfig, access, ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}) }, { env: secrets, readConfig });
       return incidents;
     },
     target: (name) => {

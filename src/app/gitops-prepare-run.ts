@@ -49,12 +49,12 @@ function changeAfter(operation: FinishedOperation): ManifestsChange | undefined 
 }
 
 async function prepareFor(opened: OpenDeploy, request: PrepareRequest, record: RecordEvents): Promise<Result<PrepareResult>> {
-  const { target, context, workspace } = opened;
-  if (request.change !== undefined) return prepareWith(workspace.location.root, target, request.change, request, record);
+  const { target, context, repository } = opened;
+  if (request.change !== undefined) return prepareWith(repository.location.root, target, request.change, request, record);
   // What runs now, and what the controller last applied (the commit to revert is at or before it).
   const warnings: string[] = [];
   const [running, owners] = await Promise.all([
-    readRunning({ cluster: context.cluster, git: workspace.context.git }, target, { tagPrefix: workspace.context.settings.tagPrefix }),
+    readRunning({ cluster: context.cluster, git: repository.git }, target, { tagPrefix: await repository.tagPrefix() }),
     detectOwners(context.cluster, target).catch((error: unknown) => {
       warnings.push(`Could not read the GitOps owners (${message(error)}): the commit to revert is looked for from the branch tip.`);
       return [];
@@ -62,7 +62,7 @@ async function prepareFor(opened: OpenDeploy, request: PrepareRequest, record: R
   ]);
   if (!running.ok) return running;
   const applied = owners.find((o) => o.appliedRevision !== undefined)?.appliedRevision;
-  const done = await prepareWith(workspace.location.root, target, { kind: 'rollback', to: running.value.image.image, ...(applied !== undefined ? { appliedRevision: applied } : {}) }, request, record);
+  const done = await prepareWith(repository.location.root, target, { kind: 'rollback', to: running.value.image.image, ...(applied !== undefined ? { appliedRevision: applied } : {}) }, request, record);
   return done.ok && warnings.length > 0 ? succeeded({ ...done.value, prepared: { ...done.value.prepared, warnings: [...warnings, ...done.value.prepared.warnings] } }) : done;
 }
 

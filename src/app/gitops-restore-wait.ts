@@ -43,13 +43,13 @@ const nounOf = (kind: string | undefined): string => (kind === 'github' ? 'pull 
  * may not even be pushed (a deploy's record carries the address where its request would be opened).
  */
 export async function locateRequest(env: AppEnv, opened: OpenDeploy, byBranch: boolean): Promise<LocatedRequest> {
-  const { target, workspace } = opened;
+  const { target, repository } = opened;
   const manifests = target.gitops.manifests;
   const incidents = await env.incidents();
   if (!manifests || !incidents.ok) return {};
   const recorded = recordedRequest((await listIncidents(incidents.value.context)).incidents, target.name);
   if (!recorded) return {};
-  const remoteUrl = await manifestsRemoteUrl(workspace.location.root, target);
+  const remoteUrl = await manifestsRemoteUrl(repository.location.root, target);
   const base = { noun: nounOf(resolveForge(remoteUrl, manifests.forge)?.kind), branch: recorded.branch, ...(recorded.number !== undefined ? { number: recorded.number } : {}), ...(recorded.url !== undefined ? { url: recorded.url } : {}) };
   if (recorded.number === undefined && !byBranch) return { known: base };
   const { openForge } = await import('./forge.js');

@@ -46,12 +46,12 @@ export async function restoreOwners(opened: OpenDeploy, owners: readonly GitOpsO
  * `note` what could not be checked.
  */
 export async function gitAgreement(opened: OpenDeploy): Promise<{ readonly blocked?: string; readonly disagreement?: GitDisagreement; readonly note?: string }> {
-  const { target, context, workspace } = opened;
+  const { target, context, repository } = opened;
   if (!target.gitops.manifests) return { note: `not checked that git says what ${target.name} runs (no targets.${target.name}.gitops.manifests): the controller applies git again as it is` };
-  const running = await readRunning({ cluster: context.cluster, git: workspace.context.git }, target, { tagPrefix: workspace.context.settings.tagPrefix });
+  const running = await readRunning({ cluster: context.cluster, git: repository.git }, target, { tagPrefix: await repository.tagPrefix() });
   if (!running.ok) return { note: `not checked that git says what ${target.name} runs: ${running.reason}` };
   const { imageInGit } = await import('../adapters/gitops/manifests-repo.js');
-  const inGit = await imageInGit(workspace.location.root, target, running.value.image.image);
+  const inGit = await imageInGit(repository.location.root, target, running.value.image.image);
   if (!inGit.ok) return { note: `not checked that git says what ${target.name} runs: ${inGit.reason}` };
   const g = inGit.value;
   if (g.agrees) return {};

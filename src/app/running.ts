@@ -46,8 +46,10 @@ export async function runningReport(dir: string, targetName: string, options: Ru
 
 /** The report for a target already opened (the Deployments view opens it once for all it shows). */
 export async function runningOf(opened: OpenDeploy, model?: BranchingModel): Promise<Result<RunningReport>> {
-  const { workspace, target, context } = opened;
-  const hotfix = workspace.context;
+  const { target, context } = opened;
+  const workspace = await opened.workspace();
+  if (!workspace.ok) return workspace;
+  const hotfix = workspace.value.context;
   const [running, production] = await Promise.all([
     readRunning({ cluster: context.cluster, git: hotfix.git }, target, { tagPrefix: hotfix.settings.tagPrefix }),
     chooseBase(hotfix, model ?? hotfix.settings.model, undefined),
@@ -62,7 +64,7 @@ export async function runningOf(opened: OpenDeploy, model?: BranchingModel): Pro
   }
   if (!production.ok) return production;
   const drift = await compareRunning(hotfix.git, { name: production.value.tag ?? production.value.ref, sha: production.value.sha }, commit.sha);
-  return succeeded({ running: { ...running.value, commit }, production: production.value, ...(drift ? { drift } : {}), root: workspace.location.root });
+  return succeeded({ running: { ...running.value, commit }, production: production.value, ...(drift ? { drift } : {}), root: workspace.value.location.root });
 }
 
 /** The drift as the incident timeline's event. */

@@ -177,6 +177,8 @@ export interface GateRequest {
 export type GateOutcome =
   /** The deploy may go on: no suite, a saved passing report for HEAD, or the suite passed now (`ran`). */
   | { readonly kind: 'through'; readonly suite?: string; readonly ran?: ValidationReport }
+  /** The suite could not run: the repository could not be opened for it (a configured branch gone). */
+  | { readonly kind: 'refused'; readonly refused: Refused }
   /** The suite failed and was not overridden (`override` says why an override given was refused). */
   | { readonly kind: 'blocked'; readonly suite: string; readonly report: ValidationReport; readonly failed: Failed; readonly override?: OverrideRefusal }
   /** The suite failed and the person deployed past it, for a SEV0/SEV1 incident: audited and in the timeline. */
@@ -202,7 +204,7 @@ function againOf(opened: OpenDeploy, request: Pick<GateRequest, 'again' | 'image
  */
 export async function validationGate(env: AppEnv, opened: OpenDeploy, request: GateRequest): Promise<GateOutcome> {
   const name = opened.target.name;
-  const suite = opened.workspace.config.targets?.[name]?.validate;
+  const suite = opened.repository.config.targets?.[name]?.validate;
   if (suite === undefined) {
     if (request.override !== undefined) env.interaction.note(`note: targets.${name} has no validate: suite; the validation override is not needed`);
     return { kind: 'through' };
@@ -215,7 +217,9 @@ export async function validationGate(env: AppEnv, opened: OpenDeploy, request: G
     return { kind: 'through', suite };
   }
   env.interaction.note(`validation: ${covers.reason}; running suite ${suite} first`);
-  const { report, link } = await runSuite(env, { workspace: opened.workspace, deploy: ctx, target: name, suite, image: request.image, ...(request.incident ? { incident: request.incident } : {}) });
+  const workspace = await opened.workspace();
+  if (!workspace.ok) return { kind: 'refused', refused: refusedWith(workspace) };
+  const { report, link } = await runSuite(env, { workspace: workspace.value, deploy: ctx, target: name, suite, image: request.image, ...(request.incident ? { incident: request.incident } : {}) });
   for (const check of report.checks) env.interaction.note(checkLine(check));
   noteLink(env, link);
   if (report.pass) return { kind: 'through', suite, ran: report };

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import semver from 'semver';
 import { detectTagPrefix, issueUrl, resolveGitSettings } from '../../src/core/config/defaults';
 import { resolveTarget } from '../../src/core/config/targets';
 import type { GitConfigFile, GitSettings, RepoFacts } from '../../src/core/config/types';
 import type { Result } from '../../src/core/result';
+import { propertyRuns } from './properties';
 
 function repo(facts: Partial<RepoFacts>): RepoFacts {
   return { localBranches: [], remoteBranches: [], tags: [], remotes: ['origin'], ...facts };
@@ -119,6 +122,24 @@ describe('team configuration: release tag prefix', () => {
     assert.equal(detectTagPrefix(['v1.2.3', '1.0.0', '1.1.0', 'v2.0.0-rc.1', 'v2.0.0-rc.2', 'latest']), '');
     assert.equal(detectTagPrefix(['v1.2.3', 'v1.2.4', '1.0.0', '1.1.0-beta.1', 'latest']), 'v');
     assert.equal(settings(resolveGitSettings({}, repo({ localBranches: ['main'], tags: ['1.0.0', '1.0.1', 'v2.0.0-rc.1', 'latest'] }))).tagPrefix, '');
+  });
+
+  it('counts as semver does: a release is valid and no pre-release, build metadata allowed', () => {
+    const release = (v: string) => /^\d/.test(v) && semver.valid(v) !== null && semver.prerelease(v) === null;
+    const reference = (tags: readonly string[]) => {
+      const prefixed = tags.filter((t) => t.startsWith('v') && release(t.slice(1))).length;
+      const bare = tags.filter((t) => release(t)).length;
+      return bare > prefixed ? '' : 'v';
+    };
+    const part = fc.constantFrom('0', '1', '12', '01', 'x');
+    const tail = fc.constantFrom('', '-rc.1', '+build', '+build-5', '-beta+exp.sha', '-', '+', ' ', '.1');
+    const tag = fc.tuple(fc.constantFrom('', 'v', 'vv', '='), part, part, part, tail).map(([p, a, b, c, t]) => `${p}${a}.${b}.${c}${t}`);
+    fc.assert(
+      fc.property(fc.array(tag, { maxLength: 12 }), (tags) => {
+        assert.equal(detectTagPrefix(tags), reference(tags), tags.join(' '));
+      }),
+      propertyRuns(2000),
+    );
   });
 
   it('says v on a tie, with no tags, or with no release tags', () => {

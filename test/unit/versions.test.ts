@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import semver from 'semver';
-import { highestRelease, isPlainVersion, nextPatchTag, releaseVersion } from '../../src/core/hotfix/versions';
+import { highestReachableRelease, highestRelease, isPlainVersion, nextPatchTag, releasesDescending, releaseVersion } from '../../src/core/hotfix/versions';
 import { parseSeverity } from '../../src/core/severity';
 import { propertyRuns } from './properties';
 
@@ -34,6 +34,39 @@ describe('release tags', () => {
       }),
       propertyRuns(2000),
     );
+  });
+
+  it('lists releases highest first in semver order, with small numbers and with numbers past 2^17', () => {
+    const number = fc.oneof(fc.nat({ max: 40 }), fc.constantFrom(131071, 131072, 524287, 524288, 9007199254740991));
+    const name = fc.oneof(
+      fc.tuple(fc.constantFrom('v', '', 'release-'), number, number, number).map(([p, a, b, c]) => `${p}${a}.${b}.${c}`),
+      fc.constantFrom('v1.2.3-rc.1', 'latest', 'v01.2.3', 'build-17'),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 60 }), fc.constantFrom('v', ''), (names, prefix) => {
+        const expected = names.filter((n) => releaseVersion(n, prefix) !== undefined).sort((a, b) => semver.rcompare(a.slice(prefix.length), b.slice(prefix.length)));
+        const got = releasesDescending(names.map(tag), prefix);
+        assert.deepEqual(got.map((t) => t.name), expected);
+        assert.ok(got.every((t) => t.sha === t.name && t.version === t.name.slice(prefix.length)));
+      }),
+      propertyRuns(1000),
+    );
+  });
+
+  it('finds the highest reachable release past the first batch of 64, asking git about the top ones first', async () => {
+    const tags = Array.from({ length: 2000 }, (_, i) => tag(`v1.${Math.floor(i / 100)}.${i % 100}`));
+    const asked: number[] = [];
+    // Reachable: v1.2.x and below; the 64 highest (v1.19.36 and up) are not, nor the next 1,024.
+    const reachable = (name: string) => Number(name.split('.')[1]) <= 2;
+    const git = {
+      tags: (ref?: string, names?: readonly string[]) => {
+        if (ref === undefined) return Promise.resolve(tags);
+        asked.push(names?.length ?? -1);
+        return Promise.resolve((names ?? []).filter(reachable).map(tag));
+      },
+    };
+    assert.equal((await highestReachableRelease(git, 'v', 'production'))?.name, 'v1.2.99');
+    assert.deepEqual(asked, [64, 960, 976]);
   });
 
   it('bumps the patch version with the same prefix, skipping taken versions', () => {

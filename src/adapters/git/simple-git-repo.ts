@@ -234,12 +234,14 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async commit(ref: string): Promise<CommitInfo | undefined> {
-    const sha = await this.resolveCommit(ref);
-    if (sha === undefined) {
+    // One process: log resolves the name itself (peeled to its commit), and fails as rev-parse would.
+    let out: string;
+    try {
+      out = await this.run(['log', '-1', '--no-walk', `--format=${COMMIT_FORMAT}`, '--end-of-options', `${ref}^{commit}`, '--']);
+    } catch {
       return undefined;
     }
-    const [commit] = parseCommits(await this.run(['log', '-1', `--format=${COMMIT_FORMAT}`, sha]));
-    return commit;
+    return parseCommits(out)[0];
   }
 
   async countCommits(base: string, head: string): Promise<number> {

@@ -118,7 +118,12 @@ export function detectTagPrefix(tags: readonly string[]): string {
  * X.Y.Z of most tags is answered without semver's parser (thousands of tags, on every open).
  */
 function isRelease(version: string): boolean {
-  return isPlainVersion(version) || (/^\d/.test(version) && semver.valid(version) !== null && semver.prerelease(version) === null);
+  if (isPlainVersion(version)) return true;
+  // A `-` before any `+` makes it a pre-release, valid or not: not a release, and no parser asked.
+  const dash = version.indexOf('-');
+  const plus = version.indexOf('+');
+  if (dash >= 0 && (plus < 0 || dash < plus)) return false;
+  return /^\d/.test(version) && semver.valid(version) !== null && semver.prerelease(version) === null;
 }
 
 /** The tracker address for an issue key, or undefined when no tracker is configured. */

@@ -65,7 +65,7 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
   // separate bundle (see scripts/build.mjs), loads and the configuration is read: tens of milliseconds
   // of running code that need not wait for them. A refusal below has cost only the loading. The client
   // is required after simple-git's own ticks have started the first process.
-  void access.locate(dir).then((location) => location && access.identity(location));
+  access.locate(dir).then((location) => location && access.identity(location)).catch(() => undefined); // both asked again below
   const client = new Promise<void>((started) => setImmediate(started)).then(() => import('./kube/index.js'));
   client.catch(() => undefined); // awaited below; a refusal first must not leave it unhandled
   const workspace = await openRepository(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) });

@@ -143,7 +143,15 @@ describe('deploy and rollback on a real control plane', function () {
       const back = await rollback(ctx);
       assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
       assert.deepEqual(await selector(ns), { app: 'web', colour: 'blue' });
-      assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).status?.availableReplicas, 3);
+      assert.equal((await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).spec?.replicas, 3, 'scaled back up to the live colour');
+      // The switch came after the rollout was complete; a status read just after may lag a sync of the
+      // controller's (seen once in a loaded CI run: availableReplicas unset), so it is read until it settles.
+      let available: number | undefined;
+      for (let i = 0; i < 50 && available !== 3; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        available = (await k.apps.readNamespacedDeployment({ name: 'web-blue', namespace: ns })).status?.availableReplicas;
+      }
+      assert.equal(available, 3, 'all three replicas of the colour switched back to are available');
 
       const ns0 = await cluster.namespace('bluegreen-retire0');
       await blueGreen(ns0);

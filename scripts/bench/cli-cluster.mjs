@@ -12,7 +12,7 @@ import { GOAL, report, rounds, stat } from './cli.mjs';
 import { killChildren, runProcess, startWriteRelay } from './cli-measure.mjs';
 import { benchExtensionRollback } from './extension-rollback.mjs';
 import { rolledOut } from './rollback-measure.mjs';
-import { available, BLUE_GREEN, clients, createApps, createRepo, deployment, ROLLING, SELECTOR, startBenchCluster } from './rollback-setup.mjs';
+import { available, BLUE_GREEN, clients, createApps, createRepo, deployment, ROLLING, SELECTOR, startBenchCluster, stopOnSignal } from './rollback-setup.mjs';
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -34,7 +34,6 @@ export async function benchCliCluster(options) {
   let handle;
   /** @type {Awaited<ReturnType<typeof startWriteRelay>> | undefined} */
   let relay;
-  let stopping = false;
   const cleanup = async () => {
     killChildren();
     await relay?.close();
@@ -42,13 +41,7 @@ export async function benchCliCluster(options) {
     handle = undefined;
     rmSync(dir, { recursive: true, force: true });
   };
-  const interrupted = (/** @type {NodeJS.Signals} */ signal) => {
-    stopping = true;
-    console.error(`\n${signal}: stopping the test cluster`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', interrupted);
-  process.on('SIGTERM', interrupted);
+  const signals = stopOnSignal(cleanup);
   try {
     handle = await startBenchCluster(dir, (line) => console.log(line));
     const k = clients(handle.kubeconfig);
@@ -79,11 +72,10 @@ export async function benchCliCluster(options) {
     notes.push(...(await extension.catch((/** @type {unknown} */ error) => [`extension, Rollback…: not measured, it failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`])));
     return { goals, notes };
   } catch (error) {
-    if (stopping) await new Promise(() => undefined); // the signal handler exits
+    if (signals.stopping()) await new Promise(() => undefined); // the signal handler exits
     throw error;
   } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    signals.off();
     await cleanup();
   }
 }

@@ -34,6 +34,30 @@ export async function startBenchCluster(dir, log) {
   return startCluster({ dir: path.join(dir, 'cluster') });
 }
 
+/**
+ * Ctrl-C or SIGTERM during a cluster group stops its cluster (`cleanup`) and exits 130. `stopping()` tells
+ * the group's catch that the handler exits (the requests in flight fail as the cluster stops), so it
+ * waits rather than reporting them; `off()` removes the handlers at the group's end.
+ * @param {() => Promise<void>} cleanup
+ */
+export function stopOnSignal(cleanup) {
+  let stopping = false;
+  const interrupted = (/** @type {NodeJS.Signals} */ signal) => {
+    stopping = true;
+    console.error(`\n${signal}: stopping the test cluster`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
+  return {
+    stopping: () => stopping,
+    off: () => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+    },
+  };
+}
+
 /** The plain client-node APIs the bench's own calls use. @param {string} kubeconfig */
 export function clients(kubeconfig) {
   const kc = new KubeConfig();

@@ -26,7 +26,7 @@ import {
   traceWrites,
   undoPatch,
 } from './rollback-measure.mjs';
-import { BLUE_GREEN, clients, createApps, createRepo, findKubectl, KUBE_VERSION, ROLLING, SELECTOR, startBenchCluster } from './rollback-setup.mjs';
+import { BLUE_GREEN, clients, createApps, createRepo, findKubectl, KUBE_VERSION, ROLLING, SELECTOR, startBenchCluster, stopOnSignal } from './rollback-setup.mjs';
 
 export const BLUE_GREEN_TARGET = 1.2;
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -145,7 +145,6 @@ export async function benchRollback(options) {
   /** @type {{ destroy: () => void }[]} */
   const agents = [];
   let keep = false;
-  let stopping = false;
   /** @type {Promise<void> | undefined} */
   let cleaning;
   const cleanup = () =>
@@ -156,13 +155,7 @@ export async function benchRollback(options) {
       if (keep) console.error(`rollback bench: the cluster's logs are kept in ${path.join(dir, 'cluster', 'logs')}`);
       else rmSync(dir, { recursive: true, force: true });
     })());
-  const interrupted = (/** @type {NodeJS.Signals} */ signal) => {
-    stopping = true;
-    console.error(`\n${signal}: stopping the test cluster`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', interrupted);
-  process.on('SIGTERM', interrupted);
+  const signals = stopOnSignal(cleanup);
   try {
     handle = await startBenchCluster(dir, (line) => console.log(line));
     const kubeconfig = handle.kubeconfig;
@@ -190,12 +183,11 @@ export async function benchRollback(options) {
     return { met: bg.met && rolling.met };
   } catch (error) {
     // Interrupted: the requests in flight fail as the cluster stops; the signal handler exits.
-    if (stopping) await new Promise(() => undefined);
+    if (signals.stopping()) await new Promise(() => undefined);
     keep = handle !== undefined;
     throw error;
   } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    signals.off();
     await cleanup();
   }
 }

@@ -18,7 +18,7 @@ import { httpProber } from './verify/http-probe';
 import { PrometheusSource } from './verify/prometheus';
 import { auditLogAt } from './store/audit-file';
 import { FileStateStore } from './store/file-store';
-import { openRepository, openWorkspace, operationRepository, stateDir, type OpenRepository, type OpenWorkspace, type RepositoryAccess } from './workspace';
+import { openRepository, operationRepository, stateDir, workspaceOf, type OpenRepository, type OpenWorkspace, type RepositoryAccess } from './workspace';
 
 export interface DeployOpenOptions {
   /** The hotfixDeployer.kubeconfig setting or --kubeconfig. */
@@ -68,22 +68,22 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
   access.locate(dir).then((location) => location && access.identity(location)).catch(() => undefined); // both asked again below
   const client = new Promise<void>((started) => setImmediate(started)).then(() => import('./kube/index.js'));
   client.catch(() => undefined); // awaited below; a refusal first must not leave it unhandled
-  const workspace = await openRepository(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) });
-  if (!workspace.ok) return workspace;
-  const identity = access.identity(workspace.value.location);
-  const target = resolveTarget(workspace.value.config, targetName);
+  const repository = await openRepository(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) });
+  if (!repository.ok) return repository;
+  const identity = access.identity(repository.value.location);
+  const target = resolveTarget(repository.value.config, targetName);
   if (!target.ok) return target;
   const { loadKubeconfig, ClientNodeCluster } = await client;
   const kube = loadKubeconfig({ ...(options.kubeconfig ? { file: options.kubeconfig } : {}), ...(options.env ? { env: options.env } : {}) }, target.value.context);
   if (!kube.ok) return kube;
   const { kc, context, server, user } = kube.value;
-  const state = stateDir(workspace.value.location);
+  const state = stateDir(repository.value.location);
   const actor = (await identity) ?? os.userInfo().username;
   const canaryGate = verificationGate(verifyPorts(target.value.verify), target.value.verify);
   let hotfix: Promise<Result<OpenWorkspace>> | undefined;
   return succeeded({
-    repository: workspace.value,
-    workspace: () => (hotfix ??= openWorkspace(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) })),
+    repository: repository.value,
+    workspace: () => (hotfix ??= workspaceOf(repository.value)),
     target: target.value,
     kube: kube.value,
     context: {
@@ -92,7 +92,7 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
       helm: new HelmCli({
         kubeconfigFiles: kube.value.files,
         context,
-        cwd: workspace.value.location.root,
+        cwd: repository.value.location.root,
         ...(options.helmPath !== undefined ? { binary: options.helmPath } : {}),
         ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
       }),
@@ -102,7 +102,7 @@ export async function openDeploy(dir: string, targetName: string, options: Deplo
       target: target.value,
       actor,
       origin: `${os.hostname()} (pid ${process.pid})`,
-      smoke: new SmokeChecks(workspace.value.location.root),
+      smoke: new SmokeChecks(repository.value.location.root),
       ...(canaryGate ? { canaryGate } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -99,10 +99,17 @@ export async function openRepository(dir: string, options: Omit<OpenOptions, 'gi
 
 export async function openWorkspace(dir: string, options: OpenOptions = {}): Promise<Result<OpenWorkspace>> {
   const repository = await openRepository(dir, options);
-  if (!repository.ok) return repository;
-  const { location, config, git } = repository.value;
+  return repository.ok ? workspaceOf(repository.value, options.git) : repository;
+}
+
+/**
+ * An opened repository made the hotfix engine's: its git settings resolved against its branches, tags
+ * and remotes (read through its own git adapter, so what it has read already is not read again).
+ */
+export async function workspaceOf(repository: OpenRepository, overrides?: GitConfigFile): Promise<Result<OpenWorkspace>> {
+  const { location, config, git } = repository;
   const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
-  const settings = resolveGitSettings({ ...config.git, ...options.git }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
+  const settings = resolveGitSettings({ ...config.git, ...overrides }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
   if (!settings.ok) {
     return settings;
   }

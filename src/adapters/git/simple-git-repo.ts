@@ -233,15 +233,9 @@ export class SimpleGitRepo implements GitRepo {
     return parseCommits(await this.run(args));
   }
 
-  async commit(ref: string): Promise<CommitInfo | undefined> {
+  commit(ref: string): Promise<CommitInfo | undefined> {
     // One process: log resolves the name itself (peeled to its commit), and fails as rev-parse would.
-    let out: string;
-    try {
-      out = await this.run(['log', '-1', '--no-walk', `--format=${COMMIT_FORMAT}`, '--end-of-options', `${ref}^{commit}`, '--']);
-    } catch {
-      return undefined;
-    }
-    return parseCommits(out)[0];
+    return this.run(['log', '-1', '--no-walk', `--format=${COMMIT_FORMAT}`, '--end-of-options', `${ref}^{commit}`, '--']).then((out) => parseCommits(out)[0], () => undefined);
   }
 
   async countCommits(base: string, head: string): Promise<number> {

@@ -32,14 +32,8 @@ export function releaseVersion(tagName: string, prefix: string): string | undefi
   return isPlainVersion(rest) ? rest : undefined;
 }
 
-/** Releases, highest first, by their X.Y.Z numbers (semver order for releases; cheap for thousands). */
-export function releasesDescending(tags: readonly TagRef[], prefix: string): ReleaseTag[] {
-  const order = releaseOrder(tags, prefix);
-  return order.slice(0, order.length);
-}
-
-/** Releases in descending order, each made when a slice asks for it. */
-interface ReleaseOrder {
+/** Releases in descending order (semver order for X.Y.Z), each made when a slice asks for it. */
+export interface ReleaseOrder {
   readonly length: number;
   slice(from: number, to: number): ReleaseTag[];
 }
@@ -53,7 +47,7 @@ const MAJOR_LIMIT = 2 ** 19;
  * each, sorted by the typed array's own numeric sort: a comparator, run cold over 10,000 tags on a CLI
  * run, costs ~100 ms. A release with larger numbers sends them all through the comparator.
  */
-function releaseOrder(tags: readonly TagRef[], prefix: string): ReleaseOrder {
+export function releaseOrder(tags: readonly TagRef[], prefix: string): ReleaseOrder {
   const made = (tag: TagRef): ReleaseTag => ({ ...tag, version: tag.name.slice(prefix.length) });
   const keys = new Float64Array(tags.length);
   const byKey = new Map<number, TagRef>();

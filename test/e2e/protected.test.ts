@@ -1,7 +1,8 @@
 // A protected target's typed confirmation cannot be skipped from outside: executeCommand with
 // `confirmed: true` (as any extension or a link could send it) still asks for the name, and answering
 // nothing (the input closed) writes nothing to the cluster. Malformed options are refused unasked.
-// The target `production` (protected) is added to the workspace's config for this file only.
+// The target `production` (protected) is added to the workspace's config for this file only, and read
+// at once: the view's kept opening of the repository, made before the edit, does not hide it.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,12 +13,12 @@ import { extension } from './manifest';
 
 type Outcome = { readonly ok: boolean; readonly reason?: string };
 
-/** The live rows of production, as the Deployments view shows them. */
-async function rows(): Promise<string[]> {
+/** The live rows of a target (production unless told), as the Deployments view shows them. */
+async function rows(target = 'production'): Promise<string[]> {
   const items = (parent?: DeployNode) => extension().exports.deploymentTreeItems(parent);
-  const node = (await items()).find((n) => n.label === 'production');
-  assert.ok(node, 'production is listed');
-  assert.match(String(node.contextValue), /\+protected$/);
+  const node = (await items()).find((n) => n.label === target);
+  assert.ok(node, `${target} is listed`);
+  if (target === 'production') assert.match(String(node.contextValue), /\+protected$/);
   return (await items(node)).map((n) => `${typeof n.label === 'string' ? n.label : ''} | ${String(n.description)}`);
 }
 
@@ -47,6 +48,8 @@ describe('extension host guards: the typed confirmation of a protected target', 
     if (process.env['HOTFIX_TEST_CLUSTER'] !== '1') throw new Error('no test cluster: the launcher starts one unless HOTFIX_HOST_CLUSTER=0');
     await extension().activate();
     await extension().exports.repositories();
+    // The view has read a target just now, so it keeps that opening of the repository (for 30 s).
+    assert.match((await rows('staging'))[0] ?? '', /^checkout \| checkout:/, 'staging is read from the cluster');
     original = readFileSync(configFile(), 'utf8');
     const config = parse(original) as { targets: Record<string, unknown> };
     config.targets['production'] = { namespace: 'shop', app: 'checkout', protected: true };
@@ -56,6 +59,10 @@ describe('extension host guards: the typed confirmation of a protected target', 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     if (original !== '') writeFileSync(configFile(), original);
+  });
+
+  it('a target added to the file is read at once, before the file watcher reports the edit', async () => {
+    assert.match((await rows())[0] ?? '', /^checkout \| checkout:/);
   });
 
   it('Deploy… from executeCommand with confirmed: true still asks for the name; unanswered, nothing is written', async () => {

@@ -29,6 +29,11 @@ export type { TargetOverview };
 /** How long an opening for reading is reused; a config, kubeconfig-setting or repository change drops it sooner. */
 const READER_TTL_MS = 30_000;
 
+/** The kept environments are per repository and per kubeconfig setting. */
+function readerKey(root: string): string {
+  return `${root}\n${kubeconfigSetting() ?? ''}`;
+}
+
 export class DeployService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
@@ -76,22 +81,36 @@ export class DeployService extends Disposable {
   /** Environments for reading (the view, the panel's refresh every 3 s), kept a while: each opening costs git processes and a new client. */
   private readonly readers = new Map<string, { readonly until: number; readonly env: Promise<AppEnv> }>();
 
-  private reader(root: string): Promise<AppEnv> {
-    const key = `${root}\n${this.kubeconfigSetting() ?? ''}`;
+  private reader(root: string): { readonly env: Promise<AppEnv>; readonly kept: boolean } {
+    const key = readerKey(root);
     const now = Date.now();
     const kept = this.readers.get(key);
-    if (kept && kept.until > now) return kept.env;
+    if (kept && kept.until > now) return { env: kept.env, kept: true };
     const env = this.env(root);
     this.readers.set(key, { until: now + READER_TTL_MS, env });
-    return env;
+    return { env, kept: false };
   }
 
-  /** A target of a kept environment; a failure to open it (no cluster yet, a config being fixed) is asked again next time. */
+  /** Drops a kept environment, unless another has taken its place meanwhile. */
+  private drop(root: string, env: Promise<AppEnv>): void {
+    if (this.readers.get(readerKey(root))?.env === env) this.readers.delete(readerKey(root));
+  }
+
+  /**
+   * A target of a kept environment. A kept one that cannot open it may predate an edit the file watcher
+   * has not reported yet (a target just added): it is dropped and a fresh one asked at once. A fresh one
+   * that fails (no cluster yet, a config being fixed) is not kept either, so the next reading asks again.
+   */
   private async readable(root: string, target: string): Promise<AppEnv> {
-    const env = await this.reader(root);
-    const opened = await env.target(target);
-    if (!opened.ok) this.readers.delete(`${root}\n${this.kubeconfigSetting() ?? ''}`);
-    return env;
+    const first = this.reader(root);
+    const env = await first.env;
+    if ((await env.target(target)).ok) return env;
+    this.drop(root, first.env);
+    if (!first.kept) return env;
+    const again = this.reader(root);
+    const fresh = await again.env;
+    if (!(await fresh.target(target)).ok) this.drop(root, again.env);
+    return fresh;
   }
 
   async live(root: string, target: string): Promise<TargetLiveState | { readonly error: string }> {

@@ -111,7 +111,10 @@ const precompiledSchema = {
  *   (`Url.URL || whatwgUrl.URL`), and Node always has one;
  * - socks-proxy-agent, with socks and ip-address: used only for a cluster whose proxy-url is socks://,
  *   so it is required when the first such agent is made;
- * - tar-fs, with tar-stream: only client-node's Cp (kubectl cp), never called here; required on first use.
+ * - tar-fs, with tar-stream: only client-node's Cp (kubectl cp), never called here; required on first use;
+ * - client-node's generated API and models (1.2 MB): the adapters speak JSON over HTTPS themselves
+ *   (src/adapters/kube/rest.ts) and import KubeConfig from its own module, whose only use of the
+ *   generated code is makeApiClient; that says so if anything ever calls it.
  */
 const leanClientNode = {
   name: 'lean-client-node',
@@ -122,6 +125,15 @@ const leanClientNode = {
       contents: "module.exports = {\n  extract: (...args) => require('tar-fs').extract(...args),\n  pack: (...args) => require('tar-fs').pack(...args),\n};\n",
       loader: 'js',
       resolveDir: args.pluginData,
+    }));
+    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      /[/\\]@kubernetes[/\\]client-node[/\\]dist[/\\]config\.js$/.test(args.importer) ? { path: 'client-node-gen', namespace: 'lean' } : undefined,
+    );
+    build.onLoad({ filter: /^client-node-gen$/, namespace: 'lean' }, () => ({
+      contents:
+        "const absent = () => { throw new Error('KubeConfig.makeApiClient: client-node\\'s generated API is not in this bundle; use KubeRest (src/adapters/kube/rest.ts)'); };\n" +
+        'export const createConfiguration = absent;\nexport class ServerConfiguration { constructor() { absent(); } }\n',
+      loader: 'js',
     }));
     build.onLoad({ filter: /^whatwg-url$/, namespace: 'lean' }, () => ({ contents: 'module.exports = { URL };\n', loader: 'js' }));
     build.onLoad({ filter: /^socks-proxy-agent$/, namespace: 'lean' }, (args) => ({

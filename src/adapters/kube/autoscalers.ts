@@ -1,26 +1,18 @@
-// The AutoscalerCluster port on @kubernetes/client-node: HorizontalPodAutoscalers (autoscaling/v2),
-// translated to plain views. Decides nothing.
+// The AutoscalerCluster port on the Kubernetes API (KubeRest): HorizontalPodAutoscalers
+// (autoscaling/v2), translated to plain views. Decides nothing.
 
-import { AutoscalingV2Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { AutoscalerBounds, AutoscalerCluster, AutoscalerView } from '../../core/deploy/autoscaler-ports';
 import type { WriteOptions } from '../../core/deploy/ports';
-import { apiCall as call, apiRead as read } from './api-call';
+import { dryRunOf, resourcePath, type KubeList, type KubeRest } from './rest';
 
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const autoscalers = (namespace: string, name?: string) => resourcePath('autoscaling/v2', 'horizontalpodautoscalers', { namespace, ...(name !== undefined ? { name } : {}) });
 
 export class ClientNodeAutoscalers implements AutoscalerCluster {
-  private api: AutoscalingV2Api | undefined;
-
-  constructor(readonly kc: KubeConfig) {}
-
-  // Made on first use: most deploys never touch an autoscaler API.
-  private get v2(): AutoscalingV2Api {
-    this.api ??= this.kc.makeApiClient(AutoscalingV2Api);
-    return this.api;
-  }
+  constructor(private readonly rest: KubeRest) {}
 
   async autoscalersOf(namespace: string, deployment: string): Promise<AutoscalerView[]> {
-    const list = await call(`horizontalpodautoscalers in ${namespace}`, () => this.v2.listNamespacedHorizontalPodAutoscaler({ namespace }));
+    const list = await this.rest.call<KubeList<V2HorizontalPodAutoscaler>>(`horizontalpodautoscalers in ${namespace}`, autoscalers(namespace));
     return list.items
       .filter((h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === deployment && (h.spec.scaleTargetRef.apiVersion ?? '').split('/')[0] === 'apps')
       .map(autoscalerView)
@@ -28,7 +20,7 @@ export class ClientNodeAutoscalers implements AutoscalerCluster {
   }
 
   async getAutoscaler(namespace: string, name: string): Promise<AutoscalerView | undefined> {
-    const h = await read(`horizontalpodautoscaler ${namespace}/${name}`, () => this.v2.readNamespacedHorizontalPodAutoscaler({ name, namespace }));
+    const h = await this.rest.read<V2HorizontalPodAutoscaler>(`horizontalpodautoscaler ${namespace}/${name}`, autoscalers(namespace, name));
     return h ? autoscalerView(h) : undefined;
   }
 
@@ -39,9 +31,7 @@ export class ClientNodeAutoscalers implements AutoscalerCluster {
     };
     const name = expected.name;
     return autoscalerView(
-      await call(`set the bounds of horizontalpodautoscaler ${namespace}/${name}`, () =>
-        this.v2.patchNamespacedHorizontalPodAutoscaler({ name, namespace, body, ...(options.dryRun ? { dryRun: 'All' } : {}) }, merge),
-      ),
+      await this.rest.call<V2HorizontalPodAutoscaler>(`set the bounds of horizontalpodautoscaler ${namespace}/${name}`, autoscalers(namespace, name), { patch: 'merge', body, ...dryRunOf(options) }),
     );
   }
 }

@@ -4,10 +4,12 @@
 // the caller read, and a 409 means someone else wrote first (`moved`), so the engine re-reads and
 // re-applies its events. Only ConfigMaps carrying the managed-by label are read, listed or written.
 
-import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import type { IncidentEvent } from '../../core/incident/events';
 import { foldIncident } from '../../core/incident/fold';
 import type { IncidentStore, StoredIncident, StoreWrite } from '../../core/incident/ports';
+import { isRefusal } from '../../core/deploy/ports';
+import { KubeRest, resourcePath, type KubeList } from './rest';
 
 export const INCIDENT_LABELS = {
   managedBy: 'app.kubernetes.io/managed-by',
@@ -34,24 +36,12 @@ export interface ConfigMapIncidentStoreOptions {
   readonly context?: string;
 }
 
-/** The HTTP status of a client-node ApiException (checked by shape: it may come from another bundle). */
+/** The HTTP status of the API server's refusal; undefined when it never answered. */
 function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+  return isRefusal(error) ? error.status : undefined;
 }
 
-function serverMessage(error: unknown): string {
-  const body = (error as { body?: unknown } | null)?.body;
-  if (typeof body === 'string') {
-    try {
-      const parsed = JSON.parse(body) as { message?: unknown };
-      if (typeof parsed.message === 'string') return parsed.message;
-    } catch {
-      if (body.length > 0) return body;
-    }
-  }
-  return error instanceof Error ? error.message : String(error);
-}
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function dataBytes(data: Readonly<Record<string, string>>): number {
   let total = 0;
@@ -64,7 +54,7 @@ const isOurs = (cm: V1ConfigMap): boolean =>
 
 export class ConfigMapIncidentStore implements IncidentStore {
   readonly location: string;
-  private readonly core: CoreV1Api;
+  private readonly rest: KubeRest;
   private readonly seen = new Map<string, V1ConfigMap>();
 
   constructor(
@@ -72,7 +62,7 @@ export class ConfigMapIncidentStore implements IncidentStore {
     readonly namespace: string,
     options: ConfigMapIncidentStoreOptions = {},
   ) {
-    this.core = kc.makeApiClient(CoreV1Api);
+    this.rest = new KubeRest(kc);
     this.location = `ConfigMaps in namespace ${namespace}${options.context ? ` of kube context ${options.context}` : ''}`;
   }
 
@@ -102,8 +92,8 @@ export class ConfigMapIncidentStore implements IncidentStore {
   }
 
   async list(): Promise<string[]> {
-    const list = await this.request(`list the incident ConfigMaps in namespace ${this.namespace}`, () =>
-      this.core.listNamespacedConfigMap({ namespace: this.namespace, labelSelector: SELECTOR }),
+    const list = await this.request(`list the incident ConfigMaps in namespace ${this.namespace}`, (what) =>
+      this.rest.call<KubeList<V1ConfigMap>>(what, this.path(), { query: { labelSelector: SELECTOR } }),
     );
     const ids: string[] = [];
     for (const cm of list.items) {
@@ -124,13 +114,13 @@ export class ConfigMapIncidentStore implements IncidentStore {
     };
     this.checkSize(id, body);
     try {
-      const created = await this.core.createNamespacedConfigMap({ namespace: this.namespace, body });
+      const created = await this.rest.call<V1ConfigMap>(`create ConfigMap ${this.namespace}/${name}`, this.path(), { method: 'POST', body });
       this.remember(id, created);
       return { ok: true, version: created.metadata?.resourceVersion ?? '' };
     } catch (error) {
       if (statusOf(error) === 409) return { ok: false, conflict: 'exists' };
-      if (statusOf(error) === 404) throw new Error(`Cannot declare ${id}: the namespace ${this.namespace} does not exist (${serverMessage(error)}). Create it, or fix incidents.namespace in .hotfix/config.yaml.`, { cause: error });
-      throw this.failure(`create ConfigMap ${this.namespace}/${name}`, error);
+      if (statusOf(error) === 404) throw new Error(`Cannot declare ${id}: the namespace ${this.namespace} does not exist (${message(error)}). Create it, or fix incidents.namespace in .hotfix/config.yaml.`, { cause: error });
+      throw this.failure(error);
     }
   }
 
@@ -169,14 +159,14 @@ export class ConfigMapIncidentStore implements IncidentStore {
     };
     this.checkSize(id, body);
     try {
-      const replaced = await this.core.replaceNamespacedConfigMap({ name, namespace: this.namespace, body });
+      const replaced = await this.rest.call<V1ConfigMap>(`replace ConfigMap ${this.namespace}/${name}`, this.path(name), { method: 'PUT', body });
       this.remember(id, replaced);
       return { ok: true, version: replaced.metadata?.resourceVersion ?? '' };
     } catch (error) {
       this.seen.delete(id);
       if (statusOf(error) === 409) return { ok: false, conflict: 'moved' };
       if (statusOf(error) === 404) return { ok: false, conflict: 'missing' };
-      throw this.failure(`replace ConfigMap ${this.namespace}/${name}`, error);
+      throw this.failure(error);
     }
   }
 
@@ -185,13 +175,13 @@ export class ConfigMapIncidentStore implements IncidentStore {
     const name = ConfigMapIncidentStore.nameOf(id);
     let cm: V1ConfigMap;
     try {
-      cm = await this.core.readNamespacedConfigMap({ name, namespace: this.namespace });
+      cm = await this.rest.call<V1ConfigMap>(`read ConfigMap ${this.namespace}/${name}`, this.path(name));
     } catch (error) {
       if (statusOf(error) === 404) {
         this.seen.delete(id);
         return undefined;
       }
-      throw this.failure(`read ConfigMap ${this.namespace}/${name}`, error);
+      throw this.failure(error);
     }
     // Not created by this tool, or another id that lower-cases to the same name: not this incident.
     if (!isOurs(cm) || cm.metadata?.annotations?.[INCIDENT_ID_ANNOTATION] !== id) return undefined;
@@ -222,19 +212,24 @@ export class ConfigMapIncidentStore implements IncidentStore {
     }
   }
 
-  private async request<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private path(name?: string): string {
+    return resourcePath('v1', 'configmaps', { namespace: this.namespace, ...(name !== undefined ? { name } : {}) });
+  }
+
+  private async request<T>(what: string, call: (what: string) => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await call(what);
     } catch (error) {
-      throw this.failure(what, error);
+      throw this.failure(error);
     }
   }
 
-  private failure(what: string, error: unknown): Error {
+  /** A refusal says what was asked and the server's words (`Cannot read ConfigMap ns/name: ...`). */
+  private failure(error: unknown): Error {
     const status = statusOf(error);
     if (status === undefined) return error instanceof Error ? error : new Error(String(error));
     const hint = status === 403 ? ' (the kube user needs get, list, create and update on configmaps there)' : '';
-    return new Error(`Cannot ${what}: ${serverMessage(error)}${hint}`, { cause: error });
+    return new Error(`Cannot ${message(error)}${hint}`, { cause: error });
   }
 }
 

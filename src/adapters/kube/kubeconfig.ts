@@ -3,7 +3,8 @@
 // target's context, else the current one. A missing file or context is named, never guessed around.
 
 import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+// The class alone, not the package's index: that would bring the generated API and model layer (see rest.ts).
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { badInput, succeeded, type Result } from '../../core/result';
 import { kubeconfigFiles, type KubeconfigSource } from './kubeconfig-files';
 

@@ -1,19 +1,7 @@
-// The WorkloadCluster port on @kubernetes/client-node: StatefulSets, DaemonSets and their
+// The WorkloadCluster port on the Kubernetes API (KubeRest): StatefulSets, DaemonSets and their
 // ControllerRevisions, translated to plain views. Decides nothing.
 
-import {
-  AppsV1Api,
-  CoreV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-  type V1ControllerRevision,
-  type V1DaemonSet,
-  type V1ObjectMeta,
-  type V1Pod,
-  type V1PodTemplateSpec,
-  type V1StatefulSet,
-} from '@kubernetes/client-node';
+import type { V1ControllerRevision, V1DaemonSet, V1ObjectMeta, V1Pod, V1PodTemplateSpec, V1StatefulSet } from '@kubernetes/client-node';
 import type { WorkloadFacts } from '../../core/config/init';
 import type { PodTemplate, WriteOptions } from '../../core/deploy/ports';
 import type {
@@ -26,35 +14,31 @@ import type {
   WorkloadPod,
   WorkloadView,
 } from '../../core/deploy/workload-ports';
-import { apiCall, apiRead, dryRunOf } from './api-call';
+import { dryRunOf, resourcePath, type KubeList, type KubeRest } from './rest';
 
-const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+const PLURAL: Readonly<Record<InPlaceKind, string>> = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+const apps = (plural: string, namespace: string, name?: string) => resourcePath('apps/v1', plural, { namespace, ...(name !== undefined ? { name } : {}) });
+const pods = (namespace: string, name?: string) => resourcePath('v1', 'pods', { namespace, ...(name !== undefined ? { name } : {}) });
 
 /** The label both controllers put on their pods and revisions. */
 const REVISION_HASH = 'controller-revision-hash';
 
 export class ClientNodeWorkloads implements WorkloadCluster {
-  private readonly apps: AppsV1Api;
-  private readonly core: CoreV1Api;
-
-  constructor(readonly kc: KubeConfig) {
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.core = kc.makeApiClient(CoreV1Api);
-  }
+  constructor(private readonly rest: KubeRest) {}
 
   async getWorkload(kind: InPlaceKind, namespace: string, name: string): Promise<WorkloadView | undefined> {
     if (kind === 'StatefulSet') {
-      const s = await apiRead(`statefulset ${namespace}/${name}`, () => this.apps.readNamespacedStatefulSet({ name, namespace }));
+      const s = await this.rest.read<V1StatefulSet>(`statefulset ${namespace}/${name}`, apps(PLURAL[kind], namespace, name));
       return s ? statefulSetView(s) : undefined;
     }
-    const d = await apiRead(`daemonset ${namespace}/${name}`, () => this.apps.readNamespacedDaemonSet({ name, namespace }));
+    const d = await this.rest.read<V1DaemonSet>(`daemonset ${namespace}/${name}`, apps(PLURAL[kind], namespace, name));
     return d ? daemonSetView(d) : undefined;
   }
 
   async listWorkloads(namespace: string): Promise<WorkloadFacts[]> {
     const [sets, daemons] = await Promise.all([
-      apiCall(`statefulsets in ${namespace}`, () => this.apps.listNamespacedStatefulSet({ namespace })),
-      apiCall(`daemonsets in ${namespace}`, () => this.apps.listNamespacedDaemonSet({ namespace })),
+      this.rest.call<KubeList<V1StatefulSet>>(`statefulsets in ${namespace}`, apps(PLURAL.StatefulSet, namespace)),
+      this.rest.call<KubeList<V1DaemonSet>>(`daemonsets in ${namespace}`, apps(PLURAL.DaemonSet, namespace)),
     ]);
     const facts = (kind: InPlaceKind, o: { metadata?: V1ObjectMeta; spec?: { template: V1PodTemplateSpec } }): WorkloadFacts => ({
       name: o.metadata?.name ?? '',
@@ -69,9 +53,9 @@ export class ClientNodeWorkloads implements WorkloadCluster {
 
   async controllerRevisions(workload: WorkloadView): Promise<ControllerRevisionView[]> {
     const labelSelector = selectorString(workload.selector);
-    const list = await apiCall(`controllerrevisions of ${workload.kind} ${workload.name}`, () =>
-      this.apps.listNamespacedControllerRevision({ namespace: workload.namespace, labelSelector }),
-    );
+    const list = await this.rest.call<KubeList<V1ControllerRevision>>(`controllerrevisions of ${workload.kind} ${workload.name}`, apps('controllerrevisions', workload.namespace), {
+      query: { labelSelector },
+    });
     return list.items
       .filter((r) => r.metadata?.ownerReferences?.some((o) => o.uid === workload.uid))
       .map(revisionView)
@@ -108,19 +92,18 @@ export class ClientNodeWorkloads implements WorkloadCluster {
 
   async pods(workload: WorkloadView): Promise<WorkloadPod[]> {
     const labelSelector = selectorString(workload.selector);
-    const list = await apiCall(`pods of ${workload.kind} ${workload.name}`, () => this.core.listNamespacedPod({ namespace: workload.namespace, labelSelector }));
+    const list = await this.rest.call<KubeList<V1Pod>>(`pods of ${workload.kind} ${workload.name}`, pods(workload.namespace), { query: { labelSelector } });
     return list.items.filter((p) => p.metadata?.ownerReferences?.some((o) => o.uid === workload.uid)).map(podView);
   }
 
   async deletePod(namespace: string, name: string): Promise<void> {
-    await apiRead(`delete pod ${namespace}/${name}`, () => this.core.deleteNamespacedPod({ name, namespace }));
+    await this.rest.read(`delete pod ${namespace}/${name}`, pods(namespace, name), { method: 'DELETE' });
   }
 
   private async patch(kind: InPlaceKind, namespace: string, name: string, body: object, options: WriteOptions, what: string): Promise<WorkloadView> {
-    if (kind === 'StatefulSet') {
-      return statefulSetView(await apiCall(what, () => this.apps.patchNamespacedStatefulSet({ name, namespace, body, ...dryRunOf(options) }, strategic)));
-    }
-    return daemonSetView(await apiCall(what, () => this.apps.patchNamespacedDaemonSet({ name, namespace, body, ...dryRunOf(options) }, strategic)));
+    const call = { patch: 'strategic', body, ...dryRunOf(options) } as const;
+    if (kind === 'StatefulSet') return statefulSetView(await this.rest.call<V1StatefulSet>(what, apps(PLURAL[kind], namespace, name), call));
+    return daemonSetView(await this.rest.call<V1DaemonSet>(what, apps(PLURAL[kind], namespace, name), call));
   }
 }
 

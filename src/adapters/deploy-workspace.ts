@@ -61,11 +61,11 @@ export function verifyPorts(settings: VerifySettings): VerifyPorts {
 
 export async function openDeploy(dir: string, targetName: string, options: DeployOpenOptions = {}): Promise<Result<OpenDeploy>> {
   const access = options.access ?? operationRepository();
-  // Git says where the repository is, then who acts (two processes), while the Kubernetes client, a
-  // separate bundle (see scripts/build.mjs), loads and the configuration is read: tens of milliseconds
-  // of running code that need not wait for them. A refusal below has cost only the loading. The client
-  // is required after simple-git's own ticks have started the first process.
-  access.locate(dir).then((location) => location && access.identity(location)).catch(() => undefined); // both asked again below
+  // Git says where the repository is and who acts (two processes at once), while the Kubernetes
+  // client, a separate bundle (see scripts/build.mjs), loads and the configuration is read: running
+  // code that need not wait for them. A refusal below has cost only the loading. The client is
+  // required after simple-git's own ticks have started the processes.
+  access.prefetchIdentity(dir);
   const client = new Promise<void>((started) => setImmediate(started)).then(() => import('./kube/index.js'));
   client.catch(() => undefined); // awaited below; a refusal first must not leave it unhandled
   const repository = await openRepository(dir, { access, ...(options.readConfig ? { readConfig: options.readConfig } : {}) });

@@ -41,6 +41,11 @@ export interface RepositoryAccess {
   locate(dir: string): Promise<RepositoryLocation | undefined>;
   /** `user.name <user.email>` of the repository's git configuration, or undefined. */
   identity(location: RepositoryLocation): Promise<string | undefined>;
+  /**
+   * Starts reading the identity of the repository `dir` is in now, alongside `locate(dir)` (asked
+   * after this), rather than after it: an operation that acts (a deploy, a rollback) needs both.
+   */
+  prefetchIdentity(dir: string): void;
 }
 
 export interface OpenOptions {
@@ -63,6 +68,9 @@ export function stateDir(location: RepositoryLocation): string {
 export function operationRepository(options: { readonly onGitCommand?: (args: readonly string[]) => void } = {}): RepositoryAccess {
   const located = new Map<string, Promise<RepositoryLocation | undefined>>();
   const identities = new Map<string, Promise<string | undefined>>();
+  // By directory: read there, git finds the same repository as rev-parse does (GIT_DIR and all).
+  const early = new Map<string, Promise<string | undefined>>();
+  const gitAt = (root: string, gitDir: string) => new SimpleGitRepo(root, { gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) });
   const once = <T>(map: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
     let got = map.get(key);
     if (got === undefined) {
@@ -73,9 +81,17 @@ export function operationRepository(options: { readonly onGitCommand?: (args: re
     return got;
   };
   return {
-    locate: (dir) => once(located, dir, () => locateRepository(dir)),
-    identity: (location) =>
-      once(identities, location.gitDir, () => new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) }).identity()),
+    locate: (dir) =>
+      once(located, dir, async () => {
+        const location = await locateRepository(dir);
+        const prefetched = early.get(dir);
+        // Linked before any caller sees the location, so identity(location) never reads it twice.
+        if (location && prefetched && !identities.has(location.gitDir)) identities.set(location.gitDir, prefetched);
+        return location;
+      }),
+    identity: (location) => once(identities, location.gitDir, () => gitAt(location.root, location.gitDir).identity()),
+    // The identity reads no file of the git directory (only `git config`): not known yet, not needed.
+    prefetchIdentity: (dir) => void once(early, dir, () => gitAt(dir, dir).identity()),
   };
 }
 

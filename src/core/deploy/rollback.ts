@@ -58,14 +58,19 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
     done = ctx.target.helm
       ? await helmRollback(ctx, input, lock.value, run)
       : strategy === 'blue-green' ? await switchBack(ctx, input, run, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, run, open) : await undo(ctx, input, lock.value, run);
-    if (done.ok) {
-      if (open) {
-        await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
-      }
-      await record(ctx, 'rollback.done', { operation, message: done.message, immediate: input.immediate === true, ...(done.message.startsWith(CONTINUED) ? { continued: true } : {}) });
+    if (done.ok && open) {
+      await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
     }
-  } finally {
+  } catch (error) {
     await lock.value.release().catch(() => undefined);
+    throw error;
+  }
+  // The cluster is done with: its lock goes back while the audit line goes to the disk (an fsync).
+  const released = lock.value.release().catch(() => undefined);
+  try {
+    if (done.ok) await record(ctx, 'rollback.done', { operation, message: done.message, immediate: input.immediate === true, ...(done.message.startsWith(CONTINUED) ? { continued: true } : {}) });
+  } finally {
+    await released;
   }
   if (!done.ok) return refused(done.reason, done.hint);
   // Last of all: until this is saved, running rollback again continues this one (and ends the same).

@@ -46,8 +46,14 @@ export function resourcePath(apiVersion: string, plural: string, where: { readon
   return `/${segments.map((s, i) => (i < 3 ? s : encodeURIComponent(s))).join('/')}`;
 }
 
+/** How long a request may wait on a silent connection: an API server that stopped answering, a VPN gone. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export class KubeRest {
-  constructor(private readonly kc: KubeConfig) {
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly timeoutMs = REQUEST_TIMEOUT_MS,
+  ) {
     reuseConnections(kc);
   }
 
@@ -92,6 +98,8 @@ export class KubeRest {
         });
       });
       req.on('error', (error) => reject(new Error(`${what}: ${request.method} ${url.origin}${url.pathname} failed: ${error.message}`, { cause: error })));
+      // Silent that long (no connection, no reply, a reply that stopped): given up, the socket closed.
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
       req.end(body);
     });
   }

@@ -78,6 +78,12 @@ async function runGuard(ctx: DeployContext, input: GitOpsGuardInput, record: Rec
       const { context, server } = ctx.cluster.identity;
       return { kind: 'refused', reason: `Cannot reach the cluster of context ${context} (${server}): ${message(error)}`, hint: 'Nothing was changed. Check the kube context, your VPN and credentials, and run it again once the cluster answers.' };
     }
+    // Credentials the server does not accept (expired, revoked): every later call would fail the same
+    // way, so going on without the check is no answer.
+    if (isRefusal(error, 401)) {
+      const { context, server } = ctx.cluster.identity;
+      return { kind: 'refused', reason: `The cluster of context ${context} (${server}) does not accept its credentials: ${message(error)}`, hint: 'Nothing was changed. Renew them (log in again, or fix the user of the context in the kubeconfig), then run it again.' };
+    }
     return {
       kind: 'refused',
       reason: `Could not check whether Argo CD or Flux owns ${ctx.target.name}: ${message(error)}`,

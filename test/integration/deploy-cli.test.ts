@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, waitFor, type KubeCluster } from './fixtures/cluster';
+import { parse, stringify } from 'yaml';
 import { gitflowRepo, type Repo } from './fixtures/repos';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -127,5 +128,39 @@ describe('CLI twin: deploy | rollback | targets through a kube context (built di
     const refused = cli('deploy', '--target=staging', '--image=checkout:9.9.9', '--incident=INC-20990101-DEAD');
     assert.equal(refused.code, 2, refused.err);
     assert.equal(await k.image(ns, 'checkout'), before);
+  });
+
+  it("authenticates as the kubeconfig's exec plugin says (a command printing an ExecCredential), and says so when the server refuses its token", async () => {
+    type Kubeconfig = { users: { name: string; user: Record<string, unknown> }[] };
+    const original = parse(readFileSync(cluster.kubeconfig, 'utf8')) as Kubeconfig;
+    const token = original.users[0]?.user['token'];
+    assert.ok(typeof token === 'string' && token !== '', 'the test cluster authenticates by token');
+    const withPlugin = (issued: string, name: string) => {
+      const marker = path.join(repo.work, '.git', `${name}.ran`);
+      const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: issued } });
+      const config: Kubeconfig = {
+        ...original,
+        users: original.users.map((u) => ({ name: u.name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/sh', args: ['-c', `touch '${marker}'; printf '%s' '${credential}'`], interactiveMode: 'Never' } } })),
+      };
+      const file = path.join(repo.work, '.git', `${name}.kubeconfig`);
+      writeFileSync(file, stringify(config));
+      return { file, marker };
+    };
+    const good = withPlugin(token, 'exec-good');
+    const read = plain('targets', '--json', `--kubeconfig=${good.file}`);
+    assert.equal(read.code, 0, read.err);
+    assert.ok(existsSync(good.marker), 'the plugin ran');
+    const listed = JSON.parse(read.out) as { targets: { target: string; deployments?: { images: string[] }[] }[] };
+    assert.deepEqual(listed.targets.find((t) => t.target === 'staging')?.deployments?.map((d) => d.images), [[await k.image(ns, 'checkout')]]);
+
+    const bad = withPlugin('not-a-token-the-server-knows', 'exec-bad');
+    const image = await k.image(ns, 'checkout');
+    const refused = plain('rollback', '--target=staging', '--yes', `--kubeconfig=${bad.file}`);
+    assert.notEqual(refused.code, 0);
+    assert.ok(existsSync(bad.marker), 'the plugin ran');
+    assert.match(refused.err, /^hotfix-deployer: The cluster of context hotfix-test \(https:\/\/127\.0\.0\.1:\d+\) does not accept its credentials: .*Unauthorized\n {2}Nothing was changed\. Renew them/);
+    assert.doesNotMatch(refused.err, /--ignore-gitops/, 'going on without the GitOps check is no answer to bad credentials');
+    assert.doesNotMatch(refused.err + refused.out, /not-a-token-the-server-knows/, 'the token is never printed');
+    assert.equal(await k.image(ns, 'checkout'), image, 'nothing was rolled back');
   });
 });

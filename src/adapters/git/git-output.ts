@@ -1,4 +1,4 @@
-// Reading git's machine output: porcelain status, and the log format the adapter asks for.
+// Reading git's machine output: porcelain status, the log format the adapter asks for, and show-ref's tags.
 
 import type { CommitInfo, WorkTreeStatus } from '../../core/hotfix/ports';
 
@@ -47,4 +47,21 @@ export function parseStatus(out: string): WorkTreeStatus {
     }
   }
   return { changed, untracked, conflicted };
+}
+
+/**
+ * `git show-ref --dereference --tags`: each tag's name and the object it peels to (an annotated tag's
+ * `^{}` line, its commit, wins over the tag object's own id), in refname order.
+ */
+export function parseTagRefs(out: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue; // the empty string after the last newline
+    const refname = line.slice(space + 1);
+    const peeled = refname.endsWith('^{}');
+    const name = refname.slice('refs/tags/'.length, peeled ? -'^{}'.length : undefined);
+    if (peeled || !tags.has(name)) tags.set(name, line.slice(0, space));
+  }
+  return tags;
 }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, GitError, type SimpleGit } from 'simple-git';
-import { COMMIT_FORMAT, parseCommits, parseStatus, RECORD } from './git-output';
+import { COMMIT_FORMAT, parseCommits, parseStatus, parseTagRefs, RECORD } from './git-output';
 import type {
   CommitInfo,
   FastForwardOutcome,
@@ -204,20 +204,7 @@ export class SimpleGitRepo implements GitRepo {
       }
       throw error;
     }
-    const tags = new Map<string, string>();
-    for (const line of out.split('\n')) {
-      const space = line.indexOf(' ');
-      if (space < 0) {
-        continue; // the empty string after the last newline
-      }
-      const refname = line.slice(space + 1);
-      const peeled = refname.endsWith('^{}');
-      const name = refname.slice('refs/tags/'.length, peeled ? -'^{}'.length : undefined);
-      if (peeled || !tags.has(name)) {
-        tags.set(name, line.slice(0, space));
-      }
-    }
-    return tags;
+    return parseTagRefs(out);
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {

@@ -80,7 +80,7 @@ export function operationRepository(options: { readonly onGitCommand?: (args: re
     }
     return got;
   };
-  return {
+  const access: RepositoryAccess = {
     locate: (dir) =>
       once(located, dir, async () => {
         const location = await locateRepository(dir);
@@ -90,9 +90,15 @@ export function operationRepository(options: { readonly onGitCommand?: (args: re
         return location;
       }),
     identity: (location) => once(identities, location.gitDir, () => gitAt(location.root, location.gitDir).identity()),
-    // The identity reads no file of the git directory (only `git config`): not known yet, not needed.
-    prefetchIdentity: (dir) => void once(early, dir, () => gitAt(dir, dir).identity()),
+    prefetchIdentity: (dir) => {
+      // Located already (the incidents opened first): the identity of that location, read once.
+      const location = located.get(dir);
+      if (location) return void location.then((l) => l && access.identity(l)).catch(() => undefined);
+      // The identity reads no file of the git directory (only `git config`): not known yet, not needed.
+      void once(early, dir, () => gitAt(dir, dir).identity());
+    },
   };
+  return access;
 }
 
 /** The repository `dir` is in, with its configuration: what a deploy, a rollback or a read needs. */

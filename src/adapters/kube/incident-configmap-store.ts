@@ -92,9 +92,11 @@ export class ConfigMapIncidentStore implements IncidentStore {
   }
 
   async list(): Promise<string[]> {
-    const list = await this.request(`list the incident ConfigMaps in namespace ${this.namespace}`, (what) =>
-      this.rest.call<KubeList<V1ConfigMap>>(what, this.path(), { query: { labelSelector: SELECTOR } }),
-    );
+    const list = await this.rest
+      .call<KubeList<V1ConfigMap>>(`list the incident ConfigMaps in namespace ${this.namespace}`, this.path(), { query: { labelSelector: SELECTOR } })
+      .catch((error: unknown) => {
+        throw this.failure(error);
+      });
     const ids: string[] = [];
     for (const cm of list.items) {
       const id = cm.metadata?.annotations?.[INCIDENT_ID_ANNOTATION];
@@ -214,14 +216,6 @@ export class ConfigMapIncidentStore implements IncidentStore {
 
   private path(name?: string): string {
     return resourcePath('v1', 'configmaps', { namespace: this.namespace, ...(name !== undefined ? { name } : {}) });
-  }
-
-  private async request<T>(what: string, call: (what: string) => Promise<T>): Promise<T> {
-    try {
-      return await call(what);
-    } catch (error) {
-      throw this.failure(error);
-    }
   }
 
   /** A refusal says what was asked and the server's words (`Cannot read ConfigMap ns/name: ...`). */

@@ -202,7 +202,8 @@ export class PanelHost extends Disposable {
       case 'open-link': {
         // Only links the incident itself carries, and only web addresses: the page cannot send the person elsewhere.
         const known = this.sent.view?.links.some((l) => l.url === message.url) ?? false;
-        if (known && /^https?:\/\//i.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+        const address = known ? webAddress(message.url) : undefined;
+        if (address) await vscode.env.openExternal(address);
         else this.ignored++;
         return;
       }
@@ -354,4 +355,16 @@ export class PanelHost extends Disposable {
       this.timer = undefined;
     }
   }
+}
+
+/** The link as a web address (http or https, with a host), else undefined: nothing else is opened. */
+function webAddress(url: string): vscode.Uri | undefined {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(url, true);
+  } catch {
+    return undefined; // no scheme at all
+  }
+  const scheme = uri.scheme.toLowerCase();
+  return (scheme === 'http' || scheme === 'https') && uri.authority !== '' ? uri : undefined;
 }

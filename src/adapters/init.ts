@@ -70,9 +70,9 @@ export async function planInit(dir: string, options: InitOptions = {}): Promise<
     return failed(`${dir} is not inside a git repository.`, 'Run it in the repository of the service, or pass --repo=PATH.');
   }
   const git = new SimpleGitRepo(location.root, { gitDir: location.gitDir });
-  const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
+  const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tagNames(), git.remotes()]);
   // Only what the repository says: an existing file is what init may be replacing.
-  const settings = resolveGitSettings(undefined, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
+  const settings = resolveGitSettings(undefined, { localBranches, remoteBranches, tags, remotes });
   if (!settings.ok) return settings;
 
   const source: KubeconfigSource = { ...(options.kubeconfig ? { file: options.kubeconfig } : {}), ...(options.env ? { env: options.env } : {}) };

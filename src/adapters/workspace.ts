@@ -115,7 +115,7 @@ export async function openRepository(dir: string, options: Omit<OpenOptions, 'gi
   const git = new SimpleGitRepo(location.root, { gitDir: location.gitDir, ...(options.onGitCommand ? { onCommand: options.onGitCommand } : {}) });
   const configured = config.value.git?.tagPrefix;
   let prefix: Promise<string> | undefined;
-  const tagPrefix = (): Promise<string> => (prefix ??= configured !== undefined ? Promise.resolve(configured) : git.tags().then((tags) => detectTagPrefix(tags.map((t) => t.name))));
+  const tagPrefix = (): Promise<string> => (prefix ??= configured !== undefined ? Promise.resolve(configured) : git.tagNames().then(detectTagPrefix));
   return succeeded({ location, config: config.value, git, tagPrefix });
 }
 
@@ -130,8 +130,8 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
  */
 export async function workspaceOf(repository: OpenRepository, overrides?: GitConfigFile): Promise<Result<OpenWorkspace>> {
   const { location, config, git } = repository;
-  const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tags(), git.remotes()]);
-  const settings = resolveGitSettings({ ...config.git, ...overrides }, { localBranches, remoteBranches, tags: tags.map((t) => t.name), remotes });
+  const [localBranches, remoteBranches, tags, remotes] = await Promise.all([git.localBranches(), git.remoteBranches(), git.tagNames(), git.remotes()]);
+  const settings = resolveGitSettings({ ...config.git, ...overrides }, { localBranches, remoteBranches, tags, remotes });
   if (!settings.ok) {
     return settings;
   }

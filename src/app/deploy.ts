@@ -14,7 +14,7 @@ import { continueDeploy, deploy, promoteCanary, type DeployOutcome } from '../co
 import { abortCanary, type RollbackOutcome } from '../core/deploy/rollback';
 import { deployRollout } from '../core/rollouts/deploy';
 import type { GitOpsPaused } from '../core/deploy/state';
-import { highestRelease } from '../core/hotfix/versions';
+import { highestReachableRelease } from '../core/hotfix/versions';
 import { checkImageReference } from '../core/image-ref';
 import type { EventPayload } from '../core/incident/events';
 import { remedy, FILL_IN } from '../core/remedy';
@@ -129,8 +129,7 @@ async function templateImage(opened: OpenDeploy, sha: string | undefined): Promi
   if (!opened.target.image) {
     return refusal('No image to deploy.', `Give the image, or set targets.${name}.image (e.g. registry.example/app:{version}).`, 'input', [remedy('deploy', { target: name, image: FILL_IN })]);
   }
-  const [tags, prefix] = await Promise.all([opened.repository.git.tags('HEAD'), opened.repository.tagPrefix()]);
-  const release = highestRelease(tags, prefix);
+  const release = await highestReachableRelease(opened.repository.git, await opened.repository.tagPrefix(), 'HEAD');
   const resolved = imageFromTemplate(opened.target.image, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
   if (!resolved.ok) return refusedWith({ ...resolved, failure: resolved.failure ?? 'input' });
   const checked = checkImageReference(resolved.value, `targets.${name}.image (${opened.target.image} filled in)`);

@@ -11,7 +11,7 @@ import { ChildProcessRunner } from '../adapters/verify/command-runner';
 import type { OpenWorkspace } from '../adapters/workspace';
 import { imageFromTemplate } from '../core/config/targets';
 import type { DeployContext } from '../core/deploy/context';
-import { highestRelease } from '../core/hotfix/versions';
+import { highestReachableRelease } from '../core/hotfix/versions';
 import { checkImageReference } from '../core/image-ref';
 import { FILL_IN, remedy, type Remedy } from '../core/remedy';
 import { isInputFailure, type Failed, type Result } from '../core/result';
@@ -42,8 +42,7 @@ export function validationSubject(report: ValidationReport): string {
 export async function defaultImage(workspace: OpenWorkspace, template: string | undefined): Promise<Result<string> | undefined> {
   if (!template) return undefined;
   const git = workspace.context.git;
-  const [sha, tags] = await Promise.all([git.resolveCommit('HEAD'), git.tags('HEAD')]);
-  const release = highestRelease(tags, workspace.context.settings.tagPrefix);
+  const [sha, release] = await Promise.all([git.resolveCommit('HEAD'), highestReachableRelease(git, workspace.context.settings.tagPrefix, 'HEAD')]);
   return imageFromTemplate(template, { ...(release ? { version: release.version, tag: release.name } : {}), ...(sha ? { sha } : {}) });
 }
 

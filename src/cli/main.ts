@@ -21,11 +21,20 @@ run(process.argv.slice(2), {
   out: (text) => process.stdout.write(redact(text)),
   err: (text) => process.stderr.write(redact(text)),
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitOnceWritten(code),
   (error: unknown) => {
     process.stderr.write(redact(`hotfix-deployer: unexpected error: ${String(error)}\n`));
-    process.exitCode = 1;
+    exitOnceWritten(1);
   },
 );
+
+/**
+ * The verb is done: the process ends as soon as what it wrote has left, not when a stray timer does.
+ * simple-git keeps one for 50 ms after each git process exits (its completion detection), so a verb
+ * whose last step is a git read (status) would otherwise sit idle that long before exiting. Nothing
+ * that matters is left: a verb resolves after its writes, audit line and notifications are done.
+ */
+function exitOnceWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}

@@ -142,7 +142,8 @@ function fakeGit(state: { branch?: string; refs: Record<string, string>; tags?: 
   return {
     currentBranch: () => Promise.resolve(state.branch),
     resolveCommit: (ref) => Promise.resolve(state.refs[ref]),
-    tags: () => Promise.resolve(state.tags ?? []),
+    tags: (_ref, names) => Promise.resolve((state.tags ?? []).filter((t) => names === undefined || names.includes(t.name))),
+    tagNames: () => Promise.resolve((state.tags ?? []).map((t) => t.name)),
     isAncestor: (a, d) => Promise.resolve(a === d || state.ancestors.some(([x, y]) => x === a && y === d)),
   };
 }

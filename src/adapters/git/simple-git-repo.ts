@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, GitError, type SimpleGit } from 'simple-git';
-import { COMMIT_FORMAT, parseCommits, parseStatus, parseTagRefs, RECORD } from './git-output';
+import { COMMIT_FORMAT, NAMED_TAG_FORMAT, parseCommits, parseNamedTags, parseRefListing, parseStatus, parseTagRefs, RECORD, REF_LISTING_FORMAT, type RefListing } from './git-output';
 import type {
   CommitInfo,
   FastForwardOutcome,
@@ -110,6 +110,11 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async currentBranch(): Promise<string | undefined> {
+    // The branch listing already read marks it (no process); when it marks none, HEAD is detached or
+    // on a branch with no commit yet, which symbolic-ref tells apart.
+    const listed = this.cache.get('refs') as Promise<RefListing> | undefined;
+    const head = listed && (await listed.catch(() => undefined))?.head;
+    if (head !== undefined) return head;
     try {
       return (await this.run(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined;
     } catch {
@@ -137,24 +142,24 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async localBranches(): Promise<string[]> {
-    return [...(await this.branchRefs()).local];
+    return [...(await this.refs()).local];
   }
 
   async remoteBranches(): Promise<string[]> {
-    return [...(await this.branchRefs()).remote];
+    return [...(await this.refs()).remote];
   }
 
-  /** Local and remote-tracking branches in one command. */
-  private branchRefs(): Promise<{ local: string[]; remote: string[] }> {
-    return this.cached('branches', async () => {
-      const refs = await this.lines(['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/remotes']);
-      return {
-        local: refs.filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice('refs/heads/'.length)),
-        remote: refs
-          .filter((r) => r.startsWith('refs/remotes/') && !r.endsWith('/HEAD'))
-          .map((r) => r.slice('refs/remotes/'.length)),
-      };
-    });
+  async tagNames(): Promise<string[]> {
+    return [...(await this.refs()).tags];
+  }
+
+  /**
+   * Local and remote-tracking branches, the one checked out, and every tag's name, in one command: a
+   * workspace opening asks for all of them, and tag names without their commits are a tenth of
+   * show-ref's output on a repository with 10,000 tags.
+   */
+  private refs(): Promise<RefListing> {
+    return this.cached('refs', async () => parseRefListing(await this.run(['for-each-ref', `--format=${REF_LISTING_FORMAT}`, 'refs/heads', 'refs/remotes', 'refs/tags'])));
   }
 
   remotes(): Promise<string[]> {
@@ -170,22 +175,37 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   async tags(ref?: string, names?: readonly string[]): Promise<TagRef[]> {
+    if (names !== undefined) return this.namedTags(ref, names);
     // The peeled ids come from show-ref, which reads them from packed-refs; for-each-ref's
     // %(*objectname) opens every tag object before git 2.44 (100+ ms for 10,000 tags), and the
     // --merged filter opens them again. So: show-ref for the ids, for-each-ref for the filter.
-    const [all, merged] = await Promise.all([
-      this.showTags(),
-      // Naming the tags keeps --merged cheap: git tests only those, not every tag in the repository.
-      ref === undefined ? undefined : this.lines(['for-each-ref', '--format=%(refname)', `--merged=${ref}`, ...(names ? names.map((n) => `refs/tags/${n}`) : ['refs/tags'])]),
-    ]);
+    const [all, merged] = await Promise.all([this.showTags(), ref === undefined ? undefined : this.lines(['for-each-ref', '--format=%(refname)', `--merged=${ref}`, 'refs/tags'])]);
     if (merged === undefined) {
-      const wanted = names ? new Set(names) : undefined;
-      return [...all].filter(([name]) => !wanted || wanted.has(name)).map(([name, sha]) => ({ name, sha }));
+      return [...all].map(([name, sha]) => ({ name, sha }));
     }
     return merged.flatMap((refname) => {
       const name = refname.slice('refs/tags/'.length);
       const sha = all.get(name);
       return sha === undefined ? [] : [{ name, sha }]; // deleted between the two commands
+    });
+  }
+
+  /**
+   * Only the tags named, each with its commit and that commit's date, in one command: naming them keeps
+   * --merged cheap (git tests only those, not every tag in the repository), and opening a few tag
+   * objects costs nothing.
+   */
+  private async namedTags(ref: string | undefined, names: readonly string[]): Promise<TagRef[]> {
+    if (names.length === 0) return []; // no pattern would list every ref
+    const wanted = new Set(names);
+    const out = await this.run(['for-each-ref', `--format=${NAMED_TAG_FORMAT}`, ...(ref === undefined ? [] : [`--merged=${ref}`]), ...names.map((n) => `refs/tags/${n}`)]);
+    // A pattern also matches below a slash (refs/tags/v1/x for v1): only the names asked for count.
+    const found = parseNamedTags(out).filter((t) => wanted.has(t.name));
+    // A tag of a tag is peeled one level by for-each-ref; show-ref peels it to its commit.
+    const all = found.some((t) => t.sha === undefined) ? await this.showTags() : undefined;
+    return found.flatMap((t) => {
+      const sha = t.sha ?? all?.get(t.name);
+      return sha === undefined ? [] : [{ name: t.name, sha, ...(t.date !== undefined && t.sha !== undefined ? { date: t.date } : {}) }];
     });
   }
 
@@ -356,16 +376,7 @@ export class SimpleGitRepo implements GitRepo {
     } catch {
       return undefined; // offline, or the remote refused: the caller goes on with what it has
     }
-    const tags = new Map<string, string>();
-    for (const line of out.split('\n')) {
-      const [sha, ref] = line.trim().split(/\s+/);
-      if (!sha || !ref?.startsWith('refs/tags/')) continue;
-      // `v1.0.0^{}` is the commit an annotated tag peels to: the one that matters.
-      const peeled = ref.endsWith('^{}');
-      const name = ref.slice('refs/tags/'.length, peeled ? -3 : undefined);
-      if (peeled || !tags.has(name)) tags.set(name, sha);
-    }
-    return tags;
+    return parseTagRefs(out); // `v1.0.0^{}`, the commit an annotated tag peels to, is the one that matters
   }
 
   private async head(): Promise<string> {

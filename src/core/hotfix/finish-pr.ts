@@ -176,7 +176,7 @@ async function tagMerge(ctx: HotfixContext, state: FinishState, progress: Progre
   const remoteTags = (await git.remoteTags(remote)) ?? new Map<string, string>();
   let name = state.tag;
   if (name === undefined || (remoteTags.get(name) ?? merge) !== merge) {
-    const taken = new Set([...(await git.tags()).map((t) => t.name), ...remoteTags.keys()]);
+    const taken = new Set([...(await git.tagNames()), ...remoteTags.keys()]);
     name = nextPatchTag(state.baselineVersion, state.tagPrefix, taken);
   }
   const withTag = await save(ctx, { ...state, tag: name });

@@ -135,7 +135,7 @@ async function tag(ctx: HotfixContext, state: FinishState, progress: Progress): 
   }
   // The remote's tags count too: one pushed there meanwhile would make our push fail on every --continue.
   const remoteTags = state.remote !== undefined ? await git.remoteTags(state.remote) : undefined;
-  const taken = new Set([...(await git.tags()).map((t) => t.name), ...(remoteTags?.keys() ?? [])]);
+  const taken = new Set([...(await git.tagNames()), ...(remoteTags?.keys() ?? [])]);
   const name = nextPatchTag(state.baselineVersion, state.tagPrefix, taken);
   progress(`Tagging ${state.productionBranch} as ${name}`);
   const withTag: FinishState = { ...state, tag: name };

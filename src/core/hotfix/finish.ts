@@ -12,7 +12,7 @@ import { runStep } from './finish-steps';
 import { FINISH_KEY, hotfixKey, type FinishAbout, type FinishState, type FinishStepId, type HotfixRecord } from './records';
 import { abortThroughForge, forgeProblem, pullRequestPlan, remoteTargets as forgeTargets } from './finish-pr';
 import type { PullRequestView } from './forge';
-import { highestRelease, releaseVersion } from './versions';
+import { highestReachableRelease, releaseVersion } from './versions';
 
 export interface FinishOptions {
   /** Which hotfix branch; default: the one checked out, or the only one. */
@@ -107,7 +107,7 @@ export async function finishHotfix(ctx: HotfixContext, options: FinishOptions = 
   }
 
   const record = await store.read<HotfixRecord>(hotfixKey(branch));
-  const baselineVersion = record?.baseline.version ?? highestRelease(await git.tags(production), settings.tagPrefix)?.version;
+  const baselineVersion = record?.baseline.version ?? (await highestReachableRelease(git, settings.tagPrefix, production))?.version;
   const original: Record<string, string> = { [branch]: hotfixSha };
   for (const name of targets) {
     // Through a forge the targets may exist on the remote only: their remote tips are where they were.
@@ -147,7 +147,7 @@ async function tagsOnlyOnRemote(ctx: HotfixContext, pushing: boolean): Promise<s
   if (!pushing || settings.remote === undefined) return undefined;
   const remote = await git.remoteTags(settings.remote);
   if (!remote) return undefined;
-  const local = new Set((await git.tags()).map((t) => t.name));
+  const local = new Set(await git.tagNames());
   const missing = [...remote.keys()].filter((name) => !local.has(name) && releaseVersion(name, settings.tagPrefix) !== undefined);
   return missing.length > 0 ? missing.sort() : undefined;
 }

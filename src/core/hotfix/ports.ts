@@ -6,6 +6,8 @@ export interface TagRef {
   readonly name: string;
   /** The commit the tag points at (peeled). */
   readonly sha: string;
+  /** That commit's committer date (strict ISO 8601), when the read that found the tag gave it. */
+  readonly date?: string;
 }
 
 export interface CommitInfo {
@@ -45,6 +47,8 @@ export interface GitRepo {
   resolveCommit(ref: string): Promise<string | undefined>;
   /** Tags whose commit is reachable from `ref` (all tags when ref is undefined), or only those of `names`. */
   tags(ref?: string, names?: readonly string[]): Promise<TagRef[]>;
+  /** Every tag's name, without the commits: what prefix detection and the release order need. */
+  tagNames(): Promise<string[]>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Commits in `head` not in `base`, oldest first; `noMerges` leaves merge commits out. */
   commits(base: string, head: string, options?: { noMerges?: boolean }): Promise<CommitInfo[]>;

@@ -91,7 +91,7 @@ export async function hotfixStatus(ctx: HotfixContext): Promise<HotfixStatus> {
     }),
   );
 
-  const tagDate = release ? (await git.commit(release.sha))?.date : undefined;
+  const tagDate = release ? (release.date ?? (await git.commit(release.sha))?.date) : undefined;
   return {
     root: git.root,
     model: settings.model,

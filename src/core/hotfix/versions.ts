@@ -32,10 +32,10 @@ export function releaseVersion(tagName: string, prefix: string): string | undefi
   return isPlainVersion(rest) ? rest : undefined;
 }
 
-/** Releases in descending order (semver order for X.Y.Z), each made when a slice asks for it. */
+/** Release tag names in descending order (semver order for X.Y.Z), each slice made when asked for. */
 export interface ReleaseOrder {
   readonly length: number;
-  slice(from: number, to: number): ReleaseTag[];
+  slice(from: number, to: number): string[];
 }
 
 /** Below these, major·2^34 + minor·2^17 + patch is an exact double, ordered as the versions are. */
@@ -43,50 +43,37 @@ const LIMB = 2 ** 17;
 const MAJOR_LIMIT = 2 ** 19;
 
 /**
- * The releases among `tags`, highest first. Most repositories' release numbers pack into one double
- * each, sorted by the typed array's own numeric sort: a comparator, run cold over 10,000 tags on a CLI
- * run, costs ~100 ms. A release with larger numbers sends them all through the comparator.
+ * The releases among the tag `names`, highest first. Most repositories' release numbers pack into one
+ * double each, sorted by the typed array's own numeric sort: a comparator, run cold over 10,000 tags on
+ * a CLI run, costs ~100 ms. A release with larger numbers sends them all through the comparator.
  */
-export function releaseOrder(tags: readonly TagRef[], prefix: string): ReleaseOrder {
-  const made = (tag: TagRef): ReleaseTag => ({ ...tag, version: tag.name.slice(prefix.length) });
-  const keys = new Float64Array(tags.length);
-  const byKey = new Map<number, TagRef>();
-  for (const tag of tags) {
-    const parts = tag.name.startsWith(prefix) ? PLAIN.exec(tag.name.slice(prefix.length)) : null;
+export function releaseOrder(names: readonly string[], prefix: string): ReleaseOrder {
+  const keys = new Float64Array(names.length);
+  const byKey = new Map<number, string>();
+  for (const name of names) {
+    const parts = name.startsWith(prefix) ? PLAIN.exec(name.slice(prefix.length)) : null;
     if (parts === null) continue;
     // Within the limits the text is short and its numbers safe integers: what isPlainVersion checks too.
     const [major, minor, patch] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-    if (!(major < MAJOR_LIMIT && minor < LIMB && patch < LIMB)) return comparedOrder(tags, prefix, made);
+    if (!(major < MAJOR_LIMIT && minor < LIMB && patch < LIMB)) return comparedOrder(names, prefix);
     const key = (major * LIMB + minor) * LIMB + patch;
     keys[byKey.size] = key;
-    byKey.set(key, tag);
+    byKey.set(key, name);
   }
   const sorted = keys.subarray(0, byKey.size).sort();
-  const at = (i: number): ReleaseTag => made(byKey.get(sorted[sorted.length - 1 - i] ?? 0) as TagRef);
+  const at = (i: number): string => byKey.get(sorted[sorted.length - 1 - i] ?? 0) ?? '';
   return { length: sorted.length, slice: (from, to) => Array.from({ length: Math.max(0, Math.min(to, sorted.length) - from) }, (_, i) => at(from + i)) };
 }
 
 /** The order of releases whose numbers do not pack: each pair compared. */
-function comparedOrder(tags: readonly TagRef[], prefix: string, made: (tag: TagRef) => ReleaseTag): ReleaseOrder {
-  const releases: { tag: TagRef; n: number[] }[] = [];
-  for (const tag of tags) {
-    const version = releaseVersion(tag.name, prefix);
-    if (version !== undefined) releases.push({ tag, n: version.split('.').map(Number) });
+function comparedOrder(names: readonly string[], prefix: string): ReleaseOrder {
+  const releases: { name: string; n: number[] }[] = [];
+  for (const name of names) {
+    const version = releaseVersion(name, prefix);
+    if (version !== undefined) releases.push({ name, n: version.split('.').map(Number) });
   }
   releases.sort((a, b) => (b.n[0] ?? 0) - (a.n[0] ?? 0) || (b.n[1] ?? 0) - (a.n[1] ?? 0) || (b.n[2] ?? 0) - (a.n[2] ?? 0));
-  return { length: releases.length, slice: (from, to) => releases.slice(from, to).map((r) => made(r.tag)) };
-}
-
-/** The highest release in one pass (no sort): semver order, so v1.10.0 is above v1.9.0. */
-export function highestRelease(tags: readonly TagRef[], prefix: string): ReleaseTag | undefined {
-  let best: ReleaseTag | undefined;
-  for (const tag of tags) {
-    const version = releaseVersion(tag.name, prefix);
-    if (version !== undefined && (best === undefined || semver.gt(version, best.version))) {
-      best = { ...tag, version };
-    }
-  }
-  return best;
+  return { length: releases.length, slice: (from, to) => releases.slice(from, to).map((r) => r.name) };
 }
 
 /** How many releases, from the top, each reachability question names: most answers come from the first. */
@@ -94,19 +81,20 @@ const BATCHES = [64, 1024];
 
 /**
  * The highest release tag reachable from `ref` (the production branch, or the base asked for): what
- * highestRelease says of git.tags(ref), for less. Usually it is among the highest releases of all, so git
+ * the highest release among git.tags(ref) would be, for less. Usually it is among the highest releases of all, so git
  * is asked about the top few by name first (cheap: it tests only those), and about more only when none of
  * them is reachable; `--merged` over every tag of a large repository walks its whole history.
  */
-export async function highestReachableRelease(git: Pick<GitRepo, 'tags'>, prefix: string, ref: string): Promise<ReleaseTag | undefined> {
-  const candidates = releaseOrder(await git.tags(), prefix);
+export async function highestReachableRelease(git: Pick<GitRepo, 'tags' | 'tagNames'>, prefix: string, ref: string): Promise<ReleaseTag | undefined> {
+  const candidates = releaseOrder(await git.tagNames(), prefix);
   let from = 0;
   for (const size of [...BATCHES, candidates.length]) {
     const batch = candidates.slice(from, Math.max(from, size));
     if (batch.length === 0) continue;
-    const reachable = new Set((await git.tags(ref, batch.map((t) => t.name))).map((t) => t.name));
-    const found = batch.find((t) => reachable.has(t.name));
-    if (found) return found;
+    const reachable = new Map((await git.tags(ref, batch)).map((t) => [t.name, t]));
+    const found = batch.find((name) => reachable.has(name));
+    const tag = found === undefined ? undefined : reachable.get(found);
+    if (tag) return { ...tag, version: tag.name.slice(prefix.length) };
     from += batch.length;
   }
   return undefined;

@@ -9,7 +9,7 @@ import type { DeploymentView } from '../deploy/ports';
 import { preflightOnly } from '../deploy/preflight';
 import { parseHotfixBranch } from '../hotfix/naming';
 import type { GitRepo } from '../hotfix/ports';
-import { highestRelease } from '../hotfix/versions';
+import { highestReachableRelease } from '../hotfix/versions';
 import { badInput, type Failed } from '../result';
 
 export interface ValidationCheck {
@@ -27,7 +27,7 @@ export interface ValidationCheck {
 }
 
 /** The git reads the branch check needs. */
-export type BranchGit = Pick<GitRepo, 'currentBranch' | 'resolveCommit' | 'tags' | 'isAncestor'>;
+export type BranchGit = Pick<GitRepo, 'currentBranch' | 'resolveCommit' | 'tags' | 'tagNames' | 'isAncestor'>;
 
 const pass = (name: string, reason: string): ValidationCheck => ({ name, kind: 'builtin', pass: true, reason });
 const fail = (name: string, reason: string): ValidationCheck => ({ name, kind: 'builtin', pass: false, reason });
@@ -123,7 +123,7 @@ export async function branchCheck(git: BranchGit, settings: GitSettings): Promis
   const production = settings.productionBranch;
   const productionRef = settings.remote !== undefined && (await git.resolveCommit(`refs/remotes/${settings.remote}/${production}`)) !== undefined ? `${settings.remote}/${production}` : production;
   const productionSha = await git.resolveCommit(productionRef);
-  const release = highestRelease(await git.tags(productionRef), settings.tagPrefix);
+  const release = await highestReachableRelease(git, settings.tagPrefix, productionRef);
   for (const [label, sha] of [[release?.name, release?.sha], [productionRef, productionSha]] as const) {
     if (label === undefined || sha === undefined) continue;
     if (await git.isAncestor(sha, head)) facts.push(`contains ${label} (${short(sha)})`);

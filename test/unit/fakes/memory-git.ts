@@ -110,6 +110,10 @@ export class MemoryGit implements GitRepo {
     return [...this.tagRefs].filter(([name, sha]) => (names === undefined || names.includes(name)) && (reachable === undefined || reachable.has(sha))).map(([name, sha]) => ({ name, sha }));
   }
 
+  async tagNames(): Promise<string[]> {
+    return [...this.tagRefs.keys()];
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     return this.graph.ancestry(this.must(descendant)).has(this.must(ancestor));
   }

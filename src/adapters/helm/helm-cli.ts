@@ -4,7 +4,6 @@
 
 import { execFile, type ExecFileException } from 'node:child_process';
 import * as path from 'node:path';
-import { coerce, gte } from 'semver';
 import {
   HELM_MIN_VERSION,
   HelmRefusal,
@@ -15,6 +14,7 @@ import {
   type HelmUpgraded,
   type HelmUpgradeOptions,
 } from '../../core/deploy/helm-ports';
+import { semver } from '../../core/semver';
 
 export interface HelmCliOptions {
   /** The helm binary: the hotfixDeployer.helmPath setting or HOTFIX_HELM; undefined: `helm` on PATH. */
@@ -44,8 +44,8 @@ export class HelmCli implements HelmReleases {
     // Once per process: the binary does not change under us, and each run costs a spawn.
     this.checked ??= this.run(['version', '--template', '{{ .Version }}'], { kube: false }).then((out) => {
       const text = out.trim().replace(/^v/, '');
-      const parsed = coerce(text);
-      if (!parsed || !gte(parsed, HELM_MIN_VERSION)) {
+      const parsed = semver().coerce(text);
+      if (!parsed || !semver().gte(parsed, HELM_MIN_VERSION)) {
         throw new HelmRefusal(`helm ${text || '(unknown version)'} at ${this.options.binary ?? 'helm on PATH'} is too old: install Helm 3.14 or later (upgrades need --reset-then-reuse-values)`, 'too-old');
       }
       return text;

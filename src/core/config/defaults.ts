@@ -1,9 +1,9 @@
 // Decides the git settings: what the team wrote in .hotfix/config.yaml, and for what it left out, what
 // the repository's branches, tags and remotes say. A configured name that the repository lacks is refused.
 
-import * as semver from 'semver';
 import { isPlainVersion } from '../hotfix/versions';
 import { badInput, succeeded, type Result } from '../result';
+import { semver } from '../semver';
 import { CONFIG_PATH, type GitConfigFile, type GitSettings, type RepoFacts } from './types';
 
 /** The branches tried, in order, when git.productionBranch is not set. */
@@ -123,7 +123,7 @@ function isRelease(version: string): boolean {
   const dash = version.indexOf('-');
   const plus = version.indexOf('+');
   if (dash >= 0 && (plus < 0 || dash < plus)) return false;
-  return /^\d/.test(version) && semver.valid(version) !== null && semver.prerelease(version) === null;
+  return /^\d/.test(version) && semver().valid(version) !== null && semver().prerelease(version) === null;
 }
 
 /** The tracker address for an issue key, or undefined when no tracker is configured. */

@@ -1,7 +1,7 @@
 // Release tags: which tags are releases (prefix + semver without prerelease), which is the highest
 // (v1.10.0 above v1.9.0), and which patch version a hotfix gets next.
 
-import semver from 'semver';
+import { semver } from '../semver';
 import type { GitRepo, TagRef } from './ports';
 
 /** X.Y.Z as semver writes it: no leading zeros (and, below, safe integers in at most 256 characters). */
@@ -102,12 +102,12 @@ export async function highestReachableRelease(git: Pick<GitRepo, 'tags' | 'tagNa
 
 /** The next patch tag after `baseline` with its prefix, skipping versions already tagged. */
 export function nextPatchTag(baseline: string, prefix: string, taken: ReadonlySet<string>): string {
-  let version = semver.inc(baseline, 'patch');
+  let version = semver().inc(baseline, 'patch');
   if (version === null) {
     throw new Error(`not a semantic version: ${baseline}`);
   }
   while (taken.has(`${prefix}${version}`)) {
-    version = semver.inc(version, 'patch') ?? version;
+    version = semver().inc(version, 'patch') ?? version;
   }
   return `${prefix}${version}`;
 }

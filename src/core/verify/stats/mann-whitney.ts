@@ -6,9 +6,13 @@
 // stdlib's normal distribution function; the unit test holds it to published worked examples
 // (test/unit/stats.test.ts says which).
 
-import cdf from '@stdlib/stats-base-dists-normal-cdf';
+import type cdfFunction from '@stdlib/stats-base-dists-normal-cdf';
 
-const normalCdf = (z: number): number => cdf(z, 0, 1);
+// Required on first use, not with the bundle: stdlib's function initialises some thirty small modules,
+// which every deploy and rollback would otherwise pay for on the CLI, canary or not (issue #20).
+let cdf: typeof cdfFunction | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, bundled by esbuild, run when first needed
+const normalCdf = (z: number): number => (cdf ??= require('@stdlib/stats-base-dists-normal-cdf') as typeof cdfFunction)(z, 0, 1);
 
 /** Which way the first sample is expected to differ under the alternative hypothesis. */
 export type Alternative = 'greater' | 'less' | 'two-sided';

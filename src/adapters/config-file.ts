@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CONFIG_MAX_BYTES, configTooLarge } from '../core/config/size';
 import { CONFIG_PATH, type HotfixConfigFile } from '../core/config/types';
 import { badInput, succeeded, type Result } from '../core/result';
+import type { ParsedConfigCache } from './config-cache';
 
 export { CONFIG_PATH };
 
@@ -58,8 +59,11 @@ export function memoConfigReader(read: ConfigReader = readConfigFile): ConfigRea
   };
 }
 
-/** `<root>/.hotfix/config.yaml`, parsed; a repository without the file has the empty configuration. */
-export async function readConfigFile(root: string): Promise<Result<HotfixConfigFile>> {
+/**
+ * `<root>/.hotfix/config.yaml`, parsed; a repository without the file has the empty configuration.
+ * With `cache` (the CLI's), a text parsed before by the same parser is not parsed again.
+ */
+export async function readConfigFile(root: string, cache?: ParsedConfigCache): Promise<Result<HotfixConfigFile>> {
   let text: string;
   try {
     const read = await readAtMost(path.join(root, ...CONFIG_PATH.split('/')), CONFIG_MAX_BYTES);
@@ -78,9 +82,12 @@ export async function readConfigFile(root: string): Promise<Result<HotfixConfigF
       `Make ${CONFIG_PATH} a readable file in the repository root.`,
     );
   }
+  const kept = cache?.read(text);
+  if (kept) return succeeded(kept);
   const { parseConfig } = await import('../core/config/parse.js');
   // The label is the path relative to the root: what a person sees in the explorer and in git.
   const parsed = parseConfig(text, CONFIG_PATH);
+  if (parsed.ok) cache?.keep(text, parsed.value);
   // A wrong file is the person's to fix (exit 2 in the CLI), refused before anything is touched.
   return parsed.ok ? parsed : { ...parsed, failure: 'input' };
 }

@@ -3,7 +3,12 @@
 // On a TTY without --json a question the flags left open is asked on the terminal; in CI, piped or
 // with --json nothing is asked, and the operation says which flag answers it instead.
 
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { ParsedConfigCache } from '../adapters/config-cache';
+import { readConfigFile } from '../adapters/config-file';
 import { createEnv, type AppEnv } from '../app/env';
 import type { AskRequest, ChooseRequest, ConfirmRequest, Interaction } from '../app/interaction';
 import type { Reporter } from './output';
@@ -84,5 +89,19 @@ export function cliEnv(io: Io, out: Reporter, flags: CommonFlags, signal?: Abort
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
     ...(helmPath ? { helmPath } : {}),
     secrets: process.env,
+    readConfig: (root) => readConfigFile(root, parsedConfigCache()),
   });
+}
+
+/**
+ * The configurations this installation has parsed, in $XDG_CACHE_HOME (else ~/.cache)/hotfix-deployer/config,
+ * keyed by the parser's bundle beside this one (dist/config.js); undefined, so every run parses, when that
+ * bundle is not there (the tests' compiled sources) or NODE_DISABLE_COMPILE_CACHE asks for no cache.
+ */
+function parsedConfigCache(env: NodeJS.ProcessEnv = process.env): ParsedConfigCache | undefined {
+  if (env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
+  const parser = statSync(path.join(__dirname, 'config.js'), { throwIfNoEntry: false });
+  if (!parser) return undefined;
+  const base = env['XDG_CACHE_HOME']?.trim() || path.join(homedir(), '.cache');
+  return new ParsedConfigCache(path.join(base, 'hotfix-deployer', 'config'), `${parser.size}-${parser.mtimeMs}`);
 }

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { stopCluster } from '../../test/kube/cluster.mjs';
-import { GOAL, report, rounds, stat } from './cli.mjs';
+import { GOAL, goalsOf, report, rounds, stat } from './cli.mjs';
 import { killChildren, runProcess, startWriteRelay } from './cli-measure.mjs';
 import { benchExtensionRollback } from './extension-rollback.mjs';
 import { rolledOut } from './rollback-measure.mjs';
@@ -23,7 +23,7 @@ const DEPLOY = Object.freeze({ target: 'deploy', app: 'svc', replicas: 2, images
  * @typedef {import('./cli.mjs').Measure} Measure
  * @typedef {import('./cli.mjs').Variant} Variant
  * @typedef {import('./cli.mjs').Goal} Goal
- * @typedef {{ variants: Variant[], kubectl: boolean, dir: string, iterations: number, warmup: number, activations: number, table: import('./cli.mjs').Table }} Options
+ * @typedef {{ variants: Variant[], goalKeys: string[], kubectl: boolean, dir: string, iterations: number, warmup: number, activations: number, table: import('./cli.mjs').Table }} Options
  */
 
 /** @param {Options} options @returns {Promise<{ goals: Goal[], notes: string[] }>} */
@@ -59,7 +59,7 @@ export async function benchCliCluster(options) {
     // The extension in a fresh window, from each build (not the CLI's cache-off variant), on a repository
     // whose targets are not protected: the extension never skips a protected target's typed confirmation.
     const extension = benchExtensionRollback({
-      builds: options.variants.filter((v) => v.key !== 'off').map((v) => ({ key: v.key, label: v.label.replace(/hotfix-deployer|baseline/, (w) => (w === 'baseline' ? 'baseline extension' : 'the extension')), dir: path.dirname(path.dirname(v.cli)) })),
+      builds: options.variants.filter((v) => v.key === 'new' || v.key === 'base').map((v) => ({ key: v.key, label: (v.label.split(', ')[0] ?? v.label).replace(/hotfix-deployer|baseline/, (w) => (w === 'baseline' ? 'baseline extension' : 'the extension')), dir: path.dirname(path.dirname(v.cli)) })),
       rounds: options.activations,
       folder: path.join(dir, 'extension'),
       repo: createRepo(dir, namespace, [], { name: 'repo-extension', protect: false }),
@@ -84,7 +84,7 @@ export async function benchCliCluster(options) {
 
 /** `hotfix-deployer rollback --target=T --immediate --yes --json` as a process. @param {Variant} v @param {Scene} s @param {string} target */
 async function cliRollback(v, s, target) {
-  const done = await runProcess([process.execPath, v.cli, 'rollback', `--target=${target}`, '--immediate', '--yes', `--kubeconfig=${s.kubeconfig}`, '--json'], { cwd: s.repo, env: v.env });
+  const done = await runProcess([v.node, v.cli, 'rollback', `--target=${target}`, '--immediate', '--yes', `--kubeconfig=${s.kubeconfig}`, '--json'], { cwd: s.repo, env: v.env });
   const result = JSON.parse(done.stdout);
   if (result.ok !== true || result.rolledBack !== true) throw new Error(`${v.label} rollback --target=${target}: ${done.stdout}`);
   return done;
@@ -111,7 +111,7 @@ async function rolling(s) {
   if (s.kubectl) measures.push({ key: 'kubectl', label: `(b) kubectl rollout undo deployment/${ROLLING.app}`, run: () => kubectlUndo(s, ROLLING.app), after: settle });
   console.log(`\nrollback, rolling: Deployment ${ROLLING.app} (${ROLLING.replicas} replicas) undone to its other revision by every measure, then (untimed) rolled out`);
   const samples = await rounds(measures, s.warmup, s.iterations);
-  return report(samples, measures, s.kubectl ? 'kubectl' : 'new', s.kubectl ? { new: 'rollback, rolling target' } : {}, s.table);
+  return report(samples, measures, s.kubectl ? 'kubectl' : 'new', s.kubectl ? goalsOf(s.goalKeys, s.variants, 'rollback, rolling target') : {}, s.table);
 }
 
 /**
@@ -134,7 +134,7 @@ async function blueGreen(s) {
   if (s.kubectl) measures.push({ key: 'kubectl', label: `(b) kubectl rollout undo deployment/${app}-blue`, run: () => kubectlUndo(s, `${app}-blue`), after: blueRolledOut });
   console.log(`\nrollback, blue-green: the CLI switches Service ${service} from green back to blue (green put back, untimed); kubectl undoes ${app}-blue to its other revision (rolled out, untimed)`);
   const samples = await rounds(measures, s.warmup, s.iterations);
-  return report(samples, measures, s.kubectl ? 'kubectl' : 'new', s.kubectl ? { new: 'rollback, blue-green target' } : {}, s.table);
+  return report(samples, measures, s.kubectl ? 'kubectl' : 'new', s.kubectl ? goalsOf(s.goalKeys, s.variants, 'rollback, blue-green target') : {}, s.table);
 }
 
 /**
@@ -152,7 +152,7 @@ async function deploy(s) {
       s.relay.reset();
       const image = /** @type {string} */ (DEPLOY.images[next]);
       next = 1 - next;
-      const done = await runProcess([process.execPath, v.cli, 'deploy', `--target=${DEPLOY.target}`, `--image=${image}`, '--yes', `--kubeconfig=${s.relay.kubeconfig}`, '--json'], { cwd: s.repo, env: v.env });
+      const done = await runProcess([v.node, v.cli, 'deploy', `--target=${DEPLOY.target}`, `--image=${image}`, '--yes', `--kubeconfig=${s.relay.kubeconfig}`, '--json'], { cwd: s.repo, env: v.env });
       if (JSON.parse(done.stdout).ok !== true) throw new Error(`${v.label} deploy: ${done.stdout}`);
       const first = s.relay.firstWrite(done.start);
       return { ...done, writeMs: first.ms, before: first.before };
@@ -170,6 +170,9 @@ async function deploy(s) {
       }),
     ]),
   );
-  const first = stat(samples['new'] ?? [], 'writeMs');
-  return [`deploy up to its first API write: ${fmt(first.median)} ms at the median (p90 ${fmt(first.p90)} ms; no reference, no goal; ${GOAL}x is for the verbs above)`];
+  return s.goalKeys.map((key) => {
+    const first = stat(samples[key] ?? [], 'writeMs');
+    const on = s.variants.find((v) => v.key === key)?.runtime ?? key;
+    return `deploy up to its first API write (${on}): ${fmt(first.median)} ms at the median (p90 ${fmt(first.p90)} ms; no reference, no goal; ${GOAL}x is for the verbs above)`;
+  });
 }

@@ -23,7 +23,7 @@ import { deployEvents, rolloutDeployEvents, verdictEvent } from './deploy-events
 import { chooseIncident, confirmTarget, openConfirmed, openTarget, refusal, refusedWith, stopped, type Cancelled, type Refused } from './deploy-steps';
 import type { AppEnv } from './env';
 import { noteLink } from './narrate';
-import { afterGitops, guardGitops, pendingPauses, type AfterGitops, type GitOpsChoice } from './gitops-guard';
+import { afterGitops, guardGitops, pendingPauses, readOwnersAhead, type AfterGitops, type GitOpsChoice } from './gitops-guard';
 import { prepareAfterOperation } from './gitops-prepare-run';
 import { recordEvents, severityOf } from './incident-link';
 import { resolveRollout } from './rollout';
@@ -83,6 +83,7 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   if (typeof image !== 'string') return image;
   // An Argo Rollout has the app: deploy through it, or refuse a strategy that would fight its controller.
   // Asked only once the image is known to be one: a bad one is refused before the cluster is contacted.
+  const ahead = readOwnersAhead(found.context);
   const opened = await resolveRollout(found, request.strategy);
   if (stopped(opened)) return opened;
   let ctx: DeployContext = opened.context;
@@ -106,7 +107,7 @@ export async function deployOperation(env: AppEnv, request: DeployRequest): Prom
   if (gate.kind === 'refused') return gate.refused;
   if (gate.kind === 'blocked') return refusedWith({ ...gate.failed, ...(gate.override === 'no-reason' ? { failure: 'input' as const } : {}) }, { validation: gate.report });
   // Argo CD or Flux would put the manifests back over this deploy: ask, warn or pause, by config and choice.
-  const paused = await guardGitops(env, planned, { verb: `deploying ${image}`, button: 'Deploy', again, ctx, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
+  const paused = await guardGitops(env, planned, { verb: `deploying ${image}`, button: 'Deploy', again, ctx, ahead, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
   if (stopped(paused)) return paused;
   const meta = { ...(sha ? { gitSha: sha } : {}), ...(branch ? { branch } : {}), ...(incident ? { incident } : {}), ...(paused.length > 0 ? { gitopsPaused: paused as GitOpsPaused[] } : {}) };
   const outcome = ctx.target.strategy === 'argo-rollout' ? await deployRollout(ctx, { image, meta, confirmed: true }) : await deploy(ctx, { image, meta, confirmed: true });

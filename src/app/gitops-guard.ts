@@ -11,7 +11,7 @@ import type { OpenDeploy } from '../adapters/deploy-workspace';
 import type { DeployContext } from '../core/deploy/context';
 import { protectionRefusal } from '../core/deploy/guards';
 import { deployKey, type DeployState, type GitOpsPaused } from '../core/deploy/state';
-import { detectOwners, type GitOpsOwner } from '../core/gitops/detect';
+import { detectOwners, targetObjects, type GitOpsOwner } from '../core/gitops/detect';
 import { planGuard, restoreInstruction, restoreRemedy, type GitOpsChoice } from '../core/gitops/guard';
 import { pauseAutoSync, restoreAutoSync, type RestoreOutcome } from '../core/gitops/pause';
 import type { EventPayload } from '../core/incident/events';
@@ -65,11 +65,33 @@ function againOf(ctx: DeployContext, input: Pick<GitOpsGuardInput, 'again'>): Ag
   return input.again ?? { operation: 'deploy', options: { target: ctx.target.name } };
 }
 
-async function runGuard(ctx: DeployContext, input: GitOpsGuardInput, record: RecordEvents): Promise<GitOpsGuard> {
+/**
+ * The owners read ahead, beside the Argo Rollouts check (both only read, so they share the round trip).
+ * The guard uses them when they are of the objects it would read and no older than AHEAD_MS: an answer
+ * to a question in between takes longer, and then the guard reads them again.
+ */
+export interface OwnersAhead {
+  readonly objects: string;
+  readonly at: number;
+  readonly read: Promise<GitOpsOwner[]>;
+}
+
+const AHEAD_MS = 2000;
+
+const objectsOf = (target: DeployContext['target']): string => JSON.stringify([target.namespace, target.gitops.argocdNamespace, targetObjects(target)]);
+
+export function readOwnersAhead(ctx: DeployContext): OwnersAhead {
+  const read = detectOwners(ctx.cluster, ctx.target);
+  read.catch(() => undefined); // awaited by the guard, or dropped
+  return { objects: objectsOf(ctx.target), at: ctx.clock.now().getTime(), read };
+}
+
+async function runGuard(ctx: DeployContext, input: GitOpsGuardInput, record: RecordEvents, ahead?: OwnersAhead): Promise<GitOpsGuard> {
   const again = againOf(ctx, input);
+  const fresh = ahead && ahead.objects === objectsOf(ctx.target) && ctx.clock.now().getTime() - ahead.at <= AHEAD_MS ? ahead.read : undefined;
   let owners: GitOpsOwner[];
   try {
-    owners = await detectOwners(ctx.cluster, ctx.target);
+    owners = await (fresh ?? detectOwners(ctx.cluster, ctx.target));
   } catch (error) {
     if (input.choice === 'ignore') return { kind: 'clear', owners: [], notes: [`warning: could not check for Argo CD or Flux owners: ${message(error)}`] };
     // The cluster does not answer (down, starting, a VPN gone): the GitOps check is only the first
@@ -167,6 +189,8 @@ export interface GuardRequest {
   readonly confirmed?: boolean;
   /** The context the operation writes through (emergency steps applied); default the opened target's. */
   readonly ctx?: DeployContext;
+  /** The owners read ahead (readOwnersAhead), for the first look; a look after a question reads again. */
+  readonly ahead?: OwnersAhead;
 }
 
 /**
@@ -179,7 +203,7 @@ export async function guardGitops(env: AppEnv, opened: OpenDeploy, request: Guar
   const ctx = request.ctx ?? opened.context;
   const record: RecordEvents = (incident, events) => recordEvents(env, incident, events);
   const input: GitOpsGuardInput = { verb: request.verb, confirmed: request.confirmed ?? true, again: request.again, ...(request.incident ? { incident: request.incident } : {}) };
-  let guard = await runGuard(ctx, { ...input, ...(request.choice ? { choice: request.choice } : {}) }, record);
+  let guard = await runGuard(ctx, { ...input, ...(request.choice ? { choice: request.choice } : {}) }, record, request.ahead);
   if (guard.kind === 'needs-choice') {
     if (!env.interaction.interactive) return refusal(guard.warning, guard.hint, 'input', guard.remedies, { gitops: guard.owners });
     const pause = `Pause Auto-Sync and ${request.button}`;

@@ -12,7 +12,7 @@ import { rollback, type RollbackOutcome } from '../core/deploy/rollback';
 import { rollbackRollout } from '../core/rollouts/deploy';
 import type { RolloutInfo } from '../core/rollouts/info';
 import { chooseIncident, confirmTarget, openConfirmed, openTarget, refusedWith, stopped, type Cancelled, type Refused } from './deploy-steps';
-import { afterGitops, guardGitops, type AfterGitops, type GitOpsChoice } from './gitops-guard';
+import { afterGitops, guardGitops, readOwnersAhead, type AfterGitops, type GitOpsChoice } from './gitops-guard';
 import { prepareAfterOperation } from './gitops-prepare-run';
 import type { AppEnv } from './env';
 import { noteLink } from './narrate';
@@ -45,6 +45,7 @@ export async function rollbackOperation(env: AppEnv, request: RollbackRequest): 
   const again = { operation: 'rollback' as const, options: { target: request.target, ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}) } };
   const found = await openTarget(env, request.target);
   if (stopped(found)) return found;
+  const ahead = readOwnersAhead(found.context);
   const opened = await resolveRollout(found);
   if (stopped(opened)) return opened;
   const which = request.toRevision !== undefined ? `revision ${request.toRevision}` : 'the previous revision';
@@ -61,7 +62,7 @@ export async function rollbackOperation(env: AppEnv, request: RollbackRequest): 
   if (stopped(link)) return link;
   const incident = link.incident;
   // A rollback is imperative too: the controller would re-apply what git says (maybe the broken version).
-  const paused = await guardGitops(env, opened, { verb: 'rolling back', button: 'Roll Back', again, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
+  const paused = await guardGitops(env, opened, { verb: 'rolling back', button: 'Roll Back', again, ahead, ...(request.gitops ? { choice: request.gitops } : {}), ...(incident ? { incident } : {}) });
   if (stopped(paused)) return paused;
   const input = { ...(request.toRevision !== undefined ? { toRevision: request.toRevision } : {}), immediate: request.immediate === true, confirmed: true };
   const outcome = opened.target.strategy === 'argo-rollout' ? await rollbackRollout(opened.context, { ...input, ...(incident ? { reason: `incident ${incident}` } : {}) }) : await rollback(opened.context, input);

@@ -6,8 +6,12 @@ import { continueDeploy, deploy } from '../../src/core/deploy/deploy';
 import { describeTarget } from '../../src/core/deploy/describe';
 import { retireOldColour } from '../../src/core/deploy/retire';
 import { rollback } from '../../src/core/deploy/rollback';
+import { isRefusal } from '../../src/core/deploy/ports';
+import * as k8s from '@kubernetes/client-node';
 import { apps, type Apps } from './fixtures/apps';
 import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
+
+const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 
 describe('deploy and rollback on a real control plane', function () {
   this.timeout(120_000);
@@ -45,6 +49,40 @@ describe('deploy and rollback on a real control plane', function () {
       const live = await describeTarget(ctx);
       assert.equal(live.deployments[0]?.revision, 3, 'undo makes a new revision, as kubectl does');
       assert.equal(live.deployments[0]?.available, 3);
+    });
+
+    it('the undo writes only over what it read: a deploy landing between the read and the write is caught (409) and undone from there', async () => {
+      const ns = await cluster.namespace('undo-swap');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0');
+      const ctx = await k.context('staging', { namespace: ns, app: 'checkout' });
+      assert.equal((await deploy(ctx, { image: 'checkout:1.4.1' })).kind, 'deployed');
+
+      // The write is a compare-and-swap on the read's resourceVersion, dry run or not.
+      const read = await ctx.cluster.getDeployment(ns, 'checkout');
+      assert.ok(read?.resourceVersion);
+      await k.apps.patchNamespacedDeployment({ name: 'checkout', namespace: ns, body: { metadata: { annotations: { touched: 'yes' } } } }, strategic);
+      await assert.rejects(ctx.cluster.replaceTemplate(ns, 'checkout', read.template, read.annotations, { dryRun: true }, read), (e: unknown) => isRefusal(e, 409));
+      await assert.rejects(ctx.cluster.replaceTemplate(ns, 'checkout', read.template, read.annotations, { dryRun: false }, read), (e: unknown) => isRefusal(e, 409));
+
+      // Someone deploys 1.4.2 while the rollback's lock request is on its way, after it read the Deployment.
+      let landed = false;
+      const racing = new Proxy(ctx.cluster, {
+        get: (target, key): unknown => {
+          if (key !== 'createLease') return Reflect.get(target, key) as unknown;
+          return async (...args: Parameters<typeof target.createLease>) => {
+            if (!landed) {
+              landed = true;
+              await k.apps.patchNamespacedDeployment({ name: 'checkout', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'checkout:1.4.2' }] } } } } }, strategic);
+            }
+            return target.createLease(...args);
+          };
+        },
+      });
+      const back = await rollback({ ...ctx, cluster: racing }, { immediate: true });
+      assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
+      assert.ok(landed);
+      assert.match(back.kind === 'rolled-back' ? back.message : '', /back from revision 3 to the template of revision 2 \(checkout:1\.4\.1\)/);
+      assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.1', 'the version before the one running, not before the stale read');
     });
 
     it('a broken image fails the rollout (ProgressDeadlineExceeded) and rolls back by itself', async () => {

@@ -103,10 +103,12 @@ export class ClientNodeCluster implements Cluster {
     return deploymentView(await this.rest.call<V1Deployment>(`patch deployment ${namespace}/${name}`, deployments(namespace, name), { patch: 'strategic', body, ...dry(options) }));
   }
 
-  async replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<DeploymentView> {
+  async replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView> {
     const body = [
       { op: 'replace', path: '/spec/template', value: template },
       { op: 'replace', path: '/metadata/annotations', value: annotations },
+      // The version read, written back: the server refuses the update (409 Conflict) if it is not the current one.
+      ...(expected?.resourceVersion !== undefined ? [{ op: 'replace', path: '/metadata/resourceVersion', value: expected.resourceVersion }] : []),
     ];
     return deploymentView(await this.rest.call<V1Deployment>(`roll back deployment ${namespace}/${name}`, deployments(namespace, name), { patch: 'json', body, ...dry(options) }));
   }
@@ -194,6 +196,7 @@ function deploymentView(d: V1Deployment): DeploymentView {
     replicas: d.spec?.replicas ?? 1,
     templateLabels: d.spec?.template.metadata?.labels ?? {},
     ...(d.spec?.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: d.spec.progressDeadlineSeconds } : {}),
+    ...(d.metadata?.resourceVersion !== undefined ? { resourceVersion: d.metadata.resourceVersion } : {}),
     status: {
       observedGeneration: d.status?.observedGeneration ?? 0,
       replicas: d.status?.replicas ?? 0,

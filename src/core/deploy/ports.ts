@@ -31,6 +31,8 @@ export interface DeploymentView {
   readonly templateLabels: Readonly<Record<string, string>>;
   readonly containers: readonly { readonly name: string; readonly image: string }[];
   readonly progressDeadlineSeconds?: number;
+  /** For a compare-and-swap write: it fails (409) if the Deployment changed since this read, its status included. */
+  readonly resourceVersion?: string;
   readonly status: {
     readonly observedGeneration: number;
     readonly replicas: number;
@@ -169,8 +171,11 @@ export interface Cluster {
     },
     options: WriteOptions,
   ): Promise<DeploymentView>;
-  /** Replaces the pod template and the Deployment's annotations (rollout undo). */
-  replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions): Promise<DeploymentView>;
+  /**
+   * Replaces the pod template and the Deployment's annotations (rollout undo). With `expected` (the
+   * Deployment as read) it is a compare-and-swap on its resourceVersion: a ClusterRefusal 409 if it moved.
+   */
+  replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView>;
   scale(namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView>;
   getService(namespace: string, name: string): Promise<ServiceView | undefined>;
   /**

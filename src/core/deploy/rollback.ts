@@ -17,7 +17,7 @@ import { acquireLock, type DeployLock } from './lock';
 import { restoreHelm } from './helm';
 import { helmRollback } from './helm-rollback';
 import { helmReleaseOf } from './helm-values';
-import { isRefusal, type DeploymentView, type ServiceView } from './ports';
+import { isRefusal, type DeploymentView, type ReplicaSetView, type ServiceView } from './ports';
 import { colours, planUndo, revisionOf, rolloutStatus, type Colour } from './rollout';
 import { CONTINUED, resumable, rollbackKey, sameImages, type RollbackPlan, type RollbackState } from './rollback-state';
 import { deployKey, type DeployState } from './state';
@@ -47,9 +47,12 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
   const { last, open, resuming } = await savedStates(ctx, input);
   const operation = open?.id ?? resuming?.id ?? globalThis.crypto.randomUUID();
   const strategy = open?.strategy === 'canary' || resuming?.plan.kind === 'abort' ? 'canary' : ctx.target.strategy;
-  // Blue-green: the reads go out with the lock request (one round trip, not two); the switch checks them.
+  // The reads go out with the lock request (one round trip, not three); the write checks them (a
+  // compare-and-swap on what was read), so a change in between is read again, under the lock.
   const reads = strategy === 'blue-green' ? readBlueGreen(ctx) : undefined;
   reads?.catch(() => undefined);
+  const undoReads = strategy === 'rolling' && !ctx.target.helm && !inPlaceKind(ctx) ? readUndo(ctx) : undefined;
+  undoReads?.catch(() => undefined);
   const lock = await acquireLock(ctx.cluster, ctx.clock, ctx.target.namespace, ctx.target.name, { holder: `${ctx.actor} on ${ctx.origin}`, operation });
   if (!lock.ok) return refused(lock.reason, lock.hint);
   const run = new Run(ctx, operation, last, resuming);
@@ -57,7 +60,7 @@ export async function rollback(ctx: DeployContext, input: RollbackInput = {}): P
   try {
     done = ctx.target.helm
       ? await helmRollback(ctx, input, lock.value, run)
-      : strategy === 'blue-green' ? await switchBack(ctx, input, run, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, run, open) : await undo(ctx, input, lock.value, run);
+      : strategy === 'blue-green' ? await switchBack(ctx, input, run, reads) : strategy === 'canary' ? await canaryBack(ctx, input, lock.value, run, open) : await undo(ctx, input, lock.value, run, undoReads);
     if (done.ok && open) {
       await ctx.store.write(deployKey(ctx.target.name), { ...open, finishedAt: ctx.clock.now().toISOString(), outcome: 'rolled-back', rolledBack: done.message } satisfies DeployState);
     }
@@ -168,16 +171,52 @@ async function canaryBack(ctx: DeployContext, input: RollbackInput, lock: Deploy
   return { ok: true, message: [undone.message, ...parked.value].join('; ') };
 }
 
-async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run): Promise<Done> {
+interface UndoReads {
+  readonly d?: DeploymentView;
+  readonly replicaSets: readonly ReplicaSetView[];
+}
+
+/** The Deployment and its ReplicaSets, the two reads an undo plans from. */
+async function readUndo(ctx: DeployContext): Promise<UndoReads> {
+  const d = await ctx.cluster.getDeployment(ctx.target.namespace, ctx.target.app);
+  return d ? { d, replicaSets: await ctx.cluster.replicaSets(d) } : { replicaSets: [] };
+}
+
+async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run, reads?: Promise<UndoReads>): Promise<Done> {
   const inPlace = inPlaceKind(ctx);
   if (inPlace) return undoWorkload(ctx, inPlace, input, lock, run);
   const { cluster, target } = ctx;
-  const d = await cluster.getDeployment(target.namespace, target.app);
-  if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
-  // Installed by Helm (its annotations, on the Deployment read anyway): helm rollback, so helm history agrees.
-  const release = target.strategy === 'rolling' ? helmReleaseOf(target, d.annotations) : undefined;
-  if (release) return helmRollback(ctx, input, lock, run, d, release);
-  const replicaSets = await cluster.replicaSets(d);
+  // The first reads went out with the lock request; every write is a compare-and-swap on the Deployment
+  // read, so one that moved since (a writer, its controller's status) is read again, under the lock.
+  for (let attempt = 0; ; attempt++) {
+    const { d, replicaSets } = attempt === 0 && reads ? await reads : await readUndo(ctx);
+    if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
+    // Installed by Helm (its annotations, on the Deployment read anyway): helm rollback, so helm history agrees.
+    const release = target.strategy === 'rolling' ? helmReleaseOf(target, d.annotations) : undefined;
+    if (release) return helmRollback(ctx, input, lock, run, d, release);
+    const done = await undoFrom(ctx, input, lock, run, d, replicaSets);
+    if (done !== MOVED) return done;
+    if (attempt >= 3) return failed(`Deployment ${target.namespace}/${target.app} changed between each read and the write, four times: nothing was rolled back.`, 'Run the rollback again.');
+  }
+}
+
+/** A compare-and-swap write refused: the Deployment moved since it was read (409). */
+const MOVED = Symbol('moved');
+
+/** Runs a compare-and-swap write: false when the object moved since it was read; other refusals are thrown. */
+async function swapped(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isRefusal(error, 409)) return false;
+    throw error;
+  }
+}
+
+/** The undo planned from one read of the Deployment and its ReplicaSets, written only over that read. */
+async function undoFrom(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run, d: DeploymentView, replicaSets: readonly ReplicaSetView[]): Promise<Done | typeof MOVED> {
+  const { cluster, target } = ctx;
   const current = replicaSets.find((rs) => rs.revision === revisionOf(d));
   const saved = run.resumed('undo');
   const resumed = saved?.deployment === target.app ? saved : undefined;
@@ -195,7 +234,7 @@ async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, 
     const plan = planUndo(d, replicaSets, back ? back.revision : input.toRevision);
     if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
     const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
-    await cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true });
+    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true }, d)))) return MOVED;
     if (back && resumed) {
       intent = resumed;
       continued = true;
@@ -211,7 +250,7 @@ async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, 
       await run.begin(intent);
     }
     ctx.progress?.(`Rolling ${target.app} back from revision ${intent.from.revision ?? '?'} to ${intent.to.revision} (${intent.to.images.join(', ')})`);
-    await cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false });
+    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false }, d)))) return MOVED;
   }
   const what = `${continued ? CONTINUED : ''}rolled ${target.app} back from revision ${intent.from.revision ?? '?'} to the template of revision ${intent.to.revision} (${intent.to.images.join(', ')})`;
   if (input.immediate) return { ok: true, message: `${what}; the rollout continues in the cluster` };

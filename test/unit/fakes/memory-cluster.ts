@@ -178,8 +178,8 @@ export class MemoryCluster implements Cluster {
     return this.deployments.setImages(name, change, options.dryRun);
   }
 
-  async replaceTemplate(_namespace: string, name: string, template: PodTemplate, annotations: Readonly<Labels>, options: WriteOptions): Promise<DeploymentView> {
-    return this.deployments.replaceTemplate(name, template, annotations, options.dryRun);
+  async replaceTemplate(_namespace: string, name: string, template: PodTemplate, annotations: Readonly<Labels>, options: WriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView> {
+    return this.deployments.replaceTemplate(name, template, annotations, options.dryRun, expected?.resourceVersion);
   }
 
   async scale(_namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView> {

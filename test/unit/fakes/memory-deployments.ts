@@ -27,6 +27,8 @@ interface Deployment {
   readonly name: string;
   readonly uid: string;
   generation: number;
+  /** Bumped by every change, the status's too, as the API server does. */
+  version: number;
   labels: Labels;
   annotations: Labels;
   replicas: number;
@@ -96,6 +98,7 @@ export class MemoryDeployments {
       name: m.metadata.name,
       uid: `uid-${++this.uid}`,
       generation: 1,
+      version: 1,
       labels: { ...m.metadata.labels },
       annotations: { ...m.metadata.annotations },
       replicas: m.spec.replicas ?? 1,
@@ -128,9 +131,12 @@ export class MemoryDeployments {
     return this.view(d);
   }
 
-  /** A JSON patch replacing the pod template and every annotation (rollout undo). */
-  replaceTemplate(name: string, template: PodTemplate, annotations: Readonly<Labels>, dryRun: boolean): DeploymentView {
+  /** A JSON patch replacing the pod template and every annotation (rollout undo); at `expected`, a compare-and-swap. */
+  replaceTemplate(name: string, template: PodTemplate, annotations: Readonly<Labels>, dryRun: boolean, expected?: string): DeploymentView {
     const d = this.found(name);
+    if (expected !== undefined && expected !== String(d.version)) {
+      throw new ClusterRefusal(`Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`, 409, 'Conflict');
+    }
     if (dryRun) return this.view(d);
     d.annotations = { ...annotations };
     this.setTemplate(d, clone(template));
@@ -143,6 +149,7 @@ export class MemoryDeployments {
     const up = replicas > d.replicas;
     d.replicas = replicas;
     d.generation++;
+    d.version++;
     this.rollOut(d, up);
     return this.view(d);
   }
@@ -154,6 +161,7 @@ export class MemoryDeployments {
   }
 
   private setTemplate(d: Deployment, template: Template): void {
+    d.version++;
     if (canonical(template) !== canonical(d.template)) {
       d.template = template;
       d.generation++;
@@ -186,6 +194,7 @@ export class MemoryDeployments {
   }
 
   private settle(d: Deployment): void {
+    d.version++;
     const broken = d.replicas > 0 && images(d.template).some((i) => this.brokenImages.has(i));
     const ready = broken ? 0 : d.replicas;
     const progressing = broken
@@ -195,9 +204,10 @@ export class MemoryDeployments {
   }
 
   private view(d: Deployment): DeploymentView {
-    const { pending, status, history: _history, template, ...rest } = d;
+    const { pending, status, history: _history, template, version, ...rest } = d;
     return clone({
       ...rest,
+      resourceVersion: String(version),
       namespace: 'shop',
       template: template as PodTemplate,
       templateLabels: template.metadata?.labels ?? {},

@@ -122,6 +122,31 @@ describe('machines: rollback, killed at every step and run again', function () {
       assertAllRecovered(report);
     });
 
+    it('read beside the lock request; a writer landing before its write is caught (409), read again under the lock, and undone from there', async () => {
+      const w = await deployed(rollingWorld());
+      const ctx = w.context();
+      let landed = false;
+      // Someone deploys web:1.2 while the lock request is on its way: after the rollback read the Deployment.
+      const cluster = new Proxy(ctx.cluster, {
+        get: (target, key): unknown => {
+          if (key !== 'createLease') return Reflect.get(target, key) as unknown;
+          return async (...args: Parameters<typeof target.createLease>) => {
+            if (!landed) {
+              landed = true;
+              await target.setImages('shop', 'web', { images: { app: 'web:1.2' }, annotations: {} }, { dryRun: false });
+            }
+            return target.createLease(...args);
+          };
+        },
+      });
+      const outcome = await rollback({ ...ctx, cluster }, { confirmed: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.message : '', /^rolled web back from revision 3 to the template of revision 2 \(web:1\.1\)/);
+      assert.deepEqual(images(w, 'web'), ['web:1.1'], 'the version before the one now running, not the one before the stale read');
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '3:web:1.2', '4:web:1.1']);
+      assert.deepEqual(w.cluster.leases.all(), []);
+    });
+
     it('twice on purpose, each to the end: the second goes back one more revision (rollout undo), the bad version with it', async () => {
       const w = await deployed(rollingWorld());
       for (const _ of [1, 2]) assert.equal((await rollingBack(w)).kind, 'rolled-back');

@@ -9,7 +9,7 @@ import { rollback } from '../../src/core/deploy/rollback';
 import { isRefusal } from '../../src/core/deploy/ports';
 import * as k8s from '@kubernetes/client-node';
 import { apps, type Apps } from './fixtures/apps';
-import { kubeCluster, KUBE_START_TIMEOUT_MS, type KubeCluster } from './fixtures/cluster';
+import { kubeCluster, KUBE_START_TIMEOUT_MS, waitFor, type KubeCluster } from './fixtures/cluster';
 
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 
@@ -64,15 +64,36 @@ describe('deploy and rollback on a real control plane', function () {
       await assert.rejects(ctx.cluster.replaceTemplate(ns, 'checkout', read.template, read.annotations, { dryRun: true }, read), (e: unknown) => isRefusal(e, 409));
       await assert.rejects(ctx.cluster.replaceTemplate(ns, 'checkout', read.template, read.annotations, { dryRun: false }, read), (e: unknown) => isRefusal(e, 409));
 
-      // Someone deploys 1.4.2 while the rollback's lock request is on its way, after it read the Deployment.
+      // Someone deploys 1.4.2 while the rollback's lock request is on its way, after it read the Deployment;
+      // its controller has made revision 3 by the time the lock is answered (until it has, the Deployment
+      // still says revision 2, and an undo planned then, by the rollback or by kubectl, goes to revision 1).
       let landed = false;
+      let conflicts = 0;
+      let readDone: () => void = () => undefined;
+      const rollbackRead = new Promise<void>((resolve) => (readDone = resolve));
       const racing = new Proxy(ctx.cluster, {
         get: (target, key): unknown => {
+          if (key === 'replicaSets') {
+            return async (...args: Parameters<typeof target.replicaSets>) => {
+              const sets = await target.replicaSets(...args);
+              readDone(); // the rollback's read (the Deployment, then its ReplicaSets) is done
+              return sets;
+            };
+          }
+          if (key === 'replaceTemplate') {
+            return (...args: Parameters<typeof target.replaceTemplate>) =>
+              target.replaceTemplate(...args).catch((error: unknown) => {
+                if (isRefusal(error, 409)) conflicts += 1;
+                throw error;
+              });
+          }
           if (key !== 'createLease') return Reflect.get(target, key) as unknown;
           return async (...args: Parameters<typeof target.createLease>) => {
             if (!landed) {
               landed = true;
+              await rollbackRead;
               await k.apps.patchNamespacedDeployment({ name: 'checkout', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'checkout:1.4.2' }] } } } } }, strategic);
+              await waitFor('revision 3 of checkout', async () => (await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns })).metadata?.annotations?.['deployment.kubernetes.io/revision'] === '3');
             }
             return target.createLease(...args);
           };
@@ -81,6 +102,9 @@ describe('deploy and rollback on a real control plane', function () {
       const back = await rollback({ ...ctx, cluster: racing }, { immediate: true });
       assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
       assert.ok(landed);
+      // The write over the read made before the deploy is refused; so may the next one, while the
+      // controller is still writing 1.4.2's rollout into the Deployment's status (the third has no condition).
+      assert.ok(conflicts >= 1 && conflicts <= 2, `conflicts: ${conflicts}`);
       assert.match(back.kind === 'rolled-back' ? back.message : '', /back from revision 3 to the template of revision 2 \(checkout:1\.4\.1\)/);
       assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.1', 'the version before the one running, not before the stale read');
     });

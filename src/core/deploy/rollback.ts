@@ -186,17 +186,18 @@ async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, 
   const inPlace = inPlaceKind(ctx);
   if (inPlace) return undoWorkload(ctx, inPlace, input, lock, run);
   const { cluster, target } = ctx;
-  // The first reads went out with the lock request; every write is a compare-and-swap on the Deployment
-  // read, so one that moved since (a writer, its controller's status) is read again, under the lock.
+  // The first reads went out with the lock request, and the write is a compare-and-swap on them: a
+  // Deployment that moved since (a writer, its controller's status) is read again, under the lock, and
+  // swapped once more. A rollout in progress keeps changing the status, so the third time reads and
+  // writes without the condition, as under the lock alone (which keeps other deploys and rollbacks out).
   for (let attempt = 0; ; attempt++) {
     const { d, replicaSets } = attempt === 0 && reads ? await reads : await readUndo(ctx);
     if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
     // Installed by Helm (its annotations, on the Deployment read anyway): helm rollback, so helm history agrees.
     const release = target.strategy === 'rolling' ? helmReleaseOf(target, d.annotations) : undefined;
     if (release) return helmRollback(ctx, input, lock, run, d, release);
-    const done = await undoFrom(ctx, input, lock, run, d, replicaSets);
+    const done = await undoFrom(ctx, input, lock, run, d, replicaSets, attempt < 2 ? d : undefined);
     if (done !== MOVED) return done;
-    if (attempt >= 3) return failed(`Deployment ${target.namespace}/${target.app} changed between each read and the write, four times: nothing was rolled back.`, 'Run the rollback again.');
   }
 }
 
@@ -214,8 +215,16 @@ async function swapped(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** The undo planned from one read of the Deployment and its ReplicaSets, written only over that read. */
-async function undoFrom(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run, d: DeploymentView, replicaSets: readonly ReplicaSetView[]): Promise<Done | typeof MOVED> {
+/** The undo planned from one read of the Deployment and its ReplicaSets; with `expected`, written only over that read. */
+async function undoFrom(
+  ctx: DeployContext,
+  input: RollbackInput,
+  lock: DeployLock,
+  run: Run,
+  d: DeploymentView,
+  replicaSets: readonly ReplicaSetView[],
+  expected: DeploymentView | undefined,
+): Promise<Done | typeof MOVED> {
   const { cluster, target } = ctx;
   const current = replicaSets.find((rs) => rs.revision === revisionOf(d));
   const saved = run.resumed('undo');
@@ -234,7 +243,7 @@ async function undoFrom(ctx: DeployContext, input: RollbackInput, lock: DeployLo
     const plan = planUndo(d, replicaSets, back ? back.revision : input.toRevision);
     if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
     const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
-    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true }, d)))) return MOVED;
+    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true }, expected)))) return MOVED;
     if (back && resumed) {
       intent = resumed;
       continued = true;
@@ -250,7 +259,7 @@ async function undoFrom(ctx: DeployContext, input: RollbackInput, lock: DeployLo
       await run.begin(intent);
     }
     ctx.progress?.(`Rolling ${target.app} back from revision ${intent.from.revision ?? '?'} to ${intent.to.revision} (${intent.to.images.join(', ')})`);
-    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false }, d)))) return MOVED;
+    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false }, expected)))) return MOVED;
   }
   const what = `${continued ? CONTINUED : ''}rolled ${target.app} back from revision ${intent.from.revision ?? '?'} to the template of revision ${intent.to.revision} (${intent.to.images.join(', ')})`;
   if (input.immediate) return { ok: true, message: `${what}; the rollout continues in the cluster` };

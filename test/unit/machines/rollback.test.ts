@@ -147,6 +147,29 @@ describe('machines: rollback, killed at every step and run again', function () {
       assert.deepEqual(w.cluster.leases.all(), []);
     });
 
+    it('a Deployment whose status keeps changing (a rollout in progress) is still rolled back: the third write has no condition', async () => {
+      const w = await deployed(rollingWorld());
+      const ctx = w.context();
+      let swaps = 0;
+      // Its controller writes the status again just before each conditional write.
+      const cluster = new Proxy(ctx.cluster, {
+        get: (target, key): unknown => {
+          if (key !== 'replaceTemplate') return Reflect.get(target, key) as unknown;
+          return (...args: Parameters<typeof target.replaceTemplate>) => {
+            if (args[5] !== undefined) {
+              swaps += 1;
+              w.cluster.settleAll();
+            }
+            return target.replaceTemplate(...args);
+          };
+        },
+      });
+      const outcome = await rollback({ ...ctx, cluster }, { confirmed: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.equal(swaps, 2, 'two compare-and-swaps refused, then one write without');
+      assert.deepEqual(images(w, 'web'), ['web:1.0']);
+    });
+
     it('twice on purpose, each to the end: the second goes back one more revision (rollout undo), the bad version with it', async () => {
       const w = await deployed(rollingWorld());
       for (const _ of [1, 2]) assert.equal((await rollingBack(w)).kind, 'rolled-back');

@@ -19,13 +19,19 @@ const SIBLING = /^\.\/[\w.-]+\.js$/;
 const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Where the cache lives: $XDG_CACHE_HOME (else ~/.cache)/hotfix-deployer/v8; undefined when Node's own
- * switch for its compile cache, NODE_DISABLE_COMPILE_CACHE, is set (so one variable turns both off).
+ * Where the CLI keeps what it can make again: $XDG_CACHE_HOME (else ~/.cache)/hotfix-deployer; undefined
+ * when Node's own switch for its compile cache, NODE_DISABLE_COMPILE_CACHE, is set (one variable turns
+ * off the code cache and the parsed configurations alike).
  */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function cacheHome(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
-  const base = env['XDG_CACHE_HOME']?.trim() || path.join(homedir(), '.cache');
-  return path.join(base, 'hotfix-deployer', 'v8');
+  return path.join(env['XDG_CACHE_HOME']?.trim() || path.join(homedir(), '.cache'), 'hotfix-deployer');
+}
+
+/** Where the code cache lives: `v8` in the cache home. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const home = cacheHome(env);
+  return home === undefined ? undefined : path.join(home, 'v8');
 }
 
 /** How each bundle was compiled: from a cache made for its bytes, or anew (none yet, or V8 refused it). */

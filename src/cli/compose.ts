@@ -4,12 +4,12 @@
 // with --json nothing is asked, and the operation says which flag answers it instead.
 
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ParsedConfigCache } from '../adapters/config-cache';
 import { readConfigFile } from '../adapters/config-file';
 import { createEnv, type AppEnv } from '../app/env';
+import { cacheHome } from './code-cache';
 import type { AskRequest, ChooseRequest, ConfirmRequest, Interaction } from '../app/interaction';
 import type { Reporter } from './output';
 import type { Io } from './program';
@@ -98,10 +98,8 @@ export function cliEnv(io: Io, out: Reporter, flags: CommonFlags, signal?: Abort
  * keyed by the parser's bundle beside this one (dist/config.js); undefined, so every run parses, when that
  * bundle is not there (the tests' compiled sources) or NODE_DISABLE_COMPILE_CACHE asks for no cache.
  */
-function parsedConfigCache(env: NodeJS.ProcessEnv = process.env): ParsedConfigCache | undefined {
-  if (env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
-  const parser = statSync(path.join(__dirname, 'config.js'), { throwIfNoEntry: false });
-  if (!parser) return undefined;
-  const base = env['XDG_CACHE_HOME']?.trim() || path.join(homedir(), '.cache');
-  return new ParsedConfigCache(path.join(base, 'hotfix-deployer', 'config'), `${parser.size}-${parser.mtimeMs}`);
+function parsedConfigCache(): ParsedConfigCache | undefined {
+  const home = cacheHome();
+  const parser = home === undefined ? undefined : statSync(path.join(__dirname, 'config.js'), { throwIfNoEntry: false });
+  return home === undefined || parser === undefined ? undefined : new ParsedConfigCache(path.join(home, 'config'), `${parser.size}-${parser.mtimeMs}`);
 }

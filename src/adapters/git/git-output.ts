@@ -1,5 +1,5 @@
 // Reading git's machine output: porcelain status, the log format the adapter asks for, the branch and tag
-// listing, and tags with their commits (show-ref's, and for-each-ref's for named tags).
+// listing, tags with their commits (show-ref's, and for-each-ref's for named tags), and the identity.
 
 import type { CommitInfo, WorkTreeStatus } from '../../core/hotfix/ports';
 
@@ -125,4 +125,12 @@ export function parseNamedTags(out: string): NamedTag[] {
     tags.push({ name, ...(sha !== undefined ? { sha } : {}), ...(date !== '' ? { date } : {}) });
   }
   return tags;
+}
+
+/** `git config --get-regexp ^user\.(name|email)$`: `Name <email>`, or undefined unless both are set. */
+export function parseIdentity(out: string): string | undefined {
+  // Every scope's value is listed, system first, local last: the last one wins, as in git.
+  const value = (key: string) => out.split('\n').filter((line) => line.toLowerCase().startsWith(`${key} `)).pop()?.slice(key.length + 1).trim();
+  const [name, email] = [value('user.name'), value('user.email')];
+  return name && email ? `${name} <${email}>` : undefined;
 }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, GitError, type SimpleGit } from 'simple-git';
-import { COMMIT_FORMAT, NAMED_TAG_FORMAT, parseCommits, parseNamedTags, parseRefListing, parseStatus, parseTagRefs, RECORD, REF_LISTING_FORMAT, type RefListing } from './git-output';
+import { COMMIT_FORMAT, NAMED_TAG_FORMAT, parseCommits, parseIdentity, parseNamedTags, parseRefListing, parseStatus, parseTagRefs, RECORD, REF_LISTING_FORMAT, type RefListing } from './git-output';
 import type {
   CommitInfo,
   FastForwardOutcome,
@@ -205,7 +205,7 @@ export class SimpleGitRepo implements GitRepo {
     const all = found.some((t) => t.sha === undefined) ? await this.showTags() : undefined;
     return found.flatMap((t) => {
       const sha = t.sha ?? all?.get(t.name);
-      return sha === undefined ? [] : [{ name: t.name, sha, ...(t.date !== undefined && t.sha !== undefined ? { date: t.date } : {}) }];
+      return sha === undefined ? [] : [{ name: t.name, sha, ...(t.date !== undefined ? { date: t.date } : {}) }];
     });
   }
 
@@ -250,19 +250,8 @@ export class SimpleGitRepo implements GitRepo {
   }
 
   identity(): Promise<string | undefined> {
-    return this.cached('identity', async () => {
-      let out = '';
-      try {
-        // Both keys in one command; exit 1 when neither is set.
-        out = await this.run(['config', '--get-regexp', '^user\\.(name|email)$']);
-      } catch {
-        return undefined;
-      }
-      // Every scope's value is listed, system first, local last: the last one wins, as in git.
-      const value = (key: string) => out.split('\n').filter((line) => line.toLowerCase().startsWith(`${key} `)).pop()?.slice(key.length + 1).trim();
-      const [name, email] = [value('user.name'), value('user.email')];
-      return name && email ? `${name} <${email}>` : undefined;
-    });
+    // Both keys in one command; exit 1 when neither is set.
+    return this.cached('identity', () => this.run(['config', '--get-regexp', '^user\\.(name|email)$']).then(parseIdentity, () => undefined));
   }
 
   async messages(base: string, head: string): Promise<string[]> {

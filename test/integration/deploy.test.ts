@@ -6,6 +6,7 @@ import { continueDeploy, deploy } from '../../src/core/deploy/deploy';
 import { describeTarget } from '../../src/core/deploy/describe';
 import { retireOldColour } from '../../src/core/deploy/retire';
 import { rollback } from '../../src/core/deploy/rollback';
+import { runningTemplate } from '../../src/core/deploy/rollout';
 import { isRefusal } from '../../src/core/deploy/ports';
 import * as k8s from '@kubernetes/client-node';
 import { apps, type Apps } from './fixtures/apps';
@@ -65,8 +66,8 @@ describe('deploy and rollback on a real control plane', function () {
       await assert.rejects(ctx.cluster.replaceTemplate(ns, 'checkout', read.template, read.annotations, { dryRun: false }, read), (e: unknown) => isRefusal(e, 409));
 
       // Someone deploys 1.4.2 while the rollback's lock request is on its way, after it read the Deployment;
-      // its controller has made revision 3 by the time the lock is answered (until it has, the Deployment
-      // still says revision 2, and an undo planned then, by the rollback or by kubectl, goes to revision 1).
+      // its controller has made revision 3 by the time the lock is answered (before that, the undo goes
+      // back from a template not rolled out yet: the paused test below).
       let landed = false;
       let conflicts = 0;
       let readDone: () => void = () => undefined;
@@ -107,6 +108,38 @@ describe('deploy and rollback on a real control plane', function () {
       assert.ok(conflicts >= 1 && conflicts <= 2, `conflicts: ${conflicts}`);
       assert.match(back.kind === 'rolled-back' ? back.message : '', /back from revision 3 to the template of revision 2 \(checkout:1\.4\.1\)/);
       assert.equal(await k.image(ns, 'checkout'), 'checkout:1.4.1', 'the version before the one running, not before the stale read');
+    });
+
+    it('paused (kubectl rollout pause) with a new template that never rolled out: back to the version running, resumed in the same write', async () => {
+      const ns = await cluster.namespace('undo-paused');
+      await k.deployment(ns, 'checkout', 'checkout:1.4.0');
+      const ctx = await k.context('staging', { namespace: ns, app: 'checkout' });
+      assert.equal((await deploy(ctx, { image: 'checkout:1.4.1' })).kind, 'deployed');
+      await k.apps.patchNamespacedDeployment({ name: 'checkout', namespace: ns, body: { spec: { paused: true } } }, strategic);
+      await k.apps.patchNamespacedDeployment({ name: 'checkout', namespace: ns, body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'checkout:1.4.2' }] } } } } }, strategic);
+      // Its controller observes the change and, paused, makes no ReplicaSet for it: the revision stays 2.
+      await waitFor('the paused change observed', async () => {
+        const d = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
+        return d.status?.observedGeneration === d.metadata?.generation;
+      });
+      const before = await ctx.cluster.getDeployment(ns, 'checkout');
+      assert.equal(before?.paused, true);
+      assert.equal(before?.annotations['deployment.kubernetes.io/revision'], '2');
+
+      const back = await rollback(ctx, { immediate: true });
+      assert.equal(back.kind, 'rolled-back', JSON.stringify(back));
+      assert.match(back.kind === 'rolled-back' ? back.message : '', /back from checkout:1\.4\.2 \(not rolled out yet\) to the template of revision 2 \(checkout:1\.4\.1\); it was paused and is resumed/);
+      const d = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
+      assert.ok(!d.spec?.paused, 'resumed');
+      assert.equal(d.spec?.template.spec?.containers[0]?.image, 'checkout:1.4.1', 'what ran before the paused change, not revision 1 (checkout:1.4.0)');
+      await waitFor('checkout rolled out', async () => (await describeTarget(ctx)).deployments[0]?.available === 3);
+      const sets = await k.apps.listNamespacedReplicaSet({ namespace: ns });
+      assert.deepEqual(sets.items.map((rs) => rs.spec?.template?.spec?.containers[0]?.image).sort(), ['checkout:1.4.0', 'checkout:1.4.1'], 'checkout:1.4.2 never ran');
+      // The running ReplicaSet is found by its template as the server keeps it, not only by the annotation.
+      const now = await ctx.cluster.getDeployment(ns, 'checkout');
+      assert.ok(now);
+      const running = runningTemplate({ ...now, annotations: {} }, await ctx.cluster.replicaSets(now));
+      assert.deepEqual([running.current?.images, running.unrolled], [['checkout:1.4.1'], false]);
     });
 
     it('a broken image fails the rollout (ProgressDeadlineExceeded) and rolls back by itself', async () => {

@@ -15,6 +15,7 @@ import {
   type ReplicaSetView,
   type ServicePort,
   type ServiceView,
+  type TemplateWriteOptions,
   type WriteOptions,
 } from '../../core/deploy/ports';
 import { REVISION } from '../../core/deploy/rollout';
@@ -103,10 +104,12 @@ export class ClientNodeCluster implements Cluster {
     return deploymentView(await this.rest.call<V1Deployment>(`patch deployment ${namespace}/${name}`, deployments(namespace, name), { patch: 'strategic', body, ...dry(options) }));
   }
 
-  async replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView> {
+  async replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: TemplateWriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView> {
     const body = [
       { op: 'replace', path: '/spec/template', value: template },
       { op: 'replace', path: '/metadata/annotations', value: annotations },
+      // `add` sets a member whether or not it is there.
+      ...(options.resume ? [{ op: 'add', path: '/spec/paused', value: false }] : []),
       // The version read, written back: the server refuses the update (409 Conflict) if it is not the current one.
       ...(expected?.resourceVersion !== undefined ? [{ op: 'replace', path: '/metadata/resourceVersion', value: expected.resourceVersion }] : []),
     ];
@@ -196,6 +199,7 @@ function deploymentView(d: V1Deployment): DeploymentView {
     replicas: d.spec?.replicas ?? 1,
     templateLabels: d.spec?.template.metadata?.labels ?? {},
     ...(d.spec?.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: d.spec.progressDeadlineSeconds } : {}),
+    ...(d.spec?.paused ? { paused: true } : {}),
     ...(d.metadata?.resourceVersion !== undefined ? { resourceVersion: d.metadata.resourceVersion } : {}),
     status: {
       observedGeneration: d.status?.observedGeneration ?? 0,

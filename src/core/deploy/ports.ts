@@ -31,6 +31,8 @@ export interface DeploymentView {
   readonly templateLabels: Readonly<Record<string, string>>;
   readonly containers: readonly { readonly name: string; readonly image: string }[];
   readonly progressDeadlineSeconds?: number;
+  /** spec.paused (`kubectl rollout pause`): its controller makes no ReplicaSet for a new template and rolls nothing out. */
+  readonly paused?: boolean;
   /** For a compare-and-swap write: it fails (409) if the Deployment changed since this read, its status included. */
   readonly resourceVersion?: string;
   readonly status: {
@@ -146,6 +148,11 @@ export interface WriteOptions {
   readonly dryRun: boolean;
 }
 
+/** A rollout undo's write: `resume` also sets spec.paused to false, in the same write. */
+export interface TemplateWriteOptions extends WriteOptions {
+  readonly resume?: boolean;
+}
+
 export interface Cluster {
   readonly identity: ClusterIdentity;
   /** StatefulSets, DaemonSets and their ControllerRevisions. */
@@ -175,7 +182,7 @@ export interface Cluster {
    * Replaces the pod template and the Deployment's annotations (rollout undo). With `expected` (the
    * Deployment as read) it is a compare-and-swap on its resourceVersion: a ClusterRefusal 409 if it moved.
    */
-  replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: WriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView>;
+  replaceTemplate(namespace: string, name: string, template: PodTemplate, annotations: Readonly<Record<string, string>>, options: TemplateWriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView>;
   scale(namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView>;
   getService(namespace: string, name: string): Promise<ServiceView | undefined>;
   /**

@@ -18,7 +18,7 @@ import { restoreHelm } from './helm';
 import { helmRollback } from './helm-rollback';
 import { helmReleaseOf } from './helm-values';
 import { isRefusal, type DeploymentView, type ReplicaSetView, type ServiceView } from './ports';
-import { colours, planUndo, revisionOf, rolloutStatus, type Colour } from './rollout';
+import { colours, planUndo, revisionOf, rolloutStatus, runningTemplate, type Colour } from './rollout';
 import { CONTINUED, resumable, rollbackKey, sameImages, type RollbackPlan, type RollbackState } from './rollback-state';
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
@@ -201,6 +201,10 @@ async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, 
   }
 }
 
+/** Where an undo comes from: a revision, or a template its controller had not rolled out. */
+const fromWhat = (intent: Extract<RollbackPlan, { kind: 'undo' }>): string =>
+  intent.from.revision !== undefined ? `revision ${intent.from.revision}` : intent.from.replicaSet === undefined ? `${intent.from.images.join(', ')} (not rolled out yet)` : 'revision ?';
+
 /** A compare-and-swap write refused: the Deployment moved since it was read (409). */
 const MOVED = Symbol('moved');
 
@@ -226,11 +230,15 @@ async function undoFrom(
   expected: DeploymentView | undefined,
 ): Promise<Done | typeof MOVED> {
   const { cluster, target } = ctx;
-  const current = replicaSets.find((rs) => rs.revision === revisionOf(d));
+  // What runs is the ReplicaSet of the Deployment's template: its revision annotation lags a deploy
+  // its controller has not caught up with, and a paused Deployment's. A template no ReplicaSet has yet
+  // never rolled out: the undo goes back to the one running, not one further.
+  const { current, unrolled } = runningTemplate(d, replicaSets);
   const saved = run.resumed('undo');
   const resumed = saved?.deployment === target.app ? saved : undefined;
   let intent: Extract<RollbackPlan, { kind: 'undo' }>;
   let continued = false;
+  let unpaused = false;
   if (resumed && current?.name === resumed.to.replicaSet) {
     // The interrupted run's write had landed (the controller made its template the current revision):
     // nothing to write again, only the rollout to wait for.
@@ -243,7 +251,10 @@ async function undoFrom(
     const plan = planUndo(d, replicaSets, back ? back.revision : input.toRevision);
     if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
     const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
-    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true }, expected)))) return MOVED;
+    // Paused (kubectl rollout pause, maybe to stop this very rollout): the undo would never roll out,
+    // so the same write resumes it, and the controller goes straight to the template written back.
+    const resume = d.paused === true;
+    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true, resume }, expected)))) return MOVED;
     if (back && resumed) {
       intent = resumed;
       continued = true;
@@ -253,15 +264,16 @@ async function undoFrom(
         kind: 'undo',
         deployment: target.app,
         ...(input.toRevision !== undefined ? { requested: input.toRevision } : {}),
-        from: { ...(current ? { replicaSet: current.name } : {}), ...(plan.fromRevision !== undefined ? { revision: plan.fromRevision } : {}), images: d.containers.map((c) => c.image) },
+        from: { ...(current && !unrolled ? { replicaSet: current.name } : {}), ...(plan.fromRevision !== undefined ? { revision: plan.fromRevision } : {}), images: d.containers.map((c) => c.image) },
         to: { replicaSet: to?.name ?? '', revision: plan.toRevision, images: plan.images },
       };
       await run.begin(intent);
     }
-    ctx.progress?.(`Rolling ${target.app} back from revision ${intent.from.revision ?? '?'} to ${intent.to.revision} (${intent.to.images.join(', ')})`);
-    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false }, expected)))) return MOVED;
+    ctx.progress?.(`Rolling ${target.app} back from ${fromWhat(intent)} to revision ${intent.to.revision} (${intent.to.images.join(', ')})${resume ? ', resuming it (it is paused)' : ''}`);
+    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false, resume }, expected)))) return MOVED;
+    unpaused = resume;
   }
-  const what = `${continued ? CONTINUED : ''}rolled ${target.app} back from revision ${intent.from.revision ?? '?'} to the template of revision ${intent.to.revision} (${intent.to.images.join(', ')})`;
+  const what = `${continued ? CONTINUED : ''}rolled ${target.app} back from ${fromWhat(intent)} to the template of revision ${intent.to.revision} (${intent.to.images.join(', ')})${unpaused ? '; it was paused and is resumed' : ''}`;
   if (input.immediate) return { ok: true, message: `${what}; the rollout continues in the cluster` };
   const waited = await waitForRollout(ctx, target.app, lock);
   return waited.ok ? { ok: true, message: `${what}; ${waited.value}` } : failed(`${what}, but ${waited.reason}`);

@@ -2,6 +2,7 @@
 // status` judges it); which revision an undo goes back to and what it writes (as `kubectl rollout
 // undo` does); which colour is live behind a Service and what the switch writes.
 
+import { canonicalJson } from '../audit/canonical';
 import type { DeploymentView, PodTemplate, ReplicaSetView, ServiceView } from './ports';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -57,12 +58,48 @@ export interface UndoPlan {
 }
 
 /** What `kubectl rollout undo [--to-revision]` would write, or why there is nothing to go back to. */
+/** The pod template without the label the controller adds to its ReplicaSet's copy. */
+function unhashed(template: PodTemplate): string {
+  const copy = structuredClone(template) as { metadata?: { labels?: Record<string, string> } };
+  delete copy.metadata?.labels?.['pod-template-hash'];
+  if (copy.metadata?.labels && Object.keys(copy.metadata.labels).length === 0) delete copy.metadata.labels;
+  return canonicalJson(copy);
+}
+
+export interface RunningTemplate {
+  /** The ReplicaSet whose pods run now: the one with the Deployment's template, else the revision annotated. */
+  readonly current?: ReplicaSetView;
+  /**
+   * The Deployment's template is newer than any ReplicaSet: its controller has not caught up with the
+   * write yet (a deploy seconds ago), or the Deployment is paused. `current` still runs what was there.
+   */
+  readonly unrolled: boolean;
+}
+
+/**
+ * Which ReplicaSet runs the Deployment's template, as its controller matches them (templates equal but
+ * for pod-template-hash). Its revision annotation alone can be one behind: right after a deploy, or on a
+ * paused Deployment, it still names the version before, and "the previous revision" would be one too far.
+ */
+export function runningTemplate(d: DeploymentView, replicaSets: readonly ReplicaSetView[]): RunningTemplate {
+  const own = unhashed(d.template);
+  const matching = replicaSets.find((rs) => unhashed(rs.template) === own);
+  if (matching) return { current: matching, unrolled: false };
+  const annotated = replicaSets.find((rs) => rs.revision === revisionOf(d));
+  const unrolled = d.status.observedGeneration < d.generation || d.paused === true;
+  return { ...(annotated ? { current: annotated } : {}), unrolled };
+}
+
 export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView[], toRevision?: number): UndoPlan | { readonly error: string } {
-  const current = revisionOf(d);
+  const running = runningTemplate(d, replicaSets);
+  const current = running.current?.revision;
+  // A template not rolled out yet is what the undo takes back: to the revision whose pods still run.
   const target =
     toRevision !== undefined
       ? replicaSets.find((rs) => rs.revision === toRevision)
-      : [...replicaSets].filter((rs) => current === undefined || rs.revision < current).sort((a, b) => b.revision - a.revision)[0];
+      : running.unrolled && running.current
+        ? running.current
+        : [...replicaSets].filter((rs) => current === undefined || rs.revision < current).sort((a, b) => b.revision - a.revision)[0];
   if (!target) {
     const known = replicaSets.map((rs) => rs.revision).sort((a, b) => a - b);
     return {
@@ -72,6 +109,7 @@ export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView
           : `${d.name} has no revision before ${current ?? 'the current one'} to roll back to.`,
     };
   }
+  if (unhashed(target.template) === unhashed(d.template)) return { error: `${d.name} already has the template of revision ${target.revision} (${target.images.join(', ')}): there is nothing to roll back.` };
   const template = structuredClone(target.template) as { metadata?: { labels?: Record<string, string> } };
   delete template.metadata?.labels?.['pod-template-hash'];
   const annotations: Record<string, string> = {};
@@ -81,7 +119,7 @@ export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView
   for (const [key, value] of Object.entries(target.annotations)) {
     if (!KEPT_ON_UNDO.has(key)) annotations[key] = value;
   }
-  return { toRevision: target.revision, images: target.images, template, annotations, ...(current !== undefined ? { fromRevision: current } : {}) };
+  return { toRevision: target.revision, images: target.images, template, annotations, ...(current !== undefined && !running.unrolled ? { fromRevision: current } : {}) };
 }
 
 export type Colour = 'blue' | 'green';

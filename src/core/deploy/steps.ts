@@ -95,6 +95,12 @@ export async function preflight(ctx: DeployContext, state: DeployState): Promise
     if (!found.ok) return found;
     d = found.value;
   }
+  if (d.paused) {
+    return failed(
+      `Deployment ${target.namespace}/${d.name} is paused (kubectl rollout pause): a deploy would change its template and roll nothing out.`,
+      `Resume it first (kubectl rollout resume deployment/${d.name} -n ${target.namespace}: it then rolls out the template it has now), or roll back, which resumes it.`,
+    );
+  }
   const container = containerOf(ctx, d);
   if (!container.ok) return container;
   if (state.strategy === 'rolling' && d.containers.find((c) => c.name === container.value)?.image === state.image) {

@@ -7,7 +7,7 @@
 /* eslint-disable @typescript-eslint/require-await -- synchronous inside; async so that its errors are rejections, as the real port's are */
 
 import type { RolloutCluster } from '../../../src/core/rollouts/ports';
-import type { Cluster, ClusterIdentity, CustomObjectView, CustomResource, DeploymentView, LeaseSpec, LeaseView, PodTemplate, ReplicaSetView, ServiceView, WriteOptions } from '../../../src/core/deploy/ports';
+import type { Cluster, ClusterIdentity, CustomObjectView, CustomResource, DeploymentView, LeaseSpec, LeaseView, PodTemplate, ReplicaSetView, ServiceView, TemplateWriteOptions, WriteOptions } from '../../../src/core/deploy/ports';
 import { ClusterRefusal } from '../../../src/core/deploy/ports';
 import { MemoryAutoscalers } from './memory-autoscalers';
 import type { WorkloadCluster } from '../../../src/core/deploy/workload-ports';
@@ -178,8 +178,8 @@ export class MemoryCluster implements Cluster {
     return this.deployments.setImages(name, change, options.dryRun);
   }
 
-  async replaceTemplate(_namespace: string, name: string, template: PodTemplate, annotations: Readonly<Labels>, options: WriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView> {
-    return this.deployments.replaceTemplate(name, template, annotations, options.dryRun, expected?.resourceVersion);
+  async replaceTemplate(_namespace: string, name: string, template: PodTemplate, annotations: Readonly<Labels>, options: TemplateWriteOptions, expected?: Pick<DeploymentView, 'resourceVersion'>): Promise<DeploymentView> {
+    return this.deployments.replaceTemplate(name, template, annotations, options.dryRun, expected?.resourceVersion, options.resume === true);
   }
 
   async scale(_namespace: string, name: string, replicas: number, options: WriteOptions): Promise<DeploymentView> {

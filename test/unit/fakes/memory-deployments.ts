@@ -2,7 +2,9 @@
 // (memory-cluster.ts): a changed template or a scale-up rolls out after `rolloutPolls` reads of the
 // Deployment (0: at once); an image in `brokenImages` never gets ready and reports
 // ProgressDeadlineExceeded; every template gets a ReplicaSet and a revision, and going back to an
-// earlier template renumbers its ReplicaSet, as `kubectl rollout undo` sees them.
+// earlier template renumbers its ReplicaSet, as `kubectl rollout undo` sees them. With `controllerLag`
+// a changed template waits for `sync` before its ReplicaSet, revision and observedGeneration appear (a
+// deploy seconds ago); a paused Deployment gets no ReplicaSet for a new template until it is resumed.
 
 import { createHash } from 'node:crypto';
 import type { DeploymentView, PodTemplate, ReplicaSetView } from '../../../src/core/deploy/ports';
@@ -37,6 +39,10 @@ interface Deployment {
   readonly progressDeadlineSeconds?: number;
   /** Reads left before the controller has rolled out the current spec. */
   pending: number;
+  /** spec.paused: a new template gets no ReplicaSet and rolls nothing out. */
+  paused: boolean;
+  /** The template is newer than any ReplicaSet: the controller has not made one for it yet. */
+  unsynced: boolean;
   status: DeploymentView['status'];
   readonly history: { revision: number; readonly hash: string; readonly template: Template; annotations: Labels }[];
 }
@@ -50,6 +56,8 @@ const images = (template: Template): string[] => (template.spec?.containers ?? [
 export class MemoryDeployments {
   /** Reads of a Deployment before a changed template or a scale-up is rolled out: 0 is at once. */
   rolloutPolls = 0;
+  /** The controller has not seen a changed template until `sync` (or `settleAll`). */
+  controllerLag = false;
   readonly brokenImages = new Set<string>();
   private readonly all = new Map<string, Deployment>();
   private uid = 0;
@@ -87,9 +95,29 @@ export class MemoryDeployments {
   /** Lets the controller catch up on every rollout, as time would: for comparing eventual states. */
   settleAll(): void {
     for (const d of this.all.values()) {
+      if (d.unsynced && !d.paused) this.sync(d.name);
       d.pending = 0;
       this.settle(d);
     }
+  }
+
+  /** The controller catches up with a template it had not seen (controllerLag): its ReplicaSet and revision. */
+  sync(name: string): void {
+    const d = this.found(name);
+    if (!d.unsynced || d.paused) return;
+    d.unsynced = false;
+    d.version++;
+    this.revise(d);
+    this.rollOut(d, true);
+  }
+
+  /** `kubectl rollout pause`. */
+  pause(name: string): void {
+    const d = this.found(name);
+    d.paused = true;
+    d.generation++;
+    d.version++;
+    this.settle(d);
   }
 
   create(m: DeploymentManifest, dryRun: boolean): DeploymentView {
@@ -106,6 +134,8 @@ export class MemoryDeployments {
       template: clone(m.spec.template),
       ...(m.spec.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: m.spec.progressDeadlineSeconds } : {}),
       pending: 0,
+      paused: false,
+      unsynced: false,
       status: { observedGeneration: 0, replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0, conditions: [] },
       history: [],
     };
@@ -132,13 +162,18 @@ export class MemoryDeployments {
   }
 
   /** A JSON patch replacing the pod template and every annotation (rollout undo); at `expected`, a compare-and-swap. */
-  replaceTemplate(name: string, template: PodTemplate, annotations: Readonly<Labels>, dryRun: boolean, expected?: string): DeploymentView {
+  replaceTemplate(name: string, template: PodTemplate, annotations: Readonly<Labels>, dryRun: boolean, expected?: string, resume = false): DeploymentView {
     const d = this.found(name);
     if (expected !== undefined && expected !== String(d.version)) {
       throw new ClusterRefusal(`Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`, 409, 'Conflict');
     }
     if (dryRun) return this.view(d);
     d.annotations = { ...annotations };
+    if (resume && d.paused) {
+      d.paused = false;
+      d.generation++;
+      d.unsynced = true; // whatever the template, the controller now makes or finds its ReplicaSet
+    }
     this.setTemplate(d, clone(template));
     return this.view(d);
   }
@@ -165,6 +200,15 @@ export class MemoryDeployments {
     if (canonical(template) !== canonical(d.template)) {
       d.template = template;
       d.generation++;
+      d.unsynced = true;
+    }
+    if (d.unsynced && d.paused) {
+      this.settle(d); // observed, and nothing made or rolled out
+      return;
+    }
+    if (d.unsynced && this.controllerLag) return;
+    if (d.unsynced) {
+      d.unsynced = false;
       this.rollOut(d, true);
     }
     this.revise(d); // with the same template: annotations only, the revision stays
@@ -189,6 +233,7 @@ export class MemoryDeployments {
   }
 
   private rollOut(d: Deployment, slow: boolean): void {
+    if (d.paused) return;
     if (slow) d.pending = Math.max(d.pending, this.rolloutPolls);
     if (d.pending === 0) this.settle(d);
   }
@@ -204,7 +249,7 @@ export class MemoryDeployments {
   }
 
   private view(d: Deployment): DeploymentView {
-    const { pending, status, history: _history, template, version, ...rest } = d;
+    const { pending, status, history: _history, template, version, paused, unsynced, ...rest } = d;
     return clone({
       ...rest,
       resourceVersion: String(version),
@@ -212,8 +257,9 @@ export class MemoryDeployments {
       template: template as PodTemplate,
       templateLabels: template.metadata?.labels ?? {},
       containers: (template.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image })),
+      ...(paused ? { paused } : {}),
       // Until the controller has rolled it out, it has not observed this generation.
-      status: pending > 0 ? { ...status, observedGeneration: d.generation - 1 } : status,
+      status: pending > 0 || (unsynced && !paused) ? { ...status, observedGeneration: d.generation - 1 } : status,
     });
   }
 }

@@ -59,6 +59,18 @@ describe('machines: deploy, killed at every step and continued', function () {
       assertAllRecovered(await everyKillPoint(rolling));
     });
 
+    it('to a paused Deployment (kubectl rollout pause): refused before any write, saying how to resume it', async () => {
+      const w = rollingWorld();
+      w.cluster.deployments.pause('web');
+      const outcome = await deploy(w.context(), INPUT);
+      assert.equal(outcome.kind, 'refused', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'refused' ? outcome.reason : '', /^Deployment shop\/web is paused \(kubectl rollout pause\)/);
+      assert.match(outcome.kind === 'refused' ? outcome.hint ?? '' : '', /kubectl rollout resume deployment\/web -n shop/);
+      assert.deepEqual(images(w, 'web'), ['web:1.0']);
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0']);
+      assert.deepEqual(w.cluster.leases.all(), []);
+    });
+
     it('a rollout that fails is rolled back; every kill point, continued, ends rolled back too', async () => {
       const broken = () => {
         const w = rollingWorld();

@@ -170,6 +170,56 @@ describe('machines: rollback, killed at every step and run again', function () {
       assert.deepEqual(images(w, 'web'), ['web:1.0']);
     });
 
+    it('right after a deploy its controller has not caught up with: back to the version running, not one further', async () => {
+      const w = await deployed(rollingWorld());
+      // web:1.2 is written, and the controller has made no ReplicaSet for it yet: the Deployment's
+      // revision annotation still says 2 (web:1.1), as it does for a few milliseconds on a real cluster.
+      w.cluster.deployments.controllerLag = true;
+      await w.cluster.setImages('shop', 'web', { images: { app: 'web:1.2' }, annotations: {} }, { dryRun: false });
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '2:web:1.1']);
+      const outcome = await rollback(w.context(), { confirmed: true, immediate: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.message : '', /^rolled web back from web:1\.2 \(not rolled out yet\) to the template of revision 2 \(web:1\.1\)/);
+      assert.deepEqual(images(w, 'web'), ['web:1.1'], 'the version that ran before the deploy, not the one before that');
+      w.cluster.deployments.controllerLag = false;
+      w.cluster.settleAll();
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '2:web:1.1'], 'web:1.2 never got a ReplicaSet: nothing ran it');
+    });
+
+    it('paused mid-rollout (kubectl rollout pause): the undo resumes it in the same write, so the old version rolls out', async () => {
+      const w = await deployed(rollingWorld());
+      w.cluster.rolloutPolls = 5;
+      await w.cluster.setImages('shop', 'web', { images: { app: 'web:1.2' }, annotations: {} }, { dryRun: false });
+      w.cluster.deployments.pause('web');
+      const outcome = await rollback(w.context(), { confirmed: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.message : '', /^rolled web back from revision 3 to the template of revision 2 \(web:1\.1\); it was paused and is resumed; /);
+      assert.equal(w.cluster.deployment('web')?.paused, undefined, 'resumed');
+      assert.deepEqual(images(w, 'web'), ['web:1.1']);
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '3:web:1.2', '4:web:1.1']);
+    });
+
+    it('paused before a template change, which never rolled out: back to the version running, resumed, and no ReplicaSet made', async () => {
+      const w = await deployed(rollingWorld());
+      w.cluster.deployments.pause('web');
+      await w.cluster.setImages('shop', 'web', { images: { app: 'web:1.2' }, annotations: {} }, { dryRun: false });
+      const outcome = await rollback(w.context(), { confirmed: true, immediate: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.message : '', /^rolled web back from web:1\.2 \(not rolled out yet\) to the template of revision 2 \(web:1\.1\); it was paused and is resumed/);
+      assert.deepEqual(images(w, 'web'), ['web:1.1']);
+      w.cluster.settleAll();
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '2:web:1.1']);
+    });
+
+    it('to the revision it already runs: refused, nothing written', async () => {
+      const w = await deployed(rollingWorld());
+      const outcome = await rollback(w.context(), { confirmed: true, toRevision: 2 });
+      assert.equal(outcome.kind, 'refused');
+      assert.match(outcome.kind === 'refused' ? outcome.reason : '', /web already has the template of revision 2 \(web:1\.1\): there is nothing to roll back/);
+      assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '2:web:1.1']);
+      assert.deepEqual(w.cluster.leases.all(), []);
+    });
+
     it('twice on purpose, each to the end: the second goes back one more revision (rollout undo), the bad version with it', async () => {
       const w = await deployed(rollingWorld());
       for (const _ of [1, 2]) assert.equal((await rollingBack(w)).kind, 'rolled-back');

@@ -52,6 +52,8 @@ export interface HotfixDeployerApi {
   repositories(): Promise<readonly string[]>;
   /** The items of the Hotfixes view as it would render them (top level, or a node's children). */
   hotfixTreeItems(parent?: HotfixNode): Promise<HotfixNode[]>;
+  /** Called each time the Hotfixes view is told that what it shows changed. */
+  onHotfixTreeChange(listener: () => void): vscode.Disposable;
   /** The items of the Deployments view (targets, or a target's live state). */
   deploymentTreeItems(parent?: DeployNode): Promise<DeployNode[]>;
   /** The incident status bar item as drawn (text, visibility, background colour id, tooltip). */
@@ -147,6 +149,7 @@ export function activate(context: vscode.ExtensionContext): HotfixDeployerApi {
       await firstScan;
       return explorer.hotfixes.getChildren(parent);
     },
+    onHotfixTreeChange: (listener) => explorer.hotfixes.onDidChangeTreeData(listener),
     deploymentTreeItems: async (parent) => {
       await firstScan;
       return explorer.deployments.getChildren(parent);

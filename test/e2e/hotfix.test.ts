@@ -72,6 +72,28 @@ describe('extension host: hotfix branches in a real repository', () => {
     assert.deepEqual(commits.map((c) => c.label), ['fix: guard a null order']);
   });
 
+  it('is told of a change only once it is loaded: its top level answers at once, so an expanded row cannot lose its children meanwhile', async () => {
+    // VS Code drops a view's nodes while it asks for the top level again; a row's children asked for
+    // in that window are "not found" and stay empty (an expanded finish showed no requests).
+    await items();
+    const answers: boolean[] = [];
+    const listening = extension().exports.onHotfixTreeChange(() => {
+      let answered = false;
+      void items().then(() => (answered = true));
+      setImmediate(() => answers.push(answered));
+    });
+    try {
+      git('tag', 'probe-refresh');
+      const end = Date.now() + 15000;
+      while (answers.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(answers.length > 0, 'the view was told of the new tag');
+      assert.ok(answers.every(Boolean), `every time it was told, the top level was ready: ${answers.join(', ')}`);
+    } finally {
+      listening.dispose();
+      git('tag', '-d', 'probe-refresh');
+    }
+  });
+
   it('Finish Hotfix merges, tags v1.4.1, pushes, and the view moves on', async () => {
     const result = await vscode.commands.executeCommand<{ ok: boolean }>('hotfixDeployer.finishHotfix', { push: true });
     assert.equal(result.ok, true, JSON.stringify(result));

@@ -54,11 +54,25 @@ export class HotfixService extends Disposable {
     return this.snapshots;
   }
 
-  /** Forget cached status and tell the views; called after commands and on file changes. */
+  /**
+   * Forget cached status and tell the views; called after commands and on file changes. Once the view
+   * has asked, the status is loaded again first and the views are told when it is ready: VS Code drops
+   * every node of a view when it asks for the root again, and a row's children asked for meanwhile
+   * (an expanded finish's requests) are "not found" and stay empty. A root answered at once leaves
+   * no such window. Of changes in a burst, only the newest load tells the views.
+   */
   invalidate(): void {
-    this.snapshots = undefined;
     this.requestsOf.clear();
-    this.changed.fire();
+    if (this.snapshots === undefined) {
+      this.changed.fire();
+      return;
+    }
+    const loading = this.load();
+    this.snapshots = loading;
+    const told = () => {
+      if (this.snapshots === loading) this.changed.fire();
+    };
+    void loading.then(told, told);
   }
 
   /**

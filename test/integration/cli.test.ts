@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { run } from '../../src/cli/program';
 import { gitflowRepo, type Repo } from './fixtures/repos';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -17,8 +18,12 @@ describe('CLI twin: hotfix-deployer create | finish | status (built dist/cli.js,
   });
   afterEach(() => repo.dispose());
 
-  it('prints its version and exits 2 on an unknown verb or bad input, changing nothing', () => {
-    assert.match(cli(repo, '--version').out, /^\d+\.\d+\.\d+/);
+  it('prints its version and exits 2 on an unknown verb or bad input, changing nothing', async () => {
+    assert.match(cli(repo, '--version').out, /^\d+\.\d+\.\d+\n$/);
+    // The launcher answers --version alone without the command tree: exactly as commander does.
+    let asCommander = '';
+    assert.equal(await run(['--version'], { out: (t) => (asCommander += t), err: (t) => (asCommander += t) }), 0);
+    for (const flag of ['--version', '-V']) assert.deepEqual(cli(repo, flag), { code: 0, out: asCommander, err: '' });
     const unknown = cli(repo, 'deploy-everything');
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /unknown command 'deploy-everything'/);

@@ -10,6 +10,7 @@ import type { NotificationSecrets } from '../incident/notify-secrets';
 import { CONTEXT_KEYS } from '../../shared/ids';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
+import { Reloading } from '../reloading';
 import { RepoWatcher } from '../repo-watcher';
 
 export type StatusSnapshot = { readonly root: string } & ({ readonly ok: true; readonly status: HotfixStatus } | { readonly ok: false; readonly reason: string; readonly hint?: string });
@@ -20,7 +21,7 @@ const REQUESTS_POLL_MS = 30_000;
 export class HotfixService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private snapshots: Promise<StatusSnapshot[]> | undefined;
+  private readonly snapshots = new Reloading(() => this.load(), () => this.changed.fire());
   private readonly requestsOf = new Map<string, Promise<FinishRequests>>();
   private poll: ReturnType<typeof setTimeout> | undefined;
 
@@ -50,29 +51,13 @@ export class HotfixService extends Disposable {
 
   /** Status of every repository, computed once per change and shared by all tree nodes. */
   statuses(): Promise<StatusSnapshot[]> {
-    this.snapshots ??= this.load();
-    return this.snapshots;
+    return this.snapshots.get();
   }
 
-  /**
-   * Forget cached status and tell the views; called after commands and on file changes. Once the view
-   * has asked, the status is loaded again first and the views are told when it is ready: VS Code drops
-   * every node of a view when it asks for the root again, and a row's children asked for meanwhile
-   * (an expanded finish's requests) are "not found" and stay empty. A root answered at once leaves
-   * no such window. Of changes in a burst, only the newest load tells the views.
-   */
+  /** Forget cached status and tell the views once it is loaded again; called after commands and on file changes. */
   invalidate(): void {
     this.requestsOf.clear();
-    if (this.snapshots === undefined) {
-      this.changed.fire();
-      return;
-    }
-    const loading = this.load();
-    this.snapshots = loading;
-    const told = () => {
-      if (this.snapshots === loading) this.changed.fire();
-    };
-    void loading.then(told, told);
+    this.snapshots.changed();
   }
 
   /**

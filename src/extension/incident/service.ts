@@ -8,6 +8,7 @@ import type { Result } from '../../core/result';
 import { CONTEXT_KEYS } from '../../shared/ids';
 import { Disposable } from '../lifecycle';
 import type { Repositories } from '../repositories';
+import { Reloading } from '../reloading';
 import { RepoWatcher } from '../repo-watcher';
 import { kubeconfigSetting } from '../settings';
 import { untrustedIncidentStore } from '../trust';
@@ -33,7 +34,7 @@ export interface Located {
 export class IncidentService extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private loading: Promise<RepoIncidents[]> | undefined;
+  private readonly loading = new Reloading(() => this.load(), () => this.changed.fire());
 
   constructor(
     private readonly repositories: Repositories,
@@ -66,8 +67,7 @@ export class IncidentService extends Disposable {
 
   /** Every repository's incidents, read once per change and shared by the status bar and the view. */
   all(): Promise<RepoIncidents[]> {
-    this.loading ??= this.load();
-    return this.loading;
+    return this.loading.get();
   }
 
   /** Open incidents of every repository, most severe first. */
@@ -78,10 +78,9 @@ export class IncidentService extends Disposable {
     return open.sort((a, b) => bySeverity(a.incident, b.incident));
   }
 
-  /** Forget what was read and tell the listeners; called after commands and on file changes. */
+  /** Forget what was read and tell the listeners once it is read again; called after commands and on file changes. */
   invalidate(): void {
-    this.loading = undefined;
-    this.changed.fire();
+    this.loading.changed();
   }
 
   private async load(): Promise<RepoIncidents[]> {

@@ -132,10 +132,13 @@ describe('deploy and rollback on a real control plane', function () {
       const d = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
       assert.ok(!d.spec?.paused, 'resumed');
       assert.equal(d.spec?.template.spec?.containers[0]?.image, 'checkout:1.4.1', 'what ran before the paused change, not revision 1 (checkout:1.4.0)');
-      await waitFor('checkout rolled out', async () => (await describeTarget(ctx)).deployments[0]?.available === 3);
+      await waitFor('the resume observed, checkout available', async () => {
+        const now = await k.apps.readNamespacedDeployment({ name: 'checkout', namespace: ns });
+        return now.status?.observedGeneration === now.metadata?.generation && now.status?.availableReplicas === 3;
+      });
       const sets = await k.apps.listNamespacedReplicaSet({ namespace: ns });
       assert.deepEqual(sets.items.map((rs) => rs.spec?.template?.spec?.containers[0]?.image).sort(), ['checkout:1.4.0', 'checkout:1.4.1'], 'checkout:1.4.2 never ran');
-      // The running ReplicaSet is found by its template as the server keeps it, not only by the annotation.
+      // Settled, the running ReplicaSet is found by its template as the server keeps it, not by the annotation.
       const now = await ctx.cluster.getDeployment(ns, 'checkout');
       assert.ok(now);
       const running = runningTemplate({ ...now, annotations: {} }, await ctx.cluster.replicaSets(now));

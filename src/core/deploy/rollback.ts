@@ -16,15 +16,15 @@ import { abortCanaryRun, parkCanary } from './canary-finish';
 import { acquireLock, type DeployLock } from './lock';
 import { restoreHelm } from './helm';
 import { helmRollback } from './helm-rollback';
-import { helmReleaseOf } from './helm-values';
-import { isRefusal, type DeploymentView, type ReplicaSetView, type ServiceView } from './ports';
-import { colours, planUndo, revisionOf, rolloutStatus, runningTemplate, type Colour } from './rollout';
+import { isRefusal, type DeploymentView, type ServiceView } from './ports';
+import { colours, planUndo, revisionOf, rolloutStatus, type Colour } from './rollout';
+import { readUndo, undo } from './rollback-undo';
 import { CONTINUED, resumable, rollbackKey, sameImages, type RollbackPlan, type RollbackState } from './rollback-state';
 import { deployKey, type DeployState } from './state';
 import { writeAnnotations } from './steps';
 import { waitForRollout } from './wait';
 import { freeAutoscalers, pinColour, restoreAutoscalers, restoreColours } from './autoscaler-pin';
-import { restoreWorkloadAfterFailure, undoWorkload } from './workload-rollback';
+import { restoreWorkloadAfterFailure } from './workload-rollback';
 import { inPlaceKind } from './workload-steps';
 
 export interface RollbackInput {
@@ -89,7 +89,7 @@ export async function abortCanary(ctx: DeployContext, input: RollbackInput = {})
   return rollback(ctx, input);
 }
 
-type Done = { readonly ok: true; readonly message: string } | Failed;
+export type Done = { readonly ok: true; readonly message: string } | Failed;
 
 /** The target's last deploy (open when unfinished) and the saved rollback this run continues, if any. */
 async function savedStates(ctx: DeployContext, input: RollbackInput): Promise<{ last?: DeployState; open?: DeployState; resuming?: RollbackState }> {
@@ -108,7 +108,7 @@ async function savedStates(ctx: DeployContext, input: RollbackInput): Promise<{ 
 }
 
 /** One rollback run: the saved rollback it continues, and what it saves before its first write. */
-class Run {
+export class Run {
   private state: RollbackState | undefined;
 
   constructor(
@@ -169,114 +169,6 @@ async function canaryBack(ctx: DeployContext, input: RollbackInput, lock: Deploy
   const parked = await parkCanary(ctx, { 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation });
   if (!parked.ok) return { ok: true, message: `${undone.message}; the canary was left as it was: ${parked.reason}` };
   return { ok: true, message: [undone.message, ...parked.value].join('; ') };
-}
-
-interface UndoReads {
-  readonly d?: DeploymentView;
-  readonly replicaSets: readonly ReplicaSetView[];
-}
-
-/** The Deployment and its ReplicaSets, the two reads an undo plans from. */
-async function readUndo(ctx: DeployContext): Promise<UndoReads> {
-  const d = await ctx.cluster.getDeployment(ctx.target.namespace, ctx.target.app);
-  return d ? { d, replicaSets: await ctx.cluster.replicaSets(d) } : { replicaSets: [] };
-}
-
-async function undo(ctx: DeployContext, input: RollbackInput, lock: DeployLock, run: Run, reads?: Promise<UndoReads>): Promise<Done> {
-  const inPlace = inPlaceKind(ctx);
-  if (inPlace) return undoWorkload(ctx, inPlace, input, lock, run);
-  const { cluster, target } = ctx;
-  // The first reads went out with the lock request, and the write is a compare-and-swap on them: a
-  // Deployment that moved since (a writer, its controller's status) is read again, under the lock, and
-  // swapped once more. A rollout in progress keeps changing the status, so the third time reads and
-  // writes without the condition, as under the lock alone (which keeps other deploys and rollbacks out).
-  for (let attempt = 0; ; attempt++) {
-    const { d, replicaSets } = attempt === 0 && reads ? await reads : await readUndo(ctx);
-    if (!d) return failed(`Deployment ${target.namespace}/${target.app} was not found in context ${cluster.identity.context}.`);
-    // Installed by Helm (its annotations, on the Deployment read anyway): helm rollback, so helm history agrees.
-    const release = target.strategy === 'rolling' ? helmReleaseOf(target, d.annotations) : undefined;
-    if (release) return helmRollback(ctx, input, lock, run, d, release);
-    const done = await undoFrom(ctx, input, lock, run, d, replicaSets, attempt < 2 ? d : undefined);
-    if (done !== MOVED) return done;
-  }
-}
-
-/** Where an undo comes from: a revision, or a template its controller had not rolled out. */
-const fromWhat = (intent: Extract<RollbackPlan, { kind: 'undo' }>): string =>
-  intent.from.revision !== undefined ? `revision ${intent.from.revision}` : intent.from.replicaSet === undefined ? `${intent.from.images.join(', ')} (not rolled out yet)` : 'revision ?';
-
-/** A compare-and-swap write refused: the Deployment moved since it was read (409). */
-const MOVED = Symbol('moved');
-
-/** Runs a compare-and-swap write: false when the object moved since it was read; other refusals are thrown. */
-async function swapped(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isRefusal(error, 409)) return false;
-    throw error;
-  }
-}
-
-/** The undo planned from one read of the Deployment and its ReplicaSets; with `expected`, written only over that read. */
-async function undoFrom(
-  ctx: DeployContext,
-  input: RollbackInput,
-  lock: DeployLock,
-  run: Run,
-  d: DeploymentView,
-  replicaSets: readonly ReplicaSetView[],
-  expected: DeploymentView | undefined,
-): Promise<Done | typeof MOVED> {
-  const { cluster, target } = ctx;
-  // What runs is the ReplicaSet of the Deployment's template: its revision annotation lags a deploy
-  // its controller has not caught up with, and a paused Deployment's. A template no ReplicaSet has yet
-  // never rolled out: the undo goes back to the one running, not one further.
-  const { current, unrolled } = runningTemplate(d, replicaSets);
-  const saved = run.resumed('undo');
-  const resumed = saved?.deployment === target.app ? saved : undefined;
-  let intent: Extract<RollbackPlan, { kind: 'undo' }>;
-  let continued = false;
-  let unpaused = false;
-  if (resumed && current?.name === resumed.to.replicaSet) {
-    // The interrupted run's write had landed (the controller made its template the current revision):
-    // nothing to write again, only the rollout to wait for.
-    intent = resumed;
-    continued = true;
-  } else {
-    // Not landed yet: write the same template again. The saved plan stands only while the Deployment
-    // is still where the interrupted run found it; changed since (by someone else), plan afresh.
-    const back = resumed && current?.name === resumed.from.replicaSet ? replicaSets.find((rs) => rs.name === resumed.to.replicaSet) : undefined;
-    const plan = planUndo(d, replicaSets, back ? back.revision : input.toRevision);
-    if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
-    const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
-    // Paused (kubectl rollout pause, maybe to stop this very rollout): the undo would never roll out,
-    // so the same write resumes it, and the controller goes straight to the template written back.
-    const resume = d.paused === true;
-    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: true, resume }, expected)))) return MOVED;
-    if (back && resumed) {
-      intent = resumed;
-      continued = true;
-    } else {
-      const to = replicaSets.find((rs) => rs.revision === plan.toRevision);
-      intent = {
-        kind: 'undo',
-        deployment: target.app,
-        ...(input.toRevision !== undefined ? { requested: input.toRevision } : {}),
-        from: { ...(current && !unrolled ? { replicaSet: current.name } : {}), ...(plan.fromRevision !== undefined ? { revision: plan.fromRevision } : {}), images: d.containers.map((c) => c.image) },
-        to: { replicaSet: to?.name ?? '', revision: plan.toRevision, images: plan.images },
-      };
-      await run.begin(intent);
-    }
-    ctx.progress?.(`Rolling ${target.app} back from ${fromWhat(intent)} to revision ${intent.to.revision} (${intent.to.images.join(', ')})${resume ? ', resuming it (it is paused)' : ''}`);
-    if (!(await swapped(() => cluster.replaceTemplate(target.namespace, target.app, plan.template, annotations, { dryRun: false, resume }, expected)))) return MOVED;
-    unpaused = resume;
-  }
-  const what = `${continued ? CONTINUED : ''}rolled ${target.app} back from ${fromWhat(intent)} to the template of revision ${intent.to.revision} (${intent.to.images.join(', ')})${unpaused ? '; it was paused and is resumed' : ''}`;
-  if (input.immediate) return { ok: true, message: `${what}; the rollout continues in the cluster` };
-  const waited = await waitForRollout(ctx, target.app, lock);
-  return waited.ok ? { ok: true, message: `${what}; ${waited.value}` } : failed(`${what}, but ${waited.reason}`);
 }
 
 async function switchBack(ctx: DeployContext, input: RollbackInput, run: Run, reads?: Promise<BlueGreenReads>): Promise<Done> {

@@ -55,9 +55,13 @@ export interface UndoPlan {
   readonly images: readonly string[];
   readonly template: PodTemplate;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * The Deployment already has that template (a rollback someone else made, not rolled out yet; or the
+   * revision it runs, asked for by number): kubectl skips it, and so does a rollback.
+   */
+  readonly unchanged?: boolean;
 }
 
-/** What `kubectl rollout undo [--to-revision]` would write, or why there is nothing to go back to. */
 /** The pod template without the label the controller adds to its ReplicaSet's copy. */
 function unhashed(template: PodTemplate): string {
   const copy = structuredClone(template) as { metadata?: { labels?: Record<string, string> } };
@@ -76,20 +80,27 @@ export interface RunningTemplate {
   readonly unrolled: boolean;
 }
 
-/**
- * Which ReplicaSet runs the Deployment's template, as its controller matches them (templates equal but
- * for pod-template-hash). Its revision annotation alone can be one behind: right after a deploy, or on a
- * paused Deployment, it still names the version before, and "the previous revision" would be one too far.
- */
-export function runningTemplate(d: DeploymentView, replicaSets: readonly ReplicaSetView[]): RunningTemplate {
-  const own = unhashed(d.template);
-  const matching = replicaSets.find((rs) => unhashed(rs.template) === own);
-  if (matching) return { current: matching, unrolled: false };
-  const annotated = replicaSets.find((rs) => rs.revision === revisionOf(d));
-  const unrolled = d.status.observedGeneration < d.generation || d.paused === true;
-  return { ...(annotated ? { current: annotated } : {}), unrolled };
+/** Whether `rs` has the Deployment's template (equal but for pod-template-hash, as its controller matches them). */
+export function hasTemplateOf(d: DeploymentView, rs: ReplicaSetView | undefined): boolean {
+  return rs !== undefined && unhashed(rs.template) === unhashed(d.template);
 }
 
+/**
+ * Which ReplicaSet runs. Settled (its controller has observed the spec, and it is not paused), the one
+ * with the Deployment's template. Not settled, the revision annotation still names what runs: a new
+ * template no ReplicaSet has yet (a deploy seconds ago, a change made while paused) never rolled out,
+ * and "the previous revision" counted from the annotation would be one too far; a template of an older
+ * ReplicaSet is a rollback already on its way, which an undo must not go further back than.
+ */
+export function runningTemplate(d: DeploymentView, replicaSets: readonly ReplicaSetView[]): RunningTemplate {
+  const annotated = replicaSets.find((rs) => rs.revision === revisionOf(d));
+  const settled = d.status.observedGeneration >= d.generation && d.paused !== true;
+  const matching = replicaSets.find((rs) => hasTemplateOf(d, rs));
+  if (matching && (settled || matching === annotated)) return { current: matching, unrolled: false };
+  return { ...(annotated ? { current: annotated } : {}), unrolled: !settled && matching === undefined };
+}
+
+/** What `kubectl rollout undo [--to-revision]` would write, or why there is nothing to go back to. */
 export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView[], toRevision?: number): UndoPlan | { readonly error: string } {
   const running = runningTemplate(d, replicaSets);
   const current = running.current?.revision;
@@ -109,7 +120,6 @@ export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView
           : `${d.name} has no revision before ${current ?? 'the current one'} to roll back to.`,
     };
   }
-  if (unhashed(target.template) === unhashed(d.template)) return { error: `${d.name} already has the template of revision ${target.revision} (${target.images.join(', ')}): there is nothing to roll back.` };
   const template = structuredClone(target.template) as { metadata?: { labels?: Record<string, string> } };
   delete template.metadata?.labels?.['pod-template-hash'];
   const annotations: Record<string, string> = {};
@@ -119,7 +129,14 @@ export function planUndo(d: DeploymentView, replicaSets: readonly ReplicaSetView
   for (const [key, value] of Object.entries(target.annotations)) {
     if (!KEPT_ON_UNDO.has(key)) annotations[key] = value;
   }
-  return { toRevision: target.revision, images: target.images, template, annotations, ...(current !== undefined && !running.unrolled ? { fromRevision: current } : {}) };
+  return {
+    toRevision: target.revision,
+    images: target.images,
+    template,
+    annotations,
+    ...(current !== undefined && !running.unrolled ? { fromRevision: current } : {}),
+    ...(hasTemplateOf(d, target) ? { unchanged: true } : {}),
+  };
 }
 
 export type Colour = 'blue' | 'green';

@@ -211,13 +211,41 @@ describe('machines: rollback, killed at every step and run again', function () {
       assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '2:web:1.1']);
     });
 
-    it('to the revision it already runs: refused, nothing written', async () => {
+    it('to the revision it already runs: skipped as kubectl skips it, nothing written', async () => {
       const w = await deployed(rollingWorld());
-      const outcome = await rollback(w.context(), { confirmed: true, toRevision: 2 });
-      assert.equal(outcome.kind, 'refused');
-      assert.match(outcome.kind === 'refused' ? outcome.reason : '', /web already has the template of revision 2 \(web:1\.1\): there is nothing to roll back/);
+      const outcome = await rollback(w.context(), { confirmed: true, toRevision: 2, immediate: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.equal(outcome.kind === 'rolled-back' ? outcome.message : '', 'skipped: web already has the template of revision 2 (web:1.1), so nothing was written');
       assert.deepEqual(w.cluster.history('web'), ['1:web:1.0', '2:web:1.1']);
       assert.deepEqual(w.cluster.leases.all(), []);
+    });
+
+    it("someone's kubectl rollout undo on its way (not rolled out yet): skipped, not one revision further back", async () => {
+      const w = await deployed(rollingWorld());
+      w.cluster.deployments.controllerLag = true;
+      const rs1 = w.cluster.deployments.replicaSets('web')[0];
+      assert.ok(rs1);
+      const current = w.cluster.deployment('web');
+      await w.cluster.replaceTemplate('shop', 'web', rs1.template, current?.annotations ?? {}, { dryRun: false });
+      const outcome = await rollback(w.context(), { confirmed: true, immediate: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.equal(outcome.kind === 'rolled-back' ? outcome.message : '', 'skipped: web already has the template of revision 1 (web:1.0), so nothing was written; the rollout continues in the cluster');
+      assert.deepEqual(images(w, 'web'), ['web:1.0']);
+    });
+
+    it('killed after its write, before the controller made it the current revision: run again, it continues (no second write)', async () => {
+      const w = await deployed(rollingWorld());
+      w.cluster.deployments.controllerLag = true;
+      const log = await killedAfter(w, 3);
+      assert.equal(log.at(-1), 'cluster.replaceTemplate');
+      const ran = new KillSwitch();
+      const outcome = await rollback(w.context(ran), { confirmed: true, immediate: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.message : '', /^continued an interrupted rollback: rolled web back from revision 2 to the template of revision 1 \(web:1\.0\)/);
+      assert.ok(!ran.log.includes('cluster.replaceTemplate'), ran.log.join(', '));
+      w.cluster.deployments.controllerLag = false;
+      w.cluster.settleAll();
+      assert.deepEqual(w.cluster.history('web'), ['2:web:1.1', '3:web:1.0']);
     });
 
     it('twice on purpose, each to the end: the second goes back one more revision (rollout undo), the bad version with it', async () => {

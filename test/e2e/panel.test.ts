@@ -47,12 +47,13 @@ describe('extension host: the incident timeline panel', function () {
   it('Open Incident Timeline opens the panel on the incident, and the page renders every event', async () => {
     const opened = await run('hotfixDeployer.openPanel', { incident: id });
     assert.equal(opened.ok, true, JSON.stringify(opened));
-    const shown = await eventually((p) => p.rendered !== undefined && p.incident?.id === id, 'the page should render the incident');
+    // The page's report may still be of what the panel showed before (another file's incident): the
+    // page has caught up once it reports as many entries as the host sent for this incident.
+    const shown = await eventually((p) => p.incident?.id === id && p.entries > 0 && p.rendered?.entries === p.entries, 'the page should render every event of the incident');
     assert.equal(shown.open, true);
     assert.equal(shown.incident?.title, '<img src=x onerror=alert(1)> checkout down', 'sent as the text it is');
     assert.equal(shown.incident?.severity, 'SEV0');
     assert.deepEqual(shown.incident?.nextStatuses, ['identified', 'monitoring']);
-    assert.equal(shown.rendered?.entries, shown.entries);
     assert.ok((shown.rendered?.rows ?? 0) >= 1, JSON.stringify(shown.rendered));
     assert.equal(shown.ignored, ignoredBefore, 'the page sent nothing outside the protocol');
   });

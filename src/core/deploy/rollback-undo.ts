@@ -112,7 +112,7 @@ async function undoWrite(
   if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
   if (plan.unchanged) {
     // Someone's rollback on its way, or the revision it runs asked for by number: as kubectl, skipped.
-    return { ok: true, message: `skipped: ${target.app} already has the template of revision ${plan.toRevision} (${plan.images.join(', ')}), so nothing was written`, pending: unrolled || d.status.observedGeneration < d.generation };
+    return { ok: true, message: `skipped: ${target.app} already has the template of revision ${plan.toRevision} (${plan.images.join(', ')}), so nothing was written`, pending: d.status.observedGeneration < d.generation };
   }
   const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };
   // Paused (kubectl rollout pause, maybe to stop this very rollout): the undo would never roll out,

@@ -95,7 +95,8 @@ export function hasTemplateOf(d: DeploymentView, rs: ReplicaSetView | undefined)
 export function runningTemplate(d: DeploymentView, replicaSets: readonly ReplicaSetView[]): RunningTemplate {
   const annotated = replicaSets.find((rs) => rs.revision === revisionOf(d));
   const settled = d.status.observedGeneration >= d.generation && d.paused !== true;
-  const matching = replicaSets.find((rs) => hasTemplateOf(d, rs));
+  const own = unhashed(d.template);
+  const matching = replicaSets.find((rs) => unhashed(rs.template) === own);
   if (matching && (settled || matching === annotated)) return { current: matching, unrolled: false };
   return { ...(annotated ? { current: annotated } : {}), unrolled: !settled && matching === undefined };
 }

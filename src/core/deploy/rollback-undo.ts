@@ -110,8 +110,9 @@ async function undoWrite(
   const back = resumed && current?.name === resumed.from.replicaSet ? replicaSets.find((rs) => rs.name === resumed.to.replicaSet) : undefined;
   const plan = planUndo(d, replicaSets, back ? back.revision : input.toRevision);
   if ('error' in plan) return failed(plan.error, 'Nothing was changed.');
-  if (plan.unchanged) {
+  if (plan.unchanged && d.paused !== true) {
     // Someone's rollback on its way, or the revision it runs asked for by number: as kubectl, skipped.
+    // Paused, that rollback would never roll out: the write below resumes it.
     return { ok: true, message: `skipped: ${target.app} already has the template of revision ${plan.toRevision} (${plan.images.join(', ')}), so nothing was written`, pending: d.status.observedGeneration < d.generation };
   }
   const annotations = { ...plan.annotations, 'hotfix-deployer.io/rolled-back-by': ctx.actor, 'hotfix-deployer.io/operation': run.operation };

@@ -233,6 +233,20 @@ describe('machines: rollback, killed at every step and run again', function () {
       assert.deepEqual(images(w, 'web'), ['web:1.0']);
     });
 
+    it("someone's undo made while paused: not skipped, the same template written with the resume, so it rolls out", async () => {
+      const w = await deployed(rollingWorld());
+      w.cluster.deployments.pause('web');
+      const rs1 = w.cluster.deployments.replicaSets('web')[0];
+      assert.ok(rs1);
+      await w.cluster.replaceTemplate('shop', 'web', rs1.template, w.cluster.deployment('web')?.annotations ?? {}, { dryRun: false });
+      const outcome = await rollback(w.context(), { confirmed: true, immediate: true });
+      assert.equal(outcome.kind, 'rolled-back', JSON.stringify(outcome));
+      assert.match(outcome.kind === 'rolled-back' ? outcome.message : '', /^rolled web back from revision 2 to the template of revision 1 \(web:1\.0\); it was paused and is resumed/);
+      assert.equal(w.cluster.deployment('web')?.paused, undefined, 'resumed');
+      w.cluster.settleAll();
+      assert.deepEqual(w.cluster.history('web'), ['2:web:1.1', '3:web:1.0'], 'web:1.0 rolled out');
+    });
+
     it('killed after its write, before the controller made it the current revision: run again, it continues (no second write)', async () => {
       const w = await deployed(rollingWorld());
       w.cluster.deployments.controllerLag = true;
